@@ -1,0 +1,134 @@
+import type { Provenance } from '../schema/canonical-event.ts';
+import { buildQuarantineRecord } from '../normalize/quarantine.ts';
+import { isoFromEpochMs } from '../normalize/time.ts';
+import type { Limits } from '../limits.ts';
+import { decompress, describeDecompressError } from './compression.ts';
+import { safeText } from './json-text.ts';
+import { countSkip, emptyBatch, provenanceOf, shortHash, type DecodedBatch } from './decoded-batch.ts';
+
+export interface CloudWatchContext {
+  /** The AWS region the log group is in: needed for the cluster ARN. */
+  region: string | null;
+  ingestTime: string;
+  limits: Limits;
+  sourceType?: Extract<Provenance['source_type'], 'cloudwatch_subscription' | 'cloudwatch_api' | 'firehose'>;
+}
+
+/** Streams of EKS's control-plane log group that carry audit events. */
+export const EKS_AUDIT_STREAM_PREFIX = 'kube-apiserver-audit';
+const EKS_LOG_GROUP = /^\/aws\/eks\/([^/]+)\/cluster$/;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/**
+ * A CloudWatch Logs subscription's Lambda event, `{"awslogs":{"data": base64(gzip(JSON))}}`.
+ * Never throws: a payload that can't be decoded becomes one quarantine record.
+ */
+export function decodeCloudWatchSubscription(event: unknown, context: CloudWatchContext): DecodedBatch {
+  const data = (event as { awslogs?: { data?: unknown } } | null)?.awslogs?.data;
+  const fail = (detail: string, raw: string | null) => invalidPayload(context, detail, raw);
+  if (typeof data !== 'string') return fail('expected a CloudWatch Logs subscription event {"awslogs":{"data":"<base64>"}}', safeText(event));
+  const compact = data.replace(/\s+/g, '');
+  if (!BASE64.test(compact) || compact.length % 4 === 1) return fail('awslogs.data is not base64', data);
+  let json: string;
+  try {
+    json = decompress(Buffer.from(compact, 'base64'), context.limits.maxDecodedBytes).toString('utf8');
+  } catch (error) {
+    return fail(`awslogs.data could not be decompressed: ${describeDecompressError(error, context.limits.maxDecodedBytes)}`, data);
+  }
+  let payload: unknown;
+  try {
+    payload = JSON.parse(json);
+  } catch (error) {
+    return fail(`decompressed awslogs.data is not JSON: ${(error as Error).message}`, json);
+  }
+  return decodeCloudWatchPayload(payload, context);
+}
+
+interface LogEvent {
+  id?: unknown;
+  timestamp?: unknown;
+  message?: unknown;
+}
+
+/**
+ * A decoded CloudWatch Logs subscription payload (`messageType`, `logGroup`, `logStream`,
+ * `logEvents`). Control messages and non-audit streams are skipped and counted.
+ */
+export function decodeCloudWatchPayload(payload: unknown, context: CloudWatchContext): DecodedBatch {
+  const body = (payload ?? {}) as Record<string, unknown>;
+  if (body.messageType === 'CONTROL_MESSAGE') {
+    const batch = emptyBatch(`cwl-${shortHash('control', body.logGroup as string, body.logStream as string, safeText(body.logEvents))}`);
+    countSkip(batch, 'control_message');
+    return batch;
+  }
+  const { logGroup, logStream, owner, logEvents } = body;
+  if (body.messageType !== 'DATA_MESSAGE' || typeof logGroup !== 'string' || typeof logStream !== 'string' || !Array.isArray(logEvents)) {
+    return invalidPayload(
+      context,
+      'expected a CloudWatch Logs payload {messageType: DATA_MESSAGE|CONTROL_MESSAGE, logGroup, logStream, logEvents[]}',
+      safeText(payload),
+    );
+  }
+  const events = logEvents as LogEvent[];
+  const batch = emptyBatch(`cwl-${shortHash(logGroup, logStream, events[0]?.id as string, events.at(-1)?.id as string)}`);
+  if (!logStream.startsWith(EKS_AUDIT_STREAM_PREFIX)) {
+    countSkip(batch, 'not_audit_stream', events.length);
+    return batch;
+  }
+  const stream = eksStreamProvenance(logGroup, logStream, typeof owner === 'string' ? owner : null, context);
+  events.forEach((logEvent, index) => {
+    const provenance: Provenance = {
+      ...stream,
+      source_record_id: typeof logEvent?.id === 'string' ? logEvent.id : null,
+      source_record_index: index,
+      source_time: typeof logEvent?.timestamp === 'number' ? isoFromEpochMs(logEvent.timestamp) : null,
+    };
+    if (typeof logEvent?.message !== 'string') {
+      batch.quarantined.push(
+        buildQuarantineRecord(provenance, 'invalid_record', `logEvents[${index}].message: expected a string`, safeText(logEvent)),
+      );
+    } else if (logEvent.message.length > context.limits.maxEventBytes) {
+      batch.quarantined.push(
+        buildQuarantineRecord(provenance, 'limit_exceeded', `logEvents[${index}].message: ${logEvent.message.length} characters exceeds the event size limit of ${context.limits.maxEventBytes}`, logEvent.message),
+      );
+    } else {
+      batch.records.push({ text: logEvent.message, provenance });
+    }
+  });
+  return batch;
+}
+
+/** Provenance shared by every event of one EKS log stream. */
+export function eksStreamProvenance(logGroup: string, logStream: string, owner: string | null, context: CloudWatchContext): Provenance {
+  const clusterName = EKS_LOG_GROUP.exec(logGroup)?.[1] ?? null;
+  return provenanceOf({
+    platform: 'eks',
+    cloud_provider: 'aws',
+    cloud_account_id: owner,
+    cloud_region: context.region,
+    cluster_name: clusterName,
+    cluster_id: clusterName && context.region && owner ? `arn:aws:eks:${context.region}:${owner}:cluster/${clusterName}` : null,
+    source_type: context.sourceType ?? 'cloudwatch_subscription',
+    source_stream: `${logGroup}/${logStream}`,
+    source_category: streamPrefix(logStream),
+    ingest_time: context.ingestTime,
+  });
+}
+
+/** `kube-apiserver-audit` of `kube-apiserver-audit-0123abcd…`: the stream name without its instance id. */
+function streamPrefix(logStream: string): string {
+  return /^(.+?)-[0-9a-f]{8,}$/.exec(logStream)?.[1] ?? logStream;
+}
+
+function invalidPayload(context: CloudWatchContext, detail: string, raw: string | null): DecodedBatch {
+  const batch = emptyBatch(`cwl-invalid-${shortHash(raw)}`);
+  const provenance = provenanceOf({
+    platform: 'eks',
+    cloud_provider: 'aws',
+    cloud_region: context.region,
+    source_type: context.sourceType ?? 'cloudwatch_subscription',
+    ingest_time: context.ingestTime,
+  });
+  batch.quarantined.push(buildQuarantineRecord(provenance, 'invalid_payload', detail, raw));
+  return batch;
+}

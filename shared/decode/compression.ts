@@ -1,0 +1,20 @@
+import { gunzipSync, inflateSync } from 'node:zlib';
+
+/**
+ * Decompresses gzip or zlib (CloudWatch Logs sends gzip; some relays re-encode as zlib), refusing
+ * to inflate past `maxBytes` so a small bomb can't take the function's memory.
+ */
+export function decompress(data: Buffer, maxBytes: number): Buffer {
+  const options = { maxOutputLength: maxBytes };
+  if (data[0] === 0x1f && data[1] === 0x8b) return gunzipSync(data, options);
+  if (data.length >= 2 && data[0] === 0x78 && ((0x78 << 8) | (data[1] as number)) % 31 === 0) return inflateSync(data, options);
+  throw new Error('not gzip or zlib data (unknown header)');
+}
+
+/** The message of a decompression error, naming the limit when that is what was hit. */
+export function describeDecompressError(error: unknown, maxBytes: number): string {
+  if (error instanceof RangeError || (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+    return `decompressed size exceeds the limit of ${maxBytes} bytes`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,156 @@
+import type { Provenance } from '../schema/canonical-event.ts';
+import { buildQuarantineRecord } from '../normalize/quarantine.ts';
+import { toUtcIso } from '../normalize/time.ts';
+import type { Limits } from '../limits.ts';
+import { safeText } from './json-text.ts';
+import { countSkip, emptyBatch, provenanceOf, shortHash, type DecodedBatch } from './decoded-batch.ts';
+
+/** AKS diagnostic-log categories that carry audit events. `kube-audit-admin` is `kube-audit` without get/list/watch. */
+export const AKS_AUDIT_CATEGORIES: ReadonlySet<string> = new Set(['kube-audit', 'kube-audit-admin']);
+
+/** One Event Hubs message with what the trigger knows of it. */
+export interface EventHubMessage {
+  /** The message body: `{"records":[…]}` as an object, JSON text, or bytes. */
+  body: unknown;
+  partition?: string | null;
+  sequenceNumber?: string | number | bigint | null;
+  offset?: string | number | null;
+  enqueuedTime?: string | Date | null;
+}
+
+export interface EventHubContext {
+  namespace?: string | null;
+  hub?: string | null;
+  consumerGroup?: string | null;
+  /** AKS records don't name a region; deployments configure it. */
+  region?: string | null;
+  ingestTime: string;
+  limits: Limits;
+}
+
+const RESOURCE_ID = /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/microsoft\.containerservice\/managedclusters\/([^/]+)$/i;
+
+/**
+ * A batch of Event Hubs messages from AKS diagnostic settings. One bad message is quarantined
+ * alone; the rest of the batch goes on.
+ */
+export function decodeEventHubMessages(messages: readonly EventHubMessage[], context: EventHubContext): DecodedBatch {
+  const batch = emptyBatch(eventHubBatchKey(messages, context));
+  const stream = eventHubStream(context);
+  messages.forEach((message, messageIndex) => {
+    const base = provenanceOf({
+      platform: 'aks',
+      cloud_provider: 'azure',
+      cloud_region: context.region ?? null,
+      source_type: 'eventhub',
+      source_stream: stream,
+      source_partition: message.partition ?? null,
+      source_offset: textOf(message.sequenceNumber ?? message.offset),
+      source_time: enqueuedIso(message.enqueuedTime),
+      ingest_time: context.ingestTime,
+    });
+    const records = readRecords(message.body, context.limits);
+    if ('error' in records) {
+      batch.quarantined.push(buildQuarantineRecord(base, 'invalid_payload', `message ${messageIndex}: ${records.error}`, records.raw));
+      return;
+    }
+    records.records.forEach((record, recordIndex) => decodeRecord(batch, record, { ...base, source_record_index: recordIndex }, `message ${messageIndex} records[${recordIndex}]`, context.limits));
+  });
+  return batch;
+}
+
+function decodeRecord(batch: DecodedBatch, record: unknown, base: Provenance, where: string, limits: Limits): void {
+  const fields = (typeof record === 'object' && record !== null ? record : {}) as Record<string, unknown>;
+  const category = typeof fields.category === 'string' ? fields.category : null;
+  if (category !== null && !AKS_AUDIT_CATEGORIES.has(category)) {
+    countSkip(batch, 'not_audit_category');
+    return;
+  }
+  const provenance: Provenance = {
+    ...base,
+    ...clusterOf(fields.resourceId),
+    source_category: category,
+    source_time: (typeof fields.time === 'string' ? toUtcIso(fields.time) : null) ?? base.source_time,
+  };
+  const log = (fields.properties as { log?: unknown } | undefined)?.log;
+  if (category === null || (typeof log !== 'string' && (typeof log !== 'object' || log === null))) {
+    const detail = `${where}: expected an AKS diagnostic record {category, resourceId, properties: {log}}`;
+    batch.quarantined.push(buildQuarantineRecord(provenance, 'invalid_record', detail, safeText(record)));
+  } else if (typeof log === 'string' && log.length > limits.maxEventBytes) {
+    const detail = `${where}: properties.log is ${log.length} characters, over the event size limit of ${limits.maxEventBytes}`;
+    batch.quarantined.push(buildQuarantineRecord(provenance, 'limit_exceeded', detail, log));
+  } else if (typeof log === 'string') {
+    batch.records.push({ text: log, provenance });
+  } else {
+    batch.records.push({ text: null, value: log, provenance });
+  }
+}
+
+/** Subscription, resource group and cluster from an AKS `resourceId` (Azure upper-cases it). */
+export function clusterOf(resourceId: unknown): Partial<Provenance> {
+  if (typeof resourceId !== 'string') return {};
+  const match = RESOURCE_ID.exec(resourceId);
+  if (!match) return {};
+  const [, subscription, resourceGroup, cluster] = match as unknown as [string, string, string, string];
+  return {
+    cloud_account_id: subscription.toLowerCase(),
+    azure_resource_group: resourceGroup.toLowerCase(),
+    cluster_name: cluster.toLowerCase(),
+    cluster_id: resourceId.toLowerCase(),
+  };
+}
+
+type RecordsRead = { records: unknown[] } | { error: string; raw: string | null };
+
+function readRecords(body: unknown, limits: Limits): RecordsRead {
+  let value = body;
+  const text = Buffer.isBuffer(body) || body instanceof Uint8Array ? Buffer.from(body).toString('utf8') : body;
+  if (typeof text === 'string') {
+    if (text.length > limits.maxDecodedBytes) return { error: `body exceeds the payload limit of ${limits.maxDecodedBytes} bytes`, raw: text };
+    try {
+      value = JSON.parse(text.replace(/^\uFEFF/, ''));
+    } catch (error) {
+      return { error: `body is not JSON: ${(error as Error).message}`, raw: text };
+    }
+  }
+  const records = (value as { records?: unknown } | null)?.records;
+  if (!Array.isArray(records)) return { error: 'expected a body {"records":[…]}', raw: safeText(value) };
+  if (records.length > limits.maxRecordsPerBatch) return { error: `${records.length} records exceed the limit of ${limits.maxRecordsPerBatch}`, raw: safeText(value) };
+  return { records };
+}
+
+function eventHubStream(context: EventHubContext): string | null {
+  if (!context.namespace && !context.hub) return null;
+  return [context.namespace ?? '', context.hub ?? '', context.consumerGroup ?? '$Default'].join('/');
+}
+
+/** Partition + first/last sequence number when the trigger gives them, else the bodies' hash. */
+function eventHubBatchKey(messages: readonly EventHubMessage[], context: EventHubContext): string {
+  const first = messages[0];
+  const last = messages.at(-1);
+  const firstSeq = textOf(first?.sequenceNumber ?? first?.offset);
+  const lastSeq = textOf(last?.sequenceNumber ?? last?.offset);
+  if (first?.partition != null && firstSeq !== null && lastSeq !== null) {
+    const hub = shortHash(context.namespace, context.hub, context.consumerGroup).slice(0, 12);
+    return `eh-${hub}-p${safeName(first.partition)}-${safeName(firstSeq)}-${safeName(lastSeq)}`;
+  }
+  return `eh-${shortHash(...messages.map((message) => bodyText(message.body)))}`;
+}
+
+function bodyText(body: unknown): string | null {
+  return Buffer.isBuffer(body) || body instanceof Uint8Array ? Buffer.from(body).toString('utf8') : safeText(body);
+}
+
+function safeName(text: string): string {
+  return text.replace(/[^A-Za-z0-9_.-]/g, '_');
+}
+
+function textOf(value: string | number | bigint | null | undefined): string | null {
+  return value === null || value === undefined ? null : String(value);
+}
+
+function enqueuedIso(value: string | Date | null | undefined): string | null {
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
+  if (typeof value !== 'string') return null;
+  return toUtcIso(value) ?? (Number.isNaN(Date.parse(value)) ? null : new Date(value).toISOString());
+}

@@ -1,0 +1,63 @@
+/**
+ * Typed reads from untrusted JSON. A value of the wrong type reads as null and leaves a short
+ * warning, so one malformed field costs that field, not the whole audit event.
+ */
+export class FieldReader {
+  readonly warnings: string[] = [];
+
+  constructor(private readonly label = 'event') {}
+
+  record(value: unknown, path: string): Record<string, unknown> | null {
+    if (value === undefined || value === null) return null;
+    if (typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+    return this.wrongType(path, 'object', value);
+  }
+
+  string(value: unknown, path: string): string | null {
+    if (value === undefined || value === null) return null;
+    if (typeof value === 'string') return value;
+    return this.wrongType(path, 'string', value);
+  }
+
+  /** A string that the API server omits when empty: "" reads as null. */
+  nonEmptyString(value: unknown, path: string): string | null {
+    const text = this.string(value, path);
+    return text === '' ? null : text;
+  }
+
+  integer(value: unknown, path: string): number | null {
+    if (value === undefined || value === null) return null;
+    if (typeof value === 'number' && Number.isInteger(value)) return value;
+    if (typeof value === 'string' && /^-?\d{1,15}$/.test(value)) {
+      this.warnings.push(`${path}: coerced string to integer`);
+      return Number(value);
+    }
+    return this.wrongType(path, 'integer', value);
+  }
+
+  stringList(value: unknown, path: string): string[] | null {
+    if (value === undefined || value === null) return null;
+    if (!Array.isArray(value)) return this.wrongType(path, 'array of strings', value);
+    const strings = value.filter((item): item is string => typeof item === 'string');
+    if (strings.length !== value.length) this.warnings.push(`${path}: dropped ${value.length - strings.length} non-string item(s)`);
+    return strings;
+  }
+
+  /** A map of string → T, dropping entries of the wrong type. Keys are kept verbatim. */
+  stringMap<T>(value: unknown, path: string, readEntry: (entry: unknown, entryPath: string) => T | null): Record<string, T> | null {
+    const source = this.record(value, path);
+    if (!source) return null;
+    const result: Record<string, T> = Object.create(null);
+    for (const key of Object.keys(source)) {
+      const entry = readEntry(source[key], `${path}.${key}`);
+      if (entry !== null) result[key] = entry;
+    }
+    return Object.setPrototypeOf(result, Object.prototype) as Record<string, T>;
+  }
+
+  private wrongType(path: string, expected: string, actual: unknown): null {
+    const got = Array.isArray(actual) ? 'array' : typeof actual;
+    this.warnings.push(`${path}: expected ${expected}, got ${got}`);
+    return null;
+  }
+}

@@ -1,0 +1,66 @@
+import { gzipSync } from 'node:zlib';
+import type { CanonicalEvent } from '../schema/canonical-event.ts';
+import type { QuarantineRecord } from '../schema/quarantine-record.ts';
+import { EVENTS_PREFIX, QUARANTINE_PREFIX, objectKey, partitionOf } from './layout.ts';
+import type { ObjectStore } from './object-store.ts';
+
+/** Rows newly stored, and rows whose object a previous delivery of the batch already stored. */
+export interface WriteResult {
+  written: number;
+  duplicates: number;
+}
+
+/** Where canonical events and quarantine records go. */
+export interface EventStore {
+  readonly url: string;
+  writeEvents(batchKey: string, events: readonly CanonicalEvent[]): Promise<WriteResult>;
+  writeQuarantine(batchKey: string, records: readonly QuarantineRecord[]): Promise<WriteResult>;
+}
+
+/**
+ * The lake of SPEC §3 over any {@link ObjectStore}: gzip NDJSON, one object per (batch, hour),
+ * named by the batch key so a redelivered batch finds its objects already written.
+ */
+export class LakeEventStore implements EventStore {
+  constructor(readonly objects: ObjectStore) {}
+
+  get url(): string {
+    return this.objects.url;
+  }
+
+  writeEvents(batchKey: string, events: readonly CanonicalEvent[]): Promise<WriteResult> {
+    return this.writeRows(EVENTS_PREFIX, batchKey, events);
+  }
+
+  writeQuarantine(batchKey: string, records: readonly QuarantineRecord[]): Promise<WriteResult> {
+    return this.writeRows(QUARANTINE_PREFIX, batchKey, records);
+  }
+
+  private async writeRows(prefix: string, batchKey: string, rows: readonly { time: string }[]): Promise<WriteResult> {
+    const result: WriteResult = { written: 0, duplicates: 0 };
+    // Objects are written one after another: a crash between two leaves the first complete, and
+    // the retried batch finds it and writes only the rest.
+    for (const [partition, partitionRows] of groupByPartition(rows)) {
+      const outcome = await this.objects.putIfAbsent(objectKey(prefix, partition, batchKey), encodeNdjsonGzip(partitionRows));
+      result[outcome === 'created' ? 'written' : 'duplicates'] += partitionRows.length;
+    }
+    return result;
+  }
+}
+
+function groupByPartition<T extends { time: string }>(rows: readonly T[]): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const partition = partitionOf(row.time);
+    const group = groups.get(partition);
+    if (group) group.push(row);
+    else groups.set(partition, [row]);
+  }
+  return new Map([...groups].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+export function encodeNdjsonGzip(rows: readonly unknown[]): Buffer {
+  let text = '';
+  for (const row of rows) text += `${JSON.stringify(row)}\n`;
+  return gzipSync(text);
+}

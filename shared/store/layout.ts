@@ -1,0 +1,19 @@
+/** The lake layout of SPEC §3, shared by every store kind. */
+export const EVENTS_PREFIX = 'events/v1/';
+export const QUARANTINE_PREFIX = 'quarantine/v1/';
+export const OBJECT_SUFFIX = '.ndjson.gz';
+
+/** `dt=YYYY-MM-DD/hour=HH/` of a UTC ISO timestamp. */
+export function partitionOf(utcIso: string): string {
+  return `dt=${utcIso.slice(0, 10)}/hour=${utcIso.slice(11, 13)}/`;
+}
+
+export function objectKey(prefix: string, partition: string, batchKey: string): string {
+  return `${prefix}${partition}${batchKey}${OBJECT_SUFFIX}`;
+}
+
+/** Partition (`dt`, `hour`) of an object key written by {@link objectKey}, or null. */
+export function partitionOfKey(key: string): { dt: string; hour: string } | null {
+  const match = /(?:^|\/)dt=(\d{4}-\d\d-\d\d)\/hour=(\d\d)\//.exec(key);
+  return match ? { dt: match[1] as string, hour: match[2] as string } : null;
+}

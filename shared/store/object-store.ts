@@ -1,0 +1,35 @@
+/**
+ * The few operations the lake needs from a place that holds objects: a directory, an S3 bucket,
+ * a Blob container. Layout and serialization live above this, once, in {@link LakeEventStore}.
+ */
+export interface ObjectStore {
+  /** The store URL it was opened from, for messages. */
+  readonly url: string;
+  /**
+   * Creates the object unless one exists at that key, and never overwrites: a redelivered batch
+   * finds its object already there. Atomic: a reader sees the whole object or none of it.
+   */
+  putIfAbsent(key: string, body: Uint8Array): Promise<'created' | 'exists'>;
+  /** Objects under a key prefix. */
+  list(prefix: string): AsyncIterable<StoredObject>;
+  get(key: string): Promise<Buffer>;
+  /** The store's directory when it is on this machine, so queries can read it in place. */
+  readonly localRoot?: string;
+}
+
+export interface StoredObject {
+  key: string;
+  size: number;
+}
+
+/** A store operation that failed for good, naming the store and the key. */
+export class StoreError extends Error {
+  constructor(
+    message: string,
+    readonly key: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'StoreError';
+  }
+}
