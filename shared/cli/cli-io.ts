@@ -1,0 +1,28 @@
+import type { Readable, Writable } from 'node:stream';
+
+/** The process edges a command touches, so tests can run commands in-process. */
+export interface CliIo {
+  stdout: Writable;
+  stderr: Writable;
+  stdin: Readable;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+export function processIo(): CliIo {
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() };
+}
+
+/** A problem with how kaudit was called, or input it could not read at all: exit 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+/** Exit codes of SPEC §4. */
+export const EXIT = { ok: 0, quarantined: 1, usage: 2 } as const;
+
+export async function readStream(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  return Buffer.concat(chunks);
+}

@@ -1,0 +1,83 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { decodeInput } from '../../decode/detect-input.ts';
+import type { DecodedBatch } from '../../decode/decoded-batch.ts';
+import { limitsFromEnv } from '../../limits.ts';
+import { ingestBatch } from '../../pipeline/ingest-batch.ts';
+import { addSummary, emptySummary, type IngestSummary } from '../../pipeline/ingest-summary.ts';
+import { buildPipelineOptions } from '../../pipeline/pipeline-options.ts';
+import { openEventStore, resolveStoreUrl } from '../../store/open-store.ts';
+import { EXIT, UsageError, readStream, type CliIo } from '../cli-io.ts';
+
+export interface IngestOptions {
+  store?: string;
+  region?: string;
+  cluster?: string;
+  policy?: string;
+  json?: boolean;
+}
+
+export function registerIngest(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  program
+    .command('ingest')
+    .description('ingest audit events from files (or - for stdin) into the store')
+    .argument('<inputs...>', 'CloudWatch subscription event or payload, Event Hubs body (or array), EventList, or audit log (JSON lines)')
+    .option('--store <url>', 'store URL (default: $KAUDIT_STORE_URL or file://./kaudit-data)')
+    .option('--region <region>', 'AWS region of EKS input (default: $AWS_REGION)')
+    .option('--cluster <name>', 'cluster name (and id) of self-managed audit logs')
+    .option('--policy <file>', 'audit Policy to re-apply before storing')
+    .option('--json', 'print the summary as one JSON object')
+    .addHelpText('after', '\nExit status: 0 all written or skipped by design, 1 something was quarantined, 2 usage error or unreadable input.')
+    .action(async (inputs: string[], options: IngestOptions) => setExit(await ingestCommand(inputs, options, io)));
+}
+
+/** `kaudit ingest`: decodes every input first (so unreadable input stores nothing), then stores. */
+export async function ingestCommand(inputs: string[], options: IngestOptions, io: CliIo): Promise<number> {
+  const limits = limitsFromEnv(io.env);
+  const ingestTime = new Date().toISOString();
+  const region = options.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? null;
+  const decoded: DecodedBatch[] = [];
+  for (const input of inputs) {
+    const data = await readInput(input, io);
+    const result = decodeInput(data, {
+      name: input === '-' ? '-' : path.resolve(io.cwd, input),
+      region,
+      clusterName: options.cluster ?? null,
+      clusterId: options.cluster ?? null,
+      ingestTime,
+      limits,
+    });
+    if ('error' in result) throw new UsageError(`${input}: ${result.error}`);
+    decoded.push(...result.batches);
+  }
+  const store = await openEventStore(resolveStoreUrl(options.store, io.env));
+  const pipeline = buildPipelineOptions({ policy: options.policy ?? null });
+  const summary = emptySummary();
+  const progress = decoded.length > 1 && (io.stderr as { isTTY?: boolean }).isTTY === true;
+  for (const [index, batch] of decoded.entries()) {
+    if (progress) io.stderr.write(`\rkaudit: batch ${index + 1}/${decoded.length}`);
+    addSummary(summary, await ingestBatch(batch, store, pipeline));
+  }
+  if (progress) io.stderr.write('\n');
+  io.stdout.write(options.json ? `${JSON.stringify(summary)}\n` : `${describeSummary(summary)}\n`);
+  return summary.quarantined > 0 ? EXIT.quarantined : EXIT.ok;
+}
+
+async function readInput(input: string, io: CliIo): Promise<Buffer> {
+  try {
+    return input === '-' ? await readStream(io.stdin) : await readFile(path.resolve(io.cwd, input));
+  } catch (error) {
+    throw new UsageError(`${input}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+export function describeSummary(summary: IngestSummary): string {
+  const reasons = Object.entries(summary.reasons)
+    .map(([reason, count]) => `${reason} ${count}`)
+    .join(', ');
+  return (
+    `${summary.received} received: ${summary.written} written, ${summary.duplicates} duplicates, ` +
+    `${summary.skipped} skipped, ${summary.quarantined} quarantined${reasons ? ` (${reasons})` : ''}`
+  );
+}

@@ -1,0 +1,31 @@
+import { Command, CommanderError } from 'commander';
+import { KAUDIT_VERSION } from '../version.ts';
+import { EXIT, UsageError, type CliIo } from './cli-io.ts';
+import { registerIngest } from './commands/ingest.ts';
+import { registerQuery } from './commands/query.ts';
+
+/** Runs `kaudit` with `argv` (arguments after the program name) and returns the exit code. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const program = new Command('kaudit')
+    .description('Kubernetes audit events from EKS, AKS and self-managed clusters, in one queryable store')
+    .version(KAUDIT_VERSION)
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
+    .showHelpAfterError('(run with --help for usage)');
+  const setExit = (code: number) => {
+    exitCode = code;
+  };
+  registerIngest(program, io, setExit);
+  registerQuery(program, io, setExit);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    // Commander has already printed its message; help and --version exit 0, everything else is usage.
+    if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    const message = error instanceof UsageError ? error.message : `${(error as Error).message ?? error}`;
+    io.stderr.write(`kaudit: ${message}\n`);
+    return EXIT.usage;
+  }
+}

@@ -1,0 +1,169 @@
+import { gunzipSync } from 'node:zlib';
+import type { Limits } from '../limits.ts';
+import { decodeAuditEventList, decodeAuditLogLines, type AuditLogContext } from './audit-log.ts';
+import { decodeCloudWatchPayload, decodeCloudWatchSubscription } from './cloudwatch.ts';
+import { shortHash, type DecodedBatch } from './decoded-batch.ts';
+import { decodeEventHubMessages } from './eventhub.ts';
+
+/** JSON documents `kaudit ingest` recognises (SPEC §4). */
+export type DocumentFormat =
+  | 'cloudwatch-subscription-event'
+  | 'cloudwatch-payload'
+  | 'eventhub-body'
+  | 'eventhub-body-array'
+  | 'aks-diagnostic-record'
+  | 'audit-event-list'
+  | 'audit-event';
+
+/** Every input format: a document, audit events one per line, or documents one per line. */
+export type InputFormat = DocumentFormat | 'audit-log' | 'envelope-lines';
+
+export interface InputContext {
+  /** Name of the input for provenance and messages: a path, or `-`. */
+  name: string;
+  region: string | null;
+  clusterName: string | null;
+  clusterId: string | null;
+  ingestTime: string;
+  limits: Limits;
+}
+
+export type DetectedInput = { format: InputFormat; batches: DecodedBatch[] } | { error: string; usage?: boolean };
+
+/**
+ * Recognises one input's format and decodes it. An input that is none of the formats is an
+ * error naming what was expected; input that is a format but holds bad records decodes, with
+ * those records quarantined.
+ */
+export function decodeInput(data: Buffer, context: InputContext): DetectedInput {
+  let text: string;
+  try {
+    text = unwrapGzip(data, context.limits.maxDecodedBytes).toString('utf8').replace(/^\uFEFF/, '');
+  } catch (error) {
+    return { error: `gzip input could not be decompressed: ${(error as Error).message}` };
+  }
+  const start = text.trimStart()[0];
+  if (start !== '{' && start !== '[') {
+    return { error: text.trim() === '' ? 'input is empty' : 'not JSON: expected a CloudWatch, Event Hubs or audit.k8s.io JSON document, or JSON lines' };
+  }
+  const document = parseOrUndefined(text);
+  if (document !== undefined) return decodeDocument(document, text, context);
+  try {
+    return decodeLines(text, context);
+  } catch (error) {
+    if (error instanceof LineError) return { error: error.message, usage: error.usage };
+    throw error;
+  }
+}
+
+function decodeDocument(document: unknown, text: string, context: InputContext): DetectedInput {
+  const format = formatOf(document);
+  if (format === null) {
+    return {
+      error:
+        'unrecognised JSON: expected a CloudWatch Logs subscription event ({"awslogs":…}), a CloudWatch payload ({"messageType":…}), ' +
+        'an Event Hubs body ({"records":[…]}) or an array of them, an audit EventList, or audit events',
+    };
+  }
+  if ((format === 'cloudwatch-subscription-event' || format === 'cloudwatch-payload') && !context.region) {
+    return { error: 'EKS input needs --region (or AWS_REGION): the cluster id is arn:aws:eks:<region>:<account>:cluster/<name>', usage: true };
+  }
+  return { format, batches: [decodeAs(format, document, text, context)] };
+}
+
+function decodeAs(format: DocumentFormat, document: unknown, text: string, context: InputContext): DecodedBatch {
+  const cloud = { region: context.region, ingestTime: context.ingestTime, limits: context.limits };
+  const auditLog = auditLogContext(context);
+  switch (format) {
+    case 'cloudwatch-subscription-event':
+      return decodeCloudWatchSubscription(document, cloud);
+    case 'cloudwatch-payload':
+      return decodeCloudWatchPayload(document, cloud);
+    case 'eventhub-body':
+      return decodeEventHubMessages([{ body: document }], cloud);
+    case 'eventhub-body-array':
+      return decodeEventHubMessages((document as unknown[]).map((body) => ({ body })), cloud);
+    case 'aks-diagnostic-record':
+      return decodeEventHubMessages([{ body: { records: [document] } }], cloud);
+    case 'audit-event-list':
+      return decodeAuditEventList(document, auditLog, `file-${shortHash(text)}`);
+    case 'audit-event':
+      // One event, perhaps pretty-printed: stored as the single line the log backend would write.
+      return decodeAuditLogLines(text.trim().includes('\n') ? JSON.stringify(document) : text, auditLog);
+  }
+}
+
+/**
+ * JSON lines: audit events (the log backend) and envelopes (CloudWatch payloads as Firehose
+ * writes them, AKS diagnostic records), in any mix. Audit event lines form one batch keyed by
+ * the file's content, keeping their line numbers; each envelope line decodes as its own batch.
+ */
+function decodeLines(text: string, context: InputContext): DetectedInput {
+  const lines = text.split('\n');
+  const envelopes: DecodedBatch[] = [];
+  const auditLines = lines.map((line, index) => {
+    if (line.trim() === '') return line;
+    const document = parseOrUndefined(line);
+    const format = document === undefined ? null : formatOf(document);
+    if (format === null || format === 'audit-event') return line;
+    const detected = decodeDocument(document, line, context);
+    if ('error' in detected) throw new LineError(`line ${index + 1}: ${detected.error}`, detected.usage);
+    envelopes.push(...detected.batches);
+    return '';
+  });
+  const auditLog = decodeAuditLogLines(auditLines.join('\n'), auditLogContext(context));
+  const batches = auditLog.records.length + auditLog.quarantined.length > 0 ? [{ ...auditLog, batchKey: `file-${shortHash(text)}` }, ...envelopes] : envelopes;
+  return { format: envelopes.length > 0 ? 'envelope-lines' : 'audit-log', batches };
+}
+
+class LineError extends Error {
+  constructor(
+    message: string,
+    readonly usage: boolean | undefined,
+  ) {
+    super(message);
+  }
+}
+
+function parseOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function auditLogContext(context: InputContext): AuditLogContext {
+  return {
+    clusterName: context.clusterName,
+    clusterId: context.clusterId,
+    sourceStream: context.name,
+    ingestTime: context.ingestTime,
+    limits: context.limits,
+  };
+}
+
+/** Which format a parsed JSON document is, or null. */
+export function formatOf(document: unknown): DocumentFormat | null {
+  if (Array.isArray(document)) {
+    return document.length > 0 && document.every((item) => Array.isArray((item as { records?: unknown } | null)?.records))
+      ? 'eventhub-body-array'
+      : null;
+  }
+  if (typeof document !== 'object' || document === null) return null;
+  const fields = document as Record<string, unknown>;
+  if (typeof fields.awslogs === 'object' && fields.awslogs !== null) return 'cloudwatch-subscription-event';
+  if (typeof fields.messageType === 'string') return 'cloudwatch-payload';
+  if (Array.isArray(fields.records)) return 'eventhub-body';
+  // One AKS diagnostic record on its own, as archived or exported one per line.
+  if (typeof fields.category === 'string' && typeof fields.properties === 'object' && typeof fields.resourceId === 'string') {
+    return 'aks-diagnostic-record';
+  }
+  if (fields.kind === 'EventList') return 'audit-event-list';
+  if (fields.kind === 'Event' || ('auditID' in fields && 'stage' in fields)) return 'audit-event';
+  return null;
+}
+
+function unwrapGzip(data: Buffer, maxBytes: number): Buffer {
+  return data[0] === 0x1f && data[1] === 0x8b ? gunzipSync(data, { maxOutputLength: maxBytes }) : data;
+}

@@ -1,0 +1,28 @@
+import { limitsFromEnv, type Limits } from '../limits.ts';
+import type { PipelineOptions } from '../pipeline/ingest-batch.ts';
+import { buildPipelineOptions } from '../pipeline/pipeline-options.ts';
+import type { EventStore } from '../store/event-store.ts';
+import { openEventStore } from '../store/open-store.ts';
+import { SETTINGS } from './settings.ts';
+
+/** What a cloud function needs besides its input, built once per cold start. */
+export interface FunctionRuntime {
+  store: EventStore;
+  limits: Limits;
+  pipeline: PipelineOptions;
+  region: string | null;
+  now: () => Date;
+}
+
+/** The runtime from app settings; a missing or malformed setting fails the cold start, loudly. */
+export async function runtimeFromEnv(env: NodeJS.ProcessEnv, regionSetting: string): Promise<FunctionRuntime> {
+  const storeUrl = env[SETTINGS.storeUrl];
+  if (!storeUrl) throw new Error(`${SETTINGS.storeUrl} is not set: the function has nowhere to store events`);
+  return {
+    store: await openEventStore(storeUrl),
+    limits: limitsFromEnv(env),
+    pipeline: buildPipelineOptions({ policy: env[SETTINGS.policy] ?? null }),
+    region: env[regionSetting] || null,
+    now: () => new Date(),
+  };
+}

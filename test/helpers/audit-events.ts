@@ -1,0 +1,123 @@
+/**
+ * Builders for audit.k8s.io/v1 Events and their cloud envelopes, written from the documented
+ * formats. Tests state only what matters to them; everything else is a realistic default.
+ */
+import { gzipSync, deflateSync } from 'node:zlib';
+
+export type AuditEvent = Record<string, unknown>;
+
+/** A ResponseComplete event of `kubectl get pods -n default` by a human user, at Metadata level. */
+export function auditEvent(overrides: AuditEvent = {}): AuditEvent {
+  return {
+    kind: 'Event',
+    apiVersion: 'audit.k8s.io/v1',
+    level: 'Metadata',
+    auditID: '6f8c3c2a-1d2e-4b7a-9c0d-3e4f5a6b7c8d',
+    stage: 'ResponseComplete',
+    requestURI: '/api/v1/namespaces/default/pods?limit=500',
+    verb: 'list',
+    user: {
+      username: 'alice@example.com',
+      uid: 'b1946ac9-2b6a-4c4e-8a7d-0f4c3e2d1a00',
+      groups: ['developers', 'system:authenticated'],
+    },
+    sourceIPs: ['203.0.113.10', '10.0.12.7'],
+    userAgent: 'kubectl/v1.31.2 (linux/amd64) kubernetes/5864a46',
+    objectRef: { resource: 'pods', namespace: 'default', apiVersion: 'v1' },
+    responseStatus: { metadata: {}, code: 200 },
+    requestReceivedTimestamp: '2026-11-20T14:03:07.412135Z',
+    stageTimestamp: '2026-11-20T14:03:07.419876Z',
+    annotations: {
+      'authorization.k8s.io/decision': 'allow',
+      'authorization.k8s.io/reason': 'RBAC: allowed by RoleBinding "dev-view/default" of ClusterRole "view" to Group "developers"',
+    },
+    ...overrides,
+  };
+}
+
+export interface LogEventInput {
+  id?: string;
+  timestamp?: number;
+  message: string;
+}
+
+export interface CloudWatchPayloadInput {
+  clusterName?: string;
+  logGroup?: string;
+  logStream?: string;
+  owner?: string;
+  messageType?: 'DATA_MESSAGE' | 'CONTROL_MESSAGE';
+  events: (AuditEvent | string | LogEventInput)[];
+}
+
+/** A decoded CloudWatch Logs subscription payload from an EKS cluster's audit stream. */
+export function cloudWatchPayload(input: CloudWatchPayloadInput): Record<string, unknown> {
+  const clusterName = input.clusterName ?? 'prod-eu';
+  return {
+    messageType: input.messageType ?? 'DATA_MESSAGE',
+    owner: input.owner ?? '123456789012',
+    logGroup: input.logGroup ?? `/aws/eks/${clusterName}/cluster`,
+    logStream: input.logStream ?? 'kube-apiserver-audit-6d4c1a0b2e3f4a5b6c7d8e9f0a1b2c3d',
+    subscriptionFilters: ['kaudit'],
+    logEvents: input.events.map((event, index) => toLogEvent(event, index)),
+  };
+}
+
+function toLogEvent(event: AuditEvent | string | LogEventInput, index: number): Record<string, unknown> {
+  const base = { id: `3816291020138475620184756201847562018475620184756${String(index).padStart(5, '0')}`, timestamp: 1_795_701_787_420 + index };
+  if (typeof event === 'string') return { ...base, message: event };
+  if (typeof (event as LogEventInput).message === 'string' && !('auditID' in event)) return { ...base, ...(event as LogEventInput) };
+  return { ...base, message: JSON.stringify(event) };
+}
+
+/** The Lambda event a CloudWatch Logs subscription delivers: base64 of gzip (or zlib) of the payload. */
+export function cloudWatchSubscriptionEvent(payload: Record<string, unknown>, compression: 'gzip' | 'zlib' = 'gzip'): { awslogs: { data: string } } {
+  const json = Buffer.from(JSON.stringify(payload));
+  const compressed = compression === 'gzip' ? gzipSync(json) : deflateSync(json);
+  return { awslogs: { data: compressed.toString('base64') } };
+}
+
+export interface AksRecordInput {
+  subscription?: string;
+  resourceGroup?: string;
+  cluster?: string;
+  category?: string;
+  time?: string;
+  /** `string` (default): properties.log is JSON text ending in a newline, as AKS sends it. */
+  logAs?: 'string' | 'object';
+}
+
+/** One AKS diagnostic-settings record carrying an audit event (or any text) in properties.log. */
+export function aksRecord(event: AuditEvent | string, input: AksRecordInput = {}): Record<string, unknown> {
+  const subscription = input.subscription ?? '8f3c2b1a-4d5e-4f60-9a7b-1c2d3e4f5a6b';
+  const resourceGroup = input.resourceGroup ?? 'rg-platform-prod';
+  const cluster = input.cluster ?? 'aks-weu-prod';
+  const log = typeof event === 'string' ? event : input.logAs === 'object' ? event : `${JSON.stringify(event)}\n`;
+  return {
+    operationName: 'Microsoft.ContainerService/managedClusters/diagnosticLogs/Read',
+    category: input.category ?? 'kube-audit-admin',
+    ccpNamespace: '65a1f2e3d4c5b6a7f8e9d0c1',
+    resourceId: `/SUBSCRIPTIONS/${subscription.toUpperCase()}/RESOURCEGROUPS/${resourceGroup.toUpperCase()}/PROVIDERS/MICROSOFT.CONTAINERSERVICE/MANAGEDCLUSTERS/${cluster.toUpperCase()}`,
+    properties: { log, stream: 'stdout', pod: 'kube-apiserver-7d9f8b6c5d-x2x4q', containerID: '3f1e2d4c5b6a7980' },
+    time: input.time ?? '2026-11-20T14:03:07.4301234Z',
+    Cloud: 'AzureCloud',
+    Environment: 'prod',
+    UnderlayClass: 'hcp-underlay',
+    UnderlayName: 'hcp-underlay-westeurope-cx-42',
+  };
+}
+
+/** An Event Hubs message body as diagnostic settings send it. */
+export function eventHubBody(records: Record<string, unknown>[]): { records: Record<string, unknown>[] } {
+  return { records };
+}
+
+/** An audit.k8s.io/v1 EventList, as the webhook backend POSTs it. */
+export function eventList(items: AuditEvent[]): Record<string, unknown> {
+  return { kind: 'EventList', apiVersion: 'audit.k8s.io/v1', metadata: {}, items };
+}
+
+/** JSON lines as the API server's log backend writes them. */
+export function auditLogLines(events: AuditEvent[]): string {
+  return events.map((event) => `${JSON.stringify(event)}\n`).join('');
+}
