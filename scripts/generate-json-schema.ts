@@ -1,12 +1,17 @@
 /**
- * Writes the JSON Schema of the canonical event and the quarantine record, generated from the
- * zod schemas (the single source). test/schema/json-schema.test.ts fails when they are stale.
+ * Writes the JSON Schema files of the canonical event and the quarantine record, and the README's
+ * field table, all generated from the zod schemas (the single source).
+ * test/schema/json-schema.test.ts fails when any of them is stale.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { renderJsonSchemas } from '../shared/schema/json-schema-files.ts';
+import { renderJsonSchemas, withFieldTable } from '../shared/schema/json-schema-files.ts';
 
+const root = path.resolve(import.meta.dirname, '..');
 for (const [file, text] of Object.entries(renderJsonSchemas())) {
-  writeFileSync(path.resolve(import.meta.dirname, '..', file), text);
+  writeFileSync(path.join(root, file), text);
   console.log(file);
 }
+const readme = path.join(root, 'README.md');
+writeFileSync(readme, withFieldTable(readFileSync(readme, 'utf8')));
+console.log('README.md (field table)');

@@ -1,16 +1,25 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderJsonSchemas } from '../../shared/schema/json-schema-files.ts';
+import { renderJsonSchemas, withFieldTable } from '../../shared/schema/json-schema-files.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
+const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
 
-describe('checked-in JSON Schema files', () => {
-  it.each(Object.entries(renderJsonSchemas()))('%s matches the zod schema (run npm run schema:generate)', (file, expected) => {
+describe('artefacts generated from the zod schema (npm run schema:generate)', () => {
+  it.each(Object.entries(renderJsonSchemas()))('%s is current', (file, expected) => {
     // Act
-    const checkedIn = readFileSync(path.join(root, file), 'utf8');
+    const checkedIn = read(file);
 
     // Assess
     expect(checkedIn).toBe(expected);
+  });
+
+  it('the README field table is current', () => {
+    // Act
+    const readme = read('README.md');
+
+    // Assess
+    expect(readme).toBe(withFieldTable(readme));
   });
 });
