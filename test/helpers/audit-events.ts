@@ -2,9 +2,33 @@
  * Builders for audit.k8s.io/v1 Events and their cloud envelopes, written from the documented
  * formats. Tests state only what matters to them; everything else is a realistic default.
  */
+import { readFileSync } from 'node:fs';
 import { gzipSync, deflateSync } from 'node:zlib';
+import { provenanceOf } from '../../shared/decode/decoded-batch.ts';
+import type { EventHubMessage } from '../../shared/decode/eventhub.ts';
+import { DEFAULT_LIMITS } from '../../shared/limits.ts';
+import type { SourceRecord } from '../../shared/normalize/source-record.ts';
+import type { Provenance } from '../../shared/schema/canonical-event.ts';
 
 export type AuditEvent = Record<string, unknown>;
+
+/** When the tests' batches are received. */
+export const INGEST_TIME = '2026-11-20T14:05:00.000Z';
+
+/** What every decoder is told besides its input: the function's region, a fixed ingest time, default limits. */
+export const DECODER_CONTEXT = { region: 'eu-west-1', ingestTime: INGEST_TIME, limits: DEFAULT_LIMITS };
+
+const FIXTURES = new URL('../fixtures/', import.meta.url);
+
+/** A fixture file's text, named from test/fixtures (e.g. `eks/truncated-configmap-update.txt`). */
+export function fixtureText(name: string): string {
+  return readFileSync(new URL(name, FIXTURES), 'utf8');
+}
+
+/** An audit event written as a fixture (e.g. `aks/masterclient-list-nodes.json`). */
+export function fixtureEvent(name: string): AuditEvent {
+  return JSON.parse(fixtureText(name)) as AuditEvent;
+}
 
 /** A ResponseComplete event of `kubectl get pods -n default` by a human user, at Metadata level. */
 export function auditEvent(overrides: AuditEvent = {}): AuditEvent {
@@ -64,7 +88,7 @@ export function cloudWatchPayload(input: CloudWatchPayloadInput): Record<string,
 }
 
 function toLogEvent(event: AuditEvent | string | LogEventInput, index: number): Record<string, unknown> {
-  const base = { id: `3816291020138475620184756201847562018475620184756${String(index).padStart(5, '0')}`, timestamp: 1_795_701_787_420 + index };
+  const base = { id: `3816291020138475620184756201847562018475620184756${String(index).padStart(5, '0')}`, timestamp: Date.parse('2026-11-20T14:03:07.420Z') + index };
   if (typeof event === 'string') return { ...base, message: event };
   if (typeof (event as LogEventInput).message === 'string' && !('auditID' in event)) return { ...base, ...(event as LogEventInput) };
   return { ...base, message: JSON.stringify(event) };
@@ -115,6 +139,54 @@ export function eventHubBody(records: Record<string, unknown>[]): { records: Rec
 /** An audit.k8s.io/v1 EventList, as the webhook backend POSTs it. */
 export function eventList(items: AuditEvent[]): Record<string, unknown> {
   return { kind: 'EventList', apiVersion: 'audit.k8s.io/v1', metadata: {}, items };
+}
+
+export interface EventHubMessageInput {
+  partition?: string;
+  /** Sequence number of the first message; the others follow on. */
+  firstSequenceNumber?: number;
+  /** Enqueued time of the first message; the others follow a second apart. */
+  firstEnqueuedTime?: string;
+}
+
+/** Event Hubs messages as the trigger hands them over: bodies with consecutive sequence numbers on one partition. */
+export function eventHubMessages(bodies: unknown[], input: EventHubMessageInput = {}): EventHubMessage[] {
+  const firstSequenceNumber = input.firstSequenceNumber ?? 48_213;
+  const firstEnqueued = Date.parse(input.firstEnqueuedTime ?? '2026-11-20T14:03:08.125Z');
+  return bodies.map((body, index) => ({
+    body,
+    partition: input.partition ?? '3',
+    sequenceNumber: firstSequenceNumber + index,
+    offset: String(25_769_803_776 + index * 4_096),
+    enqueuedTime: new Date(firstEnqueued + index * 1_000).toISOString(),
+  }));
+}
+
+/** A record as a decoder hands it to the normalizer: the event's text from a self-managed cluster's log file. */
+export function sourceRecord(event: AuditEvent | string, provenance: Partial<Provenance> = {}): SourceRecord {
+  return {
+    text: typeof event === 'string' ? event : JSON.stringify(event),
+    provenance: provenanceOf({
+      platform: 'self_managed',
+      cloud_provider: 'none',
+      cluster_name: 'onprem-dc1',
+      cluster_id: 'onprem-dc1',
+      source_type: 'file',
+      source_stream: '/var/log/kubernetes/audit/audit.log',
+      source_offset: '1',
+      source_record_index: 0,
+      ingest_time: INGEST_TIME,
+      ...provenance,
+    }),
+  };
+}
+
+/** An event's JSON text cut right after the first occurrence of `marker`, as a size limit cuts it. */
+export function cutAfter(event: AuditEvent, marker: string): string {
+  const text = JSON.stringify(event);
+  const at = text.indexOf(marker);
+  if (at < 0) throw new Error(`cutAfter: ${JSON.stringify(marker)} is not in the event text`);
+  return text.slice(0, at + marker.length);
 }
 
 /** JSON lines as the API server's log backend writes them. */
