@@ -120,10 +120,10 @@ describe('Event Hubs (AKS diagnostic settings) decoder', () => {
 
   it('falls back to the offset when the trigger gives no sequence number', () => {
     // Prepare
-    const [message] = eventHubMessages([eventHubBody([aksRecord(AKS_SERVICE)])]);
+    const messages = eventHubMessages([eventHubBody([aksRecord(AKS_SERVICE)])]).map((message) => ({ ...message, sequenceNumber: null, offset: '25769803776' }));
 
     // Act
-    const batch = decodeEventHubMessages([{ ...message, sequenceNumber: null, offset: '25769803776' }], CONTEXT);
+    const batch = decodeEventHubMessages(messages, CONTEXT);
 
     // Assess
     expect(batch.records[0]?.provenance.source_offset).toBe('25769803776');
