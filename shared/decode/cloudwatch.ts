@@ -12,6 +12,8 @@ export interface CloudWatchContext {
   ingestTime: string;
   limits: Limits;
   sourceType?: Extract<Provenance['source_type'], 'cloudwatch_subscription' | 'cloudwatch_api' | 'firehose'>;
+  /** `source_record_id` of the log event at an index of `logEvents`, when not the log event's own id (Firehose: recordId + index). */
+  recordIdOf?: (index: number) => string;
 }
 
 /** Streams of EKS's control-plane log group that carry audit events. */
@@ -79,7 +81,7 @@ export function decodeCloudWatchPayload(payload: unknown, context: CloudWatchCon
   events.forEach((logEvent, index) => {
     const provenance: Provenance = {
       ...stream,
-      source_record_id: typeof logEvent?.id === 'string' ? logEvent.id : null,
+      source_record_id: context.recordIdOf?.(index) ?? (typeof logEvent?.id === 'string' ? logEvent.id : null),
       source_record_index: index,
       source_time: typeof logEvent?.timestamp === 'number' ? isoFromEpochMs(logEvent.timestamp) : null,
     };

@@ -6,9 +6,21 @@ import { gunzipSync, inflateSync } from 'node:zlib';
  */
 export function decompress(data: Buffer, maxBytes: number): Buffer {
   const options = { maxOutputLength: maxBytes };
-  if (data[0] === 0x1f && data[1] === 0x8b) return gunzipSync(data, options);
-  if (data.length >= 2 && data[0] === 0x78 && ((0x78 << 8) | (data[1] as number)) % 31 === 0) return inflateSync(data, options);
-  throw new Error('not gzip or zlib data (unknown header)');
+  switch (compressionOf(data)) {
+    case 'gzip':
+      return gunzipSync(data, options);
+    case 'zlib':
+      return inflateSync(data, options);
+    case null:
+      throw new Error('not gzip or zlib data (unknown header)');
+  }
+}
+
+/** The compression a buffer's header announces, or null for anything else (plain text, say). */
+export function compressionOf(data: Buffer): 'gzip' | 'zlib' | null {
+  if (data[0] === 0x1f && data[1] === 0x8b) return 'gzip';
+  if (data.length >= 2 && data[0] === 0x78 && ((0x78 << 8) | (data[1] as number)) % 31 === 0) return 'zlib';
+  return null;
 }
 
 /** The message of a decompression error, naming the limit when that is what was hit. */
