@@ -60,7 +60,12 @@ function groupByPartition<T extends { time: string }>(rows: readonly T[]): Map<s
 }
 
 export function encodeNdjsonGzip(rows: readonly unknown[]): Buffer {
+  return gzipSync(encodeNdjson(rows));
+}
+
+/** One JSON object per line, each line ending in a newline (so concatenated outputs stay NDJSON). */
+export function encodeNdjson(rows: readonly unknown[]): string {
   let text = '';
   for (const row of rows) text += `${JSON.stringify(row)}\n`;
-  return gzipSync(text);
+  return text;
 }
