@@ -23,7 +23,8 @@ export function serviceAccountOf(userName: string | null): { sa_namespace: strin
 
 /** The AWS principal that EKS's authenticator records in user.extra. */
 export function cloudPrincipalOf(extra: Record<string, string[]> | null) {
-  const first = (key: string) => extra?.[key]?.[0] ?? null;
+  // The authenticator writes sessionName [""] for IAM users: an empty value is an absent one.
+  const first = (key: string) => extra?.[key]?.[0] || null;
   return {
     cloud_principal_arn: first('canonicalArn') ?? first('arn'),
     cloud_principal_id: first('principalId'),

@@ -7,8 +7,10 @@ import { gzipSync, deflateSync } from 'node:zlib';
 import { provenanceOf } from '../../shared/decode/decoded-batch.ts';
 import type { EventHubMessage } from '../../shared/decode/eventhub.ts';
 import { DEFAULT_LIMITS } from '../../shared/limits.ts';
+import { normalizeRecord } from '../../shared/normalize/normalize-record.ts';
 import type { SourceRecord } from '../../shared/normalize/source-record.ts';
-import type { Provenance } from '../../shared/schema/canonical-event.ts';
+import type { CanonicalEvent, Provenance } from '../../shared/schema/canonical-event.ts';
+import type { QuarantineRecord } from '../../shared/schema/quarantine-record.ts';
 
 export type AuditEvent = Record<string, unknown>;
 
@@ -179,6 +181,20 @@ export function sourceRecord(event: AuditEvent | string, provenance: Partial<Pro
       ...provenance,
     }),
   };
+}
+
+/** The canonical event a record normalizes to; fails the test, with the reason, when it is quarantined instead. */
+export function canonicalOf(record: SourceRecord): CanonicalEvent {
+  const result = normalizeRecord(record);
+  if (!result.ok) throw new Error(`expected a canonical event, got quarantine ${result.quarantine.reason}: ${result.quarantine.detail}`);
+  return result.event;
+}
+
+/** The quarantine record a record normalizes to; fails the test when it becomes an event instead. */
+export function quarantineOf(record: SourceRecord): QuarantineRecord {
+  const result = normalizeRecord(record);
+  if (result.ok) throw new Error(`expected a quarantine record, got event ${result.event.event_id}`);
+  return result.quarantine;
 }
 
 /** An event's JSON text cut right after the first occurrence of `marker`, as a size limit cuts it. */
