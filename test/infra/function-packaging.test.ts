@@ -1,0 +1,111 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import Module from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildFunctionBundle, type BuiltBundle } from '../../infra/packaging/build-function-bundles.ts';
+import { AZURE_APP_BUNDLE, discoverFunctionEntries, lambdaEntry, REPO_ROOT } from '../../infra/packaging/function-entries.ts';
+import { SETTINGS } from '../../shared/runtime/settings.ts';
+import { auditEvent, cloudWatchPayload, cloudWatchSubscriptionEvent } from '../helpers/audit-events.ts';
+import { readRows, temporaryFileStore } from '../helpers/lake.ts';
+
+describe('function entry points', () => {
+  it('finds one Lambda bundle per functions/<name>/handler.ts and the one Azure app', () => {
+    // Act
+    const entries = discoverFunctionEntries();
+
+    // Assess
+    expect(entries).toContainEqual({ name: 'eks-cloudwatch', platform: 'aws-lambda', entry: join(REPO_ROOT, 'functions/eks-cloudwatch/handler.ts') });
+    expect(entries.filter((entry) => entry.platform === 'azure-functions')).toEqual([
+      { name: AZURE_APP_BUNDLE, platform: 'azure-functions', entry: join(REPO_ROOT, 'functions/azure.ts') },
+    ]);
+    expect(entries.every((entry) => existsSync(entry.entry))).toBe(true);
+  });
+
+  it('refuses a Lambda function that has no handler.ts, naming the file it expected', () => {
+    // Act
+    const lookUp = () => lambdaEntry('aks-eventhub');
+
+    // Assess
+    expect(lookUp).toThrow('functions/aks-eventhub/handler.ts');
+  });
+});
+
+describe('deployable bundles', () => {
+  const outDir = mkdtempSync(join(tmpdir(), 'kaudit-bundles-'));
+  const bundles = new Map<string, BuiltBundle>();
+  beforeAll(async () => {
+    for (const entry of discoverFunctionEntries()) bundles.set(entry.name, await buildFunctionBundle(entry, outDir));
+  });
+  afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+  it('writes each bundle and its zip, and reports their sizes', () => {
+    // Assess
+    for (const bundle of bundles.values()) {
+      expect(bundle.bytes).toBeGreaterThan(0);
+      expect(bundle.zipBytes).toBeGreaterThan(0);
+      expect(bundle.zipBytes).toBeLessThan(bundle.bytes);
+      expect(existsSync(bundle.zipFile)).toBe(true);
+    }
+  });
+
+  it('gives the Lambda bundle a `handler` that stores an EKS batch (handler index.handler)', async () => {
+    // Prepare
+    const lake = await temporaryFileStore();
+    const saved = { store: process.env[SETTINGS.storeUrl], region: process.env[SETTINGS.awsRegion] };
+    process.env[SETTINGS.storeUrl] = lake.url;
+    process.env[SETTINGS.awsRegion] = 'eu-west-1';
+    const bundle = bundles.get('eks-cloudwatch') as BuiltBundle;
+    const lambda = (await import(pathToFileURL(join(bundle.directory, 'index.mjs')).href)) as { handler: (event: unknown, context: unknown) => Promise<unknown> };
+
+    try {
+      // Act
+      const summary = await lambda.handler(cloudWatchSubscriptionEvent(cloudWatchPayload({ events: [auditEvent()] })), { awsRequestId: 'test' });
+
+      // Assess
+      expect(summary).toMatchObject({ received: 1, written: 1 });
+      expect(await readRows(lake.url, 'events/v1/')).toHaveLength(1);
+    } finally {
+      process.env[SETTINGS.storeUrl] = saved.store;
+      process.env[SETTINGS.awsRegion] = saved.region;
+      if (saved.store === undefined) delete process.env[SETTINGS.storeUrl];
+      if (saved.region === undefined) delete process.env[SETTINGS.awsRegion];
+      await lake.cleanup();
+    }
+  });
+
+  it('makes the Azure app register its Event Hubs function with the host through @azure/functions-core', async () => {
+    // Prepare: stand in for the module the Functions host provides to the app at run time.
+    const registered: { name: string; bindings: Record<string, { type: string }> }[] = [];
+    const hostCore = { setProgrammingModel: () => undefined, log: () => undefined, registerFunction: (metadata: (typeof registered)[number]) => void registered.push(metadata) };
+    const moduleLoader = Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown };
+    const load = moduleLoader._load;
+    moduleLoader._load = (request, ...rest) => (request === '@azure/functions-core' ? hostCore : load(request, ...rest));
+    const bundle = bundles.get(AZURE_APP_BUNDLE) as BuiltBundle;
+    const manifest = JSON.parse(readFileSync(join(bundle.directory, 'package.json'), 'utf8')) as { main: string };
+
+    try {
+      // Act
+      await import(pathToFileURL(join(bundle.directory, manifest.main)).href);
+    } finally {
+      moduleLoader._load = load;
+    }
+
+    // Assess
+    const eventHub = registered.find((metadata) => metadata.name === 'kaudit-aks-audit');
+    expect(Object.values(eventHub?.bindings ?? {}).map((binding) => binding.type)).toContain('eventHubTrigger');
+  });
+
+  it('ships the Azure app with the Event Hubs extension bundle in host.json', () => {
+    // Prepare
+    const bundle = bundles.get(AZURE_APP_BUNDLE) as BuiltBundle;
+
+    // Act
+    const host = JSON.parse(readFileSync(join(bundle.directory, 'host.json'), 'utf8')) as { version: string; extensionBundle: { id: string; version: string } };
+
+    // Assess
+    expect(host.version).toBe('2.0');
+    expect(host.extensionBundle).toEqual({ id: 'Microsoft.Azure.Functions.ExtensionBundle', version: '[4.*, 5.0.0)' });
+  });
+});
