@@ -209,3 +209,31 @@ export function cutAfter(event: AuditEvent, marker: string): string {
 export function auditLogLines(events: AuditEvent[]): string {
   return events.map((event) => `${JSON.stringify(event)}\n`).join('');
 }
+
+export interface FirehoseRecordInput {
+  recordId?: string;
+  /** How the payloads are joined: `\n` (default) or `` (back to back, `}{`). */
+  separator?: string;
+  /** `gzip` (default) as CloudWatch Logs writes to Firehose; `none` as with Firehose's own decompression. */
+  compression?: 'gzip' | 'none';
+}
+
+/** One Firehose record carrying CloudWatch Logs payloads: base64 of gzip of the payloads' JSON, concatenated. */
+export function firehoseRecord(payloads: (Record<string, unknown> | string)[], input: FirehoseRecordInput = {}): { recordId: string; approximateArrivalTimestamp: number; data: string } {
+  const text = Buffer.from(payloads.map((payload) => (typeof payload === 'string' ? payload : JSON.stringify(payload))).join(input.separator ?? '\n'));
+  return {
+    recordId: input.recordId ?? '49546986683135544286507457936321625675700192471156785154',
+    approximateArrivalTimestamp: 1_795_701_788_000,
+    data: (input.compression === 'none' ? text : gzipSync(text)).toString('base64'),
+  };
+}
+
+/** The event Firehose passes a data-transformation Lambda. */
+export function firehoseTransformationEvent(records: ReturnType<typeof firehoseRecord>[]): Record<string, unknown> & { records: ReturnType<typeof firehoseRecord>[] } {
+  return {
+    invocationId: 'a7f3c2e1-5b4d-4c3a-9e8f-1d2c3b4a5f6e',
+    deliveryStreamArn: 'arn:aws:firehose:eu-west-1:123456789012:deliverystream/kaudit-eks-audit',
+    region: 'eu-west-1',
+    records,
+  };
+}

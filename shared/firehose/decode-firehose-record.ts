@@ -1,0 +1,91 @@
+import type { Provenance } from '../schema/canonical-event.ts';
+import { buildQuarantineRecord } from '../normalize/quarantine.ts';
+import { isoFromEpochMs } from '../normalize/time.ts';
+import type { Limits } from '../limits.ts';
+import { decodeCloudWatchPayload } from '../decode/cloudwatch.ts';
+import { compressionOf, decompress, describeDecompressError } from '../decode/compression.ts';
+import { emptyBatch, mergeInto, provenanceOf, shortHash, type DecodedBatch } from '../decode/decoded-batch.ts';
+import type { FirehoseRecord } from './firehose-event.ts';
+import { splitJsonDocuments } from './json-documents.ts';
+
+export interface FirehoseDecodeContext {
+  /** Region of the delivery stream, which is the log groups' region: needed for the cluster ARN. */
+  region: string | null;
+  ingestTime: string;
+  limits: Limits;
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/**
+ * One Firehose record from a CloudWatch Logs subscription: base64 of gzip (or plain text) of one or more CloudWatch payloads written back to back. Each
+ * payload decodes as the subscription path decodes it, with source_type `firehose` and
+ * source_record_id `<recordId>:<n>` (n counts the record's log events across its payloads).
+ * Never throws: what can't be decoded becomes quarantine records naming the recordId.
+ */
+export function decodeFirehoseRecord(record: FirehoseRecord, context: FirehoseDecodeContext): DecodedBatch {
+  const text = recordText(record, context.limits);
+  if ('error' in text) return recordProblem(record, context, text.error, text.raw);
+
+  const { documents, rest } = splitJsonDocuments(text.text);
+  const parts: DecodedBatch[] = [];
+  let logEventsBefore = 0;
+  for (const [index, document] of documents.entries()) {
+    let payload: unknown;
+    try {
+      payload = JSON.parse(document);
+    } catch (error) {
+      parts.push(recordProblem(record, context, `payload ${index} is not JSON: ${(error as Error).message}`, document));
+      continue;
+    }
+    const offset = logEventsBefore;
+    parts.push(
+      decodeCloudWatchPayload(payload, {
+        region: context.region,
+        ingestTime: context.ingestTime,
+        limits: context.limits,
+        sourceType: 'firehose',
+        recordIdOf: (logEventIndex) => `${record.recordId}:${offset + logEventIndex}`,
+      }),
+    );
+    const logEvents = (payload as { logEvents?: unknown } | null)?.logEvents;
+    if (Array.isArray(logEvents)) logEventsBefore += logEvents.length;
+  }
+  if (rest) parts.push(recordProblem(record, context, `after ${documents.length} payload(s): ${rest.problem}`, rest.text));
+
+  // Keyed by what the record holds, not by its recordId: the same payloads replayed (with `kaudit ingest`) land on the same objects.
+  const batch = emptyBatch(`fh-${shortHash(text.text)}`);
+  for (const part of parts) mergeInto(batch, part);
+  return batch;
+}
+
+function recordText(record: FirehoseRecord, limits: Limits): { text: string } | { error: string; raw: string } {
+  const compact = record.data.replace(/\s+/g, '');
+  if (!BASE64.test(compact) || compact.length % 4 === 1) return { error: 'data is not base64', raw: record.data };
+  const bytes = Buffer.from(compact, 'base64');
+  // Plain when Firehose's own CloudWatch Logs decompression is on.
+  if (compressionOf(bytes) === null) {
+    if (bytes.length > limits.maxDecodedBytes) return { error: `data exceeds the payload limit of ${limits.maxDecodedBytes} bytes`, raw: record.data };
+    return { text: bytes.toString('utf8') };
+  }
+  try {
+    return { text: decompress(bytes, limits.maxDecodedBytes).toString('utf8') };
+  } catch (error) {
+    return { error: `data could not be decompressed: ${describeDecompressError(error, limits.maxDecodedBytes)}`, raw: record.data };
+  }
+}
+
+function recordProblem(record: FirehoseRecord, context: FirehoseDecodeContext, detail: string, raw: string): DecodedBatch {
+  const provenance: Provenance = provenanceOf({
+    platform: 'eks',
+    cloud_provider: 'aws',
+    cloud_region: context.region,
+    source_type: 'firehose',
+    source_record_id: record.recordId,
+    source_time: record.approximateArrivalTimestamp === undefined ? null : isoFromEpochMs(record.approximateArrivalTimestamp),
+    ingest_time: context.ingestTime,
+  });
+  const batch = emptyBatch(`fh-invalid-${shortHash(raw)}`);
+  batch.quarantined.push(buildQuarantineRecord(provenance, 'invalid_payload', `Firehose record ${record.recordId}: ${detail}`, raw));
+  return batch;
+}

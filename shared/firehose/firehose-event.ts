@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+/**
+ * A Kinesis Data Firehose data-transformation event: what Firehose passes the Lambda. Only the
+ * fields kaudit reads are checked; the rest pass through (loose).
+ */
+export const FirehoseRecordSchema = z.looseObject({
+  recordId: z.string().min(1),
+  /** Base64 of the record's bytes: gzip of one or more CloudWatch Logs payloads. */
+  data: z.string(),
+  approximateArrivalTimestamp: z.number().optional(),
+});
+export type FirehoseRecord = z.infer<typeof FirehoseRecordSchema>;
+
+export const FirehoseTransformationEventSchema = z.looseObject({
+  invocationId: z.string().optional(),
+  deliveryStreamArn: z.string().optional(),
+  region: z.string().optional(),
+  records: z.array(FirehoseRecordSchema),
+});
+export type FirehoseTransformationEvent = z.infer<typeof FirehoseTransformationEventSchema>;
+
+/** Whether a parsed JSON document is a transformation event (told apart from an Event Hubs body, which also has `records`). */
+export function isFirehoseTransformationEvent(document: unknown): boolean {
+  if (typeof document !== 'object' || document === null) return false;
+  const fields = document as Record<string, unknown>;
+  const records = fields.records;
+  return (
+    (typeof fields.deliveryStreamArn === 'string' || typeof fields.invocationId === 'string') &&
+    Array.isArray(records) &&
+    records.every((record) => typeof (record as { recordId?: unknown } | null)?.recordId === 'string')
+  );
+}
+
+/** What the Lambda returns for one record (Firehose's data-transformation contract). */
+export type FirehoseResultRecord =
+  | { recordId: string; result: 'Ok'; data: string; metadata: { partitionKeys: FirehosePartitionKeys } }
+  | { recordId: string; result: 'Dropped' }
+  | { recordId: string; result: 'ProcessingFailed'; data: string };
+
+/** Keys for dynamic partitioning, read by the S3 prefix `…/dt=!{partitionKeyFromLambda:dt}/hour=!{partitionKeyFromLambda:hour}/`. */
+export type FirehosePartitionKeys = { dt: string; hour: string };
+
+export interface FirehoseTransformationResult {
+  records: FirehoseResultRecord[];
+}
