@@ -143,7 +143,8 @@ function buildCanonicalEvent(
     response_reason: read.nonEmptyString(responseStatus?.reason, 'responseStatus.reason'),
     response_message: read.nonEmptyString(responseStatus?.message, 'responseStatus.message'),
     authz_decision: decision,
-    authz_reason: annotations?.['authorization.k8s.io/reason'] ?? null,
+    // Authorizers that give no reason write "" (the node authorizer, EKS and AKS on forbid).
+    authz_reason: annotations?.['authorization.k8s.io/reason'] || null,
     outcome: outcomeOf(decision, responseCode),
     annotations,
     request_object: event.requestObject ?? null,
