@@ -24,10 +24,10 @@ export function inputContext(name: string): InputContext {
   return { name, region: FUNCTION_REGION, clusterName: null, clusterId: null, ingestTime: INGEST_TIME, limits: DEFAULT_LIMITS };
 }
 
-/** A fixture decoded as `kaudit ingest` would; an input it refuses fails the test with kaudit's message. */
-export function decodeFixture(relativePath: string): { format: InputFormat; batches: DecodedBatch[] } {
-  const detected = decodeInput(readFixture(relativePath), inputContext(relativePath));
-  if ('error' in detected) throw new Error(`${relativePath}: kaudit refused the input: ${detected.error}`);
+/** Input decoded as `kaudit ingest` would; input it refuses fails the test with kaudit's message. */
+export function decodeData(data: Buffer, name: string): { format: InputFormat; batches: DecodedBatch[] } {
+  const detected = decodeInput(data, inputContext(name));
+  if ('error' in detected) throw new Error(`${name}: kaudit refused the input: ${detected.error}`);
   return detected;
 }
 
@@ -50,7 +50,7 @@ export function runPipeline(batches: readonly DecodedBatch[]): PipelineRun {
 }
 
 export function runFixture(relativePath: string): PipelineRun {
-  return runPipeline(decodeFixture(relativePath).batches);
+  return runPipeline(decodeData(readFixture(relativePath), relativePath).batches);
 }
 
 /**
