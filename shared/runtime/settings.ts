@@ -15,6 +15,12 @@ export const SETTINGS = {
   eventHubConnection: 'KAUDIT_EVENTHUB',
   eventHubName: 'KAUDIT_EVENTHUB_NAME',
   eventHubConsumerGroup: 'KAUDIT_EVENTHUB_CONSUMER_GROUP',
+  /** `kaudit backfill aks`: an Event Hubs connection string, used instead of DefaultAzureCredential. */
+  eventHubConnectionString: 'KAUDIT_EVENTHUB_CONNECTION_STRING',
+  /** Webhook receiver: bearer tokens as JSON `{"<token>": {"cluster_name": …, "cluster_id": …}}`, or the path of such a file. */
+  webhookTokens: 'KAUDIT_WEBHOOK_TOKENS',
+  /** Webhook receiver: largest accepted body in bytes (default 12 MiB); a larger one is answered 413. */
+  webhookMaxBodyBytes: 'KAUDIT_WEBHOOK_MAX_BODY_BYTES',
   /** Lambda sets it; the cluster ARN needs it. */
   awsRegion: 'AWS_REGION',
 } as const;
