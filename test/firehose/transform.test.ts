@@ -51,7 +51,7 @@ describe('transformFirehoseEvent', () => {
     const event = firehoseTransformationEvent([
       firehoseRecord([cloudWatchPayload({ events: [auditEvent()] })], { recordId: 'r1' }),
       firehoseRecord([control], { recordId: 'r2' }),
-      { recordId: 'r3', data: '%%%' },
+      { recordId: 'r3', approximateArrivalTimestamp: 1_795_701_788_000, data: '%%%' },
     ]);
 
     // Act
