@@ -63,6 +63,16 @@ export function fileStorePath(url: string): string {
   return rest.startsWith('localhost/') ? rest.slice('localhost'.length) : rest;
 }
 
+/**
+ * A relative `file://` URL made absolute against `cwd`; other URLs as they are. The CLI runs with
+ * its own working directory (in tests, not the process's), and the default store is relative.
+ */
+export function resolveFileStoreUrl(url: string, cwd: string): string {
+  if (!url.startsWith('file://')) return url;
+  const directory = fileStorePath(url);
+  return path.isAbsolute(directory) ? url : `file://${encodeURI(path.resolve(cwd, directory))}`;
+}
+
 async function walk(directory: string): Promise<string[]> {
   let entries;
   try {

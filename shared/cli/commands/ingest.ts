@@ -8,6 +8,7 @@ import { ingestBatch } from '../../pipeline/ingest-batch.ts';
 import { addSummary, emptySummary, type IngestSummary } from '../../pipeline/ingest-summary.ts';
 import { buildPipelineOptions } from '../../pipeline/pipeline-options.ts';
 import { openEventStore, resolveStoreUrl } from '../../store/open-store.ts';
+import { resolveFileStoreUrl } from '../../store/file-object-store.ts';
 import { EXIT, UsageError, readStream, type CliIo } from '../cli-io.ts';
 
 export interface IngestOptions {
@@ -51,7 +52,7 @@ export async function ingestCommand(inputs: string[], options: IngestOptions, io
     if ('error' in result) throw new UsageError(`${input}: ${result.error}`);
     decoded.push(...result.batches);
   }
-  const store = await openEventStore(resolveStoreUrl(options.store, io.env));
+  const store = await openEventStore(resolveFileStoreUrl(resolveStoreUrl(options.store, io.env), io.cwd));
   const pipeline = buildPipelineOptions({ policy: options.policy ?? null });
   const summary = emptySummary();
   const progress = decoded.length > 1 && (io.stderr as { isTTY?: boolean }).isTTY === true;

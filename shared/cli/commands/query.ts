@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { LakeQuery } from '../../query/lake-query.ts';
 import { openObjectStore, resolveStoreUrl } from '../../store/open-store.ts';
+import { resolveFileStoreUrl } from '../../store/file-object-store.ts';
 import { EXIT, UsageError, type CliIo } from '../cli-io.ts';
 import { ROW_FORMATS, formatRows, type RowFormat } from '../format-rows.ts';
 
@@ -20,7 +21,7 @@ export function registerQuery(program: Command, io: CliIo, setExit: (code: numbe
 }
 
 export async function queryCommand(sql: string, options: QueryOptions, io: CliIo): Promise<number> {
-  const objects = await openObjectStore(resolveStoreUrl(options.store, io.env));
+  const objects = await openObjectStore(resolveFileStoreUrl(resolveStoreUrl(options.store, io.env), io.cwd));
   if (!objects.localRoot) throw new UsageError(`${objects.url}: querying this store kind is not supported`);
   const lake = await LakeQuery.open(objects.localRoot);
   try {
