@@ -2,11 +2,11 @@
  * Every public fixture has a role here, and every input fixture goes through the pipeline without
  * losing a record: each one becomes an event, a duplicate, a counted skip or a quarantine record.
  */
-import { unzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { decodeInput } from '../../shared/decode/detect-input.ts';
 import { listFixtures, readFixture, readFixtureText } from './fixtures.ts';
 import { expectSoundRun, inputContext, runPipeline } from './pipeline-run.ts';
+import { subscriptionPayloadOf } from './spec-fields.ts';
 
 type Role = 'input' | 'expected output' | 'rule tests' | 'firehose (deferred)' | 'provenance';
 
@@ -57,7 +57,7 @@ function recordsIn(document: unknown): number {
   if (Array.isArray(document)) return document.reduce<number>((total, item) => total + recordsIn(item), 0);
   const fields = (document ?? {}) as Record<string, unknown>;
   const awslogs = fields.awslogs as { data: string } | undefined;
-  if (awslogs) return recordsIn(JSON.parse(unzipSync(Buffer.from(awslogs.data, 'base64')).toString('utf8')));
+  if (awslogs) return recordsIn(subscriptionPayloadOf(awslogs.data));
   if (fields.messageType === 'CONTROL_MESSAGE') return 1;
   if (typeof fields.messageType === 'string') return (fields.logEvents as unknown[]).length;
   if (Array.isArray(fields.records)) return fields.records.length;

@@ -1,8 +1,10 @@
 /**
  * The canonical fields SPEC §1 copies from an audit.k8s.io Event, derived here from the fixture's
  * own event text so sources without an expected output (Falco, Sysdig, Sumo Logic, Panther) still
- * check real values. Written from SPEC's table, not from the normalizer.
+ * check real values; and the contents of the envelopes carrying them. Written from SPEC and the
+ * documented formats, not from kaudit's normalizer or decoders.
  */
+import { unzipSync } from 'node:zlib';
 import type { CanonicalEvent } from '../../shared/schema/canonical-event.ts';
 
 type Json = Record<string, unknown>;
@@ -43,4 +45,9 @@ export function specFieldsOf(event: Json): Partial<CanonicalEvent> {
 export function auditEventOfAksRecord(record: Json): Json {
   const log = object(record.properties)?.log;
   return typeof log === 'string' ? (JSON.parse(log) as Json) : (log as Json);
+}
+
+/** The CloudWatch Logs payload of a subscription event's `awslogs.data`: base64 of gzip (or zlib) of JSON. */
+export function subscriptionPayloadOf(data: string): Json {
+  return JSON.parse(unzipSync(Buffer.from(data, 'base64')).toString('utf8')) as Json;
 }
