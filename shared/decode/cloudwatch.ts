@@ -19,6 +19,8 @@ export interface CloudWatchContext {
 /** Streams of EKS's control-plane log group that carry audit events. */
 export const EKS_AUDIT_STREAM_PREFIX = 'kube-apiserver-audit';
 const EKS_LOG_GROUP = /^\/aws\/eks\/([^/]+)\/cluster$/;
+/** A log group given as its ARN, as the CloudWatch Logs API and some forwarders name it: region, account, name. */
+const LOG_GROUP_ARN = /^arn:aws[a-z-]*:logs:([a-z0-9-]+):(\d{12}):log-group:(.+?)(?::\*)?$/;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /**
@@ -102,14 +104,18 @@ export function decodeCloudWatchPayload(payload: unknown, context: CloudWatchCon
 
 /** Provenance shared by every event of one EKS log stream. */
 export function eksStreamProvenance(logGroup: string, logStream: string, owner: string | null, context: CloudWatchContext): Provenance {
-  const clusterName = EKS_LOG_GROUP.exec(logGroup)?.[1] ?? null;
+  const arn = LOG_GROUP_ARN.exec(logGroup);
+  const clusterName = EKS_LOG_GROUP.exec(arn?.[3] ?? logGroup)?.[1] ?? null;
+  // The ARN's region is the cluster's own; the function's region only stands in for it.
+  const region = arn?.[1] ?? context.region;
+  const account = owner ?? arn?.[2] ?? null;
   return provenanceOf({
     platform: 'eks',
     cloud_provider: 'aws',
-    cloud_account_id: owner,
-    cloud_region: context.region,
+    cloud_account_id: account,
+    cloud_region: region,
     cluster_name: clusterName,
-    cluster_id: clusterName && context.region && owner ? `arn:aws:eks:${context.region}:${owner}:cluster/${clusterName}` : null,
+    cluster_id: clusterName && region && account ? `arn:aws:eks:${region}:${account}:cluster/${clusterName}` : null,
     source_type: context.sourceType ?? 'cloudwatch_subscription',
     source_stream: `${logGroup}/${logStream}`,
     source_category: streamPrefix(logStream),
