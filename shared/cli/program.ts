@@ -2,7 +2,9 @@ import { Command, CommanderError } from 'commander';
 import { KAUDIT_VERSION } from '../version.ts';
 import { EXIT, UsageError, type CliIo } from './cli-io.ts';
 import { registerIngest } from './commands/ingest.ts';
+import { registerPolicy } from './commands/policy.ts';
 import { registerQuery } from './commands/query.ts';
+import { registerServe } from './commands/serve.ts';
 
 /** Runs `kaudit` with `argv` (arguments after the program name) and returns the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -18,6 +20,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   };
   registerIngest(program, io, setExit);
   registerQuery(program, io, setExit);
+  registerPolicy(program, io, setExit);
+  registerServe(program, io, setExit);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;

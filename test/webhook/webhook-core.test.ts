@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS } from '../../shared/limits.ts';
+import { LakeEventStore, type EventStore } from '../../shared/store/event-store.ts';
+import { handleWebhookRequest, type WebhookReceiver, type WebhookRequest } from '../../shared/webhook/webhook-core.ts';
+import { TokenTable } from '../../shared/webhook/tokens.ts';
+import { auditEvent, eventList } from '../helpers/audit-events.ts';
+import { MemoryObjectStore } from '../helpers/lake.ts';
+
+const TOKEN = 'prod-token-5b1f0c9e2d7a4e3f';
+
+function receiverWith(store: EventStore = new LakeEventStore(new MemoryObjectStore())): WebhookReceiver {
+  return {
+    tokens: new TokenTable({ [TOKEN]: { cluster_name: 'onprem-prod' } }),
+    store,
+    pipeline: { transforms: [] },
+    limits: DEFAULT_LIMITS,
+    maxBodyBytes: 1024 * 1024,
+    now: () => new Date('2026-11-20T14:05:00.000Z'),
+    logError: () => undefined,
+  };
+}
+
+function request(fields: { method?: string; path?: string; headers?: Record<string, string>; body?: string }): WebhookRequest & { bodyRead: () => boolean } {
+  let read = false;
+  const body = Buffer.from(fields.body ?? '');
+  return {
+    method: fields.method ?? 'POST',
+    path: fields.path ?? '/',
+    header: (name) => fields.headers?.[name],
+    readBody: async (maxBytes) => {
+      read = true;
+      return body.length > maxBytes ? null : body;
+    },
+    bodyRead: () => read,
+  };
+}
+
+const authorized = { authorization: `Bearer ${TOKEN}` };
+
+describe('handleWebhookRequest', () => {
+  it('answers HEAD on the health path', async () => {
+    // Act
+    const response = await handleWebhookRequest(request({ method: 'HEAD', path: '/healthz' }), receiverWith());
+
+    // Assess
+    expect(response.status).toBe(200);
+  });
+
+  it('answers 405 to methods other than POST, naming the one allowed', async () => {
+    // Act
+    const response = await handleWebhookRequest(request({ method: 'PUT', headers: authorized }), receiverWith());
+
+    // Assess
+    expect(response.status).toBe(405);
+    expect(response.headers.allow).toBe('POST');
+  });
+
+  it('does not read the body of a request without a valid token', async () => {
+    // Prepare
+    const unauthenticated = request({ headers: { authorization: 'Basic dXNlcjpwYXNz' }, body: JSON.stringify(eventList([auditEvent()])) });
+
+    // Act
+    const response = await handleWebhookRequest(unauthenticated, receiverWith());
+
+    // Assess
+    expect(response.status).toBe(401);
+    expect(JSON.parse(response.body)).toEqual({ error: 'missing bearer token: send Authorization: Bearer <token>' });
+    expect(unauthenticated.bodyRead()).toBe(false);
+  });
+
+  it('accepts the Bearer scheme in any letter case', async () => {
+    // Act
+    const response = await handleWebhookRequest(request({ headers: { authorization: `bearer ${TOKEN}` }, body: JSON.stringify(eventList([])) }), receiverWith());
+
+    // Assess
+    expect(response.status).toBe(200);
+  });
+
+  it('answers 415 to a compressed body', async () => {
+    // Act
+    const response = await handleWebhookRequest(request({ headers: { ...authorized, 'content-encoding': 'gzip' } }), receiverWith());
+
+    // Assess
+    expect(response.status).toBe(415);
+  });
+
+  it('quarantines a body that is not JSON and answers 400', async () => {
+    // Prepare
+    const objects = new MemoryObjectStore();
+
+    // Act
+    const response = await handleWebhookRequest(request({ headers: authorized, body: 'not json' }), receiverWith(new LakeEventStore(objects)));
+
+    // Assess
+    expect(response.status).toBe(400);
+    expect(JSON.parse(response.body).error).toMatch(/^body is not JSON \(.+\); kept in quarantine$/);
+    expect([...objects.objects.keys()].every((key) => key.startsWith('quarantine/v1/'))).toBe(true);
+    expect(objects.objects.size).toBe(1);
+  });
+
+  it('writes the same batch key for the same body from the same cluster', async () => {
+    // Prepare
+    const objects = new MemoryObjectStore();
+    const receiver = receiverWith(new LakeEventStore(objects));
+    const body = JSON.stringify(eventList([auditEvent()]));
+
+    // Act
+    await handleWebhookRequest(request({ headers: authorized, body }), receiver);
+    await handleWebhookRequest(request({ headers: authorized, body }), receiver);
+
+    // Assess
+    expect([...objects.objects.keys()]).toEqual([expect.stringMatching(/^events\/v1\/dt=2026-11-20\/hour=14\/wh-[0-9a-f]{32}\.ndjson\.gz$/)]);
+  });
+});
