@@ -67,9 +67,9 @@ export function expectSoundRun(run: PipelineRun): void {
   for (const record of run.quarantined) QuarantineRecordSchema.parse(record);
 }
 
-/** The single event a run holds for an audit ID; fails naming the ID when there is none or several. */
-export function eventWithAuditId(run: PipelineRun, auditId: string): CanonicalEvent {
-  const matches = run.events.filter((event) => event.audit_id === auditId);
-  expect(matches, `events with audit_id ${auditId}`).toHaveLength(1);
+/** The one event written for an audit event (its auditID and stage); fails naming them when there is none or several. */
+export function eventOf(events: readonly CanonicalEvent[], audit: { auditID?: unknown; stage?: unknown }): CanonicalEvent {
+  const matches = events.filter((event) => event.audit_id === audit.auditID && event.stage === audit.stage);
+  expect(matches, `events for ${String(audit.auditID)}/${String(audit.stage)}`).toHaveLength(1);
   return matches[0] as CanonicalEvent;
 }

@@ -5,6 +5,7 @@
  * documented formats, not from kaudit's normalizer or decoders.
  */
 import { unzipSync } from 'node:zlib';
+import { expect } from 'vitest';
 import type { CanonicalEvent } from '../../shared/schema/canonical-event.ts';
 
 type Json = Record<string, unknown>;
@@ -39,6 +40,13 @@ export function specFieldsOf(event: Json): Partial<CanonicalEvent> {
     object_name: text(objectRef?.name),
     response_code: typeof code === 'number' && code !== 0 ? code : null,
   };
+}
+
+/** The event has the audit event's fields and, as written (SPEC keeps the source's precision), its timestamps. */
+export function expectCarries(event: CanonicalEvent, audit: Json): void {
+  expect(event).toMatchObject(specFieldsOf(audit));
+  expect(event.time).toBe(audit.stageTimestamp);
+  expect(event.start_time).toBe(audit.requestReceivedTimestamp);
 }
 
 /** The audit event an AKS diagnostic record carries in `properties.log` (JSON text or an object). */
