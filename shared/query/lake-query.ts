@@ -3,6 +3,7 @@ import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
 import { CANONICAL_COLUMNS, QUARANTINE_COLUMNS, type Column, type ColumnKind } from '../schema/columns.ts';
 import { EVENTS_PREFIX, OBJECT_SUFFIX, QUARANTINE_PREFIX } from '../store/layout.ts';
+import { ALL_TIME, type TimeRange } from './time-range.ts';
 
 const DUCKDB_TYPES: Record<ColumnKind, string> = {
   string: 'VARCHAR',
@@ -21,7 +22,7 @@ export interface QueryResult {
 
 /**
  * DuckDB over a lake directory laid out as SPEC §3, with the views `events_all` (every stored
- * row), `events` (one row per event_id) and `quarantine`.
+ * row), `events` (one row per event_id) and `quarantine`, holding the rows of a time range.
  */
 export class LakeQuery {
   private constructor(
@@ -29,18 +30,18 @@ export class LakeQuery {
     private readonly connection: DuckDBConnection,
   ) {}
 
-  static async open(root: string): Promise<LakeQuery> {
+  static async open(root: string, range: TimeRange = ALL_TIME): Promise<LakeQuery> {
     const instance = await DuckDBInstance.create(':memory:');
     const connection = await instance.connect();
     const lake = new LakeQuery(instance, connection);
-    await connection.run(viewSql('events_all', path.join(root, EVENTS_PREFIX), CANONICAL_COLUMNS));
+    await connection.run(viewSql('events_all', path.join(root, EVENTS_PREFIX), CANONICAL_COLUMNS, range));
     await connection.run(
       // The earliest stored copy wins; any copy is the same event (same deterministic id).
       `CREATE VIEW events AS SELECT * EXCLUDE (kaudit_copy) FROM (
          SELECT *, row_number() OVER (PARTITION BY event_id ORDER BY ingest_time, source_stream, source_record_index) AS kaudit_copy
          FROM events_all) WHERE kaudit_copy = 1`,
     );
-    await connection.run(viewSql('quarantine', path.join(root, QUARANTINE_PREFIX), QUARANTINE_COLUMNS));
+    await connection.run(viewSql('quarantine', path.join(root, QUARANTINE_PREFIX), QUARANTINE_COLUMNS, range));
     return lake;
   }
 
@@ -65,7 +66,7 @@ export class LakeQuery {
 }
 
 /** A typed view over the gzip NDJSON objects of every dt/hour partition under `directory` (empty when there are none). */
-function viewSql(name: string, directory: string, columns: readonly Column[]): string {
+function viewSql(name: string, directory: string, columns: readonly Column[], range: TimeRange): string {
   const hasFiles = existsSync(directory) && readdirSync(directory, { recursive: true }).some((entry) => String(entry).endsWith(OBJECT_SUFFIX));
   const typed = columns.map((column) => `${quoteIdentifier(column.name)}: ${quoteLiteral(DUCKDB_TYPES[column.kind])}`).join(', ');
   if (!hasFiles) {
@@ -75,7 +76,28 @@ function viewSql(name: string, directory: string, columns: readonly Column[]): s
   const glob = path.join(directory, 'dt=*', 'hour=*', `*${OBJECT_SUFFIX}`);
   return `CREATE VIEW ${name} AS SELECT * FROM read_json(${quoteLiteral(glob)},
     format = 'newline_delimited', compression = 'gzip', columns = {${typed}},
-    hive_partitioning = true, hive_types_autocast = false, maximum_object_size = 67108864)`;
+    hive_partitioning = true, hive_types_autocast = false, maximum_object_size = 67108864)${rangeCondition(range)}`;
+}
+
+/**
+ * ` WHERE …` keeping the rows of a time range. The `dt` bounds let DuckDB skip whole partitions'
+ * files; the `time` bounds make the range exact. TRY_CAST: a malformed time leaves the range.
+ */
+function rangeCondition(range: TimeRange): string {
+  const conditions: string[] = [];
+  if (range.since) {
+    conditions.push(`dt >= ${quoteLiteral(range.since.toISOString().slice(0, 10))}`);
+    conditions.push(`TRY_CAST(time AS TIMESTAMP) >= ${timestampLiteral(range.since)}`);
+  }
+  if (range.until) {
+    conditions.push(`dt <= ${quoteLiteral(range.until.toISOString().slice(0, 10))}`);
+    conditions.push(`TRY_CAST(time AS TIMESTAMP) < ${timestampLiteral(range.until)}`);
+  }
+  return conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
+}
+
+function timestampLiteral(time: Date): string {
+  return `TIMESTAMP ${quoteLiteral(time.toISOString().replace('T', ' ').replace('Z', ''))}`;
 }
 
 function jsSafe(value: unknown, type: DuckDBType): unknown {

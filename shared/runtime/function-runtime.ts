@@ -19,7 +19,7 @@ export async function runtimeFromEnv(env: NodeJS.ProcessEnv, regionSetting: stri
   const storeUrl = env[SETTINGS.storeUrl];
   if (!storeUrl) throw new Error(`${SETTINGS.storeUrl} is not set: the function has nowhere to store events`);
   return {
-    store: await openEventStore(storeUrl),
+    store: await openEventStore(storeUrl, env),
     limits: limitsFromEnv(env),
     pipeline: buildPipelineOptions({ policy: env[SETTINGS.policy] ?? null }),
     region: env[regionSetting] || null,

@@ -23,6 +23,23 @@ export const SETTINGS = {
   webhookMaxBodyBytes: 'KAUDIT_WEBHOOK_MAX_BODY_BYTES',
   /** Lambda sets it; the cluster ARN needs it. */
   awsRegion: 'AWS_REGION',
+  /** Region of the AWS CLI's configuration, used when AWS_REGION is unset. */
+  awsDefaultRegion: 'AWS_DEFAULT_REGION',
+  /** Attempts per cloud store request (first try included) before a write fails for good. */
+  storeMaxAttempts: 'KAUDIT_STORE_MAX_ATTEMPTS',
+  /** Timeout of each cloud store request attempt, in milliseconds. */
+  storeTimeoutMs: 'KAUDIT_STORE_TIMEOUT_MS',
+  /** S3-compatible endpoint for S3 only, or for every AWS service (the SDKs' own names). */
+  awsEndpointUrlS3: 'AWS_ENDPOINT_URL_S3',
+  awsEndpointUrl: 'AWS_ENDPOINT_URL',
+  /** `true`: bucket in the path, not the host name (most S3-compatible stores). */
+  s3ForcePathStyle: 'KAUDIT_S3_FORCE_PATH_STYLE',
+  /** KMS key (id, ARN or alias) for SSE-KMS; unset: SSE-S3. */
+  s3SseKmsKeyId: 'KAUDIT_S3_SSE_KMS_KEY_ID',
+  /** Blob Storage connection string for local use and emulators; unset: DefaultAzureCredential. */
+  azureStorageConnectionString: 'AZURE_STORAGE_CONNECTION_STRING',
+  /** Where `kaudit query` caches the partitions it pulls from a cloud store (default ./.kaudit-cache). */
+  cacheDir: 'KAUDIT_CACHE_DIR',
 } as const;
 
 export type SettingName = (typeof SETTINGS)[keyof typeof SETTINGS];

@@ -52,7 +52,7 @@ export async function ingestCommand(inputs: string[], options: IngestOptions, io
     if ('error' in result) throw new UsageError(`${input}: ${result.error}`);
     decoded.push(...result.batches);
   }
-  const store = await openEventStore(resolveFileStoreUrl(resolveStoreUrl(options.store, io.env), io.cwd));
+  const store = await openEventStore(resolveFileStoreUrl(resolveStoreUrl(options.store, io.env), io.cwd), io.env);
   const pipeline = buildPipelineOptions({ policy: options.policy ?? null });
   const summary = emptySummary();
   const progress = decoded.length > 1 && (io.stderr as { isTTY?: boolean }).isTTY === true;

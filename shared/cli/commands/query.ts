@@ -1,5 +1,10 @@
+import path from 'node:path';
 import { Option, type Command } from 'commander';
+import { cacheDirFor, pullIntoCache, type CacheProgress } from '../../query/lake-cache.ts';
 import { LakeQuery } from '../../query/lake-query.ts';
+import { parseTimeRange, type TimeRange } from '../../query/time-range.ts';
+import { SETTINGS } from '../../runtime/settings.ts';
+import type { ObjectStore } from '../../store/object-store.ts';
 import { openObjectStore, resolveStoreUrl } from '../../store/open-store.ts';
 import { resolveFileStoreUrl } from '../../store/file-object-store.ts';
 import { EXIT, UsageError, type CliIo } from '../cli-io.ts';
@@ -8,6 +13,8 @@ import { ROW_FORMATS, formatRows, type RowFormat } from '../format-rows.ts';
 export interface QueryOptions {
   store?: string;
   format: RowFormat;
+  since?: string;
+  until?: string;
 }
 
 export function registerQuery(program: Command, io: CliIo, setExit: (code: number) => void): void {
@@ -16,14 +23,20 @@ export function registerQuery(program: Command, io: CliIo, setExit: (code: numbe
     .description('run DuckDB SQL over the views events (one row per event), events_all and quarantine')
     .argument('<sql>', 'SQL, e.g. "SELECT user_name, count(*) FROM events GROUP BY 1"')
     .option('--store <url>', 'store URL (default: $KAUDIT_STORE_URL or file://./kaudit-data)')
+    .option('--since <time>', 'only events at or after TIME: ISO-8601 (UTC unless it says otherwise) or a duration ago (24h, 7d)')
+    .option('--until <time>', 'only events before TIME')
     .addOption(new Option('--format <format>', 'output format').choices(ROW_FORMATS).default('table'))
+    .addHelpText('after', '\nCloud stores (s3://, azblob://) are queried through a local cache of the partitions in range:\n$KAUDIT_CACHE_DIR, default ./.kaudit-cache.')
     .action(async (sql: string, options: QueryOptions) => setExit(await queryCommand(sql, options, io)));
 }
 
 export async function queryCommand(sql: string, options: QueryOptions, io: CliIo): Promise<number> {
-  const objects = await openObjectStore(resolveFileStoreUrl(resolveStoreUrl(options.store, io.env), io.cwd));
-  if (!objects.localRoot) throw new UsageError(`${objects.url}: querying this store kind is not supported`);
-  const lake = await LakeQuery.open(objects.localRoot);
+  const now = new Date();
+  const range = timeRangeOf(options, now);
+  const objects = await openObjectStore(resolveFileStoreUrl(resolveStoreUrl(options.store, io.env), io.cwd), io.env);
+  // A local store is read in place; a cloud one through the cache, which DuckDB reads like a local lake.
+  const root = objects.localRoot ?? (await pullPartitions(objects, range, now, io));
+  const lake = await LakeQuery.open(root, range);
   try {
     const result = await lake.run(sql).catch((error: Error) => {
       throw new UsageError(`query failed: ${error.message.split('\n')[0]}`);
@@ -33,4 +46,29 @@ export async function queryCommand(sql: string, options: QueryOptions, io: CliIo
   } finally {
     lake.close();
   }
+}
+
+function timeRangeOf(options: QueryOptions, now: Date): TimeRange {
+  try {
+    return parseTimeRange({ since: options.since, until: options.until }, now);
+  } catch (error) {
+    throw new UsageError(`--since/--until: ${(error as Error).message}`);
+  }
+}
+
+/** Pulls the partitions in range into the store's cache directory, with progress on stderr. */
+async function pullPartitions(objects: ObjectStore, range: TimeRange, now: Date, io: CliIo): Promise<string> {
+  const root = cacheDirFor(objects.url, path.resolve(io.cwd, io.env[SETTINGS.cacheDir] || '.kaudit-cache'));
+  // A live counter on a terminal; a log or a pipe gets the summary line only.
+  const live = (io.stderr as { isTTY?: boolean }).isTTY === true;
+  const onProgress = live ? (progress: CacheProgress) => io.stderr.write(`\r${describePull(objects.url, progress)}`) : undefined;
+  const pulled = await pullIntoCache(objects, root, range, { now, onProgress });
+  io.stderr.write(`${live ? '\r' : ''}${describePull(objects.url, pulled)}\n`);
+  return root;
+}
+
+/** `kaudit: s3://lake/prod: 12/40 objects in range, 5 downloaded (1.2 MB)`. */
+export function describePull(storeUrl: string, progress: CacheProgress): string {
+  const megabytes = (progress.downloadedBytes / 1_000_000).toFixed(1);
+  return `kaudit: ${storeUrl}: ${progress.done}/${progress.total} objects in range, ${progress.downloaded} downloaded (${megabytes} MB)`;
 }

@@ -1,0 +1,132 @@
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  paginateListObjectsV2,
+  type PutObjectCommandInput,
+} from '@aws-sdk/client-s3';
+import { StoreError, type ObjectStore, type StoredObject } from './object-store.ts';
+import type { StoreSettings } from './store-settings.ts';
+
+export interface S3Location {
+  url: string;
+  bucket: string;
+  /** `''` or `a/b/`: prepended to every key. */
+  prefix: string;
+}
+
+/**
+ * `s3://BUCKET/PREFIX`. Objects are written with one PutObject each, which S3 makes visible
+ * whole or not at all; encrypted with SSE-S3, or SSE-KMS when a key is configured.
+ */
+export class S3ObjectStore implements ObjectStore {
+  readonly url: string;
+  private readonly bucket: string;
+  private readonly prefix: string;
+  private readonly encryption: Pick<PutObjectCommandInput, 'ServerSideEncryption' | 'SSEKMSKeyId' | 'BucketKeyEnabled'>;
+
+  constructor(
+    location: S3Location,
+    settings: StoreSettings,
+    private readonly client: S3Client = s3ClientFor(settings),
+  ) {
+    this.url = location.url;
+    this.bucket = location.bucket;
+    this.prefix = location.prefix;
+    this.encryption = settings.s3.sseKmsKeyId
+      ? // A bucket key cuts the KMS requests (and their cost and throttling) from one per object to a few per hour.
+        { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: settings.s3.sseKmsKeyId, BucketKeyEnabled: true }
+      : { ServerSideEncryption: 'AES256' };
+  }
+
+  /**
+   * A HEAD first, then a PUT with `If-None-Match: *`. The conditional PUT alone is atomic on S3
+   * (412 when the key exists, 409 when a concurrent write to it is in flight), but S3-compatible
+   * stores that predate conditional writes (s3rver, older MinIO and Ceph) ignore the header and
+   * overwrite. The HEAD makes the common case — a batch redelivered after its first delivery
+   * finished — right on every store, for one cheap request per object.
+   */
+  async putIfAbsent(key: string, body: Uint8Array): Promise<'created' | 'exists'> {
+    if (await this.exists(key)) return 'exists';
+    try {
+      await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.prefix + key, Body: body, IfNoneMatch: '*', ...this.encryption }));
+      return 'created';
+    } catch (error) {
+      const status = httpStatusOf(error);
+      if (status === 412) return 'exists';
+      // 409: another writer holds the key right now; if its object is there, it is this batch's.
+      if (status === 409 && (await this.exists(key))) return 'exists';
+      throw this.failure('write', key, error);
+    }
+  }
+
+  async *list(prefix: string): AsyncIterable<StoredObject> {
+    try {
+      for await (const page of paginateListObjectsV2({ client: this.client }, { Bucket: this.bucket, Prefix: this.prefix + prefix })) {
+        for (const object of page.Contents ?? []) {
+          if (object.Key !== undefined) yield { key: object.Key.slice(this.prefix.length), size: object.Size ?? 0 };
+        }
+      }
+    } catch (error) {
+      throw this.failure('list', prefix, error);
+    }
+  }
+
+  async get(key: string): Promise<Buffer> {
+    try {
+      const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }));
+      return Buffer.from(await (response.Body as NonNullable<typeof response.Body>).transformToByteArray());
+    } catch (error) {
+      throw this.failure('read', key, error);
+    }
+  }
+
+  private async exists(key: string): Promise<boolean> {
+    try {
+      await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.prefix + key }));
+      return true;
+    } catch (error) {
+      if (httpStatusOf(error) === 404) return false;
+      // 403 here is often a missing s3:ListBucket permission: without it S3 answers 403 for absent keys.
+      throw this.failure('check', key, error);
+    }
+  }
+
+  private failure(action: string, key: string, error: unknown): StoreError {
+    return new StoreError(`${this.url}: cannot ${action} ${key}: ${describeS3Error(error)}`, key, { cause: error });
+  }
+}
+
+/** A client whose retries and timeouts are the store settings', for the configured endpoint. */
+export function s3ClientFor(settings: StoreSettings): S3Client {
+  return new S3Client({
+    // Without a configured region, us-east-1 and a redirect to the bucket's own region.
+    region: settings.s3.region ?? 'us-east-1',
+    followRegionRedirects: true,
+    ...(settings.s3.endpoint ? { endpoint: settings.s3.endpoint } : {}),
+    forcePathStyle: settings.s3.forcePathStyle,
+    // The standard strategy retries throttling, 5xx and dropped connections with jittered backoff.
+    retryMode: 'standard',
+    maxAttempts: settings.maxAttempts,
+    requestHandler: { connectionTimeout: Math.min(5_000, settings.attemptTimeoutMs), requestTimeout: settings.attemptTimeoutMs },
+  });
+}
+
+/** What the SDK attaches to service and network errors alike. */
+function metadataOf(error: unknown): { httpStatusCode?: number; attempts?: number } {
+  return (error as { $metadata?: { httpStatusCode?: number; attempts?: number } } | null)?.$metadata ?? {};
+}
+
+function httpStatusOf(error: unknown): number | undefined {
+  return metadataOf(error).httpStatusCode;
+}
+
+/** `NoSuchBucket (HTTP 404 after 1 attempt): The specified bucket does not exist`. */
+function describeS3Error(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const { httpStatusCode: status, attempts } = metadataOf(error);
+  const where = [status ? `HTTP ${status}` : null, attempts ? `after ${attempts} attempt${attempts === 1 ? '' : 's'}` : null].filter(Boolean).join(' ');
+  const code = (error as { code?: string }).code;
+  return `${error.name}${code && code !== error.name ? ` ${code}` : ''}${where ? ` (${where})` : ''}: ${error.message || 'no message'}`;
+}
