@@ -7,9 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeEventHubMessages } from '../../shared/decode/eventhub.ts';
 import { readFixtureJson, readFixtureLines } from './fixtures.ts';
 import { DECODER_CONTEXT, eventOf, expectSoundRun, runFixture, runPipeline, type PipelineRun } from './pipeline-run.ts';
-import { auditEventOfAksRecord, expectCarries } from './spec-fields.ts';
-
-type Json = Record<string, unknown>;
+import { auditEventOfAksRecord, expectCarries, type Json } from './spec-fields.ts';
 
 interface AksSource {
   source: string;

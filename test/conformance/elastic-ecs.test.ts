@@ -10,15 +10,12 @@ import type { CanonicalEvent } from '../../shared/schema/canonical-event.ts';
 import { cloudWatchSubscriptionEvent } from '../helpers/audit-events.ts';
 import { readFixtureJson, readFixtureLines } from './fixtures.ts';
 import { DECODER_CONTEXT, decodeData, expectSoundRun, runFixture, runPipeline } from './pipeline-run.ts';
-
-type Json = Record<string, unknown>;
+import { object, type Json } from './spec-fields.ts';
 
 /** A dotted path into an ECS document, or undefined. */
 function at(document: unknown, dottedPath: string): unknown {
   return dottedPath.split('.').reduce<unknown>((value, key) => (value as Json | undefined)?.[key], document);
 }
-
-const object = (value: unknown): Json | undefined => (typeof value === 'object' && value !== null ? (value as Json) : undefined);
 
 interface ExpectedSet {
   expected: string;
@@ -72,9 +69,10 @@ function expectedFromEcs(document: Json, auditPath: ExpectedSet['auditPath']): P
   };
 }
 
-function documentsOf(set: ExpectedSet): { document: Json; line: string; id: string }[] {
+function documentsOf(set: ExpectedSet): { set: ExpectedSet; document: Json; line: string; id: string }[] {
   const lines = readFixtureLines(set.input);
   return readFixtureJson<{ expected: Json[] }>(set.expected).expected.map((document, index) => ({
+    set,
     document,
     line: lines[index] as string,
     id: `${set.expected.split('/').at(-1)} #${index} ${String(at(document, 'event.id') ?? '')}`,
@@ -112,14 +110,14 @@ describe('Elastic aws.eks_audit expected documents', () => {
     expect(at(document, 'event.original')).toBe(line);
   });
 
-  it.each(EKS_DOCUMENTS)('$id: kaudit finds what ECS found', ({ document, line }) => {
+  it.each(EKS_DOCUMENTS)('$id: kaudit finds what ECS found', ({ set, document, line }) => {
     // Act
     const { run, event } = eksEventOf(document, line);
 
     // Assess
     expectSoundRun(run);
     expect(run.events).toHaveLength(1);
-    expect(event).toMatchObject(expectedFromEcs(document, 'aws.eks.audit'));
+    expect(event).toMatchObject(expectedFromEcs(document, set.auditPath));
     // ECS keeps milliseconds in event.end; kaudit keeps the source's precision.
     expect(Date.parse(event.time)).toBe(Date.parse(at(document, 'event.end') as string));
   });
@@ -177,7 +175,7 @@ describe('Elastic kubernetes.audit_logs expected documents', () => {
     auditPath: 'kubernetes.audit',
   }));
   const isGkeRecord = (line: string) => 'protoPayload' in (JSON.parse(line) as Json);
-  const documents = SETS.flatMap((set) => documentsOf(set).map((entry) => ({ ...entry, set })));
+  const documents = SETS.flatMap(documentsOf);
   const auditDocuments = documents.filter(({ line }) => !isGkeRecord(line));
 
   it.each(documents)('$id: is the output for its input line', ({ document, line }) => {

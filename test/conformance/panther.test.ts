@@ -11,9 +11,7 @@ import { AKS_AUDIT_CATEGORIES, decodeEventHubMessages } from '../../shared/decod
 import { STAGES, type CanonicalEvent } from '../../shared/schema/canonical-event.ts';
 import { listFixtures, readFixtureJson } from './fixtures.ts';
 import { DECODER_CONTEXT, expectSoundRun, runPipeline, type PipelineRun } from './pipeline-run.ts';
-import { auditEventOfAksRecord, specFieldsOf } from './spec-fields.ts';
-
-type Json = Record<string, unknown>;
+import { auditEventOfAksRecord, type Json, specFieldsOf } from './spec-fields.ts';
 
 interface PantherTest {
   rule: string;

@@ -12,10 +12,10 @@ import { CanonicalEventSchema, type CanonicalEvent } from '../../shared/schema/c
 import { QuarantineRecordSchema, type QuarantineRecord } from '../../shared/schema/quarantine-record.ts';
 import { readFixture } from './fixtures.ts';
 
-export const INGEST_TIME = '2026-01-15T09:30:00.000Z';
+const INGEST_TIME = '2026-01-15T09:30:00.000Z';
 
 /** The region an EKS deployment (or `kaudit ingest --region`) is configured with: not in the payloads. */
-export const FUNCTION_REGION = 'eu-west-1';
+const FUNCTION_REGION = 'eu-west-1';
 
 /** What decoders other than `decodeInput` need to know. */
 export const DECODER_CONTEXT = { region: FUNCTION_REGION, ingestTime: INGEST_TIME, limits: DEFAULT_LIMITS };

@@ -8,9 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { CanonicalEvent } from '../../shared/schema/canonical-event.ts';
 import { listFixtures, readFixtureLines, readFixtureText } from './fixtures.ts';
 import { eventOf, expectSoundRun, runFixture } from './pipeline-run.ts';
-import { expectCarries } from './spec-fields.ts';
-
-type Json = Record<string, unknown>;
+import { expectCarries, type Json } from './spec-fields.ts';
 
 /** Falco's fuzzing regression `{"kind":0}` is refused as a whole; inventory.test.ts checks that. */
 const FALCO_TRACES = listFixtures('falco-k8s-audit').filter((file) => !file.endsWith('/fal_01_003.json'));

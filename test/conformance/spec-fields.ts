@@ -8,9 +8,10 @@ import { unzipSync } from 'node:zlib';
 import { expect } from 'vitest';
 import type { CanonicalEvent } from '../../shared/schema/canonical-event.ts';
 
-type Json = Record<string, unknown>;
+/** A parsed JSON object of a fixture. */
+export type Json = Record<string, unknown>;
 
-const object = (value: unknown): Json | null => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : null);
+export const object = (value: unknown): Json | null => (typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : null);
 const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
 const texts = (value: unknown): string[] | null => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : null);
 
