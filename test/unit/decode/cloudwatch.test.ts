@@ -134,6 +134,17 @@ describe('CloudWatch Logs subscription decoder', () => {
     ]);
   });
 
+  it.each([8.64e15, -62_198_755_200_001, Number.NaN])('leaves source_time null for the timestamp %s, outside the years 0000 to 9999', (timestamp) => {
+    // Prepare
+    const payload = cloudWatchPayload({ events: [{ id: '38162910201384756201847562018475620184756201847562018400', timestamp, message: JSON.stringify(SSO_ADMIN) }] });
+
+    // Act
+    const batch = decodeCloudWatchPayload(payload, DECODER_CONTEXT);
+
+    // Assess
+    expect(batch.records[0]?.provenance.source_time).toBeNull();
+  });
+
   it('derives the batch key from log group, stream and first and last log event id, so a redelivery has the same key', () => {
     // Prepare
     const payload = cloudWatchPayload({ events: [SSO_ADMIN, NODE] });

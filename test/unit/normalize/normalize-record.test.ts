@@ -285,6 +285,15 @@ describe('normalizer: time', () => {
     expect(canonical.parse_warnings).toEqual(['stageTimestamp: not an ISO-8601 timestamp', 'stageTimestamp missing: time taken from source_time']);
   });
 
+  it.each(['2026-11-20T25:03:07.419876Z', '2026-02-30T14:03:07.419876Z', '2026-11-20T14:60:07Z'])('reads the impossible timestamp %s as not a timestamp', (stageTimestamp) => {
+    // Act
+    const canonical = canonicalOf(sourceRecord(auditEvent({ stageTimestamp }), { source_time: '2026-11-20T14:03:07.430Z' }));
+
+    // Assess
+    expect(canonical.time).toBe('2026-11-20T14:03:07.430Z');
+    expect(canonical.parse_warnings).toContain('stageTimestamp: not an ISO-8601 timestamp');
+  });
+
   it('takes time from the ingest time when neither the event nor the envelope has one', () => {
     // Act
     const canonical = canonicalOf(sourceRecord(auditEvent({ stageTimestamp: undefined })));
