@@ -13,6 +13,8 @@ export type EventTransform = (event: CanonicalEvent) => CanonicalEvent | { skip:
 
 export interface PipelineOptions {
   transforms?: readonly EventTransform[];
+  /** Applied to every quarantine record before it is stored: redaction of its raw text. */
+  quarantineTransform?: (record: QuarantineRecord) => QuarantineRecord;
 }
 
 /** What a batch becomes before anything is stored. */
@@ -54,7 +56,8 @@ export function processBatch(batch: DecodedBatch, options: PipelineOptions = {})
   for (const record of quarantined) addReason(summary, record.reason);
   // Counted from the input, so the identity received = written + duplicates + skipped + quarantined is a check, not a definition.
   summary.received = batch.records.length + batch.quarantined.length + sumValues(batch.skipped);
-  return { batchKey: batch.batchKey, events, quarantined, summary };
+  const stored = options.quarantineTransform ? quarantined.map(options.quarantineTransform) : quarantined;
+  return { batchKey: batch.batchKey, events, quarantined: stored, summary };
 }
 
 /**

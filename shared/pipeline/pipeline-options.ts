@@ -1,12 +1,75 @@
-import type { PipelineOptions } from './ingest-batch.ts';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { policyTransform } from '../policy/apply-policy.ts';
+import { loadPolicy } from '../policy/load-policy.ts';
+import { loadRedactionRules } from '../redaction/redaction-config.ts';
+import { BUILTIN_REDACTIONS } from '../redaction/redaction-rules.ts';
+import { createRedactor, redactionTransform } from '../redaction/redactor.ts';
+import { quarantineScrubber } from '../redaction/scrub-quarantine.ts';
+import { SETTINGS } from '../runtime/settings.ts';
+import type { EventTransform, PipelineOptions } from './ingest-batch.ts';
 
 /** How ingestion is configured, wherever it runs (functions read it from app settings, the CLI from flags). */
 export interface PipelineConfig {
   /** An audit Policy: a file path or inline YAML. */
   policy?: string | null;
+  /** `on` (default) or `off`. */
+  redaction?: string | null;
+  /** More fields to redact, per resource: a file path or inline YAML (see docs/policy.md). */
+  redactionPaths?: string | null;
+  /** What relative file paths resolve against (default: the working directory; Lambda's is the bundle root). */
+  baseDir?: string;
 }
 
-/** The pipeline's steps after normalization, built once from configuration. */
-export function buildPipelineOptions(_config: PipelineConfig): PipelineOptions {
-  return { transforms: [] };
+/** The configuration from app settings (functions) or the environment (CLI). */
+export function pipelineConfigFromEnv(env: NodeJS.ProcessEnv): PipelineConfig {
+  return {
+    policy: env[SETTINGS.policy] || null,
+    redaction: env[SETTINGS.redaction] || null,
+    redactionPaths: env[SETTINGS.redactionPaths] || null,
+  };
+}
+
+/**
+ * The pipeline's steps after normalization, built once from configuration: the policy first (it
+ * drops whole events and bodies, leaving less to redact), then redaction, which also scrubs the
+ * raw text of quarantine records. Throws on configuration that cannot be used.
+ */
+export function buildPipelineOptions(config: PipelineConfig): PipelineOptions {
+  const baseDir = config.baseDir ?? process.cwd();
+  const transforms: EventTransform[] = [];
+  if (config.policy) {
+    const { text, source } = documentText(config.policy, baseDir, 'policy');
+    transforms.push(policyTransform(loadPolicy(text, source).policy));
+  }
+  if (!redactionEnabled(config.redaction)) {
+    if (config.redactionPaths) throw new Error(`${SETTINGS.redactionPaths} is set, but ${SETTINGS.redaction} is off: nothing would be redacted`);
+    return { transforms };
+  }
+  const paths = config.redactionPaths ? documentText(config.redactionPaths, baseDir, 'redaction paths') : null;
+  const userRules = paths ? loadRedactionRules(paths.text, paths.source).value : [];
+  const redactor = createRedactor([...BUILTIN_REDACTIONS, ...userRules]);
+  transforms.push(redactionTransform(redactor));
+  return { transforms, quarantineTransform: quarantineScrubber(redactor) };
+}
+
+function redactionEnabled(setting: string | null | undefined): boolean {
+  const value = (setting ?? '').trim().toLowerCase();
+  if (value === '' || value === 'on') return true;
+  if (value === 'off') return false;
+  throw new Error(`${SETTINGS.redaction}: expected on or off, got ${JSON.stringify(setting)}`);
+}
+
+/**
+ * A setting holds either a document or the path of a file with one. A path is one line; a
+ * document has several lines, or is JSON / YAML flow (`{…}`, `[…]`) on one.
+ */
+function documentText(setting: string, baseDir: string, what: string): { text: string; source: string } {
+  if (setting.includes('\n') || /^\s*[{[]/.test(setting)) return { text: setting, source: `inline ${what}` };
+  const file = path.resolve(baseDir, setting.trim());
+  try {
+    return { text: readFileSync(file, 'utf8'), source: file };
+  } catch (error) {
+    throw new Error(`${what} ${file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} (give a file path, or the document itself)`);
+  }
 }

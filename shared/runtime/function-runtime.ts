@@ -1,6 +1,6 @@
 import { limitsFromEnv, type Limits } from '../limits.ts';
 import type { PipelineOptions } from '../pipeline/ingest-batch.ts';
-import { buildPipelineOptions } from '../pipeline/pipeline-options.ts';
+import { buildPipelineOptions, pipelineConfigFromEnv } from '../pipeline/pipeline-options.ts';
 import type { EventStore } from '../store/event-store.ts';
 import { openEventStore } from '../store/open-store.ts';
 import { SETTINGS } from './settings.ts';
@@ -21,7 +21,7 @@ export async function runtimeFromEnv(env: NodeJS.ProcessEnv, regionSetting: stri
   return {
     store: await openEventStore(storeUrl, env),
     limits: limitsFromEnv(env),
-    pipeline: buildPipelineOptions({ policy: env[SETTINGS.policy] ?? null }),
+    pipeline: buildPipelineOptions(pipelineConfigFromEnv(env)),
     region: env[regionSetting] || null,
     now: () => new Date(),
   };

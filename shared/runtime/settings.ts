@@ -9,6 +9,10 @@ export const SETTINGS = {
   deadLetterUrl: 'KAUDIT_DEADLETTER_URL',
   /** An audit Policy: a file path in the bundle, or inline YAML. */
   policy: 'KAUDIT_POLICY',
+  /** Redaction of secret values: `on` (default) or `off`. */
+  redaction: 'KAUDIT_REDACTION',
+  /** More fields to redact per resource: a file path in the bundle, or inline YAML (docs/policy.md). */
+  redactionPaths: 'KAUDIT_REDACTION_PATHS',
   /** Region recorded for AKS events (AKS records don't carry one). */
   region: 'KAUDIT_REGION',
   /** Event Hubs connection prefix: `KAUDIT_EVENTHUB__fullyQualifiedNamespace` for identity-based access. */

@@ -6,7 +6,7 @@ import type { DecodedBatch } from '../../decode/decoded-batch.ts';
 import { limitsFromEnv } from '../../limits.ts';
 import { ingestBatch } from '../../pipeline/ingest-batch.ts';
 import { addSummary, emptySummary, type IngestSummary } from '../../pipeline/ingest-summary.ts';
-import { buildPipelineOptions } from '../../pipeline/pipeline-options.ts';
+import { buildPipelineOptions, pipelineConfigFromEnv } from '../../pipeline/pipeline-options.ts';
 import { openEventStore, resolveStoreUrl } from '../../store/open-store.ts';
 import { resolveFileStoreUrl } from '../../store/file-object-store.ts';
 import { EXIT, UsageError, readStream, type CliIo } from '../cli-io.ts';
@@ -53,7 +53,7 @@ export async function ingestCommand(inputs: string[], options: IngestOptions, io
     decoded.push(...result.batches);
   }
   const store = await openEventStore(resolveFileStoreUrl(resolveStoreUrl(options.store, io.env), io.cwd), io.env);
-  const pipeline = buildPipelineOptions({ policy: options.policy ?? null });
+  const pipeline = buildPipelineOptions({ ...pipelineConfigFromEnv(io.env), policy: options.policy ?? null, baseDir: io.cwd });
   const summary = emptySummary();
   const progress = decoded.length > 1 && (io.stderr as { isTTY?: boolean }).isTTY === true;
   for (const [index, batch] of decoded.entries()) {
@@ -65,7 +65,7 @@ export async function ingestCommand(inputs: string[], options: IngestOptions, io
   return summary.quarantined > 0 ? EXIT.quarantined : EXIT.ok;
 }
 
-async function readInput(input: string, io: CliIo): Promise<Buffer> {
+export async function readInput(input: string, io: CliIo): Promise<Buffer> {
   try {
     return input === '-' ? await readStream(io.stdin) : await readFile(path.resolve(io.cwd, input));
   } catch (error) {
