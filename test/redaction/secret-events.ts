@@ -1,0 +1,106 @@
+/**
+ * Audit events that carry secret values, the way kube-apiserver records them at RequestResponse.
+ * The values use only letters, digits and dashes, so they read the same inside JSON, inside JSON
+ * in a string, and inside JSON in a string in a string: a substring search finds every copy.
+ */
+import { LAST_APPLIED_ANNOTATION } from '../../shared/redaction/redaction-rules.ts';
+import { auditEvent, type AuditEvent } from '../helpers/audit-events.ts';
+
+export const DB_PASSWORD = 'Pw-7f3c91d2e8a4b6';
+export const API_KEY = 'sk-live-4e1b9a7c2d8f03';
+export const REVIEWED_TOKEN = 'eyJhbGciOiJSUzI1NiJ9-reviewed-bearer-5a8c';
+export const ISSUED_TOKEN = 'eyJhbGciOiJSUzI1NiJ9-issued-sa-token-9d2e';
+
+/** Every secret value, as written and as Secret `data` holds it (base64). */
+export const SECRET_FORMS: readonly string[] = [DB_PASSWORD, API_KEY, REVIEWED_TOKEN, ISSUED_TOKEN].flatMap((value) => [value, base64(value)]);
+
+export function base64(text: string): string {
+  return Buffer.from(text).toString('base64');
+}
+
+/** The secret forms that occur in `text`. */
+export function secretsIn(text: string): string[] {
+  return SECRET_FORMS.filter((form) => text.includes(form));
+}
+
+/** The Secret `db-credentials` as `kubectl apply` leaves it: values in data, and again in the last-applied annotation. */
+export function dbSecret(): Record<string, unknown> {
+  const applied = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db-credentials', namespace: 'shop' }, type: 'Opaque', data: { password: base64(DB_PASSWORD) } };
+  return {
+    kind: 'Secret',
+    apiVersion: 'v1',
+    metadata: {
+      name: 'db-credentials',
+      namespace: 'shop',
+      uid: '0c6d5f7e-2b1a-4c3d-9e8f-7a6b5c4d3e2f',
+      resourceVersion: '48213400',
+      annotations: { [LAST_APPLIED_ANNOTATION]: `${JSON.stringify(applied)}\n` },
+    },
+    type: 'Opaque',
+    data: { password: base64(DB_PASSWORD), 'api-key': base64(API_KEY) },
+  };
+}
+
+/** A RequestResponse event about the Secret db-credentials in namespace shop. */
+export function secretEvent(auditID: string, verb: string, overrides: AuditEvent = {}): AuditEvent {
+  return auditEvent({
+    level: 'RequestResponse',
+    auditID,
+    verb,
+    user: { username: 'system:serviceaccount:ci:deployer', groups: ['system:serviceaccounts', 'system:serviceaccounts:ci', 'system:authenticated'] },
+    requestURI: verb === 'list' || verb === 'create' ? '/api/v1/namespaces/shop/secrets' : '/api/v1/namespaces/shop/secrets/db-credentials',
+    objectRef: { resource: 'secrets', namespace: 'shop', name: verb === 'list' ? undefined : 'db-credentials', apiVersion: 'v1' },
+    ...overrides,
+  });
+}
+
+/** Every way the secret values above reach an audit event. */
+export function eventsCarryingSecrets(): AuditEvent[] {
+  return [
+    secretEvent('secret-create', 'create', { requestObject: dbSecret(), responseObject: dbSecret() }),
+    secretEvent('secret-get', 'get', { responseObject: dbSecret() }),
+    secretEvent('secret-list', 'list', { responseObject: { kind: 'SecretList', apiVersion: 'v1', metadata: { resourceVersion: '48213401' }, items: [dbSecret()] } }),
+    secretEvent('secret-update', 'update', { requestObject: { ...dbSecret(), data: undefined, stringData: { password: DB_PASSWORD } }, responseObject: dbSecret() }),
+    secretEvent('secret-merge-patch', 'patch', { requestObject: { data: { 'api-key': base64(API_KEY) } }, responseObject: dbSecret() }),
+    secretEvent('secret-json-patch', 'patch', {
+      requestObject: [
+        { op: 'replace', path: '/data/password', value: base64(DB_PASSWORD) },
+        { op: 'add', path: '/stringData', value: { 'api-key': API_KEY } },
+        { op: 'add', path: '/metadata/labels/team', value: 'payments' },
+      ],
+    }),
+    secretEvent('secret-table', 'list', {
+      responseObject: { kind: 'Table', apiVersion: 'meta.k8s.io/v1', columnDefinitions: [], rows: [{ cells: ['db-credentials', 'Opaque', 2], object: dbSecret() }] },
+    }),
+    auditEvent({
+      level: 'RequestResponse',
+      auditID: 'token-review',
+      verb: 'create',
+      user: { username: 'system:serviceaccount:monitoring:metrics-proxy', groups: ['system:serviceaccounts'] },
+      requestURI: '/apis/authentication.k8s.io/v1/tokenreviews',
+      objectRef: { resource: 'tokenreviews', apiGroup: 'authentication.k8s.io', apiVersion: 'v1' },
+      requestObject: { kind: 'TokenReview', apiVersion: 'authentication.k8s.io/v1', spec: { token: REVIEWED_TOKEN } },
+      responseObject: {
+        kind: 'TokenReview',
+        apiVersion: 'authentication.k8s.io/v1',
+        spec: { token: REVIEWED_TOKEN },
+        status: { authenticated: true, user: { username: 'system:serviceaccount:shop:checkout' } },
+      },
+    }),
+    auditEvent({
+      level: 'RequestResponse',
+      auditID: 'token-request',
+      verb: 'create',
+      user: { username: 'system:node:ip-10-0-42-17.eu-west-1.compute.internal', groups: ['system:nodes', 'system:authenticated'] },
+      requestURI: '/api/v1/namespaces/shop/serviceaccounts/checkout/token',
+      objectRef: { resource: 'serviceaccounts', subresource: 'token', namespace: 'shop', name: 'checkout', apiVersion: 'v1' },
+      requestObject: { kind: 'TokenRequest', apiVersion: 'authentication.k8s.io/v1', spec: { audiences: ['https://kubernetes.default.svc'], expirationSeconds: 3607 } },
+      responseObject: {
+        kind: 'TokenRequest',
+        apiVersion: 'authentication.k8s.io/v1',
+        spec: { audiences: ['https://kubernetes.default.svc'], expirationSeconds: 3607 },
+        status: { token: ISSUED_TOKEN, expirationTimestamp: '2026-11-20T15:03:14Z' },
+      },
+    }),
+  ];
+}
