@@ -1,18 +1,9 @@
-import { app, trigger, type InvocationContext } from '@azure/functions';
-import { ingestEventHubBatch, type EventHubTriggerMetadata } from '../../shared/runtime/aks-eventhub.ts';
-import { runtimeFromEnv, type FunctionRuntime } from '../../shared/runtime/function-runtime.ts';
+import { app, trigger } from '@azure/functions';
 import { SETTINGS } from '../../shared/runtime/settings.ts';
-import type { IngestSummary } from '../../shared/pipeline/ingest-summary.ts';
+import { aksRuntimeFromEnv, createAksHandler } from './create-handler.ts';
 
-let runtime: Promise<FunctionRuntime> | undefined;
-
-/** Event Hubs (AKS diagnostic settings) → kaudit. Throws only when the store fails. */
-export async function aksEventHubHandler(messages: unknown[], context: InvocationContext): Promise<IngestSummary> {
-  runtime ??= runtimeFromEnv(process.env, SETTINGS.region);
-  const summary = await ingestEventHubBatch(messages, context.triggerMetadata as EventHubTriggerMetadata, await runtime);
-  context.info(JSON.stringify({ message: 'kaudit batch ingested', summary, invocationId: context.invocationId }));
-  return summary;
-}
+/** Event Hubs (AKS diagnostic settings) → kaudit; see ./create-handler.ts for what happens on failure. */
+export const aksEventHubHandler = createAksHandler(() => aksRuntimeFromEnv(process.env));
 
 const hub = {
   connection: SETTINGS.eventHubConnection,
@@ -25,7 +16,8 @@ app.eventHub('kaudit-aks-audit', {
   ...hub,
   // Bodies arrive as text and are parsed by kaudit, so one non-JSON message can't fail the binding.
   trigger: { ...trigger.eventHub(hub), dataType: 'string' },
-  // Without a retry policy the trigger checkpoints past a failed batch; this holds it instead.
+  // Without a retry policy the trigger checkpoints past a failed batch; this holds it instead, and
+  // the handler dead-letters what is still not stored on the last of these attempts.
   retry: { strategy: 'exponentialBackoff', maxRetryCount: 8, minimumInterval: { seconds: 5 }, maximumInterval: { minutes: 5 } },
   handler: aksEventHubHandler,
 });

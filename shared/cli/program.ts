@@ -1,9 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { KAUDIT_VERSION } from '../version.ts';
 import { EXIT, UsageError, type CliIo } from './cli-io.ts';
+import { registerBackfill } from './commands/backfill.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerPolicy } from './commands/policy.ts';
 import { registerQuery } from './commands/query.ts';
+import { registerRedrive } from './commands/redrive.ts';
 import { registerServe } from './commands/serve.ts';
 
 /** Runs `kaudit` with `argv` (arguments after the program name) and returns the exit code. */
@@ -20,8 +22,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   };
   registerIngest(program, io, setExit);
   registerQuery(program, io, setExit);
+  registerRedrive(program, io, setExit);
   registerPolicy(program, io, setExit);
   registerServe(program, io, setExit);
+  registerBackfill(program, io, setExit);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;

@@ -1,8 +1,9 @@
 import type { Provenance } from '../schema/canonical-event.ts';
+import type { QuarantineReason } from '../schema/quarantine-record.ts';
 import { buildQuarantineRecord } from '../normalize/quarantine.ts';
 import { isoFromEpochMs } from '../normalize/time.ts';
 import type { Limits } from '../limits.ts';
-import { decompress, describeDecompressError } from './compression.ts';
+import { decompress, describeDecompressError, isDecompressLimitError } from './compression.ts';
 import { safeText } from './json-text.ts';
 import { countSkip, emptyBatch, provenanceOf, shortHash, type DecodedBatch } from './decoded-batch.ts';
 
@@ -37,7 +38,8 @@ export function decodeCloudWatchSubscription(event: unknown, context: CloudWatch
   try {
     json = decompress(Buffer.from(compact, 'base64'), context.limits.maxDecodedBytes).toString('utf8');
   } catch (error) {
-    return fail(`awslogs.data could not be decompressed: ${describeDecompressError(error, context.limits.maxDecodedBytes)}`, data);
+    const detail = `awslogs.data could not be decompressed: ${describeDecompressError(error, context.limits.maxDecodedBytes)}`;
+    return invalidPayload(context, detail, data, isDecompressLimitError(error) ? 'limit_exceeded' : 'invalid_payload');
   }
   let payload: unknown;
   try {
@@ -75,11 +77,16 @@ export function decodeCloudWatchPayload(payload: unknown, context: CloudWatchCon
   }
   const events = logEvents as LogEvent[];
   const batch = emptyBatch(`cwl-${shortHash(logGroup, logStream, events[0]?.id as string, events.at(-1)?.id as string)}`);
+  const stream = eksStreamProvenance(logGroup, logStream, typeof owner === 'string' ? owner : null, context);
+  if (events.length > context.limits.maxRecordsPerBatch) {
+    const detail = `logEvents holds ${events.length} log events, over the limit of ${context.limits.maxRecordsPerBatch} per batch`;
+    batch.quarantined.push(buildQuarantineRecord(stream, 'limit_exceeded', detail, null));
+    return batch;
+  }
   if (!logStream.startsWith(EKS_AUDIT_STREAM_PREFIX)) {
     countSkip(batch, 'not_audit_stream', events.length);
     return batch;
   }
-  const stream = eksStreamProvenance(logGroup, logStream, typeof owner === 'string' ? owner : null, context);
   events.forEach((logEvent, index) => {
     const provenance: Provenance = {
       ...stream,
@@ -128,7 +135,7 @@ function streamPrefix(logStream: string): string {
   return /^(.+?)-[0-9a-f]{8,}$/.exec(logStream)?.[1] ?? logStream;
 }
 
-function invalidPayload(context: CloudWatchContext, detail: string, raw: string | null): DecodedBatch {
+function invalidPayload(context: CloudWatchContext, detail: string, raw: string | null, reason: QuarantineReason = 'invalid_payload'): DecodedBatch {
   const batch = emptyBatch(`cwl-invalid-${shortHash(raw)}`);
   const provenance = provenanceOf({
     platform: 'eks',
@@ -137,6 +144,6 @@ function invalidPayload(context: CloudWatchContext, detail: string, raw: string 
     source_type: context.sourceType ?? 'cloudwatch_subscription',
     ingest_time: context.ingestTime,
   });
-  batch.quarantined.push(buildQuarantineRecord(provenance, 'invalid_payload', detail, raw));
+  batch.quarantined.push(buildQuarantineRecord(provenance, reason, detail, raw));
   return batch;
 }

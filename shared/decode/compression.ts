@@ -23,10 +23,13 @@ export function compressionOf(data: Buffer): 'gzip' | 'zlib' | null {
   return null;
 }
 
+/** Whether a decompression failed on the output limit (a bomb, or a limit set too low) rather than on bad data. */
+export function isDecompressLimitError(error: unknown): boolean {
+  return error instanceof RangeError || (error as { code?: string } | null)?.code === 'ERR_BUFFER_TOO_LARGE';
+}
+
 /** The message of a decompression error, naming the limit when that is what was hit. */
 export function describeDecompressError(error: unknown, maxBytes: number): string {
-  if (error instanceof RangeError || (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
-    return `decompressed size exceeds the limit of ${maxBytes} bytes`;
-  }
+  if (isDecompressLimitError(error)) return `decompressed size exceeds the limit of ${maxBytes} bytes`;
   return error instanceof Error ? error.message : String(error);
 }

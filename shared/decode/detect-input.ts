@@ -2,7 +2,11 @@ import { gunzipSync } from 'node:zlib';
 import type { Limits } from '../limits.ts';
 import { decodeAuditEventList, decodeAuditLogLines, type AuditLogContext } from './audit-log.ts';
 import { decodeCloudWatchPayload, decodeCloudWatchSubscription } from './cloudwatch.ts';
-import { shortHash, type DecodedBatch } from './decoded-batch.ts';
+import { DEAD_LETTER_KIND, decodeDeadLetterFile, parseDeadLetterFile } from '../reliability/dead-letter-file.ts';
+import { isLambdaDestinationRecord, readLambdaDestinationRecord, type LambdaDestinationRecord } from '../reliability/lambda-destination.ts';
+import { describeDecompressError } from './compression.ts';
+import { emptyBatch, shortHash, type DecodedBatch } from './decoded-batch.ts';
+import { safeText } from './json-text.ts';
 import { decodeEventHubMessages } from './eventhub.ts';
 
 /** JSON documents `kaudit ingest` recognises (SPEC §4). */
@@ -13,7 +17,11 @@ export type DocumentFormat =
   | 'eventhub-body-array'
   | 'aks-diagnostic-record'
   | 'audit-event-list'
-  | 'audit-event';
+  | 'audit-event'
+  | ReplayFormat;
+
+/** What failed deliveries leave behind, replayed by decoding the delivery they hold. */
+type ReplayFormat = 'lambda-destination-record' | 'kaudit-dead-letter';
 
 /** Every input format: a document, audit events one per line, or documents one per line. */
 export type InputFormat = DocumentFormat | 'audit-log' | 'envelope-lines';
@@ -40,7 +48,7 @@ export function decodeInput(data: Buffer, context: InputContext): DetectedInput 
   try {
     text = unwrapGzip(data, context.limits.maxDecodedBytes).toString('utf8').replace(/^\uFEFF/, '');
   } catch (error) {
-    return { error: `gzip input could not be decompressed: ${(error as Error).message}` };
+    return { error: `gzip input could not be decompressed: ${describeDecompressError(error, context.limits.maxDecodedBytes)}` };
   }
   const start = text.trimStart()[0];
   if (start !== '{' && start !== '[') {
@@ -62,16 +70,32 @@ function decodeDocument(document: unknown, text: string, context: InputContext):
     return {
       error:
         'unrecognised JSON: expected a CloudWatch Logs subscription event ({"awslogs":…}), a CloudWatch payload ({"messageType":…}), ' +
-        'an Event Hubs body ({"records":[…]}) or an array of them, an audit EventList, or audit events',
+        'an Event Hubs body ({"records":[…]}) or an array of them, an audit EventList, audit events, ' +
+        'a Lambda on-failure destination record ({"requestPayload":…}) or a kaudit dead-letter file',
     };
   }
+  if (format === 'lambda-destination-record' || format === 'kaudit-dead-letter') return decodeReplay(format, document, context);
   if ((format === 'cloudwatch-subscription-event' || format === 'cloudwatch-payload') && !context.region) {
     return { error: 'EKS input needs --region (or AWS_REGION): the cluster id is arn:aws:eks:<region>:<account>:cluster/<name>', usage: true };
   }
   return { format, batches: [decodeAs(format, document, text, context)] };
 }
 
-function decodeAs(format: DocumentFormat, document: unknown, text: string, context: InputContext): DecodedBatch {
+function decodeReplay(format: ReplayFormat, document: unknown, context: InputContext): DetectedInput {
+  if (format === 'kaudit-dead-letter') {
+    const parsed = parseDeadLetterFile(document);
+    return 'error' in parsed ? { error: parsed.error } : { format, batches: [decodeDeadLetterFile(parsed.file, context.ingestTime, context.limits)] };
+  }
+  const record = readLambdaDestinationRecord(document) as LambdaDestinationRecord;
+  // One level only: a record wrapped in records is no delivery Lambda makes, and must not recurse without end.
+  if (isLambdaDestinationRecord(record.requestPayload)) return { error: 'requestPayload is itself a Lambda destination record' };
+  // The region in the failed function's ARN wins over --region: it is the one the function would have
+  // put in the cluster id, and so in the event ids that let a replay find what is already stored.
+  const inner = decodeDocument(record.requestPayload, safeText(record.requestPayload) ?? '', { ...context, region: record.region ?? context.region });
+  return 'error' in inner ? { ...inner, error: `requestPayload: ${inner.error}` } : { format, batches: inner.batches };
+}
+
+function decodeAs(format: Exclude<DocumentFormat, ReplayFormat>, document: unknown, text: string, context: InputContext): DecodedBatch {
   const cloud = { region: context.region, ingestTime: context.ingestTime, limits: context.limits };
   const auditLog = auditLogContext(context);
   switch (format) {
@@ -112,8 +136,23 @@ function decodeLines(text: string, context: InputContext): DetectedInput {
     return '';
   });
   const auditLog = decodeAuditLogLines(auditLines.join('\n'), auditLogContext(context));
-  const batches = auditLog.records.length + auditLog.quarantined.length > 0 ? [{ ...auditLog, batchKey: `file-${shortHash(text)}` }, ...envelopes] : envelopes;
+  const auditBatches = auditLog.records.length + auditLog.quarantined.length > 0 ? splitBatch({ ...auditLog, batchKey: `file-${shortHash(text)}` }, context.limits.maxRecordsPerBatch) : [];
+  const batches = [...auditBatches, ...envelopes];
   return { format: envelopes.length > 0 ? 'envelope-lines' : 'audit-log', batches };
+}
+
+/**
+ * A log file's lines as batches of at most `maxRecords` records, keyed `<key>`, `<key>-1`, …: a log of
+ * any length is stored (the limit bounds one batch's work, not a file), and each part stays idempotent.
+ */
+function splitBatch(batch: DecodedBatch, maxRecords: number): DecodedBatch[] {
+  if (batch.records.length <= maxRecords) return [batch];
+  const parts: DecodedBatch[] = [];
+  for (let start = 0; start < batch.records.length; start += maxRecords) {
+    const part = parts.length === 0 ? { ...batch, records: [] } : emptyBatch(`${batch.batchKey}-${parts.length}`);
+    parts.push({ ...part, records: batch.records.slice(start, start + maxRecords) });
+  }
+  return parts;
 }
 
 class LineError extends Error {
@@ -152,6 +191,8 @@ export function formatOf(document: unknown): DocumentFormat | null {
   }
   if (typeof document !== 'object' || document === null) return null;
   const fields = document as Record<string, unknown>;
+  if (fields.kind === DEAD_LETTER_KIND) return 'kaudit-dead-letter';
+  if (isLambdaDestinationRecord(fields)) return 'lambda-destination-record';
   if (typeof fields.awslogs === 'object' && fields.awslogs !== null) return 'cloudwatch-subscription-event';
   if (typeof fields.messageType === 'string') return 'cloudwatch-payload';
   if (Array.isArray(fields.records)) return 'eventhub-body';

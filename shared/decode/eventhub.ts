@@ -137,7 +137,8 @@ function eventHubBatchKey(messages: readonly EventHubMessage[], context: EventHu
   return `eh-${shortHash(...messages.map((message) => bodyText(message.body)))}`;
 }
 
-function bodyText(body: unknown): string | null {
+/** A message body as text: bytes as UTF-8, a parsed body as its JSON. */
+export function bodyText(body: unknown): string | null {
   return Buffer.isBuffer(body) || body instanceof Uint8Array ? Buffer.from(body).toString('utf8') : safeText(body);
 }
 
@@ -145,7 +146,7 @@ function safeName(text: string): string {
   return text.replace(/[^A-Za-z0-9_.-]/g, '_');
 }
 
-function textOf(value: string | number | bigint | null | undefined): string | null {
+export function textOf(value: string | number | bigint | null | undefined): string | null {
   return value === null || value === undefined ? null : String(value);
 }
 

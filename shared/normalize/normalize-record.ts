@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { safeText } from '../decode/json-text.ts';
+import { nestsDeeperThan, safeText } from '../decode/json-text.ts';
+import { MAX_JSON_DEPTH } from '../limits.ts';
 import { eventId } from '../event-id.ts';
 import {
   LEVELS,
@@ -34,6 +35,8 @@ export function normalizeRecord(record: SourceRecord): NormalizeResult {
     quarantine: buildQuarantineRecord(record.provenance, reason, detail, rawText),
   });
   if ('error' in read) return quarantine(read.reason, read.error);
+  // Checked before anything describes or serializes the value: both recurse, and would overflow the stack.
+  if (nestsDeeperThan(read.value, MAX_JSON_DEPTH)) return quarantine('limit_exceeded', `JSON nested more than ${MAX_JSON_DEPTH} levels deep`);
 
   const { value, truncated } = read;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {

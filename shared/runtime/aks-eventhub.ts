@@ -1,7 +1,11 @@
-import { decodeEventHubMessages, type EventHubMessage } from '../decode/eventhub.ts';
+import { decodeEventHubMessages, type EventHubContext, type EventHubMessage } from '../decode/eventhub.ts';
 import { ingestBatch } from '../pipeline/ingest-batch.ts';
-import type { IngestSummary } from '../pipeline/ingest-summary.ts';
+import { BatchNotStoredError, messageOf } from '../reliability/batch-not-stored-error.ts';
+import { buildDeadLetterFile, deadLetterKey, describeBatchRange, encodeDeadLetterFile } from '../reliability/dead-letter-file.ts';
+import { deadLetteredReport, storedReport, type InvocationReport } from '../reliability/invocation-report.ts';
+import type { ObjectStore } from '../store/object-store.ts';
 import type { FunctionRuntime } from './function-runtime.ts';
+import { SETTINGS } from './settings.ts';
 
 /** What the Event Hubs trigger passes beside the messages (cardinality many: arrays by message). */
 export interface EventHubTriggerMetadata {
@@ -9,6 +13,20 @@ export interface EventHubTriggerMetadata {
   sequenceNumberArray?: (number | string)[];
   offsetArray?: (number | string)[];
   enqueuedTimeUtcArray?: string[];
+}
+
+/** The trigger's retry state (`InvocationContext.retryContext`): attempt `retryCount` + 1 of `maxRetryCount` + 1. */
+export interface RetryState {
+  retryCount: number;
+  /** -1: retry forever. */
+  maxRetryCount: number;
+}
+
+export interface EventHubDelivery {
+  /** Absent when no retry policy applies: then every attempt is the last. */
+  retry?: RetryState;
+  /** Where a batch goes when its last attempt fails (`KAUDIT_DEADLETTER_URL`); null: nowhere, it is lost and logged. */
+  deadLetter: ObjectStore | null;
 }
 
 /** Pairs each message with its partition, sequence number, offset and enqueued time. */
@@ -23,22 +41,56 @@ export function eventHubMessagesOf(bodies: readonly unknown[], metadata: EventHu
 }
 
 /**
+ * Whether this is the trigger's last attempt at a batch. After it the host checkpoints past the
+ * batch whether the function threw or not, so a batch not stored by then must be dead-lettered.
+ */
+export function isLastAttempt(retry: RetryState | undefined): boolean {
+  if (retry === undefined) return true;
+  return retry.maxRetryCount >= 0 && retry.retryCount >= retry.maxRetryCount;
+}
+
+/**
  * One Event Hubs trigger invocation from AKS diagnostic settings. Bad messages are quarantined
- * alone; a store failure throws so the trigger's retry policy delivers the batch again.
+ * alone. A batch that can't be stored throws so the retry policy delivers it again; on the last
+ * attempt it is written whole to the dead-letter store instead, and the function returns. Only if
+ * that fails too does it throw a `lost` error naming the partition and sequence range.
  */
 export async function ingestEventHubBatch(
   bodies: readonly unknown[],
   metadata: EventHubTriggerMetadata | undefined,
   runtime: FunctionRuntime,
-): Promise<IngestSummary> {
+  delivery: EventHubDelivery,
+): Promise<InvocationReport> {
   const partition = metadata?.partitionContext;
-  const batch = decodeEventHubMessages(eventHubMessagesOf(bodies, metadata), {
+  const ingestTime = runtime.now().toISOString();
+  const context: EventHubContext = {
     namespace: partition?.fullyQualifiedNamespace ?? null,
     hub: partition?.eventHubName ?? null,
     consumerGroup: partition?.consumerGroup ?? null,
     region: runtime.region,
-    ingestTime: runtime.now().toISOString(),
+    ingestTime,
     limits: runtime.limits,
-  });
-  return ingestBatch(batch, runtime.store, runtime.pipeline);
+  };
+  const messages = eventHubMessagesOf(bodies, metadata);
+  const batch = decodeEventHubMessages(messages, context);
+  try {
+    // Processing is inside the try too: whatever fails on the last attempt, the raw messages are kept.
+    return storedReport(batch, await ingestBatch(batch, runtime.store, runtime.pipeline), ingestTime);
+  } catch (storeError) {
+    const attempts = delivery.retry === undefined ? 1 : delivery.retry.retryCount + 1;
+    const file = buildDeadLetterFile({ batchKey: batch.batchKey, messages, context, error: storeError, attempts, triggerMetadata: metadata, now: runtime.now() });
+    const range = `batch ${batch.batchKey} (${describeBatchRange(file)})`;
+    if (!isLastAttempt(delivery.retry)) {
+      throw new BatchNotStoredError(`${range} was not stored on attempt ${attempts}, the trigger retries it: ${messageOf(storeError)}`, batch.batchKey, false, { cause: storeError });
+    }
+    const key = deadLetterKey(file);
+    try {
+      if (delivery.deadLetter === null) throw new Error(`${SETTINGS.deadLetterUrl} is not set`);
+      await delivery.deadLetter.putIfAbsent(key, encodeDeadLetterFile(file));
+    } catch (deadLetterError) {
+      const message = `${range} LOST: not stored after ${attempts} attempts (${messageOf(storeError)}) and not dead-lettered (${messageOf(deadLetterError)}); the trigger checkpoints past it`;
+      throw new BatchNotStoredError(message, batch.batchKey, true, { cause: storeError });
+    }
+    return deadLetteredReport(batch, ingestTime, key);
+  }
 }

@@ -1,17 +1,21 @@
 import { decodeCloudWatchSubscription } from '../decode/cloudwatch.ts';
 import { ingestBatch } from '../pipeline/ingest-batch.ts';
-import type { IngestSummary } from '../pipeline/ingest-summary.ts';
+import { BatchNotStoredError, messageOf } from '../reliability/batch-not-stored-error.ts';
+import { storedReport, type InvocationReport } from '../reliability/invocation-report.ts';
 import type { FunctionRuntime } from './function-runtime.ts';
 
 /**
- * One CloudWatch Logs subscription invocation. Bad records are quarantined and counted; a store
- * failure throws, so Lambda's async retries and on-failure destination keep the batch.
+ * One CloudWatch Logs subscription invocation. Bad records are quarantined and counted. A batch
+ * that can't be stored throws: Lambda retries the asynchronous invocation twice, then sends the
+ * event to the on-failure destination, from where `kaudit redrive` replays it.
  */
-export async function ingestCloudWatchSubscription(event: unknown, runtime: FunctionRuntime): Promise<IngestSummary> {
-  const batch = decodeCloudWatchSubscription(event, {
-    region: runtime.region,
-    ingestTime: runtime.now().toISOString(),
-    limits: runtime.limits,
-  });
-  return ingestBatch(batch, runtime.store, runtime.pipeline);
+export async function ingestCloudWatchSubscription(event: unknown, runtime: FunctionRuntime): Promise<InvocationReport> {
+  const ingestTime = runtime.now().toISOString();
+  const batch = decodeCloudWatchSubscription(event, { region: runtime.region, ingestTime, limits: runtime.limits });
+  try {
+    return storedReport(batch, await ingestBatch(batch, runtime.store, runtime.pipeline), ingestTime);
+  } catch (error) {
+    const message = `batch ${batch.batchKey} was not stored (Lambda retries it, then sends it to the on-failure destination): ${messageOf(error)}`;
+    throw new BatchNotStoredError(message, batch.batchKey, false, { cause: error });
+  }
 }

@@ -1,0 +1,55 @@
+import type { InvocationContext } from '@azure/functions';
+import type { IngestSummary } from '../../shared/pipeline/ingest-summary.ts';
+import { BatchNotStoredError, messageOf } from '../../shared/reliability/batch-not-stored-error.ts';
+import { metricValues, type InvocationReport } from '../../shared/reliability/invocation-report.ts';
+import { ingestEventHubBatch, type EventHubTriggerMetadata } from '../../shared/runtime/aks-eventhub.ts';
+import { runtimeFromEnv, type FunctionRuntime } from '../../shared/runtime/function-runtime.ts';
+import { METRIC_NAMESPACE } from '../../shared/runtime/metric-names.ts';
+import { SETTINGS } from '../../shared/runtime/settings.ts';
+import type { ObjectStore } from '../../shared/store/object-store.ts';
+import { openDeadLetterStore } from '../../shared/store/open-store.ts';
+
+/** The function's runtime and where batches go that outlast the retries. */
+export interface AksRuntime {
+  runtime: FunctionRuntime;
+  deadLetter: ObjectStore | null;
+}
+
+export async function aksRuntimeFromEnv(env: NodeJS.ProcessEnv): Promise<AksRuntime> {
+  const [runtime, deadLetter] = await Promise.all([runtimeFromEnv(env, SETTINGS.region), openDeadLetterStore(env)]);
+  return { runtime, deadLetter };
+}
+
+/**
+ * Event Hubs (AKS diagnostic settings) → kaudit. Throws while the trigger's retry policy will try
+ * the batch again; on the last attempt a batch that still can't be stored goes to the dead-letter
+ * store and the function returns. Logs one structured metrics line per invocation.
+ */
+export function createAksHandler(openRuntime: () => Promise<AksRuntime>) {
+  let ready: Promise<AksRuntime> | undefined;
+  return async (messages: unknown[], context: InvocationContext): Promise<IngestSummary> => {
+    ready ??= openRuntime();
+    const { runtime, deadLetter } = await ready;
+    try {
+      const metadata = context.triggerMetadata as EventHubTriggerMetadata | undefined;
+      const report = await ingestEventHubBatch(messages, metadata, runtime, { retry: context.retryContext, deadLetter });
+      if (report.deadLetterKey !== null) {
+        const replay = `kaudit ingest <${deadLetter?.url}/${report.deadLetterKey}>`;
+        context.warn(JSON.stringify({ message: `kaudit batch dead-lettered; replay it with ${replay}`, batchKey: report.batchKey, deadLetterKey: report.deadLetterKey }));
+      }
+      context.info(JSON.stringify(metricsLogRecord(report, context.invocationId)));
+      return report.summary;
+    } catch (error) {
+      const lost = error instanceof BatchNotStoredError && error.lost;
+      const line = JSON.stringify({ message: lost ? 'kaudit batch LOST' : 'kaudit batch not stored', error: messageOf(error), retryContext: context.retryContext });
+      if (lost) context.error(line);
+      else context.warn(line);
+      throw error;
+    }
+  };
+}
+
+/** The invocation's metrics as one structured log record, under the same names as the EMF metrics on AWS. */
+export function metricsLogRecord(report: InvocationReport, invocationId: string): Record<string, unknown> {
+  return { message: 'kaudit invocation metrics', namespace: METRIC_NAMESPACE, invocationId, batchKey: report.batchKey, cluster: report.cluster, metrics: metricValues(report) };
+}
