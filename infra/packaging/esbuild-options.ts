@@ -28,12 +28,17 @@ export interface FunctionBundleOptions {
 const REQUIRE_SHIM =
   "import { createRequire as kauditCreateRequire } from 'node:module'; const require = kauditCreateRequire(import.meta.url);";
 
+/**
+ * Each bundle carries its own cloud's SDK only: the store factory loads the other cloud's store
+ * lazily, and on this platform it is never asked for (a store URL of the other cloud fails with
+ * "Cannot find package"). That keeps a third of a megabyte or more out of every cold start.
+ */
 const EXTERNALS: Record<FunctionPlatform, string[]> = {
   // The AWS SDK is bundled, not taken from the runtime: the S3 store relies on conditional writes,
   // and the SDK version must not depend on what Lambda happens to ship.
-  'aws-lambda': [],
-  // Provided by the Functions host at run time; it is not published to npm.
-  'azure-functions': ['@azure/functions-core'],
+  'aws-lambda': ['@azure/*'],
+  // @azure/functions-core is provided by the Functions host at run time; it is not on npm.
+  'azure-functions': ['@azure/functions-core', '@aws-sdk/*', '@smithy/*'],
 };
 
 export function bundleOptionsFor(platform: FunctionPlatform): FunctionBundleOptions {

@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildFunctionBundle, type BuiltBundle } from '../../infra/packaging/build-function-bundles.ts';
 import { AZURE_APP_BUNDLE, discoverFunctionEntries, lambdaEntry, REPO_ROOT } from '../../infra/packaging/function-entries.ts';
 import { SETTINGS } from '../../shared/runtime/settings.ts';
@@ -11,24 +11,42 @@ import { auditEvent, cloudWatchPayload, cloudWatchSubscriptionEvent } from '../h
 import { readRows, temporaryFileStore } from '../helpers/lake.ts';
 
 describe('function entry points', () => {
-  it('finds one Lambda bundle per functions/<name>/handler.ts and the one Azure app', () => {
+  let root: string;
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'kaudit-repo-'));
+    for (const file of ['functions/zeta/handler.ts', 'functions/alpha/handler.ts', 'functions/azure-only/index.ts', 'functions/azure.ts']) {
+      mkdirSync(dirname(join(root, file)), { recursive: true });
+      writeFileSync(join(root, file), 'export {};');
+    }
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('finds one Lambda bundle per functions/<name>/handler.ts, by name, then the one Azure app', () => {
     // Act
-    const entries = discoverFunctionEntries();
+    const entries = discoverFunctionEntries(root);
 
     // Assess
-    expect(entries).toContainEqual({ name: 'eks-cloudwatch', platform: 'aws-lambda', entry: join(REPO_ROOT, 'functions/eks-cloudwatch/handler.ts') });
-    expect(entries.filter((entry) => entry.platform === 'azure-functions')).toEqual([
-      { name: AZURE_APP_BUNDLE, platform: 'azure-functions', entry: join(REPO_ROOT, 'functions/azure.ts') },
+    expect(entries).toEqual([
+      { name: 'alpha', platform: 'aws-lambda', entry: join(root, 'functions/alpha/handler.ts') },
+      { name: 'zeta', platform: 'aws-lambda', entry: join(root, 'functions/zeta/handler.ts') },
+      { name: AZURE_APP_BUNDLE, platform: 'azure-functions', entry: join(root, 'functions/azure.ts') },
     ]);
-    expect(entries.every((entry) => existsSync(entry.entry))).toBe(true);
   });
 
   it('refuses a Lambda function that has no handler.ts, naming the file it expected', () => {
     // Act
-    const lookUp = () => lambdaEntry('aks-eventhub');
+    const lookUp = () => lambdaEntry('azure-only', root);
 
     // Assess
-    expect(lookUp).toThrow('functions/aks-eventhub/handler.ts');
+    expect(lookUp).toThrow('functions/azure-only/handler.ts');
+  });
+
+  it('finds the repository’s EKS function', () => {
+    // Act
+    const entry = lambdaEntry('eks-cloudwatch');
+
+    // Assess
+    expect(entry).toBe(join(REPO_ROOT, 'functions/eks-cloudwatch/handler.ts'));
   });
 });
 

@@ -1,0 +1,3 @@
+import { createKauditApp } from '../app.ts';
+
+createKauditApp().app.synth();

@@ -1,0 +1,101 @@
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { EVENTS_PREFIX, QUARANTINE_PREFIX } from '../../../shared/store/layout.ts';
+import { secureBucket } from './secure-bucket.ts';
+
+export interface LakeStorageProps {
+  encryption: 's3' | 'kms';
+  objectLock?: { mode: 'governance' | 'compliance'; days: number };
+  infrequentAccessAfterDays: number;
+  expirationDays?: number;
+  noncurrentVersionExpirationDays: number;
+  accessLogExpirationDays: number;
+}
+
+/**
+ * The lake bucket (SPEC §3 layout under `lake/`, dead letters under `deadletter/`) and the bucket
+ * that receives the server access logs of every kaudit bucket.
+ */
+export class LakeStorage extends Construct {
+  static readonly LAKE_ROOT = 'lake';
+  static readonly DEAD_LETTER_ROOT = 'deadletter';
+
+  readonly bucket: s3.Bucket;
+  readonly accessLogs: s3.Bucket;
+  readonly encryptionKey?: kms.Key;
+
+  constructor(scope: Construct, id: string, props: LakeStorageProps) {
+    super(scope, id);
+    this.accessLogs = secureBucket(this, 'AccessLogs', {
+      lifecycleRules: [{ id: 'expire-access-logs', expiration: Duration.days(props.accessLogExpirationDays) }],
+    });
+    Validations.of(this.accessLogs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This bucket receives the server access logs of the other kaudit buckets; logging it into itself would log its own log deliveries.',
+    });
+
+    if (props.encryption === 'kms') {
+      this.encryptionKey = new kms.Key(this, 'Key', { description: 'kaudit lake', enableKeyRotation: true });
+    }
+    this.bucket = secureBucket(this, 'Lake', {
+      encryptionKey: this.encryptionKey,
+      accessLogs: { bucket: this.accessLogs, prefix: 'lake/' },
+      versioned: true,
+      // Always on: Object Lock can only be switched on when a bucket is created, and with no default
+      // retention it changes nothing until a retention period is configured.
+      objectLockEnabled: true,
+      objectLockDefaultRetention: props.objectLock && objectLockRetention(props.objectLock),
+      lifecycleRules: [
+        {
+          id: 'age-lake-objects',
+          transitions: [{ storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(props.infrequentAccessAfterDays) }],
+          expiration: props.expirationDays === undefined ? undefined : Duration.days(props.expirationDays),
+          noncurrentVersionExpiration: Duration.days(props.noncurrentVersionExpirationDays),
+        },
+      ],
+    });
+  }
+
+  /** `KAUDIT_STORE_URL`: the lake root (SPEC §5). */
+  get storeUrl(): string {
+    return `s3://${this.bucket.bucketName}/${LakeStorage.LAKE_ROOT}`;
+  }
+
+  /** `KAUDIT_DEADLETTER_URL`: batches that could not be stored, kept for `kaudit ingest`. */
+  get deadLetterUrl(): string {
+    return `s3://${this.bucket.bucketName}/${LakeStorage.DEAD_LETTER_ROOT}`;
+  }
+
+  /** The s3:// location of a lake prefix such as `events/v1/`. */
+  lakeLocation(prefix: string): string {
+    return `${this.storeUrl}/${prefix}`;
+  }
+
+  /**
+   * Lets an ingesting function's role create objects under the events, quarantine and dead-letter
+   * prefixes, and nothing else: it never reads, lists or deletes lake objects.
+   */
+  grantObjectCreation(role: iam.Role): void {
+    const prefixes = [`${LakeStorage.LAKE_ROOT}/${EVENTS_PREFIX}`, `${LakeStorage.LAKE_ROOT}/${QUARANTINE_PREFIX}`, `${LakeStorage.DEAD_LETTER_ROOT}/`];
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: prefixes.map((prefix) => this.bucket.arnForObjects(`${prefix}*`)) }));
+    // SSE-KMS writes need a data key, and multipart uploads kms:Decrypt too; without s3:GetObject
+    // the role still cannot read what it wrote.
+    this.encryptionKey?.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
+
+    const bucketArn = `<${Stack.of(this).getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket)}.Arn>`;
+    for (const prefix of prefixes) {
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${bucketArn}/${prefix}*]`,
+        reason: `Object keys are chosen per batch at run time (SPEC section 3); the wildcard is confined to the ${prefix} prefix and the one action s3:PutObject.`,
+      });
+    }
+  }
+}
+
+function objectLockRetention(lock: { mode: 'governance' | 'compliance'; days: number }): s3.ObjectLockRetention {
+  const duration = Duration.days(lock.days);
+  return lock.mode === 'compliance' ? s3.ObjectLockRetention.compliance(duration) : s3.ObjectLockRetention.governance(duration);
+}

@@ -1,0 +1,78 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
+import type { Construct } from 'constructs';
+import { SETTINGS } from '../../shared/runtime/settings.ts';
+import type { AwsDeploymentConfig } from './config.ts';
+import { AuditCatalog } from './constructs/audit-catalog.ts';
+import { CloudWatchIngest } from './constructs/cloudwatch-ingest.ts';
+import { IngestAlarms } from './constructs/ingest-alarms.ts';
+import { LakeStorage } from './constructs/lake-storage.ts';
+
+export interface KauditStackProps extends StackProps {
+  config: AwsDeploymentConfig;
+}
+
+/** kaudit on AWS: EKS audit logs → Lambda → S3 lake, queryable with Athena. */
+export class KauditStack extends Stack {
+  readonly lake: LakeStorage;
+  readonly cloudWatchIngest: CloudWatchIngest;
+  readonly catalog: AuditCatalog;
+  readonly alarms: IngestAlarms;
+
+  constructor(scope: Construct, id: string, props: KauditStackProps) {
+    super(scope, id, props);
+    // Access logs are delivered under a bucket policy, as ACL-less (bucket-owner-enforced) buckets
+    // require. Set on the stack, before any child exists, so the stack does not depend on cdk.json.
+    this.node.setContext(S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY, true);
+    const { config } = props;
+
+    this.lake = new LakeStorage(this, 'Storage', {
+      encryption: config.lakeEncryption,
+      objectLock: config.objectLockMode && config.objectLockDays ? { mode: config.objectLockMode, days: config.objectLockDays } : undefined,
+      infrequentAccessAfterDays: config.infrequentAccessAfterDays,
+      expirationDays: config.lakeExpirationDays,
+      noncurrentVersionExpirationDays: config.noncurrentVersionExpirationDays,
+      accessLogExpirationDays: config.logRetentionDays,
+    });
+
+    this.cloudWatchIngest = new CloudWatchIngest(this, 'EksCloudWatch', {
+      clusters: config.clusters,
+      memoryMb: config.memoryMb,
+      timeoutSeconds: config.timeoutSeconds,
+      reservedConcurrency: config.reservedConcurrency,
+      maxEventAgeHours: config.maxEventAgeHours,
+      logRetentionDays: config.logRetentionDays,
+      environment: this.functionEnvironment(config),
+    });
+    this.lake.grantObjectCreation(this.cloudWatchIngest.ingest.role);
+
+    this.catalog = new AuditCatalog(this, 'Catalog', {
+      name: config.catalogName,
+      lake: this.lake,
+      partitionsSince: config.partitionsSince,
+      resultsExpirationDays: config.athenaResultsExpirationDays,
+    });
+
+    this.alarms = new IngestAlarms(this, 'Alarms', {
+      ingest: this.cloudWatchIngest.ingest.function,
+      failures: this.cloudWatchIngest.failures,
+      alarmTopicArn: config.alarmTopicArn,
+    });
+
+    new CfnOutput(this, 'StoreUrl', { value: this.lake.storeUrl, description: 'KAUDIT_STORE_URL for `kaudit query --store`' });
+    new CfnOutput(this, 'FailureQueueUrl', { value: this.cloudWatchIngest.failures.queueUrl, description: 'for `kaudit redrive --sqs`' });
+    new CfnOutput(this, 'IngestFunctionName', { value: this.cloudWatchIngest.ingest.function.functionName });
+    new CfnOutput(this, 'AthenaWorkgroup', { value: config.catalogName });
+  }
+
+  /** The function's settings, by the names the code reads (shared/runtime/settings.ts). */
+  private functionEnvironment(config: AwsDeploymentConfig): Record<string, string> {
+    return {
+      [SETTINGS.storeUrl]: this.lake.storeUrl,
+      [SETTINGS.deadLetterUrl]: this.lake.deadLetterUrl,
+      // The store asks for SSE-S3 unless told the key, which would override the bucket's default.
+      ...(this.lake.encryptionKey ? { [SETTINGS.s3SseKmsKeyId]: this.lake.encryptionKey.keyArn } : {}),
+      ...(config.auditPolicy ? { [SETTINGS.policy]: config.auditPolicy } : {}),
+    };
+  }
+}
