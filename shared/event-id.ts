@@ -1,4 +1,4 @@
-import { v5 as uuidv5 } from 'uuid';
+import { createHash } from 'node:crypto';
 
 /**
  * Namespace of kaudit's UUIDv5 event ids (SPEC §2). Fixed forever: changing it changes every id.
@@ -6,6 +6,7 @@ import { v5 as uuidv5 } from 'uuid';
  */
 export const EVENT_ID_NAMESPACE = '681f087b-cbb9-57b6-903d-51d37e98fcaf';
 
+const NAMESPACE_BYTES = Buffer.from(EVENT_ID_NAMESPACE.replaceAll('-', ''), 'hex');
 const SEPARATOR = '\u001f';
 
 /** The parts of an event id, exactly as the source wrote them; a part the source lost is "". */
@@ -33,5 +34,18 @@ export function eventId(parts: EventIdParts): string {
   ]
     .map((part) => part ?? '')
     .join(SEPARATOR);
-  return uuidv5(name, EVENT_ID_NAMESPACE);
+  return uuidV5(name);
+}
+
+/**
+ * RFC 9562 UUIDv5 of `name` (UTF-8) in kaudit's namespace: SHA-1 of namespace bytes + name, with
+ * the version and variant bits set. Written out because it runs once per event, and the `uuid`
+ * package's v5 spends most of its time re-encoding the name byte by byte (a fifth of the cost here).
+ */
+function uuidV5(name: string): string {
+  const digest = createHash('sha1').update(NAMESPACE_BYTES).update(name, 'utf8').digest();
+  digest[6] = ((digest[6] as number) & 0x0f) | 0x50;
+  digest[8] = ((digest[8] as number) & 0x3f) | 0x80;
+  const hex = digest.toString('hex', 0, 16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
