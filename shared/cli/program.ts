@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { KAUDIT_VERSION } from '../version.ts';
 import { EXIT, UsageError, type CliIo } from './cli-io.ts';
+import { registerBackfill } from './commands/backfill.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerPolicy } from './commands/policy.ts';
 import { registerQuery } from './commands/query.ts';
@@ -24,6 +25,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerRedrive(program, io, setExit);
   registerPolicy(program, io, setExit);
   registerServe(program, io, setExit);
+  registerBackfill(program, io, setExit);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;

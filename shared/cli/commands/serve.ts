@@ -3,11 +3,11 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { limitsFromEnv } from '../../limits.ts';
 import { buildPipelineOptions } from '../../pipeline/pipeline-options.ts';
-import { openEventStore, resolveStoreUrl } from '../../store/open-store.ts';
 import { startWebhookServer } from '../../webhook/node-server.ts';
 import type { WebhookReceiver } from '../../webhook/webhook-core.ts';
 import { maxBodyBytesFromEnv, readTokenFile } from '../../webhook/webhook-settings.ts';
 import { EXIT, UsageError, type CliIo } from '../cli-io.ts';
+import { openCliEventStore } from '../cli-store.ts';
 
 export interface ServeOptions {
   port: string;
@@ -37,7 +37,7 @@ export async function serveCommand(options: ServeOptions, io: CliIo, stop: Abort
   const tokens = await readTokenFile(path.resolve(io.cwd, options.tokens)).catch((error: Error) => {
     throw new UsageError(error.message);
   });
-  const store = await openEventStore(resolveStoreUrl(options.store, io.env));
+  const store = await openCliEventStore(options.store, io);
   const log = (line: string) => io.stderr.write(`kaudit serve: ${line}\n`);
   const receiver: WebhookReceiver = {
     tokens,
