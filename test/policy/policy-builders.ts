@@ -1,5 +1,9 @@
+import { decodeAuditLogLines } from '../../shared/decode/audit-log.ts';
+import { DEFAULT_LIMITS } from '../../shared/limits.ts';
+import { processBatch, type PipelineOptions, type ProcessedBatch } from '../../shared/pipeline/ingest-batch.ts';
 import { compilePolicy, type CompiledPolicy } from '../../shared/policy/compile-policy.ts';
 import { PolicySchema, type PolicyRule } from '../../shared/policy/policy-schema.ts';
+import { auditLogLines, INGEST_TIME, type AuditEvent } from '../helpers/audit-events.ts';
 
 /** Policy document fields besides the rules (omitStages, omitManagedFields). */
 export type PolicyDefaults = Record<string, unknown>;
@@ -12,4 +16,16 @@ export function policyText(rules: unknown[], defaults: PolicyDefaults = {}): str
 /** A compiled Policy with these rules, validated on the way as a loaded file would be. */
 export function policyOf(rules: PolicyRule[], defaults: PolicyDefaults = {}): CompiledPolicy {
   return compilePolicy(PolicySchema.parse({ apiVersion: 'audit.k8s.io/v1', kind: 'Policy', ...defaults, rules }));
+}
+
+/** Events as a log file would hand them to the pipeline, processed with `options`. */
+export function processEvents(events: AuditEvent[], options: PipelineOptions): ProcessedBatch {
+  const batch = decodeAuditLogLines(auditLogLines(events), {
+    clusterName: 'onprem-dc1',
+    clusterId: 'onprem-dc1',
+    sourceStream: '/var/log/kubernetes/audit/audit.log',
+    ingestTime: INGEST_TIME,
+    limits: DEFAULT_LIMITS,
+  });
+  return processBatch(batch, options);
 }

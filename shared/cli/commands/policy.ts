@@ -75,7 +75,8 @@ export async function policyEvalCommand(inputs: string[], options: PolicyEvalOpt
     io.stdout.write(lines);
   }
   if (unreadable === 0) return EXIT.ok;
-  io.stderr.write(`kaudit: ${unreadable} record${unreadable === 1 ? ' was' : 's were'} not audit events and had no decision (kaudit ingest quarantines them, saying why)\n`);
+  const what = unreadable === 1 ? '1 record was not an audit event' : `${unreadable} records were not audit events`;
+  io.stderr.write(`kaudit: ${what}, so had no decision (kaudit ingest quarantines them, saying why)\n`);
   return EXIT.quarantined;
 }
 
