@@ -9,6 +9,12 @@ import { SETTINGS } from '../../shared/runtime/settings.ts';
 import type { ObjectStore } from '../../shared/store/object-store.ts';
 import { openDeadLetterStore } from '../../shared/store/open-store.ts';
 
+/**
+ * The trigger's retry policy. Without one the host checkpoints past a failed batch at once; with it
+ * the batch is held and tried again, about 15 minutes in all, before the handler dead-letters it.
+ */
+export const EVENT_HUB_RETRY = { strategy: 'exponentialBackoff', maxRetryCount: 8, minimumInterval: { seconds: 5 }, maximumInterval: { minutes: 5 } } as const;
+
 /** The function's runtime and where batches go that outlast the retries. */
 export interface AksRuntime {
   runtime: FunctionRuntime;
