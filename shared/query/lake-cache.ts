@@ -44,7 +44,7 @@ export async function pullIntoCache(store: ObjectStore, root: string, range: Tim
 
 /** The cache directory of one store under `baseDir`: readable, and unique per store URL. */
 export function cacheDirFor(storeUrl: string, baseDir: string): string {
-  const readable = storeUrl.replace(/^[a-z]+:\/\//, '').replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 60);
+  const readable = storeUrl.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 60);
   const digest = createHash('sha256').update(storeUrl).digest('hex').slice(0, 12);
   return path.join(baseDir, `${readable}-${digest}`);
 }

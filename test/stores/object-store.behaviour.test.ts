@@ -3,30 +3,26 @@
  * S3 (s3rver) and Blob Storage (azurite), opened from their URLs by the one factory.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decodeCloudWatchSubscription } from '../../shared/decode/cloudwatch.ts';
 import { DEFAULT_LIMITS } from '../../shared/limits.ts';
 import { processBatch } from '../../shared/pipeline/ingest-batch.ts';
 import { StoreError, type ObjectStore, type StoredObject } from '../../shared/store/object-store.ts';
 import { openEventStore, openObjectStore } from '../../shared/store/open-store.ts';
 import { auditEvent, cloudWatchPayload, cloudWatchSubscriptionEvent } from '../helpers/audit-events.ts';
-import { INTERRUPTIBLE_KINDS, STORE_KINDS, freshPrefix, type RunningStore } from './store-kinds.ts';
+import { INTERRUPTIBLE_KINDS, STORE_KINDS, freshPrefix, useStore } from './store-kinds.ts';
 
 const KEY = 'events/v1/dt=2026-11-20/hour=14/batch-0001.ndjson.gz';
 
 describe.each(STORE_KINDS)('$name store', (kind) => {
-  let running: RunningStore;
-  beforeAll(async () => {
-    running = await kind.start();
-  });
-  afterAll(() => running?.stop());
+  const running = useStore(kind);
 
-  const open = (prefix: string) => openObjectStore(running.url(prefix), running.env);
+  const open = (prefix: string) => openObjectStore(running().url(prefix), running().env);
 
   it('lays a batch out as PREFIX/events/v1/dt=DAY/hour=HH/BATCH.ndjson.gz, one object per hour', async () => {
     // Prepare
     const prefix = freshPrefix();
-    const lake = await openEventStore(running.url(prefix), running.env);
+    const lake = await openEventStore(running().url(prefix), running().env);
     const event = cloudWatchSubscriptionEvent(
       cloudWatchPayload({ events: [auditEvent(), auditEvent({ auditID: 'later', stageTimestamp: '2026-11-20T15:00:00.000001Z' })] }),
     );
@@ -116,7 +112,7 @@ describe.each(STORE_KINDS)('$name store', (kind) => {
 
   it('fails a write where the store cannot write with a StoreError naming the key', async () => {
     // Prepare
-    const store = await openObjectStore(running.unwritableUrl, running.env);
+    const store = await openObjectStore(running().unwritableUrl, running().env);
 
     // Act
     const error = await store.putIfAbsent(KEY, randomBytes(10)).catch((caught: unknown) => caught);
@@ -129,18 +125,14 @@ describe.each(STORE_KINDS)('$name store', (kind) => {
 });
 
 describe.each(INTERRUPTIBLE_KINDS)('$name store, write cut off', (kind) => {
-  let running: RunningStore;
-  beforeAll(async () => {
-    running = await kind.start();
-  });
-  afterAll(() => running?.stop());
+  const running = useStore(kind);
 
   it('shows no part of an object whose write was cut off midway, and stores it whole when written again', async () => {
     // Prepare
     const prefix = freshPrefix();
-    const store = await openObjectStore(running.url(prefix), running.env);
+    const store = await openObjectStore(running().url(prefix), running().env);
     const body = randomBytes(2_000_000);
-    await kind.interruptWrite(running, prefix, KEY, body);
+    await kind.interruptWrite(running(), prefix, KEY, body);
 
     // Act
     const listedAfterCut = await listAll(store, '');

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, vi } from 'vitest';
 import { fileStorePath } from '../../shared/store/file-object-store.ts';
 import { openObjectStore } from '../../shared/store/open-store.ts';
 import {
@@ -127,6 +127,29 @@ export const NETWORK_KINDS: readonly StoreKind[] = [S3_KIND, BLOB_KIND];
  * partial object behind. S3 itself never shows a partial object, and the S3 store relies on that.
  */
 export const INTERRUPTIBLE_KINDS: readonly InterruptibleStoreKind[] = [FILE_KIND, BLOB_KIND];
+
+/**
+ * Starts `kind` before the tests of the calling describe block and stops it after them; between
+ * tests, the proxy forgets any fault a test left queued. Returns the running store, once started.
+ */
+export function useStore(kind: StoreKind): () => RunningStore {
+  let running: RunningStore | undefined;
+  beforeAll(async () => {
+    running = await kind.start();
+  });
+  afterEach(() => running?.proxy?.heal());
+  afterAll(() => running?.stop());
+  return () => {
+    if (!running) throw new Error(`the ${kind.name} store has not started`);
+    return running;
+  };
+}
+
+/** The fault proxy in front of a network store. */
+export function proxyOf(store: RunningStore): FaultProxy {
+  if (!store.proxy) throw new Error(`${store.url('')} has no proxy: it is not reached over the network`);
+  return store.proxy;
+}
 
 async function behindProxy(start: () => Promise<TestServer>): Promise<{ server: TestServer; proxy: FaultProxy }> {
   const server = await start();

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { storeSettingsFromEnv } from '../../shared/store/store-settings.ts';
+
+describe('storeSettingsFromEnv', () => {
+  it('defaults to four attempts of 30 s, the SDK region, AWS endpoints, SSE-S3 and no connection string', () => {
+    // Act
+    const settings = storeSettingsFromEnv({});
+
+    // Assess
+    expect(settings).toEqual({
+      maxAttempts: 4,
+      attemptTimeoutMs: 30_000,
+      s3: { region: null, endpoint: null, forcePathStyle: false, sseKmsKeyId: null },
+      azureConnectionString: null,
+    });
+  });
+
+  it('prefers the S3 endpoint to the all-services one, and AWS_REGION to AWS_DEFAULT_REGION', () => {
+    // Act
+    const settings = storeSettingsFromEnv({
+      AWS_ENDPOINT_URL: 'http://localhost:4566',
+      AWS_ENDPOINT_URL_S3: 'http://localhost:9000',
+      AWS_REGION: 'eu-west-1',
+      AWS_DEFAULT_REGION: 'us-east-2',
+    });
+
+    // Assess
+    expect(settings.s3).toMatchObject({ endpoint: 'http://localhost:9000', region: 'eu-west-1' });
+  });
+
+  it('reads KAUDIT_S3_FORCE_PATH_STYLE=true, the KMS key and the retry settings', () => {
+    // Act
+    const settings = storeSettingsFromEnv({
+      KAUDIT_S3_FORCE_PATH_STYLE: 'true',
+      KAUDIT_S3_SSE_KMS_KEY_ID: 'alias/kaudit',
+      KAUDIT_STORE_MAX_ATTEMPTS: '6',
+      KAUDIT_STORE_TIMEOUT_MS: '5000',
+    });
+
+    // Assess
+    expect(settings).toMatchObject({ maxAttempts: 6, attemptTimeoutMs: 5000, s3: { forcePathStyle: true, sseKmsKeyId: 'alias/kaudit' } });
+  });
+
+  it('treats an empty variable as unset', () => {
+    // Act
+    const settings = storeSettingsFromEnv({ KAUDIT_STORE_MAX_ATTEMPTS: '', AZURE_STORAGE_CONNECTION_STRING: '' });
+
+    // Assess
+    expect(settings).toMatchObject({ maxAttempts: 4, azureConnectionString: null });
+  });
+
+  it.each([
+    ['KAUDIT_STORE_MAX_ATTEMPTS', 'three'],
+    ['KAUDIT_STORE_MAX_ATTEMPTS', '0'],
+    ['KAUDIT_S3_FORCE_PATH_STYLE', 'sometimes'],
+    ['AWS_ENDPOINT_URL_S3', 'localhost 9000'],
+  ])('refuses %s=%s, naming the variable', (name, value) => {
+    // Act
+    const read = () => storeSettingsFromEnv({ [name]: value });
+
+    // Assess
+    expect(read).toThrow(name);
+  });
+});
