@@ -1,0 +1,465 @@
+// kaudit on Azure: AKS diagnostic settings -> Event Hubs -> Azure Functions (Flex Consumption) -> Blob lake.
+// Deploy into a resource group in the region of the AKS clusters: diagnostic settings stream only
+// to an Event Hubs namespace in the monitored resource's own region.
+
+@description('Region of every resource; also the region recorded on AKS events unless regionLabel says otherwise.')
+param location string = resourceGroup().location
+
+@description('Prefix of every resource name: lower-case letters and digits.')
+@minLength(3)
+@maxLength(10)
+param namePrefix string = 'kaudit'
+
+@description('Region recorded on AKS events (KAUDIT_REGION): AKS audit records do not carry one.')
+param regionLabel string = location
+
+@description('Event hub the AKS clusters stream their audit logs to.')
+param eventHubName string = 'aks-audit'
+
+@description('Consumer group the function reads with; keep it to kaudit alone.')
+param consumerGroupName string = 'kaudit'
+
+@description('Partitions of the event hub: the most function instances that read it in parallel.')
+@minValue(1)
+@maxValue(32)
+param partitionCount int = 4
+
+@description('How long Event Hubs keeps audit records (Standard tier: at most 7 days): the window for replay and backfill.')
+@minValue(1)
+@maxValue(168)
+param messageRetentionHours int = 168
+
+@description('Throughput units Event Hubs may grow to under load (auto-inflate).')
+@minValue(1)
+@maxValue(40)
+param maximumThroughputUnits int = 4
+
+@description('Redundancy of the lake storage account.')
+@allowed(['Standard_LRS', 'Standard_ZRS', 'Standard_GRS', 'Standard_GZRS', 'Standard_RAGRS', 'Standard_RAGZRS'])
+param lakeSkuName string = 'Standard_ZRS'
+
+@description('Days every lake blob stays immutable (time-based retention, WORM); 0: no immutability policy. Lock the policy after deployment to make it irrevocable.')
+@minValue(0)
+@maxValue(146000)
+param lakeImmutabilityDays int = 0
+
+@description('Move lake blobs to the Cool tier this many days after they were written.')
+@minValue(1)
+param lakeCoolAfterDays int = 90
+
+@description('Days a deleted lake blob or container can still be restored.')
+@minValue(1)
+@maxValue(365)
+param lakeSoftDeleteDays int = 30
+
+@description('The audit Policy applied at ingestion (KAUDIT_POLICY): inline YAML or a path inside the app package; empty: none.')
+param auditPolicy string = ''
+
+@description('Most instances the function app scales out to.')
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int = 40
+
+@description('Memory of each function instance.')
+@allowed([512, 2048, 4096])
+param instanceMemoryMB int = 2048
+
+@description('Days Log Analytics keeps the function logs.')
+@minValue(30)
+@maxValue(730)
+param logRetentionDays int = 90
+
+@description('AKS clusters to subscribe now; more can be added later with subscribe-cluster.bicep.')
+param aksClusters aksCluster[] = []
+
+@description('Audit category the clusters send: kube-audit-admin (writes only, the default) or kube-audit (reads too). Never both: they overlap.')
+@allowed(['kube-audit-admin', 'kube-audit'])
+param auditCategory string = 'kube-audit-admin'
+
+@description('An existing AKS cluster to subscribe, in any resource group or subscription of the tenant.')
+type aksCluster = {
+  name: string
+  resourceGroup: string
+  @description('Defaults to the subscription of this deployment.')
+  subscriptionId: string?
+}
+
+var suffix = uniqueString(resourceGroup().id, namePrefix)
+var lakeContainerName = 'lake'
+var deadLetterContainerName = 'deadletter'
+var deploymentContainerName = 'app-package'
+var diagnosticsRuleName = 'aks-diagnostics'
+var storeUrl = '${lakeStorage.properties.primaryEndpoints.blob}${lakeContainerName}'
+var deadLetterUrl = '${lakeStorage.properties.primaryEndpoints.blob}${deadLetterContainerName}'
+
+// Built-in role definitions.
+var roles = {
+  storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+  storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
+  eventHubsDataReceiver: 'a638d3c7-ab3a-418d-83e6-5f17a39d4fde'
+  monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
+}
+
+// Both storage accounts: Entra ID only (no account keys), no public blobs, TLS 1.2, double encryption at rest.
+var privateStorageProperties = {
+  accessTier: 'Hot'
+  allowBlobPublicAccess: false
+  allowSharedKeyAccess: false
+  allowCrossTenantReplication: false
+  defaultToOAuthAuthentication: true
+  minimumTlsVersion: 'TLS1_2'
+  supportsHttpsTrafficOnly: true
+  publicNetworkAccess: 'Enabled'
+  networkAcls: {
+    bypass: 'AzureServices'
+    defaultAction: 'Allow'
+  }
+  encryption: {
+    keySource: 'Microsoft.Storage'
+    requireInfrastructureEncryption: true
+    services: {
+      blob: {
+        enabled: true
+        keyType: 'Account'
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Event Hubs: where AKS diagnostic settings stream audit records
+// ---------------------------------------------------------------------------------------------
+
+resource eventHubNamespace 'Microsoft.EventHub/namespaces@2024-01-01' = {
+  name: '${namePrefix}-${suffix}'
+  location: location
+  sku: {
+    name: 'Standard'
+    tier: 'Standard'
+    capacity: 1
+  }
+  properties: {
+    minimumTlsVersion: '1.2'
+    // Diagnostic settings authenticate with a shared access rule, so local auth must stay on;
+    // the function itself reads with its managed identity.
+    disableLocalAuth: false
+    publicNetworkAccess: 'Enabled'
+    isAutoInflateEnabled: true
+    maximumThroughputUnits: maximumThroughputUnits
+  }
+}
+
+resource eventHub 'Microsoft.EventHub/namespaces/eventhubs@2024-01-01' = {
+  parent: eventHubNamespace
+  name: eventHubName
+  properties: {
+    partitionCount: partitionCount
+    retentionDescription: {
+      cleanupPolicy: 'Delete'
+      retentionTimeInHours: messageRetentionHours
+    }
+  }
+}
+
+resource consumerGroup 'Microsoft.EventHub/namespaces/eventhubs/consumergroups@2024-01-01' = {
+  parent: eventHub
+  name: consumerGroupName
+}
+
+// Azure Monitor streams with a namespace rule holding Manage, Send and Listen; nothing else uses it.
+resource diagnosticsRule 'Microsoft.EventHub/namespaces/authorizationRules@2024-01-01' = {
+  parent: eventHubNamespace
+  name: diagnosticsRuleName
+  properties: {
+    rights: ['Manage', 'Send', 'Listen']
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lake storage: canonical events, quarantine and dead letters
+// ---------------------------------------------------------------------------------------------
+
+resource lakeStorage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+  name: take('${namePrefix}lake${suffix}', 24)
+  location: location
+  kind: 'StorageV2'
+  sku: {
+    name: lakeSkuName
+  }
+  properties: privateStorageProperties
+}
+
+resource lakeBlobs 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
+  parent: lakeStorage
+  name: 'default'
+  properties: {
+    deleteRetentionPolicy: {
+      enabled: true
+      days: lakeSoftDeleteDays
+    }
+    containerDeleteRetentionPolicy: {
+      enabled: true
+      days: lakeSoftDeleteDays
+    }
+  }
+}
+
+var lakeContainerNames = [lakeContainerName, deadLetterContainerName]
+
+resource lakeContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [
+  for name in lakeContainerNames: {
+    parent: lakeBlobs
+    name: name
+    properties: {
+      publicAccess: 'None'
+    }
+  }
+]
+
+// Write once, read many: the store only ever creates blobs, so a WORM policy costs it nothing.
+resource lakeImmutability 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2023-05-01' = if (lakeImmutabilityDays > 0) {
+  parent: lakeContainers[0]
+  name: 'default'
+  properties: {
+    immutabilityPeriodSinceCreationInDays: lakeImmutabilityDays
+    allowProtectedAppendWrites: false
+  }
+}
+
+resource lakeTiering 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05-01' = {
+  parent: lakeStorage
+  name: 'default'
+  properties: {
+    policy: {
+      rules: [
+        {
+          name: 'cool-lake-blobs'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: ['blockBlob']
+              prefixMatch: ['${lakeContainerName}/']
+            }
+            actions: {
+              baseBlob: {
+                tierToCool: {
+                  daysAfterModificationGreaterThan: lakeCoolAfterDays
+                }
+              }
+            }
+          }
+        }
+      ]
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Function app: Flex Consumption, Node 22, system-assigned identity, no secrets
+// ---------------------------------------------------------------------------------------------
+
+// The Functions host's own storage (AzureWebJobsStorage: Event Hubs checkpoints, leases) and the
+// deployment package. It is a separate account because the host needs Blob Data Owner on it.
+resource hostStorage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+  name: take('${namePrefix}host${suffix}', 24)
+  location: location
+  kind: 'StorageV2'
+  sku: {
+    name: 'Standard_LRS'
+  }
+  properties: privateStorageProperties
+}
+
+resource hostBlobs 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
+  parent: hostStorage
+  name: 'default'
+}
+
+resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
+  parent: hostBlobs
+  name: deploymentContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+resource logAnalytics 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
+  name: '${namePrefix}-log-${suffix}'
+  location: location
+  properties: {
+    sku: {
+      name: 'PerGB2018'
+    }
+    retentionInDays: logRetentionDays
+  }
+}
+
+resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
+  name: '${namePrefix}-appi-${suffix}'
+  location: location
+  kind: 'web'
+  properties: {
+    Application_Type: 'web'
+    WorkspaceResourceId: logAnalytics.id
+    // Telemetry is accepted from Entra ID identities only.
+    DisableLocalAuth: true
+  }
+}
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: '${namePrefix}-plan-${suffix}'
+  location: location
+  kind: 'functionapp'
+  sku: {
+    tier: 'FlexConsumption'
+    name: 'FC1'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
+  name: '${namePrefix}-${suffix}'
+  location: location
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'SystemAssigned'
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    siteConfig: {
+      minTlsVersion: '1.2'
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${hostStorage.properties.primaryEndpoints.blob}${deploymentContainerName}'
+          authentication: {
+            type: 'SystemAssignedIdentity'
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+      runtime: {
+        name: 'node'
+        version: '22'
+      }
+    }
+  }
+}
+
+// Exactly the settings functions/ reads (shared/runtime/settings.ts), plus the host's own.
+resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: functionApp
+  name: 'appsettings'
+  properties: union(
+    {
+      AzureWebJobsStorage__accountName: hostStorage.name
+      APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
+      APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'Authorization=AAD'
+      KAUDIT_STORE_URL: storeUrl
+      KAUDIT_DEADLETTER_URL: deadLetterUrl
+      KAUDIT_REGION: regionLabel
+      KAUDIT_EVENTHUB__fullyQualifiedNamespace: '${eventHubNamespace.name}.servicebus.windows.net'
+      KAUDIT_EVENTHUB_NAME: eventHub.name
+      KAUDIT_EVENTHUB_CONSUMER_GROUP: consumerGroup.name
+    },
+    empty(auditPolicy) ? {} : { KAUDIT_POLICY: auditPolicy }
+  )
+}
+
+// Deployments use Entra ID (az functionapp deployment), never basic publishing credentials.
+resource publishingCredentials 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = [
+  for name in ['ftp', 'scm']: {
+    parent: functionApp
+    name: name
+    properties: {
+      allow: false
+    }
+  }
+]
+
+// ---------------------------------------------------------------------------------------------
+// Least-privilege role assignments of the function's identity
+// ---------------------------------------------------------------------------------------------
+
+// The host keeps checkpoints and leases in blobs and creates its containers: Blob Data Owner on
+// the host account only.
+resource hostStorageOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(hostStorage.id, functionApp.id, roles.storageBlobDataOwner)
+  scope: hostStorage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataOwner)
+    principalId: functionApp.identity.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// The function writes events, quarantine and dead letters: Blob Data Contributor on those two
+// containers, not on the account.
+resource lakeWriter 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for (name, index) in lakeContainerNames: {
+    name: guid(lakeContainers[index].id, functionApp.id, roles.storageBlobDataContributor)
+    scope: lakeContainers[index]
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataContributor)
+      principalId: functionApp.identity.principalId
+      principalType: 'ServicePrincipal'
+    }
+  }
+]
+
+resource eventHubReceiver 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(eventHub.id, functionApp.id, roles.eventHubsDataReceiver)
+  scope: eventHub
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.eventHubsDataReceiver)
+    principalId: functionApp.identity.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource telemetryPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(appInsights.id, functionApp.id, roles.monitoringMetricsPublisher)
+  scope: appInsights
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.monitoringMetricsPublisher)
+    principalId: functionApp.identity.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Clusters subscribed at deployment time
+// ---------------------------------------------------------------------------------------------
+
+module clusterSubscriptions 'subscribe-cluster.bicep' = [
+  for cluster in aksClusters: {
+    name: take('kaudit-subscribe-${cluster.resourceGroup}-${cluster.name}', 64)
+    params: {
+      clusterName: cluster.name
+      clusterResourceGroup: cluster.resourceGroup
+      clusterSubscriptionId: cluster.?subscriptionId ?? subscription().subscriptionId
+      auditCategory: auditCategory
+      eventHubNamespaceName: eventHubNamespace.name
+      eventHubName: eventHub.name
+      authorizationRuleName: diagnosticsRule.name
+    }
+    dependsOn: [diagnosticsRule]
+  }
+]
+
+output functionAppName string = functionApp.name
+output storeUrl string = storeUrl
+output deadLetterUrl string = deadLetterUrl
+output lakeStorageAccountName string = lakeStorage.name
+output eventHubNamespaceName string = eventHubNamespace.name
+output eventHubName string = eventHub.name
+output diagnosticsAuthorizationRuleId string = diagnosticsRule.id

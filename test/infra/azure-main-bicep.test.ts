@@ -1,0 +1,279 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Node } from 'web-tree-sitter';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SETTINGS } from '../../shared/runtime/settings.ts';
+import { AZURE_INFRA, parameter, parameters, parseBicepFile, property, propertyAt, propertyKeys, resource, resources, stringValue } from './helpers/bicep.ts';
+
+/** Settings the Functions host itself reads (identity-based host storage, Application Insights with Entra ID). */
+const HOST_SETTINGS = ['AzureWebJobsStorage__accountName', 'APPLICATIONINSIGHTS_CONNECTION_STRING', 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'];
+
+/** Identity-based Event Hubs connection: the trigger's `connection` prefix plus the namespace host name. */
+const EVENT_HUB_CONNECTION_SETTING = `${SETTINGS.eventHubConnection}__fullyQualifiedNamespace`;
+
+/**
+ * How the Azure deployment treats each setting the code reads that main.bicep does not always set.
+ * A setting added to shared/runtime/settings.ts fails a test below until it is classified here.
+ */
+const NOT_ALWAYS_SET_ON_AZURE: Record<string, string> = {
+  policy: 'set only when the auditPolicy parameter is not empty',
+  eventHubConnection: `a connection prefix: set as ${EVENT_HUB_CONNECTION_SETTING}`,
+  redaction: 'on unless set: the secure default',
+  redactionPaths: 'extra redaction fields are optional',
+  eventHubConnectionString: '`kaudit backfill aks` only; the function uses its managed identity',
+  webhookTokens: 'the webhook function only',
+  webhookMaxBodyBytes: 'the webhook function only',
+  awsRegion: 'AWS only',
+  awsDefaultRegion: 'AWS only',
+  storeMaxAttempts: 'the store default suits the function',
+  storeTimeoutMs: 'the store default suits the function',
+  awsEndpointUrlS3: 'S3 stores only',
+  awsEndpointUrl: 'S3 stores only',
+  s3ForcePathStyle: 'S3 stores only',
+  s3SseKmsKeyId: 'S3 stores only',
+  azureStorageConnectionString: 'local use and emulators: the function uses its managed identity',
+  cacheDir: '`kaudit query` only',
+};
+
+const ROLE_DEFINITIONS = {
+  storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b',
+  storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe',
+  eventHubsDataReceiver: 'a638d3c7-ab3a-418d-83e6-5f17a39d4fde',
+  monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb',
+};
+
+describe('main.bicep', () => {
+  let main: Node;
+  beforeAll(async () => {
+    main = await parseBicepFile('main.bicep');
+  });
+
+  /** The value text of the `roles` variable entry a role assignment refers to. */
+  function roleOf(symbol: string): string | undefined {
+    const reference = propertyAt(resource(main, symbol).body, 'properties.roleDefinitionId')?.text.match(/roles\.(\w+)/)?.[1];
+    return reference && ROLE_DEFINITIONS[reference as keyof typeof ROLE_DEFINITIONS];
+  }
+
+  function appSettingNames(): string[] {
+    return propertyKeys(property(resource(main, 'appSettings').body, 'properties'));
+  }
+
+  describe('resources', () => {
+    it('declares every resource kaudit needs, each with a pinned API version', () => {
+      // Act
+      const types = resources(main).map((declared) => declared.type);
+
+      // Assess
+      expect(new Set(types)).toEqual(
+        new Set([
+          'Microsoft.EventHub/namespaces@2024-01-01',
+          'Microsoft.EventHub/namespaces/eventhubs@2024-01-01',
+          'Microsoft.EventHub/namespaces/eventhubs/consumergroups@2024-01-01',
+          'Microsoft.EventHub/namespaces/authorizationRules@2024-01-01',
+          'Microsoft.Storage/storageAccounts@2023-05-01',
+          'Microsoft.Storage/storageAccounts/blobServices@2023-05-01',
+          'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01',
+          'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2023-05-01',
+          'Microsoft.Storage/storageAccounts/managementPolicies@2023-05-01',
+          'Microsoft.OperationalInsights/workspaces@2023-09-01',
+          'Microsoft.Insights/components@2020-02-02',
+          'Microsoft.Web/serverfarms@2024-04-01',
+          'Microsoft.Web/sites@2024-04-01',
+          'Microsoft.Web/sites/config@2024-04-01',
+          'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01',
+          'Microsoft.Authorization/roleAssignments@2022-04-01',
+        ]),
+      );
+    });
+
+    it('hosts the function on Flex Consumption, Node 22, with a system-assigned identity', () => {
+      // Prepare
+      const plan = resource(main, 'plan').body;
+      const site = resource(main, 'functionApp').body;
+
+      // Assess
+      expect(stringValue(propertyAt(plan, 'sku.name'))).toBe('FC1');
+      expect(stringValue(propertyAt(plan, 'sku.tier'))).toBe('FlexConsumption');
+      expect(stringValue(propertyAt(site, 'identity.type'))).toBe('SystemAssigned');
+      expect(stringValue(propertyAt(site, 'properties.functionAppConfig.runtime.name'))).toBe('node');
+      expect(stringValue(propertyAt(site, 'properties.functionAppConfig.runtime.version'))).toBe('22');
+      expect(propertyAt(site, 'properties.httpsOnly')?.text).toBe('true');
+    });
+
+    it('deploys the package from blob storage with the app’s own identity, not a key', () => {
+      // Act
+      const storage = propertyAt(resource(main, 'functionApp').body, 'properties.functionAppConfig.deployment.storage');
+
+      // Assess
+      expect(stringValue(property(storage, 'type'))).toBe('blobContainer');
+      expect(stringValue(propertyAt(storage, 'authentication.type'))).toBe('SystemAssignedIdentity');
+    });
+
+    it('turns off basic publishing credentials for FTP and SCM', () => {
+      // Act
+      const credentials = resource(main, 'publishingCredentials');
+
+      // Assess
+      expect(credentials.body?.parent?.text).toContain("for name in ['ftp', 'scm']");
+      expect(propertyAt(credentials.body, 'properties.allow')?.text).toBe('false');
+    });
+
+    it('keeps both storage accounts key-less, private and TLS 1.2 only', () => {
+      // Prepare
+      const variable = main.descendantsOfType('variable_declaration').find((declaration) => declaration.namedChildren[0]?.text === 'privateStorageProperties');
+      const shared = variable?.namedChildren[1];
+
+      // Assess
+      expect(property(shared, 'allowSharedKeyAccess')?.text).toBe('false');
+      expect(property(shared, 'allowBlobPublicAccess')?.text).toBe('false');
+      expect(stringValue(property(shared, 'minimumTlsVersion'))).toBe('TLS1_2');
+      expect(propertyAt(shared, 'encryption.requireInfrastructureEncryption')?.text).toBe('true');
+      for (const account of ['lakeStorage', 'hostStorage']) expect(property(resource(main, account).body, 'properties')?.text).toBe('privateStorageProperties');
+    });
+
+    it('creates the lake and dead-letter containers, private', () => {
+      // Act
+      const containers = resource(main, 'lakeContainers');
+
+      // Assess
+      expect(containers.body?.parent?.text).toContain('for name in lakeContainerNames');
+      expect(main.text).toContain("var lakeContainerNames = [lakeContainerName, deadLetterContainerName]");
+      expect(stringValue(propertyAt(containers.body, 'properties.publicAccess'))).toBe('None');
+    });
+
+    it('puts the lake container under a WORM policy only when lakeImmutabilityDays is above 0 (default 0)', () => {
+      // Prepare
+      const policy = resource(main, 'lakeImmutability');
+
+      // Assess
+      expect(policy.body?.parent?.type).toBe('if_statement');
+      expect(policy.body?.parent?.text).toMatch(/^if \(lakeImmutabilityDays > 0\)/);
+      expect(property(policy.body, 'parent')?.text).toBe('lakeContainers[0]');
+      expect(propertyAt(policy.body, 'properties.immutabilityPeriodSinceCreationInDays')?.text).toBe('lakeImmutabilityDays');
+      expect(parameter(main, 'lakeImmutabilityDays').defaultValue).toBe('0');
+    });
+
+    it('accepts telemetry from Entra ID identities only', () => {
+      // Assess
+      expect(propertyAt(resource(main, 'appInsights').body, 'properties.DisableLocalAuth')?.text).toBe('true');
+      expect(appSettingNames()).toContain('APPLICATIONINSIGHTS_AUTHENTICATION_STRING');
+    });
+  });
+
+  describe('app settings', () => {
+    it('are settings the code reads, the identity-based Event Hubs connection, or the host’s own', () => {
+      // Act
+      const unknown = appSettingNames().filter(
+        (name) => !(Object.values(SETTINGS) as string[]).includes(name) && name !== EVENT_HUB_CONNECTION_SETTING && !HOST_SETTINGS.includes(name),
+      );
+
+      // Assess
+      expect(unknown).toEqual([]);
+    });
+
+    it('give the Event Hubs trigger its connection, hub and consumer group', () => {
+      // Assess
+      expect(appSettingNames()).toEqual(expect.arrayContaining([EVENT_HUB_CONNECTION_SETTING, SETTINGS.eventHubName, SETTINGS.eventHubConsumerGroup]));
+    });
+
+    it('give the function its lake, dead-letter store and region label', () => {
+      // Assess
+      expect(appSettingNames()).toEqual(expect.arrayContaining([SETTINGS.storeUrl, SETTINGS.deadLetterUrl, SETTINGS.region]));
+      expect(main.text).toContain("var storeUrl = '${lakeStorage.properties.primaryEndpoints.blob}${lakeContainerName}'");
+      expect(main.text).toContain("var deadLetterUrl = '${lakeStorage.properties.primaryEndpoints.blob}${deadLetterContainerName}'");
+    });
+
+    it('set the audit policy only when one is given', () => {
+      // Act
+      const conditional = property(resource(main, 'appSettings').body, 'properties')?.descendantsOfType('ternary_expression')[0];
+
+      // Assess
+      expect(conditional?.childForFieldName('condition')?.text).toBe('empty(auditPolicy)');
+      expect(propertyKeys(conditional?.childForFieldName('alternative') ?? undefined)).toEqual([SETTINGS.policy]);
+    });
+
+    it('set every setting the code reads, or the setting is classified as not always needed on Azure', () => {
+      // Act
+      const names = appSettingNames();
+      const unaccounted = Object.entries(SETTINGS).filter(([key, name]) => !names.includes(name) && !(key in NOT_ALWAYS_SET_ON_AZURE));
+
+      // Assess
+      expect(unaccounted).toEqual([]);
+    });
+  });
+
+  describe('role assignments of the function’s identity', () => {
+    it('let it receive from the event hub only', () => {
+      // Assess
+      expect(roleOf('eventHubReceiver')).toBe(ROLE_DEFINITIONS.eventHubsDataReceiver);
+      expect(property(resource(main, 'eventHubReceiver').body, 'scope')?.text).toBe('eventHub');
+    });
+
+    it('let it write blobs in the lake and dead-letter containers, not the whole account', () => {
+      // Assess
+      expect(roleOf('lakeWriter')).toBe(ROLE_DEFINITIONS.storageBlobDataContributor);
+      expect(property(resource(main, 'lakeWriter').body, 'scope')?.text).toBe('lakeContainers[index]');
+    });
+
+    it('give the host Blob Data Owner on its own storage account, which holds checkpoints and leases', () => {
+      // Assess
+      expect(roleOf('hostStorageOwner')).toBe(ROLE_DEFINITIONS.storageBlobDataOwner);
+      expect(property(resource(main, 'hostStorageOwner').body, 'scope')?.text).toBe('hostStorage');
+    });
+
+    it('let it publish telemetry to Application Insights', () => {
+      // Assess
+      expect(roleOf('telemetryPublisher')).toBe(ROLE_DEFINITIONS.monitoringMetricsPublisher);
+      expect(property(resource(main, 'telemetryPublisher').body, 'scope')?.text).toBe('appInsights');
+    });
+
+    it('are all granted to the function app’s system-assigned identity as a service principal', () => {
+      // Act
+      const assignments = resources(main).filter((declared) => declared.type.startsWith('Microsoft.Authorization/roleAssignments@'));
+
+      // Assess
+      expect(assignments).toHaveLength(4);
+      for (const assignment of assignments) {
+        expect(propertyAt(assignment.body, 'properties.principalId')?.text).toBe('functionApp.identity.principalId');
+        expect(stringValue(propertyAt(assignment.body, 'properties.principalType'))).toBe('ServicePrincipal');
+      }
+    });
+  });
+
+  describe('Event Hubs', () => {
+    it('gives Azure Monitor a namespace rule with the Manage, Send and Listen rights streaming requires', () => {
+      // Act
+      const rights = propertyAt(resource(main, 'diagnosticsRule').body, 'properties.rights');
+
+      // Assess
+      expect(rights?.namedChildren.map((right) => stringValue(right))).toEqual(['Manage', 'Send', 'Listen']);
+    });
+
+    it('refuses TLS below 1.2', () => {
+      // Assess
+      expect(stringValue(propertyAt(resource(main, 'eventHubNamespace').body, 'properties.minimumTlsVersion'))).toBe('1.2');
+    });
+  });
+
+  describe('parameters', () => {
+    it('let the clusters send kube-audit-admin (default) or kube-audit, nothing else', () => {
+      // Act
+      const category = parameter(main, 'auditCategory');
+
+      // Assess
+      expect(category.allowed).toEqual(['kube-audit-admin', 'kube-audit']);
+      expect(category.defaultValue).toBe("'kube-audit-admin'");
+    });
+
+    it('accept every parameter of the example parameters file', () => {
+      // Prepare
+      const example = JSON.parse(readFileSync(join(AZURE_INFRA, 'main.parameters.example.json'), 'utf8')) as { parameters: Record<string, unknown> };
+
+      // Act
+      const declared = parameters(main).map((declaredParameter) => declaredParameter.name);
+
+      // Assess
+      expect(Object.keys(example.parameters).filter((name) => !declared.includes(name))).toEqual([]);
+    });
+  });
+});
