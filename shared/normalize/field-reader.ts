@@ -27,7 +27,8 @@ export class FieldReader {
 
   integer(value: unknown, path: string): number | null {
     if (value === undefined || value === null) return null;
-    if (typeof value === 'number' && Number.isInteger(value)) return value;
+    // Past 2^53 a number is no longer exact, and no integer column (BIGINT) takes it.
+    if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
     if (typeof value === 'string' && /^-?\d{1,15}$/.test(value)) {
       this.warnings.push(`${path}: coerced string to integer`);
       return Number(value);

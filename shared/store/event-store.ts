@@ -66,6 +66,18 @@ export function encodeNdjsonGzip(rows: readonly unknown[]): Buffer {
 /** One JSON object per line, each line ending in a newline (so concatenated outputs stay NDJSON). */
 export function encodeNdjson(rows: readonly unknown[]): string {
   let text = '';
-  for (const row of rows) text += `${JSON.stringify(row)}\n`;
+  for (const row of rows) text += `${wellFormedJson(row)}\n`;
   return text;
+}
+
+/**
+ * JSON.stringify writes a lone surrogate (which only hostile or garbled input holds) as a \udXXX
+ * escape, and readers such as DuckDB reject the whole object for it; it becomes U+FFFD instead.
+ * Surrogate pairs are written as characters, so every such escape not itself escaped is a lone one.
+ */
+const LONE_SURROGATE_ESCAPE = /(?<!\\)((?:\\\\)*)\\ud[89a-f][0-9a-f]{2}/g;
+
+function wellFormedJson(value: unknown): string {
+  const json = JSON.stringify(value);
+  return json.includes('\\ud') ? json.replace(LONE_SURROGATE_ESCAPE, '$1\\ufffd') : json;
 }

@@ -311,6 +311,7 @@ describe('normalizer: mistyped fields', () => {
     ['sourceIPs', { sourceIPs: '203.0.113.10' }, { source_ips: null, src_ip: null }, 'sourceIPs: expected array of strings, got string'],
     ['objectRef', { objectRef: 'pods/default' }, { is_resource_request: false, object_resource: null }, 'objectRef: expected object, got string'],
     ['responseStatus.code', { responseStatus: { code: 'OK' } }, { response_code: null }, 'responseStatus.code: expected integer, got string'],
+    ['responseStatus.code (past 2^53)', { responseStatus: { code: 1e20 } }, { response_code: null }, 'responseStatus.code: expected integer, got number'],
     ['verb', { verb: ['list'] }, { verb: null }, 'verb: expected string, got array'],
     ['annotations', { annotations: ['authorization.k8s.io/decision=allow'] }, { annotations: null, authz_decision: null }, 'annotations: expected object, got array'],
     ['level', { level: 'Verbose' }, { level: null }, 'level: unknown value "Verbose"'],

@@ -67,6 +67,30 @@ describe('file store', () => {
     expect(await readRows(lake.url, 'events/')).toHaveLength(2);
   });
 
+  it('writes a lone surrogate, which JSON readers reject, as U+FFFD', async () => {
+    // Prepare
+    const event = canonicalOf(sourceRecord(auditEvent({ userAgent: 'curl/8.5.0 \ud800', annotations: { 'example.com/\udc00': 'v' } })));
+
+    // Act
+    await store.writeEvents(BATCH_KEY, [event]);
+
+    // Assess
+    const text = gunzipSync(await readFile(path.join(lake.root, `events/v1/dt=2026-11-20/hour=14/${BATCH_KEY}.ndjson.gz`))).toString('utf8');
+    expect(text).not.toMatch(/\\ud[89a-f]/);
+    expect(JSON.parse(text)).toMatchObject({ user_agent: 'curl/8.5.0 \ufffd', annotations: { 'example.com/\ufffd': 'v' } });
+  });
+
+  it('keeps surrogate pairs and escaped backslashes as they are', async () => {
+    // Prepare
+    const event = canonicalOf(sourceRecord(auditEvent({ userAgent: 'deploy-bot 🚀 C:\\ud800\\path' })));
+
+    // Act
+    await store.writeEvents(BATCH_KEY, [event]);
+
+    // Assess
+    expect(await readRows(lake.url, 'events/')).toEqual([event]);
+  });
+
   it('never overwrites an object that exists', async () => {
     // Prepare
     const objects = new FileObjectStore(lake.url);
