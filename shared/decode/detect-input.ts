@@ -8,6 +8,8 @@ import { describeDecompressError } from './compression.ts';
 import { emptyBatch, shortHash, type DecodedBatch } from './decoded-batch.ts';
 import { safeText } from './json-text.ts';
 import { decodeEventHubMessages } from './eventhub.ts';
+import { decodeFirehoseFailedRecord, decodeFirehoseTransformationEvent } from '../firehose/decode-firehose-record.ts';
+import { isFirehoseFailedRecord, isFirehoseTransformationEvent } from '../firehose/firehose-event.ts';
 
 /** JSON documents `kaudit ingest` recognises (SPEC §4). */
 export type DocumentFormat =
@@ -18,6 +20,8 @@ export type DocumentFormat =
   | 'aks-diagnostic-record'
   | 'audit-event-list'
   | 'audit-event'
+  | 'firehose-transformation-event'
+  | 'firehose-failed-record'
   | ReplayFormat;
 
 /** What failed deliveries leave behind, replayed by decoding the delivery they hold. */
@@ -71,11 +75,12 @@ function decodeDocument(document: unknown, text: string, context: InputContext):
       error:
         'unrecognised JSON: expected a CloudWatch Logs subscription event ({"awslogs":…}), a CloudWatch payload ({"messageType":…}), ' +
         'an Event Hubs body ({"records":[…]}) or an array of them, an audit EventList, audit events, ' +
-        'a Lambda on-failure destination record ({"requestPayload":…}) or a kaudit dead-letter file',
+        'a Lambda on-failure destination record ({"requestPayload":…}), a kaudit dead-letter file, ' +
+        'or a Firehose transformation event ({"deliveryStreamArn":…,"records":[{"recordId":…}]}) or error-prefix record ({"rawData":…})',
     };
   }
   if (format === 'lambda-destination-record' || format === 'kaudit-dead-letter') return decodeReplay(format, document, context);
-  if ((format === 'cloudwatch-subscription-event' || format === 'cloudwatch-payload') && !context.region) {
+  if ((format === 'cloudwatch-subscription-event' || format === 'cloudwatch-payload' || format === 'firehose-failed-record') && !context.region) {
     return { error: 'EKS input needs --region (or AWS_REGION): the cluster id is arn:aws:eks:<region>:<account>:cluster/<name>', usage: true };
   }
   return { format, batches: [decodeAs(format, document, text, context)] };
@@ -114,6 +119,10 @@ function decodeAs(format: Exclude<DocumentFormat, ReplayFormat>, document: unkno
     case 'audit-event':
       // One event, perhaps pretty-printed: stored as the single line the log backend would write.
       return decodeAuditLogLines(text.trim().includes('\n') ? JSON.stringify(document) : text, auditLog);
+    case 'firehose-transformation-event':
+      return decodeFirehoseTransformationEvent(document, cloud);
+    case 'firehose-failed-record':
+      return decodeFirehoseFailedRecord(document, cloud);
   }
 }
 
@@ -195,6 +204,9 @@ export function formatOf(document: unknown): DocumentFormat | null {
   if (isLambdaDestinationRecord(fields)) return 'lambda-destination-record';
   if (typeof fields.awslogs === 'object' && fields.awslogs !== null) return 'cloudwatch-subscription-event';
   if (typeof fields.messageType === 'string') return 'cloudwatch-payload';
+  // Before Event Hubs bodies, which also hold `records`.
+  if (isFirehoseTransformationEvent(fields)) return 'firehose-transformation-event';
+  if (isFirehoseFailedRecord(fields)) return 'firehose-failed-record';
   if (Array.isArray(fields.records)) return 'eventhub-body';
   // One AKS diagnostic record on its own, as archived or exported one per line.
   if (typeof fields.category === 'string' && typeof fields.properties === 'object' && typeof fields.resourceId === 'string') {

@@ -5,7 +5,8 @@ import type { Limits } from '../limits.ts';
 import { decodeCloudWatchPayload } from '../decode/cloudwatch.ts';
 import { compressionOf, decompress, describeDecompressError } from '../decode/compression.ts';
 import { emptyBatch, mergeInto, provenanceOf, shortHash, type DecodedBatch } from '../decode/decoded-batch.ts';
-import type { FirehoseRecord } from './firehose-event.ts';
+import { safeText } from '../decode/json-text.ts';
+import { FirehoseRecordSchema, type FirehoseRecord } from './firehose-event.ts';
 import { splitJsonDocuments } from './json-documents.ts';
 
 export interface FirehoseDecodeContext {
@@ -88,4 +89,34 @@ function recordProblem(record: FirehoseRecord, context: FirehoseDecodeContext, d
   const batch = emptyBatch(`fh-invalid-${shortHash(raw)}`);
   batch.quarantined.push(buildQuarantineRecord(provenance, 'invalid_payload', `Firehose record ${record.recordId}: ${detail}`, raw));
   return batch;
+}
+
+/**
+ * A whole transformation event (`kaudit ingest` of a captured invocation): every record decoded
+ * as the Lambda decodes it, in one batch. The event's own region stands in for a missing one.
+ */
+export function decodeFirehoseTransformationEvent(event: unknown, context: FirehoseDecodeContext): DecodedBatch {
+  const fields = event as { region?: unknown; records?: unknown };
+  const regional = { ...context, region: context.region ?? (typeof fields.region === 'string' ? fields.region : null) };
+  const records = Array.isArray(fields.records) ? fields.records : [];
+  const parts = records.map((record) => {
+    const parsed = FirehoseRecordSchema.safeParse(record);
+    if (parsed.success) return decodeFirehoseRecord(parsed.data, regional);
+    const recordId = String((record as { recordId?: unknown } | null)?.recordId ?? '');
+    return recordProblem({ recordId, data: '' }, regional, 'expected {recordId, data: "<base64>"}', safeText(record) ?? '');
+  });
+  const batch = emptyBatch(`fh-${shortHash(...parts.map((part) => part.batchKey))}`);
+  for (const part of parts) mergeInto(batch, part);
+  return batch;
+}
+
+/**
+ * A record Firehose left under its error prefix (`processing-failed/`): the original record data
+ * in `rawData`, replayed as the Lambda would have decoded it. The recordId is not kept there, so
+ * the arrival time stands in for it.
+ */
+export function decodeFirehoseFailedRecord(document: unknown, context: FirehoseDecodeContext): DecodedBatch {
+  const fields = document as { rawData: string; arrivalTimestamp?: unknown };
+  const arrival = typeof fields.arrivalTimestamp === 'number' ? fields.arrivalTimestamp : undefined;
+  return decodeFirehoseRecord({ recordId: `failed-${arrival ?? 'unknown'}`, data: fields.rawData, approximateArrivalTimestamp: arrival }, context);
 }

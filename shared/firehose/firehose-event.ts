@@ -32,6 +32,12 @@ export function isFirehoseTransformationEvent(document: unknown): boolean {
   );
 }
 
+/** Whether a parsed document is a record Firehose wrote under its error prefix: `{attemptsMade, errorCode, rawData, …}`. */
+export function isFirehoseFailedRecord(document: unknown): boolean {
+  const fields = document as { rawData?: unknown; attemptsMade?: unknown; errorCode?: unknown } | null;
+  return typeof fields?.rawData === 'string' && typeof fields.attemptsMade === 'number' && typeof fields.errorCode === 'string';
+}
+
 /** What the Lambda returns for one record (Firehose's data-transformation contract). */
 export type FirehoseResultRecord =
   | { recordId: string; result: 'Ok'; data: string; metadata: { partitionKeys: FirehosePartitionKeys } }
