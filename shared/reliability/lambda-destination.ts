@@ -13,12 +13,8 @@
  */
 export interface LambdaDestinationRecord {
   requestPayload: unknown;
-  /** `RetriesExhausted`, `EventAgeExceeded`, …: why Lambda gave up. */
-  condition: string | null;
   /** The region of the function, from its ARN: where the payload's log group is. */
   region: string | null;
-  /** The error of the last attempt, for reports. */
-  lastError: string | null;
 }
 
 const FUNCTION_ARN_REGION = /^arn:aws[a-z-]*:lambda:([a-z0-9-]+):/;
@@ -33,14 +29,11 @@ export function isLambdaDestinationRecord(document: unknown): boolean {
 /** The parts of a destination record kaudit uses; null when the document is not one. */
 export function readLambdaDestinationRecord(document: unknown): LambdaDestinationRecord | null {
   if (!isLambdaDestinationRecord(document)) return null;
-  const { requestPayload, requestContext, responsePayload } = document as Record<string, unknown>;
+  const { requestPayload, requestContext } = document as Record<string, unknown>;
   const context = requestContext as Record<string, unknown>;
-  const response = (typeof responsePayload === 'object' && responsePayload !== null ? responsePayload : {}) as Record<string, unknown>;
   const functionArn = typeof context.functionArn === 'string' ? context.functionArn : '';
   return {
     requestPayload,
-    condition: typeof context.condition === 'string' ? context.condition : null,
     region: FUNCTION_ARN_REGION.exec(functionArn)?.[1] ?? null,
-    lastError: typeof response.errorMessage === 'string' ? response.errorMessage : null,
   };
 }
