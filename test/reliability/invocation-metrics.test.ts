@@ -9,6 +9,7 @@ import { emptySummary } from '../../shared/pipeline/ingest-summary.ts';
 import { metricValues, storedReport } from '../../shared/reliability/invocation-report.ts';
 import { METRIC_NAMESPACE, METRICS } from '../../shared/runtime/metric-names.ts';
 import { aksRecord, auditEvent, cloudWatchPayload, cloudWatchSubscriptionEvent, eventHubBody, INGEST_TIME, sourceRecord } from '../helpers/audit-events.ts';
+import type { ObjectStore } from '../../shared/store/object-store.ts';
 import { MemoryObjectStore } from '../helpers/lake.ts';
 import { FAULTS, FaultyObjectStore } from './helpers/faulty-object-store.ts';
 import { aksFunction, testRuntime, triggerMetadataFor } from './helpers/platforms.ts';
@@ -32,7 +33,7 @@ describe('the EKS function’s metrics', () => {
   });
   afterEach(() => vi.restoreAllMocks());
 
-  const eksHandler = (objects = new MemoryObjectStore()) =>
+  const eksHandler = (objects: ObjectStore = new MemoryObjectStore()) =>
     createEksHandler({
       runtime: async () => testRuntime(objects, 'eu-west-1'),
       logger: new Logger({ serviceName: 'kaudit-eks-cloudwatch' }),
@@ -86,7 +87,7 @@ describe('the EKS function’s metrics', () => {
 describe('the AKS function’s metrics line', () => {
   const BODIES = [JSON.stringify(eventHubBody([aksRecord(auditEvent({ auditID: 'a-1' })), aksRecord(auditEvent({ auditID: 'a-1' }))]))];
 
-  async function metricsLineOf(objects: MemoryObjectStore | FaultyObjectStore): Promise<Record<string, unknown>> {
+  async function metricsLineOf(objects: ObjectStore): Promise<Record<string, unknown>> {
     const lines: string[] = [];
     const context = new InvocationContext({
       invocationId: 'invocation-1',
