@@ -18,10 +18,11 @@ export function safeText(value: unknown): string | null {
 export function nestsDeeperThan(value: unknown, maxDepth: number): boolean {
   if (typeof value !== 'object' || value === null) return false;
   if (maxDepth < 1) return true;
-  if (Array.isArray(value)) {
-    for (let index = 0; index < value.length; index++) if (nestsDeeperThan(value[index], maxDepth - 1)) return true;
-    return false;
+  const members = Array.isArray(value) ? value : Object.values(value);
+  for (let index = 0; index < members.length; index++) {
+    const member: unknown = members[index];
+    // Scalars are most members: tested here rather than in a call of their own.
+    if (typeof member === 'object' && member !== null && nestsDeeperThan(member, maxDepth - 1)) return true;
   }
-  for (const child of Object.values(value)) if (nestsDeeperThan(child, maxDepth - 1)) return true;
   return false;
 }
