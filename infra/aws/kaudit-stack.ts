@@ -65,11 +65,13 @@ export class KauditStack extends Stack {
     new CfnOutput(this, 'AthenaWorkgroup', { value: config.catalogName });
   }
 
-  /** The function's settings, by the names the code reads (shared/runtime/settings.ts). */
+  /**
+   * The function's settings, by the names the code reads (shared/runtime/settings.ts). No
+   * dead-letter store: a batch the EKS function cannot store goes to the on-failure queue.
+   */
   private functionEnvironment(config: AwsDeploymentConfig): Record<string, string> {
     return {
       [SETTINGS.storeUrl]: this.lake.storeUrl,
-      [SETTINGS.deadLetterUrl]: this.lake.deadLetterUrl,
       // The store asks for SSE-S3 unless told the key, which would override the bucket's default.
       ...(this.lake.encryptionKey ? { [SETTINGS.s3SseKmsKeyId]: this.lake.encryptionKey.keyArn } : {}),
       ...(config.auditPolicy ? { [SETTINGS.policy]: config.auditPolicy } : {}),

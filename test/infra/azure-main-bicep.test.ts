@@ -31,6 +31,7 @@ const NOT_ALWAYS_SET_ON_AZURE: Record<string, string> = {
   awsEndpointUrl: 'S3 stores only',
   s3ForcePathStyle: 'S3 stores only',
   s3SseKmsKeyId: 'S3 stores only',
+  s3ConditionalWrites: 'S3 stores only',
   azureStorageConnectionString: 'local use and emulators: the function uses its managed identity',
   cacheDir: '`kaudit query` only',
 };

@@ -16,12 +16,11 @@ export interface LakeStorageProps {
 }
 
 /**
- * The lake bucket (SPEC §3 layout under `lake/`, dead letters under `deadletter/`) and the bucket
- * that receives the server access logs of every kaudit bucket.
+ * The lake bucket (SPEC §3 layout under `lake/`) and the bucket that receives the server access
+ * logs of every kaudit bucket.
  */
 export class LakeStorage extends Construct {
   static readonly LAKE_ROOT = 'lake';
-  static readonly DEAD_LETTER_ROOT = 'deadletter';
 
   readonly bucket: s3.Bucket;
   readonly accessLogs: s3.Bucket;
@@ -64,22 +63,17 @@ export class LakeStorage extends Construct {
     return `s3://${this.bucket.bucketName}/${LakeStorage.LAKE_ROOT}`;
   }
 
-  /** `KAUDIT_DEADLETTER_URL`: batches that could not be stored, kept for `kaudit ingest`. */
-  get deadLetterUrl(): string {
-    return `s3://${this.bucket.bucketName}/${LakeStorage.DEAD_LETTER_ROOT}`;
-  }
-
   /** The s3:// location of a lake prefix such as `events/v1/`. */
   lakeLocation(prefix: string): string {
     return `${this.storeUrl}/${prefix}`;
   }
 
   /**
-   * Lets an ingesting function's role create objects under the events, quarantine and dead-letter
-   * prefixes, and nothing else: it never reads, lists or deletes lake objects.
+   * Lets an ingesting function's role create objects under the events and quarantine prefixes,
+   * and nothing else: it never reads, lists or deletes lake objects.
    */
   grantObjectCreation(role: iam.Role): void {
-    const prefixes = [`${LakeStorage.LAKE_ROOT}/${EVENTS_PREFIX}`, `${LakeStorage.LAKE_ROOT}/${QUARANTINE_PREFIX}`, `${LakeStorage.DEAD_LETTER_ROOT}/`];
+    const prefixes = [EVENTS_PREFIX, QUARANTINE_PREFIX].map((prefix) => `${LakeStorage.LAKE_ROOT}/${prefix}`);
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: prefixes.map((prefix) => this.bucket.arnForObjects(`${prefix}*`)) }));
     // SSE-KMS writes need a data key, and multipart uploads kms:Decrypt too; without s3:GetObject
     // the role still cannot read what it wrote.
