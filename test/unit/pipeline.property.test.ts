@@ -4,7 +4,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { decodeAuditEventList, decodeAuditLogLines } from '../../shared/decode/audit-log.ts';
 import { decodeCloudWatchPayload, decodeCloudWatchSubscription } from '../../shared/decode/cloudwatch.ts';
 import type { DecodedBatch } from '../../shared/decode/decoded-batch.ts';
@@ -12,7 +12,9 @@ import { decodeInput } from '../../shared/decode/detect-input.ts';
 import { decodeEventHubMessages } from '../../shared/decode/eventhub.ts';
 import { ingestBatch } from '../../shared/pipeline/ingest-batch.ts';
 import type { IngestSummary } from '../../shared/pipeline/ingest-summary.ts';
+import { LakeQuery } from '../../shared/query/lake-query.ts';
 import { LakeEventStore } from '../../shared/store/event-store.ts';
+import { FileObjectStore } from '../../shared/store/file-object-store.ts';
 import {
   DECODER_CONTEXT,
   aksRecord,
@@ -26,7 +28,7 @@ import {
   fixtureText,
   type AuditEvent,
 } from '../helpers/audit-events.ts';
-import { MemoryObjectStore } from '../helpers/lake.ts';
+import { MemoryObjectStore, temporaryFileStore } from '../helpers/lake.ts';
 
 const CONTEXT = { ...DECODER_CONTEXT, clusterName: 'onprem-dc1', name: '/data/input.json', clusterId: null };
 
@@ -89,7 +91,9 @@ function withValueAt(event: AuditEvent, path: (string | number)[], value: unknow
   return copy;
 }
 
-const retyped = baseEvent.chain((event) => fc.tuple(fc.constant(event), fc.constantFrom(...pathsOf(event)), fc.jsonValue()));
+/** Strings of any UTF-16 code units, lone surrogates and control characters included. */
+const anyCodeUnits = fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code));
+const retyped = baseEvent.chain((event) => fc.tuple(fc.constant(event), fc.constantFrom(...pathsOf(event)), fc.jsonValue({ stringUnit: anyCodeUnits })));
 
 function flipBytes(data: Buffer, flips: { at: number; xor: number }[]): Buffer {
   const copy = Buffer.from(data);
@@ -212,5 +216,30 @@ describe('pipeline on mutated valid payloads', () => {
       }),
       { numRuns: 20 },
     );
+  });
+
+  it('stores every event and quarantine record, whatever its fields hold, as rows the query engine reads', async () => {
+    // Prepare
+    const lake = await temporaryFileStore();
+    onTestFinished(() => lake.cleanup());
+    const store = new LakeEventStore(new FileObjectStore(lake.url));
+    let written = 0;
+
+    // Act
+    await fc.assert(
+      fc.asyncProperty(retyped, fc.string({ unit: anyCodeUnits }), async ([event, path, value], text) => {
+        const mutated = JSON.stringify(withValueAt(event, path, value));
+        for (const [name, envelope] of Object.entries(ENVELOPES)) {
+          for (const batch of DECODERS[name]!(envelope(mutated))) written += (await ingestBatch(batch, store)).written;
+          for (const batch of DECODERS[name]!(envelope(text))) written += (await ingestBatch(batch, store)).written;
+        }
+      }),
+    );
+    const query = await LakeQuery.open(lake.root);
+    const read = await Promise.all([query.run('SELECT * FROM events_all'), query.run('SELECT * FROM quarantine')]).finally(() => query.close());
+
+    // Assess
+    expect(read[0].rows).toHaveLength(written);
+    expect(read[1].rows.length).toBeGreaterThan(0);
   });
 });
