@@ -1,4 +1,5 @@
 import type { Provenance } from '../schema/canonical-event.ts';
+import type { QuarantineReason } from '../schema/quarantine-record.ts';
 import { buildQuarantineRecord } from '../normalize/quarantine.ts';
 import { toUtcIso } from '../normalize/time.ts';
 import type { Limits } from '../limits.ts';
@@ -51,7 +52,7 @@ export function decodeEventHubMessages(messages: readonly EventHubMessage[], con
     });
     const records = readRecords(message.body, context.limits);
     if ('error' in records) {
-      batch.quarantined.push(buildQuarantineRecord(base, 'invalid_payload', `message ${messageIndex}: ${records.error}`, records.raw));
+      batch.quarantined.push(buildQuarantineRecord(base, records.reason, `message ${messageIndex}: ${records.error}`, records.raw));
       return;
     }
     records.records.forEach((record, recordIndex) => decodeRecord(batch, record, { ...base, source_record_index: recordIndex }, `message ${messageIndex} records[${recordIndex}]`, context.limits));
@@ -100,22 +101,22 @@ export function clusterOf(resourceId: unknown): Partial<Provenance> {
   };
 }
 
-type RecordsRead = { records: unknown[] } | { error: string; raw: string | null };
+type RecordsRead = { records: unknown[] } | { error: string; raw: string | null; reason: QuarantineReason };
 
 function readRecords(body: unknown, limits: Limits): RecordsRead {
   let value = body;
   const text = Buffer.isBuffer(body) || body instanceof Uint8Array ? Buffer.from(body).toString('utf8') : body;
   if (typeof text === 'string') {
-    if (text.length > limits.maxDecodedBytes) return { error: `body exceeds the payload limit of ${limits.maxDecodedBytes} bytes`, raw: text };
+    if (text.length > limits.maxDecodedBytes) return { error: `body exceeds the payload limit of ${limits.maxDecodedBytes} bytes`, raw: text, reason: 'limit_exceeded' };
     try {
       value = JSON.parse(text.replace(/^\uFEFF/, ''));
     } catch (error) {
-      return { error: `body is not JSON: ${(error as Error).message}`, raw: text };
+      return { error: `body is not JSON: ${(error as Error).message}`, raw: text, reason: 'invalid_payload' };
     }
   }
   const records = (value as { records?: unknown } | null)?.records;
-  if (!Array.isArray(records)) return { error: 'expected a body {"records":[…]}', raw: safeText(value) };
-  if (records.length > limits.maxRecordsPerBatch) return { error: `${records.length} records exceed the limit of ${limits.maxRecordsPerBatch}`, raw: safeText(value) };
+  if (!Array.isArray(records)) return { error: 'expected a body {"records":[…]}', raw: safeText(value), reason: 'invalid_payload' };
+  if (records.length > limits.maxRecordsPerBatch) return { error: `${records.length} records exceed the limit of ${limits.maxRecordsPerBatch}`, raw: safeText(value), reason: 'limit_exceeded' };
   return { records };
 }
 
