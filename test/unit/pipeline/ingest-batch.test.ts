@@ -31,6 +31,19 @@ describe('pipeline', () => {
     expect(summary).toEqual({ received: 3, written: 2, duplicates: 1, skipped: 0, quarantined: 0, reasons: {} });
   });
 
+  it('stores each event of a batch once, however often the batch is delivered', async () => {
+    // Prepare
+    const payload = cloudWatchPayload({ events: [SSO_ADMIN, FORBIDDEN] });
+    const store = new LakeEventStore(new MemoryObjectStore());
+    await ingestBatch(decodeCloudWatchPayload(payload, DECODER_CONTEXT), store);
+
+    // Act
+    const again = await ingestBatch(decodeCloudWatchPayload(payload, { ...DECODER_CONTEXT, ingestTime: '2026-11-20T14:09:31.000Z' }), store);
+
+    // Assess
+    expect(again).toEqual({ received: 2, written: 0, duplicates: 2, skipped: 0, quarantined: 0, reasons: {} });
+  });
+
   it('accounts for every record received: written, duplicate, skipped or quarantined', async () => {
     // Prepare
     const body = eventHubBody([
