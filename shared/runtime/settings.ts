@@ -40,6 +40,11 @@ export const SETTINGS = {
   s3ForcePathStyle: 'KAUDIT_S3_FORCE_PATH_STYLE',
   /** KMS key (id, ARN or alias) for SSE-KMS; unset: SSE-S3. */
   s3SseKmsKeyId: 'KAUDIT_S3_SSE_KMS_KEY_ID',
+  /**
+   * `true`: the S3 endpoint honours `If-None-Match: *` on PutObject, and the store relies on it
+   * alone; `false`: it checks with HEAD first. Default: true on AWS, false with a custom endpoint.
+   */
+  s3ConditionalWrites: 'KAUDIT_S3_CONDITIONAL_WRITES',
   /** Blob Storage connection string for local use and emulators; unset: DefaultAzureCredential. */
   azureStorageConnectionString: 'AZURE_STORAGE_CONNECTION_STRING',
   /** Where `kaudit query` caches the partitions it pulls from a cloud store (default ./.kaudit-cache). */

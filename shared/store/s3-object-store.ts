@@ -25,6 +25,7 @@ export class S3ObjectStore implements ObjectStore {
   private readonly bucket: string;
   private readonly prefix: string;
   private readonly encryption: Pick<PutObjectCommandInput, 'ServerSideEncryption' | 'SSEKMSKeyId' | 'BucketKeyEnabled'>;
+  private readonly checkBeforePut: boolean;
 
   constructor(
     location: S3Location,
@@ -38,25 +39,25 @@ export class S3ObjectStore implements ObjectStore {
       ? // A bucket key cuts the KMS requests (and their cost and throttling) from one per object to a few per hour.
         { ServerSideEncryption: 'aws:kms', SSEKMSKeyId: settings.s3.sseKmsKeyId, BucketKeyEnabled: true }
       : { ServerSideEncryption: 'AES256' };
+    this.checkBeforePut = !settings.s3.conditionalWrites;
   }
 
   /**
-   * A HEAD first, then a PUT with `If-None-Match: *`. The conditional PUT alone is atomic on S3
-   * (412 when the key exists, 409 when a concurrent write to it is in flight), but S3-compatible
-   * stores that predate conditional writes (s3rver, older MinIO and Ceph) ignore the header and
-   * overwrite. The HEAD makes the common case — a batch redelivered after its first delivery
-   * finished — right on every store, for one cheap request per object.
+   * A PUT with `If-None-Match: *`, which S3 answers 412 when the key exists: atomic, and it needs
+   * no permission but s3:PutObject. S3-compatible stores that predate conditional writes ignore
+   * the header and overwrite, so for them (`conditionalWrites` off, the default with a custom
+   * endpoint) a HEAD first makes the common case — a batch redelivered after its first delivery
+   * finished — right, though two concurrent deliveries can still both write.
    */
   async putIfAbsent(key: string, body: Uint8Array): Promise<'created' | 'exists'> {
-    if (await this.exists(key)) return 'exists';
+    if (this.checkBeforePut && (await this.exists(key))) return 'exists';
     try {
       await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.prefix + key, Body: body, IfNoneMatch: '*', ...this.encryption }));
       return 'created';
     } catch (error) {
-      const status = httpStatusOf(error);
-      if (status === 412) return 'exists';
-      // 409: another writer holds the key right now; if its object is there, it is this batch's.
-      if (status === 409 && (await this.exists(key))) return 'exists';
+      if (httpStatusOf(error) === 412) return 'exists';
+      // 409 (a concurrent write to the key is in flight) ends here too: the platform's retry of
+      // the batch then finds the other writer's object and gets its 412.
       throw this.failure('write', key, error);
     }
   }
@@ -89,7 +90,7 @@ export class S3ObjectStore implements ObjectStore {
     } catch (error) {
       if (httpStatusOf(error) === 404) return false;
       // 403 here is often a missing s3:ListBucket permission: without it S3 answers 403 for absent keys.
-      throw this.failure('check', key, error);
+      throw this.failure('check for', key, error);
     }
   }
 

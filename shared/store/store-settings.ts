@@ -17,6 +17,7 @@ const StoreEnvSchema = z.object({
   [SETTINGS.awsEndpointUrl]: z.url().optional(),
   [SETTINGS.s3ForcePathStyle]: z.stringbool().default(false),
   [SETTINGS.s3SseKmsKeyId]: optionalText,
+  [SETTINGS.s3ConditionalWrites]: z.stringbool().optional(),
   [SETTINGS.azureStorageConnectionString]: optionalText,
 });
 
@@ -30,6 +31,8 @@ export interface StoreSettings {
     endpoint: string | null;
     forcePathStyle: boolean;
     sseKmsKeyId: string | null;
+    /** Whether the endpoint honours `If-None-Match: *` on PutObject, so no HEAD is needed first. */
+    conditionalWrites: boolean;
   };
   azureConnectionString: string | null;
 }
@@ -41,14 +44,17 @@ export function storeSettingsFromEnv(env: NodeJS.ProcessEnv): StoreSettings {
   const parsed = StoreEnvSchema.safeParse(present);
   if (!parsed.success) throw new Error(`invalid store setting: ${z.prettifyError(parsed.error)}`);
   const values = parsed.data;
+  const endpoint = values[SETTINGS.awsEndpointUrlS3] ?? values[SETTINGS.awsEndpointUrl] ?? null;
   return {
     maxAttempts: values[SETTINGS.storeMaxAttempts],
     attemptTimeoutMs: values[SETTINGS.storeTimeoutMs],
     s3: {
       region: values[SETTINGS.awsRegion] ?? values[SETTINGS.awsDefaultRegion] ?? null,
-      endpoint: values[SETTINGS.awsEndpointUrlS3] ?? values[SETTINGS.awsEndpointUrl] ?? null,
+      endpoint,
       forcePathStyle: values[SETTINGS.s3ForcePathStyle],
       sseKmsKeyId: values[SETTINGS.s3SseKmsKeyId] ?? null,
+      // S3 has honoured conditional writes since 2024; S3-compatible stores may not (s3rver, older MinIO and Ceph).
+      conditionalWrites: values[SETTINGS.s3ConditionalWrites] ?? endpoint === null,
     },
     azureConnectionString: values[SETTINGS.azureStorageConnectionString] ?? null,
   };

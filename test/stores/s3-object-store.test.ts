@@ -1,7 +1,7 @@
 /**
- * What only the S3 store does: encryption headers, and the conditional PUT with its 409 answer
- * (store-faults covers 412). s3rver ignores both headers, so requests are read on the wire at
- * the proxy, and S3's answers to a conditional PUT are given by the proxy.
+ * What only the S3 store does: encryption headers, and the conditional PUT with or without a HEAD
+ * first. s3rver ignores both headers, so requests are read on the wire at the proxy, and S3's
+ * answers to a conditional PUT (412, 409) are given by the proxy.
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -15,6 +15,13 @@ const KEY = 'events/v1/dt=2026-11-20/hour=14/batch-0001.ndjson.gz';
 describe('s3 store', () => {
   const running = useStore(S3_KIND);
   const proxy = () => proxyOf(running());
+
+  /** The methods of the requests sent for keys under `prefix`, in order. */
+  function methodsSentFor(prefix: string): string[] {
+    return proxy()
+      .requests.filter((request) => request.path.includes(prefix))
+      .map((request) => request.method);
+  }
 
   /** Writes one object through a store opened with `settings` and returns the PUT request as sent. */
   async function putRequestOf(settings: NodeJS.ProcessEnv): Promise<SeenRequest | undefined> {
@@ -56,21 +63,34 @@ describe('s3 store', () => {
     });
   });
 
-  it('counts a 409 conflict as exists when the concurrent writer has stored the object', async () => {
-    // Prepare: the object is there, but the first check ran before the other writer finished.
-    const store = await openObjectStore(running().url(freshPrefix()), running().env);
+  it('checks with HEAD before writing to an S3-compatible endpoint, which may ignore If-None-Match', async () => {
+    // Prepare
+    const prefix = freshPrefix();
+    const store = await openObjectStore(running().url(prefix), running().env);
+
+    // Act
     await store.putIfAbsent(KEY, randomBytes(10));
-    proxy().fail({ method: 'HEAD', status: 404 }, 1);
-    proxy().fail({ method: 'PUT', status: 409 }, 1);
+
+    // Assess
+    expect(methodsSentFor(prefix)).toEqual(['HEAD', 'PUT']);
+  });
+
+  it('relies on the conditional PUT alone when KAUDIT_S3_CONDITIONAL_WRITES=true, counting its 412 as exists', async () => {
+    // Prepare: the proxy answers the second PUT as S3 answers one for a key that exists.
+    const prefix = freshPrefix();
+    const store = await openObjectStore(running().url(prefix), { ...running().env, KAUDIT_S3_CONDITIONAL_WRITES: 'true' });
+    await store.putIfAbsent(KEY, randomBytes(10));
+    proxy().fail({ method: 'PUT', status: 412 }, 1);
 
     // Act
     const outcome = await store.putIfAbsent(KEY, randomBytes(10));
 
     // Assess
     expect(outcome).toBe('exists');
+    expect(methodsSentFor(prefix)).toEqual(['PUT', 'PUT']);
   });
 
-  it('fails a write with a StoreError on a 409 conflict that left no object', async () => {
+  it('fails a write with a StoreError on a 409 conflict, so the batch is delivered again', async () => {
     // Prepare
     const store = await openObjectStore(running().url(freshPrefix()), running().env);
     proxy().fail({ method: 'PUT', status: 409 }, 1);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { storeSettingsFromEnv } from '../../shared/store/store-settings.ts';
 
 describe('storeSettingsFromEnv', () => {
-  it('defaults to four attempts of 30 s, the SDK region, AWS endpoints, SSE-S3 and no connection string', () => {
+  it('defaults to four attempts of 30 s, AWS endpoints and their conditional writes, SSE-S3 and no connection string', () => {
     // Act
     const settings = storeSettingsFromEnv({});
 
@@ -10,7 +10,7 @@ describe('storeSettingsFromEnv', () => {
     expect(settings).toEqual({
       maxAttempts: 4,
       attemptTimeoutMs: 30_000,
-      s3: { region: null, endpoint: null, forcePathStyle: false, sseKmsKeyId: null },
+      s3: { region: null, endpoint: null, forcePathStyle: false, sseKmsKeyId: null, conditionalWrites: true },
       azureConnectionString: null,
     });
   });
@@ -26,6 +26,18 @@ describe('storeSettingsFromEnv', () => {
 
     // Assess
     expect(settings.s3).toMatchObject({ endpoint: 'http://localhost:9000', region: 'eu-west-1' });
+  });
+
+  it.each([
+    [{ AWS_ENDPOINT_URL_S3: 'http://localhost:9000' }, false],
+    [{ AWS_ENDPOINT_URL_S3: 'http://localhost:9000', KAUDIT_S3_CONDITIONAL_WRITES: 'true' }, true],
+    [{ KAUDIT_S3_CONDITIONAL_WRITES: 'false' }, false],
+  ])('trusts conditional writes on AWS only, unless told: %j → %s', (env, expected) => {
+    // Act
+    const settings = storeSettingsFromEnv(env);
+
+    // Assess
+    expect(settings.s3.conditionalWrites).toBe(expected);
   });
 
   it('reads KAUDIT_S3_FORCE_PATH_STYLE=true, the KMS key and the retry settings', () => {

@@ -61,6 +61,8 @@ async function pullPartitions(objects: ObjectStore, range: TimeRange, now: Date,
   const root = cacheDirFor(objects.url, path.resolve(io.cwd, io.env[SETTINGS.cacheDir] || '.kaudit-cache'));
   // A live counter on a terminal; a log or a pipe gets the summary line only.
   const live = (io.stderr as { isTTY?: boolean }).isTTY === true;
+  // Without a start the whole store is listed and copied: say so, since that may be a lot.
+  if (range.since === null) io.stderr.write(`kaudit: no --since: pulling every partition of ${objects.url}${range.until ? ' before --until' : ''}\n`);
   const onProgress = live ? (progress: CacheProgress) => io.stderr.write(`\r${describePull(objects.url, progress)}`) : undefined;
   const pulled = await pullIntoCache(objects, root, range, { now, onProgress });
   io.stderr.write(`${live ? '\r' : ''}${describePull(objects.url, pulled)}\n`);
