@@ -1,7 +1,7 @@
 import type { CanonicalEvent } from '../schema/canonical-event.ts';
 import type { Policy, PolicyRule } from './policy-schema.ts';
 import type { RequestAttributes } from './request-attributes.ts';
-import { compileGroupResources } from './resource-match.ts';
+import { compileGroupResources, type ResourceTarget } from './resource-match.ts';
 
 export type Level = NonNullable<CanonicalEvent['level']>;
 export type Stage = CanonicalEvent['stage'];
@@ -53,32 +53,49 @@ export function compilePolicy(policy: Policy): CompiledPolicy {
   };
 }
 
-/** One rule's conditions, all of which must hold; a condition left empty holds for every request. */
+/**
+ * One rule's conditions, all of which must hold; a condition left empty holds for every request.
+ * One closure shape for every rule, so the evaluation loop stays monomorphic.
+ */
 function compileRule(rule: PolicyRule): Predicate {
-  const checks: Predicate[] = [];
   const users = setOf(rule.users);
-  // A request without a user matches no rule that names users or groups.
-  if (users) checks.push((request) => request.user !== null && users.has(request.user.name));
   const groups = setOf(rule.userGroups);
-  if (groups) checks.push((request) => request.user !== null && request.user.groups.some((group) => groups.has(group)));
   const verbs = setOf(rule.verbs);
-  if (verbs) checks.push((request) => verbs.has(request.verb));
+  const scope = compileScope(rule);
+  // A request without a user matches no rule that names users or groups.
+  return (request) =>
+    (users === null || (request.user !== null && users.has(request.user.name))) &&
+    (groups === null || (request.user !== null && hasAny(request.user.groups, groups))) &&
+    (verbs === null || verbs.has(request.verb)) &&
+    (scope === null || scope(request));
+}
 
+/** What a rule says about the target: resources and namespaces, or non-resource URLs, or nothing (null). */
+function compileScope(rule: PolicyRule): Predicate | null {
   const namespaces = setOf(rule.namespaces);
   const resources = rule.resources?.length ? rule.resources.map(compileGroupResources) : null;
   if (namespaces || resources) {
     // Scoped to resources: never a non-resource request. Cluster-scoped resources have namespace "".
-    checks.push((request) => request.isResourceRequest);
-    if (namespaces) checks.push((request) => namespaces.has(request.namespace));
-    if (resources) checks.push((request) => resources.some((matches) => matches(request)));
-  } else if (rule.nonResourceURLs?.length) {
-    const matchesPath = compileNonResourceUrls(rule.nonResourceURLs);
-    checks.push((request) => !request.isResourceRequest && matchesPath(request.path));
+    return (request) =>
+      request.isResourceRequest &&
+      (namespaces === null || namespaces.has(request.namespace)) &&
+      (resources === null || anyMatches(resources, request));
   }
-  return (request) => {
-    for (const check of checks) if (!check(request)) return false;
-    return true;
-  };
+  if (rule.nonResourceURLs?.length) {
+    const matchesPath = compileNonResourceUrls(rule.nonResourceURLs);
+    return (request) => !request.isResourceRequest && matchesPath(request.path);
+  }
+  return null;
+}
+
+function anyMatches(predicates: readonly ((target: ResourceTarget) => boolean)[], request: RequestAttributes): boolean {
+  for (const matches of predicates) if (matches(request)) return true;
+  return false;
+}
+
+function hasAny(values: readonly string[], wanted: ReadonlySet<string>): boolean {
+  for (const value of values) if (wanted.has(value)) return true;
+  return false;
 }
 
 /** `*` matches every path; `/p*` every path starting with `/p`; anything else that exact path. */

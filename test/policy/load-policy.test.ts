@@ -3,19 +3,11 @@
  * and the policy reader), restated, with messages that name the rule and field.
  */
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../shared/policy/config-document.ts';
 import { loadPolicy } from '../../shared/policy/load-policy.ts';
-import { policyText } from './policy-builders.ts';
+import { configProblems, policyText } from './policy-builders.ts';
 
-/** The problems loading `text` reports; none when it loads. */
 function problemsOf(text: string): readonly string[] {
-  try {
-    loadPolicy(text, 'audit-policy.yaml');
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
+  return configProblems(() => loadPolicy(text, 'audit-policy.yaml'));
 }
 
 describe('loading a Policy', () => {

@@ -2,6 +2,7 @@ import { decodeAuditLogLines } from '../../shared/decode/audit-log.ts';
 import { DEFAULT_LIMITS } from '../../shared/limits.ts';
 import { processBatch, type PipelineOptions, type ProcessedBatch } from '../../shared/pipeline/ingest-batch.ts';
 import { compilePolicy, type CompiledPolicy } from '../../shared/policy/compile-policy.ts';
+import { ConfigError } from '../../shared/policy/config-document.ts';
 import { PolicySchema, type PolicyRule } from '../../shared/policy/policy-schema.ts';
 import { auditLogLines, INGEST_TIME, type AuditEvent } from '../helpers/audit-events.ts';
 
@@ -28,4 +29,15 @@ export function processEvents(events: AuditEvent[], options: PipelineOptions): P
     limits: DEFAULT_LIMITS,
   });
   return processBatch(batch, options);
+}
+
+/** The problems a configuration loader reports; none when it loads. */
+export function configProblems(load: () => unknown): readonly string[] {
+  try {
+    load();
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
 }

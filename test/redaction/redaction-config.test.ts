@@ -1,10 +1,10 @@
 /** User-configured redaction: the path syntax, the document, and what it redacts. */
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../shared/policy/config-document.ts';
 import { ANY, parseJsonPath } from '../../shared/redaction/json-path.ts';
 import { REDACTED } from '../../shared/redaction/path-tree.ts';
 import { loadRedactionRules } from '../../shared/redaction/redaction-config.ts';
 import { createRedactor } from '../../shared/redaction/redactor.ts';
+import { configProblems } from '../policy/policy-builders.ts';
 
 describe('redaction paths', () => {
   it.each([
@@ -43,15 +43,7 @@ describe('redaction paths', () => {
 });
 
 describe('redaction configuration', () => {
-  function problemsOf(text: string): readonly string[] {
-    try {
-      loadRedactionRules(text, 'redaction.yaml');
-      return [];
-    } catch (error) {
-      if (error instanceof ConfigError) return error.problems;
-      throw error;
-    }
-  }
+  const problemsOf = (text: string) => configProblems(() => loadRedactionRules(text, 'redaction.yaml'));
 
   it.each([
     ['a path that does not parse', '- resources: [configmaps]\n  paths: ["data..key"]', '[0].paths[0]: "data..key": expected a field name at character 6'],
