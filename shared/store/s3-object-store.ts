@@ -26,12 +26,10 @@ export class S3ObjectStore implements ObjectStore {
   private readonly prefix: string;
   private readonly encryption: Pick<PutObjectCommandInput, 'ServerSideEncryption' | 'SSEKMSKeyId' | 'BucketKeyEnabled'>;
   private readonly checkBeforePut: boolean;
+  private readonly client: S3Client;
 
-  constructor(
-    location: S3Location,
-    settings: StoreSettings,
-    private readonly client: S3Client = s3ClientFor(settings),
-  ) {
+  constructor(location: S3Location, settings: StoreSettings) {
+    this.client = s3ClientFor(settings);
     this.url = location.url;
     this.bucket = location.bucket;
     this.prefix = location.prefix;
