@@ -16,7 +16,10 @@ const Days = z.coerce.number().int().min(1);
 export const AwsDeploymentConfigSchema = z
   .object({
     /** EKS clusters in this account and region whose audit logs are subscribed. */
-    clusters: z.preprocess((value) => (typeof value === 'string' ? splitList(value) : value), z.array(ClusterName)).default([]),
+    clusters: z
+      .preprocess((value) => (typeof value === 'string' ? splitList(value) : value), z.array(ClusterName))
+      .refine((names) => new Set(names).size === names.length, 'a cluster is listed twice')
+      .default([]),
     memoryMb: z.coerce.number().int().min(128).max(10_240).default(DEFAULT_FUNCTION_SIZE.memoryMb),
     timeoutSeconds: z.coerce.number().int().min(1).max(900).default(DEFAULT_FUNCTION_SIZE.timeoutSeconds),
     /** Caps concurrent executions (and so the S3 request rate); unset: the account's shared pool. */

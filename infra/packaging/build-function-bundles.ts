@@ -7,7 +7,7 @@ import { REPO_ROOT, type FunctionEntry } from './function-entries.ts';
 import { zipDirectory } from './zip.ts';
 
 /** The Functions host configuration shipped with the Azure app (extension bundle for Event Hubs). */
-export const AZURE_HOST_JSON = join(REPO_ROOT, 'infra/azure/host.json');
+const AZURE_HOST_JSON = join(REPO_ROOT, 'infra/azure/host.json');
 
 export interface BuiltBundle {
   name: string;

@@ -72,6 +72,14 @@ describe('AWS deployment configuration', () => {
     expect(load).toThrow(/clusters/);
   });
 
+  it('rejects a cluster listed twice', () => {
+    // Act
+    const load = () => loadAwsDeploymentConfig(context({ clusters: 'prod-eu,prod-eu' }));
+
+    // Assess
+    expect(load).toThrow(/listed twice/);
+  });
+
   it('rejects an Object Lock mode without a retention period', () => {
     // Act
     const load = () => loadAwsDeploymentConfig(context({ objectLockMode: 'compliance' }));

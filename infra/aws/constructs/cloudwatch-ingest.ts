@@ -38,16 +38,17 @@ export class CloudWatchIngest extends Construct {
         'This queue is itself the dead-letter destination of the function; `kaudit redrive` deletes a message only after its batch is stored, so a failed redrive leaves it here.',
     });
 
+    const { clusters, maxEventAgeHours, ...functionProps } = props;
     this.ingest = new KauditFunction(this, 'Function', {
-      ...props,
+      ...functionProps,
       bundle: 'eks-cloudwatch',
       description: 'kaudit: EKS audit events from CloudWatch Logs subscriptions into the lake',
       onFailure: new destinations.SqsDestination(this.failures),
       retryAttempts: ASYNC_RETRY_ATTEMPTS,
-      maxEventAge: Duration.hours(props.maxEventAgeHours),
+      maxEventAge: Duration.hours(maxEventAgeHours),
     });
 
-    for (const cluster of props.clusters) this.subscribe(cluster);
+    for (const cluster of clusters) this.subscribe(cluster);
   }
 
   /**

@@ -29,12 +29,13 @@ export interface FirehoseDeliveryProps extends Omit<KauditFunctionProps, 'bundle
 /**
  * The Firehose path for busy clusters: CloudWatch Logs subscription → Firehose → `eks-firehose`
  * transformation → S3 with dynamic partitioning into the lake's `events/v1/dt=…/hour=…/`, in
- * large objects. Records the function fails go under `deadletter/firehose/`, whence
+ * large objects. Records the function fails go under `firehose-errors/`, whence
  * `kaudit ingest` replays them.
  */
 export class FirehoseDelivery extends Construct {
-  /** Under the dead-letter root, beside the other paths' failed batches. */
-  static readonly ERROR_PREFIX = `${LakeStorage.DEAD_LETTER_ROOT}/firehose/!{firehose:error-output-type}/dt=!{timestamp:yyyy-MM-dd}/`;
+  /** Beside the lake, not in it: the query views never see raw failed records. */
+  static readonly ERROR_ROOT = 'firehose-errors';
+  static readonly ERROR_PREFIX = `${FirehoseDelivery.ERROR_ROOT}/!{firehose:error-output-type}/dt=!{timestamp:yyyy-MM-dd}/`;
   static readonly EVENTS_PREFIX = `${LakeStorage.LAKE_ROOT}/${EVENTS_PREFIX}dt=!{partitionKeyFromLambda:dt}/hour=!{partitionKeyFromLambda:hour}/`;
 
   readonly transform: KauditFunction;
@@ -131,7 +132,7 @@ export class FirehoseDelivery extends Construct {
   /** What Firehose needs, and no more: write the events and error prefixes, invoke the function, log delivery errors. */
   private grantDelivery(lake: LakeStorage): void {
     const eventsObjects = lake.bucket.arnForObjects(`${LakeStorage.LAKE_ROOT}/${EVENTS_PREFIX}*`);
-    const errorObjects = lake.bucket.arnForObjects(`${LakeStorage.DEAD_LETTER_ROOT}/firehose/*`);
+    const errorObjects = lake.bucket.arnForObjects(`${FirehoseDelivery.ERROR_ROOT}/*`);
     const role = this.deliveryRole;
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'], resources: [lake.bucket.bucketArn] }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:AbortMultipartUpload'], resources: [eventsObjects, errorObjects] }));
@@ -140,7 +141,7 @@ export class FirehoseDelivery extends Construct {
     lake.encryptionKey?.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
 
     const bucketArn = `<${Stack.of(this).getLogicalId(lake.bucket.node.defaultChild as s3.CfnBucket)}.Arn>`;
-    for (const prefix of [`${LakeStorage.LAKE_ROOT}/${EVENTS_PREFIX}`, `${LakeStorage.DEAD_LETTER_ROOT}/firehose/`]) {
+    for (const prefix of [`${LakeStorage.LAKE_ROOT}/${EVENTS_PREFIX}`, `${FirehoseDelivery.ERROR_ROOT}/`]) {
       Validations.of(role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${bucketArn}/${prefix}*]`,
         reason: `Firehose names each object by partition and time at delivery; the wildcard is confined to the ${prefix} prefix and object creation.`,

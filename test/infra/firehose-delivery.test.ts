@@ -1,0 +1,142 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { FirehoseDelivery } from '../../infra/aws/constructs/firehose-delivery.ts';
+import { LakeStorage } from '../../infra/aws/constructs/lake-storage.ts';
+import { onlyResource } from './helpers/kaudit-app.ts';
+
+/** A stack holding a lake and the Firehose path for two clusters, synthesized without bundling. */
+function firehoseStack(encryption: 's3' | 'kms' = 's3', outdir?: string): { app: App; stack: Stack; delivery: FirehoseDelivery } {
+  const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new Stack(app, 'Test', { env: { account: '123456789012', region: 'eu-west-1' } });
+  stack.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
+  const lake = new LakeStorage(stack, 'Storage', { encryption, infrequentAccessAfterDays: 90, noncurrentVersionExpirationDays: 30, accessLogExpirationDays: 90 });
+  const delivery = new FirehoseDelivery(stack, 'EksFirehose', {
+    clusters: ['busy-eu', 'busy-us'],
+    lake,
+    memoryMb: 512,
+    timeoutSeconds: 900,
+    logRetentionDays: 90,
+    environment: { KAUDIT_STORE_URL: lake.storeUrl },
+  });
+  return { app, stack, delivery };
+}
+
+describe('FirehoseDelivery', () => {
+  let template: Template;
+  beforeAll(() => {
+    template = Template.fromStack(firehoseStack().stack);
+  });
+
+  it('delivers into the lake’s events partitions keyed by the function, as gzip NDJSON', () => {
+    // Assess
+    template.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
+      DeliveryStreamType: 'DirectPut',
+      ExtendedS3DestinationConfiguration: Match.objectLike({
+        Prefix: 'lake/events/v1/dt=!{partitionKeyFromLambda:dt}/hour=!{partitionKeyFromLambda:hour}/',
+        CompressionFormat: 'GZIP',
+        FileExtension: '.ndjson.gz',
+        DynamicPartitioningConfiguration: { Enabled: true, RetryOptions: { DurationInSeconds: 300 } },
+        BufferingHints: { SizeInMBs: 128, IntervalInSeconds: 300 },
+      }),
+    });
+  });
+
+  it('keeps failed records under an error prefix outside the lake, by error type', () => {
+    // Assess
+    const stream = onlyResource(template, 'AWS::KinesisFirehose::DeliveryStream');
+    expect(stream.properties.ExtendedS3DestinationConfiguration.ErrorOutputPrefix).toBe('firehose-errors/!{firehose:error-output-type}/dt=!{timestamp:yyyy-MM-dd}/');
+  });
+
+  it('transforms with the eks-firehose function, in small invocations', () => {
+    // Assess
+    const stream = onlyResource(template, 'AWS::KinesisFirehose::DeliveryStream');
+    const processor = stream.properties.ExtendedS3DestinationConfiguration.ProcessingConfiguration;
+    const functionId = Object.keys(template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('Firehose transformation') } }))[0];
+    expect(processor).toEqual({
+      Enabled: true,
+      Processors: [
+        {
+          Type: 'Lambda',
+          Parameters: [
+            { ParameterName: 'LambdaArn', ParameterValue: { 'Fn::GetAtt': [functionId, 'Arn'] } },
+            { ParameterName: 'BufferSizeInMBs', ParameterValue: '0.25' },
+            { ParameterName: 'BufferIntervalInSeconds', ParameterValue: '60' },
+            { ParameterName: 'NumberOfRetries', ParameterValue: '3' },
+          ],
+        },
+      ],
+    });
+  });
+
+  it('caps the function timeout at the 5 minutes Firehose waits', () => {
+    // Assess
+    template.hasResourceProperties('AWS::Lambda::Function', { Description: Match.stringLikeRegexp('Firehose transformation'), Timeout: 300 });
+  });
+
+  it('subscribes each cluster’s control-plane log group to the stream', () => {
+    // Assess
+    const streamId = onlyResource(template, 'AWS::KinesisFirehose::DeliveryStream').id;
+    for (const cluster of ['busy-eu', 'busy-us']) {
+      template.hasResourceProperties('AWS::Logs::SubscriptionFilter', {
+        LogGroupName: `/aws/eks/${cluster}/cluster`,
+        FilterPattern: '',
+        FilterName: 'kaudit-firehose',
+        DestinationArn: { 'Fn::GetAtt': [streamId, 'Arn'] },
+      });
+    }
+  });
+
+  it('lets Firehose write only the events and error prefixes', () => {
+    // Assess
+    const writes = Object.values(template.findResources('AWS::IAM::Policy'))
+      .flatMap((policy) => (policy as { Properties: { PolicyDocument: { Statement: { Action: unknown; Resource: unknown }[] } } }).Properties.PolicyDocument.Statement)
+      .filter((statement) => JSON.stringify(statement.Action).includes('s3:PutObject') && JSON.stringify(statement.Action).includes('s3:AbortMultipartUpload'));
+    expect(writes).toHaveLength(1);
+    expect(JSON.stringify(writes[0]?.Resource)).toMatch(/\/lake\/events\/v1\/\*".*\/firehose-errors\/\*"/);
+  });
+
+  it('encrypts the stream, and writes with the lake’s key when it has one', () => {
+    // Act
+    const kms = Template.fromStack(firehoseStack('kms').stack);
+
+    // Assess
+    const stream = onlyResource(kms, 'AWS::KinesisFirehose::DeliveryStream').properties;
+    expect(stream.DeliveryStreamEncryptionConfigurationInput).toEqual({ KeyType: 'AWS_OWNED_CMK' });
+    expect(stream.ExtendedS3DestinationConfiguration.EncryptionConfiguration.KMSEncryptionConfig.AWSKMSKeyARN).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^StorageKey/), 'Arn'] });
+  });
+});
+
+describe('FirehoseDelivery under cdk-nag', () => {
+  let outdir: string;
+  beforeEach(() => {
+    outdir = mkdtempSync(join(tmpdir(), 'kaudit-cdk-'));
+  });
+  afterEach(() => rmSync(outdir, { recursive: true, force: true }));
+
+  it('leaves no AWS Solutions finding unacknowledged', () => {
+    // Prepare
+    const { app } = firehoseStack('kms', outdir);
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+
+    // Act
+    let failed = false;
+    try {
+      app.synth();
+    } catch (error) {
+      if ((error as Error).name !== 'ValidationFailed') throw error;
+      failed = true;
+    }
+
+    // Assess
+    const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as {
+      pluginReports: { violations: { ruleName: string; violatingConstructs: { constructPath: string }[] }[] }[];
+    };
+    const findings = report.pluginReports.flatMap((plugin) => plugin.violations.flatMap((violation) => violation.violatingConstructs.map((construct) => `${violation.ruleName} ${construct.constructPath}`)));
+    expect({ failed, findings }).toEqual({ failed: false, findings: [] });
+  });
+});
