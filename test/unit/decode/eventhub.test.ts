@@ -202,16 +202,4 @@ describe('Event Hubs (AKS diagnostic settings) decoder', () => {
     expect(batch.quarantined).toMatchObject([{ reason: 'invalid_record', cluster_name: 'aks-weu-prod', source_category: 'kube-audit' }]);
     expect(batch.quarantined[0]?.detail).toContain('records[0]: expected an AKS diagnostic record');
   });
-
-  it('quarantines a body over the payload limit as limit_exceeded, naming the limit', () => {
-    // Prepare
-    const body = JSON.stringify(eventHubBody([aksRecord(AKS_SERVICE), aksRecord(MASTERCLIENT)]));
-
-    // Act
-    const batch = decodeEventHubMessages(eventHubMessages([body]), { ...CONTEXT, limits: { ...CONTEXT.limits, maxDecodedBytes: 1_000 } });
-
-    // Assess
-    expect(batch.records).toEqual([]);
-    expect(batch.quarantined).toMatchObject([{ reason: 'limit_exceeded', detail: 'message 0: body exceeds the payload limit of 1000 bytes' }]);
-  });
 });
