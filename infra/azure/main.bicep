@@ -55,6 +55,12 @@ param lakeSoftDeleteDays int = 30
 @description('The audit Policy applied at ingestion (KAUDIT_POLICY): inline YAML or a path inside the app package; empty: none.')
 param auditPolicy string = ''
 
+@description('Key Vault (RBAC authorization, in this resource group) holding the audit webhook receiver\'s bearer tokens; empty: the webhook function has no tokens and accepts no cluster.')
+param webhookTokensKeyVaultName string = ''
+
+@description('Secret in that vault holding the tokens JSON: {"<token>": {"cluster_name": "...", "cluster_id": "..."}}.')
+param webhookTokensSecretName string = 'kaudit-webhook-tokens'
+
 @description('Most instances the function app scales out to.')
 @minValue(40)
 @maxValue(1000)
@@ -89,6 +95,7 @@ var lakeContainerName = 'lake'
 var deadLetterContainerName = 'deadletter'
 var deploymentContainerName = 'app-package'
 var diagnosticsRuleName = 'aks-diagnostics'
+var webhookEnabled = !empty(webhookTokensKeyVaultName)
 var storeUrl = '${lakeStorage.properties.primaryEndpoints.blob}${lakeContainerName}'
 var deadLetterUrl = '${lakeStorage.properties.primaryEndpoints.blob}${deadLetterContainerName}'
 
@@ -98,6 +105,7 @@ var roles = {
   storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
   eventHubsDataReceiver: 'a638d3c7-ab3a-418d-83e6-5f17a39d4fde'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
+  keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
 }
 
 // Both storage accounts: Entra ID only (no account keys), no public blobs, TLS 1.2, double encryption at rest.
@@ -371,7 +379,9 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
       KAUDIT_EVENTHUB_NAME: eventHub.name
       KAUDIT_EVENTHUB_CONSUMER_GROUP: consumerGroup.name
     },
-    empty(auditPolicy) ? {} : { KAUDIT_POLICY: auditPolicy }
+    empty(auditPolicy) ? {} : { KAUDIT_POLICY: auditPolicy },
+    // A Key Vault reference: the host resolves it with the app's identity; the tokens never sit in app settings.
+    webhookEnabled ? { KAUDIT_WEBHOOK_TOKENS: '@Microsoft.KeyVault(VaultName=${webhookTokensKeyVaultName};SecretName=${webhookTokensSecretName})' } : {}
   )
 }
 
@@ -431,6 +441,26 @@ resource telemetryPublisher 'Microsoft.Authorization/roleAssignments@2022-04-01'
   scope: appInsights
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.monitoringMetricsPublisher)
+    principalId: functionApp.identity.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource webhookVault 'Microsoft.KeyVault/vaults@2023-07-01' existing = if (webhookEnabled) {
+  name: webhookTokensKeyVaultName
+}
+
+resource webhookTokensSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' existing = if (webhookEnabled) {
+  parent: webhookVault
+  name: webhookTokensSecretName
+}
+
+// Reads that one secret, not the vault.
+resource webhookTokensReader 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (webhookEnabled) {
+  name: guid(webhookTokensSecret.id, functionApp.id, roles.keyVaultSecretsUser)
+  scope: webhookTokensSecret
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
     principalId: functionApp.identity.principalId
     principalType: 'ServicePrincipal'
   }

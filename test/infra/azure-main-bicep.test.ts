@@ -21,8 +21,8 @@ const NOT_ALWAYS_SET_ON_AZURE: Record<string, string> = {
   redaction: 'on unless set: the secure default',
   redactionPaths: 'extra redaction fields are optional',
   eventHubConnectionString: '`kaudit backfill aks` only; the function uses its managed identity',
-  webhookTokens: 'the webhook function only',
-  webhookMaxBodyBytes: 'the webhook function only',
+  webhookTokens: 'set only when webhookTokensKeyVaultName is given, as a Key Vault reference',
+  webhookMaxBodyBytes: 'the webhook default suits the function',
   awsRegion: 'AWS only',
   awsDefaultRegion: 'AWS only',
   storeMaxAttempts: 'the store default suits the function',
@@ -41,6 +41,7 @@ const ROLE_DEFINITIONS = {
   storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe',
   eventHubsDataReceiver: 'a638d3c7-ab3a-418d-83e6-5f17a39d4fde',
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb',
+  keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6',
 };
 
 describe('main.bicep', () => {
@@ -83,6 +84,8 @@ describe('main.bicep', () => {
           'Microsoft.Web/sites/config@2024-04-01',
           'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01',
           'Microsoft.Authorization/roleAssignments@2022-04-01',
+          'Microsoft.KeyVault/vaults@2023-07-01',
+          'Microsoft.KeyVault/vaults/secrets@2023-07-01',
         ]),
       );
     });
@@ -193,6 +196,18 @@ describe('main.bicep', () => {
       expect(propertyKeys(conditional?.childForFieldName('alternative') ?? undefined)).toEqual([SETTINGS.policy]);
     });
 
+    it('point the webhook at its tokens in Key Vault only when a vault is given', () => {
+      // Act
+      const conditional = property(resource(main, 'appSettings').body, 'properties')
+        ?.descendantsOfType('ternary_expression')
+        .find((ternary) => ternary.childForFieldName('condition')?.text === 'webhookEnabled');
+
+      // Assess
+      expect(main.text).toContain('var webhookEnabled = !empty(webhookTokensKeyVaultName)');
+      expect(propertyKeys(conditional?.childForFieldName('consequence') ?? undefined)).toEqual([SETTINGS.webhookTokens]);
+      expect(stringValue(property(conditional?.childForFieldName('consequence') ?? undefined, SETTINGS.webhookTokens))).toMatch(/^@Microsoft\.KeyVault\(VaultName=/);
+    });
+
     it('set every setting the code reads, or the setting is classified as not always needed on Azure', () => {
       // Act
       const names = appSettingNames();
@@ -228,12 +243,23 @@ describe('main.bicep', () => {
       expect(property(resource(main, 'telemetryPublisher').body, 'scope')?.text).toBe('appInsights');
     });
 
+    it('let it read the webhook tokens secret, not the vault, and only when the webhook is configured', () => {
+      // Prepare
+      const reader = resource(main, 'webhookTokensReader');
+
+      // Assess
+      expect(roleOf('webhookTokensReader')).toBe(ROLE_DEFINITIONS.keyVaultSecretsUser);
+      expect(property(reader.body, 'scope')?.text).toBe('webhookTokensSecret');
+      expect(reader.body?.parent?.text).toMatch(/^if \(webhookEnabled\)/);
+      expect(resource(main, 'webhookTokensSecret').existing).toBe(true);
+    });
+
     it('are all granted to the function app’s system-assigned identity as a service principal', () => {
       // Act
       const assignments = resources(main).filter((declared) => declared.type.startsWith('Microsoft.Authorization/roleAssignments@'));
 
       // Assess
-      expect(assignments).toHaveLength(4);
+      expect(assignments).toHaveLength(5);
       for (const assignment of assignments) {
         expect(propertyAt(assignment.body, 'properties.principalId')?.text).toBe('functionApp.identity.principalId');
         expect(stringValue(propertyAt(assignment.body, 'properties.principalType'))).toBe('ServicePrincipal');
