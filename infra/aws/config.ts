@@ -11,15 +11,18 @@ export const DEFAULT_FUNCTION_SIZE = { memoryMb: 256, timeoutSeconds: 60 } as co
 // EKS cluster names: 1-100 characters, alphanumerics, hyphens and underscores, starting alphanumeric.
 const ClusterName = z.string().regex(/^[0-9A-Za-z][0-9A-Za-z_-]{0,99}$/, 'not an EKS cluster name');
 const Days = z.coerce.number().int().min(1);
+const ClusterList = z
+  .preprocess((value) => (typeof value === 'string' ? splitList(value) : value), z.array(ClusterName))
+  .refine((names) => new Set(names).size === names.length, 'a cluster is listed twice')
+  .default([]);
 
 /** Everything a deployment can choose; every key can be set in the config file or with `-c key=value`. */
 export const AwsDeploymentConfigSchema = z
   .object({
     /** EKS clusters in this account and region whose audit logs are subscribed. */
-    clusters: z
-      .preprocess((value) => (typeof value === 'string' ? splitList(value) : value), z.array(ClusterName))
-      .refine((names) => new Set(names).size === names.length, 'a cluster is listed twice')
-      .default([]),
+    clusters: ClusterList,
+    /** EKS clusters subscribed through Firehose instead (busy clusters: large objects, fewer invocations). */
+    firehoseClusters: ClusterList,
     memoryMb: z.coerce.number().int().min(128).max(10_240).default(DEFAULT_FUNCTION_SIZE.memoryMb),
     timeoutSeconds: z.coerce.number().int().min(1).max(900).default(DEFAULT_FUNCTION_SIZE.timeoutSeconds),
     /** Caps concurrent executions (and so the S3 request rate); unset: the account's shared pool. */
@@ -51,6 +54,10 @@ export const AwsDeploymentConfigSchema = z
   .refine((config) => (config.objectLockMode === undefined) === (config.objectLockDays === undefined), {
     message: 'objectLockMode and objectLockDays go together',
     path: ['objectLockDays'],
+  })
+  .refine((config) => !config.firehoseClusters.some((cluster) => config.clusters.includes(cluster)), {
+    message: 'a cluster is subscribed through Firehose or directly, not both',
+    path: ['firehoseClusters'],
   });
 
 export type AwsDeploymentConfig = z.infer<typeof AwsDeploymentConfigSchema>;

@@ -5,6 +5,7 @@ import { SETTINGS } from '../../shared/runtime/settings.ts';
 import type { AwsDeploymentConfig } from './config.ts';
 import { AuditCatalog } from './constructs/audit-catalog.ts';
 import { CloudWatchIngest } from './constructs/cloudwatch-ingest.ts';
+import { FirehoseDelivery } from './constructs/firehose-delivery.ts';
 import { IngestAlarms } from './constructs/ingest-alarms.ts';
 import { LakeStorage } from './constructs/lake-storage.ts';
 
@@ -16,6 +17,8 @@ export interface KauditStackProps extends StackProps {
 export class KauditStack extends Stack {
   readonly lake: LakeStorage;
   readonly cloudWatchIngest: CloudWatchIngest;
+  /** The Firehose path, when `firehoseClusters` names any. */
+  readonly firehoseDelivery?: FirehoseDelivery;
   readonly catalog: AuditCatalog;
   readonly alarms: IngestAlarms;
 
@@ -45,6 +48,17 @@ export class KauditStack extends Stack {
       environment: this.functionEnvironment(config),
     });
     this.lake.grantObjectCreation(this.cloudWatchIngest.ingest.role);
+
+    if (config.firehoseClusters.length > 0) {
+      this.firehoseDelivery = new FirehoseDelivery(this, 'EksFirehose', {
+        clusters: config.firehoseClusters,
+        lake: this.lake,
+        memoryMb: config.memoryMb,
+        timeoutSeconds: config.timeoutSeconds,
+        logRetentionDays: config.logRetentionDays,
+        environment: this.functionEnvironment(config),
+      });
+    }
 
     this.catalog = new AuditCatalog(this, 'Catalog', {
       name: config.catalogName,

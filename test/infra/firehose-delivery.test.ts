@@ -7,7 +7,8 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FirehoseDelivery } from '../../infra/aws/constructs/firehose-delivery.ts';
 import { LakeStorage } from '../../infra/aws/constructs/lake-storage.ts';
-import { onlyResource } from './helpers/kaudit-app.ts';
+import { loadAwsDeploymentConfig } from '../../infra/aws/config.ts';
+import { kauditTemplate, onlyResource } from './helpers/kaudit-app.ts';
 
 /** A stack holding a lake and the Firehose path for two clusters, synthesized without bundling. */
 function firehoseStack(encryption: 's3' | 'kms' = 's3', outdir?: string): { app: App; stack: Stack; delivery: FirehoseDelivery } {
@@ -138,5 +139,41 @@ describe('FirehoseDelivery under cdk-nag', () => {
     };
     const findings = report.pluginReports.flatMap((plugin) => plugin.violations.flatMap((violation) => violation.violatingConstructs.map((construct) => `${violation.ruleName} ${construct.constructPath}`)));
     expect({ failed, findings }).toEqual({ failed: false, findings: [] });
+  });
+});
+
+describe('the kaudit stack’s Firehose option', () => {
+  it('reads `-c firehoseClusters=a,b` as clusters for the Firehose path', () => {
+    // Act
+    const config = loadAwsDeploymentConfig((key) => ({ clusters: 'prod-eu', firehoseClusters: 'busy-eu,busy-us' })[key]);
+
+    // Assess
+    expect(config).toMatchObject({ clusters: ['prod-eu'], firehoseClusters: ['busy-eu', 'busy-us'] });
+  });
+
+  it('refuses a cluster subscribed both ways', () => {
+    // Act
+    const load = () => loadAwsDeploymentConfig((key) => ({ clusters: 'prod-eu', firehoseClusters: 'prod-eu' })[key]);
+
+    // Assess
+    expect(load).toThrow(/a cluster is subscribed through Firehose or directly, not both/);
+  });
+
+  it('subscribes the Firehose clusters to the stream and the others to the ingest function', () => {
+    // Act
+    const template = kauditTemplate({ clusters: 'prod-eu', firehoseClusters: 'busy-eu' });
+
+    // Assess
+    const streamId = onlyResource(template, 'AWS::KinesisFirehose::DeliveryStream').id;
+    template.hasResourceProperties('AWS::Logs::SubscriptionFilter', { LogGroupName: '/aws/eks/busy-eu/cluster', DestinationArn: { 'Fn::GetAtt': [streamId, 'Arn'] } });
+    template.hasResourceProperties('AWS::Logs::SubscriptionFilter', { LogGroupName: '/aws/eks/prod-eu/cluster', DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EksCloudWatchFunction'), 'Arn'] } });
+  });
+
+  it('has no Firehose without Firehose clusters', () => {
+    // Act
+    const template = kauditTemplate({ clusters: 'prod-eu' });
+
+    // Assess
+    template.resourceCountIs('AWS::KinesisFirehose::DeliveryStream', 0);
   });
 });

@@ -46,9 +46,9 @@ export class FirehoseDelivery extends Construct {
 
   constructor(scope: Construct, id: string, props: FirehoseDeliveryProps) {
     super(scope, id);
-    const { lake } = props;
+    const { clusters, lake, transformBufferMb, bufferIntervalSeconds, ...functionProps } = props;
     this.transform = new KauditFunction(this, 'Transform', {
-      ...props,
+      ...functionProps,
       timeoutSeconds: Math.min(props.timeoutSeconds, FIREHOSE_LAMBDA_TIMEOUT_SECONDS),
       bundle: 'eks-firehose',
       description: 'kaudit: Firehose transformation of EKS CloudWatch Logs records into canonical events',
@@ -73,7 +73,7 @@ export class FirehoseDelivery extends Construct {
         prefix: FirehoseDelivery.EVENTS_PREFIX,
         errorOutputPrefix: FirehoseDelivery.ERROR_PREFIX,
         // Dynamic partitioning needs at least 64 MB; large objects are the point of this path.
-        bufferingHints: { sizeInMBs: 128, intervalInSeconds: props.bufferIntervalSeconds ?? 300 },
+        bufferingHints: { sizeInMBs: 128, intervalInSeconds: bufferIntervalSeconds ?? 300 },
         compressionFormat: 'GZIP',
         fileExtension: '.ndjson.gz',
         dynamicPartitioningConfiguration: { enabled: true, retryOptions: { durationInSeconds: 300 } },
@@ -84,7 +84,7 @@ export class FirehoseDelivery extends Construct {
               type: 'Lambda',
               parameters: [
                 { parameterName: 'LambdaArn', parameterValue: this.transform.function.functionArn },
-                { parameterName: 'BufferSizeInMBs', parameterValue: String(props.transformBufferMb ?? 0.25) },
+                { parameterName: 'BufferSizeInMBs', parameterValue: String(transformBufferMb ?? 0.25) },
                 { parameterName: 'BufferIntervalInSeconds', parameterValue: '60' },
                 { parameterName: 'NumberOfRetries', parameterValue: '3' },
               ],
@@ -112,7 +112,7 @@ export class FirehoseDelivery extends Construct {
     });
     this.destination = new logsDestinations.FirehoseDestination(imported, { role: this.subscriptionRole });
 
-    for (const cluster of props.clusters) this.subscribe(cluster);
+    for (const cluster of clusters) this.subscribe(cluster);
   }
 
   /**
