@@ -5,11 +5,10 @@ import { progressOn } from '../../backfill/progress.ts';
 import { DEFAULT_RETRY } from '../../backfill/retry.ts';
 import { limitsFromEnv } from '../../limits.ts';
 import type { IngestSummary } from '../../pipeline/ingest-summary.ts';
-import { buildPipelineOptions } from '../../pipeline/pipeline-options.ts';
 import { parseTimeBound } from '../../query/time-range.ts';
 import { SETTINGS } from '../../runtime/settings.ts';
 import { EXIT, UsageError, type CliIo } from '../cli-io.ts';
-import { openCliEventStore } from '../cli-store.ts';
+import { cliPipelineOptions, openCliEventStore } from '../ingest-setup.ts';
 import { describeSummary } from './ingest.ts';
 
 interface CommonOptions {
@@ -94,7 +93,7 @@ export async function backfillEksCommand(options: BackfillEksOptions, io: CliIo)
       {
         client,
         store: await openCliEventStore(options.store, io),
-        pipeline: buildPipelineOptions({ policy: options.policy ?? null }),
+        pipeline: cliPipelineOptions(options.policy, io),
         limits: limitsFromEnv(io.env),
         checkpoint: options.checkpoint ? new CheckpointFile(path.resolve(io.cwd, options.checkpoint)) : null,
         progress,
@@ -123,7 +122,7 @@ export async function backfillAksCommand(options: BackfillAksOptions, io: CliIo,
       {
         consumer,
         store: await openCliEventStore(options.store, io),
-        pipeline: buildPipelineOptions({ policy: options.policy ?? null }),
+        pipeline: cliPipelineOptions(options.policy, io),
         limits: limitsFromEnv(io.env),
         progress: progressOn(io.stderr, `backfill ${options.hub}`),
         now: () => new Date(),

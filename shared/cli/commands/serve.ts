@@ -2,12 +2,11 @@ import { once } from 'node:events';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { limitsFromEnv } from '../../limits.ts';
-import { buildPipelineOptions } from '../../pipeline/pipeline-options.ts';
 import { startWebhookServer } from '../../webhook/node-server.ts';
 import type { WebhookReceiver } from '../../webhook/webhook-core.ts';
 import { maxBodyBytesFromEnv, readTokenFile } from '../../webhook/webhook-settings.ts';
 import { EXIT, UsageError, type CliIo } from '../cli-io.ts';
-import { openCliEventStore } from '../cli-store.ts';
+import { cliPipelineOptions, openCliEventStore } from '../ingest-setup.ts';
 
 export interface ServeOptions {
   port: string;
@@ -42,7 +41,7 @@ export async function serveCommand(options: ServeOptions, io: CliIo, stop: Abort
   const receiver: WebhookReceiver = {
     tokens,
     store,
-    pipeline: buildPipelineOptions({ policy: options.policy ?? null }),
+    pipeline: cliPipelineOptions(options.policy, io),
     limits: limitsFromEnv(io.env),
     maxBodyBytes: maxBodyBytesFromEnv(io.env),
     now: () => new Date(),

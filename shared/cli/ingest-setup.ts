@@ -1,3 +1,5 @@
+import type { PipelineOptions } from '../pipeline/ingest-batch.ts';
+import { buildPipelineOptions, pipelineConfigFromEnv } from '../pipeline/pipeline-options.ts';
 import { resolveFileStoreUrl } from '../store/file-object-store.ts';
 import type { LakeEventStore } from '../store/event-store.ts';
 import { openEventStore, resolveStoreUrl } from '../store/open-store.ts';
@@ -9,4 +11,9 @@ import type { CliIo } from './cli-io.ts';
  */
 export function openCliEventStore(explicit: string | undefined, io: CliIo): Promise<LakeEventStore> {
   return openEventStore(resolveFileStoreUrl(resolveStoreUrl(explicit, io.env), io.cwd), io.env);
+}
+
+/** The pipeline of a command that stores events, configured as `kaudit ingest` is: `--policy`, and redaction from the environment. */
+export function cliPipelineOptions(policy: string | undefined, io: CliIo): PipelineOptions {
+  return buildPipelineOptions({ ...pipelineConfigFromEnv(io.env), policy: policy ?? null, baseDir: io.cwd });
 }
