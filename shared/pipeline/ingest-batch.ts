@@ -27,55 +27,93 @@ export interface ProcessedBatch {
 
 /** normalize → transforms → dedupe within the batch. Pure: stores nothing, never throws on bad data. */
 export function processBatch(batch: DecodedBatch, options: PipelineOptions = {}): ProcessedBatch {
-  const summary = emptySummary();
-  const quarantined = [...batch.quarantined];
-  for (const [reason, count] of Object.entries(batch.skipped)) {
-    summary.skipped += count;
-    addReason(summary, reason, count);
-  }
-  const events: CanonicalEvent[] = [];
-  const seen = new Set<string>();
-  for (const record of batch.records) {
-    const normalized = normalizeRecord(record);
-    if (!normalized.ok) {
-      quarantined.push(normalized.quarantine);
-      continue;
-    }
-    const kept = applyTransforms(normalized.event, options.transforms ?? []);
-    if ('skip' in kept) {
-      summary.skipped++;
-      addReason(summary, kept.skip);
-    } else if (seen.has(kept.event_id)) {
-      summary.duplicates++;
-    } else {
-      seen.add(kept.event_id);
-      events.push(kept);
-    }
-  }
-  summary.quarantined = quarantined.length;
-  for (const record of quarantined) addReason(summary, record.reason);
-  // Counted from the input, so the identity received = written + duplicates + skipped + quarantined is a check, not a definition.
-  summary.received = batch.records.length + batch.quarantined.length + sumValues(batch.skipped);
-  const stored = options.quarantineTransform ? quarantined.map(options.quarantineTransform) : quarantined;
-  return { batchKey: batch.batchKey, events, quarantined: stored, summary };
+  const run = new BatchRun(batch, options);
+  const events = [...run.events()];
+  return { batchKey: batch.batchKey, events, ...run.outcome() };
 }
 
 /**
  * Stores a processed batch: events first, then quarantine records. A store failure propagates, so
  * the platform keeps the batch and delivers it again.
  */
-export async function storeProcessedBatch(processed: ProcessedBatch, store: EventStore): Promise<IngestSummary> {
-  const summary = { ...processed.summary, reasons: { ...processed.summary.reasons } };
-  const stored = await store.writeEvents(processed.batchKey, processed.events);
+export function storeProcessedBatch(processed: ProcessedBatch, store: EventStore): Promise<IngestSummary> {
+  return storeBatch(processed.batchKey, processed.events, () => processed, store);
+}
+
+/**
+ * The whole pipeline for one decoded batch: decode → normalize → (policy, redaction) → dedupe → store.
+ * Each record is normalized only when the store asks for the next event, so the batch's events
+ * are never all in memory at once.
+ */
+export async function ingestBatch(batch: DecodedBatch, store: EventStore, options: PipelineOptions = {}): Promise<IngestSummary> {
+  const run = new BatchRun(batch, options);
+  return storeBatch(batch.batchKey, run.events(), () => run.outcome(), store);
+}
+
+/** `outcome` is read once the store has taken every event: only then is it complete. */
+async function storeBatch(
+  batchKey: string,
+  events: Iterable<CanonicalEvent>,
+  outcome: () => Pick<ProcessedBatch, 'quarantined' | 'summary'>,
+  store: EventStore,
+): Promise<IngestSummary> {
+  const stored = await store.writeEvents(batchKey, events);
+  const { quarantined, summary: processed } = outcome();
+  const summary = { ...processed, reasons: { ...processed.reasons } };
   summary.written = stored.written;
   summary.duplicates += stored.duplicates;
-  if (processed.quarantined.length > 0) await store.writeQuarantine(processed.batchKey, processed.quarantined);
+  if (quarantined.length > 0) await store.writeQuarantine(batchKey, quarantined);
   return summary;
 }
 
-/** The whole pipeline for one decoded batch: decode → normalize → (policy, redaction) → dedupe → store. */
-export async function ingestBatch(batch: DecodedBatch, store: EventStore, options: PipelineOptions = {}): Promise<IngestSummary> {
-  return storeProcessedBatch(processBatch(batch, options), store);
+/** One batch through normalize → transforms → dedupe, an event at a time. */
+class BatchRun {
+  private readonly summary = emptySummary();
+  private readonly quarantined: QuarantineRecord[];
+
+  constructor(
+    private readonly batch: DecodedBatch,
+    private readonly options: PipelineOptions,
+  ) {
+    this.quarantined = [...batch.quarantined];
+    for (const [reason, count] of Object.entries(batch.skipped)) {
+      this.summary.skipped += count;
+      addReason(this.summary, reason, count);
+    }
+  }
+
+  /** The events to store, in input order. Iterate once, to the end, before reading {@link outcome}. */
+  *events(): Generator<CanonicalEvent> {
+    const seen = new Set<string>();
+    for (const record of this.batch.records) {
+      const normalized = normalizeRecord(record);
+      if (!normalized.ok) {
+        this.quarantined.push(normalized.quarantine);
+        continue;
+      }
+      const kept = applyTransforms(normalized.event, this.options.transforms ?? []);
+      if ('skip' in kept) {
+        this.summary.skipped++;
+        addReason(this.summary, kept.skip);
+      } else if (seen.has(kept.event_id)) {
+        this.summary.duplicates++;
+      } else {
+        seen.add(kept.event_id);
+        yield kept;
+      }
+    }
+  }
+
+  /** Quarantine records (as stored) and the summary, nothing yet written. */
+  outcome(): Pick<ProcessedBatch, 'quarantined' | 'summary'> {
+    const { batch, summary, quarantined } = this;
+    summary.quarantined = quarantined.length;
+    for (const record of quarantined) addReason(summary, record.reason);
+    // Counted from the input, so the identity received = written + duplicates + skipped + quarantined is a check, not a definition.
+    summary.received = batch.records.length + batch.quarantined.length + sumValues(batch.skipped);
+    const transform = this.options.quarantineTransform;
+    return { quarantined: transform ? quarantined.map(transform) : quarantined, summary };
+  }
 }
 
 function applyTransforms(event: CanonicalEvent, transforms: readonly EventTransform[]): CanonicalEvent | { skip: SkipReason } {

@@ -1,7 +1,7 @@
-import { gzipSync } from 'node:zlib';
 import type { CanonicalEvent } from '../schema/canonical-event.ts';
 import type { QuarantineRecord } from '../schema/quarantine-record.ts';
 import { EVENTS_PREFIX, QUARANTINE_PREFIX, objectKey, partitionOf } from './layout.ts';
+import { NdjsonGzipWriter } from './ndjson-gzip-writer.ts';
 import type { ObjectStore } from './object-store.ts';
 
 /** Rows newly stored, and rows whose object a previous delivery of the batch already stored. */
@@ -13,7 +13,12 @@ export interface WriteResult {
 /** Where canonical events and quarantine records go. */
 export interface EventStore {
   readonly url: string;
-  writeEvents(batchKey: string, events: readonly CanonicalEvent[]): Promise<WriteResult>;
+  /**
+   * Stores one batch's events. `events` is iterated once, in order, and may produce them as it goes
+   * (the pipeline normalizes each record only when asked for it), so a store that serializes each
+   * event as it comes never holds the batch's events whole.
+   */
+  writeEvents(batchKey: string, events: Iterable<CanonicalEvent>): Promise<WriteResult>;
   writeQuarantine(batchKey: string, records: readonly QuarantineRecord[]): Promise<WriteResult>;
 }
 
@@ -28,7 +33,7 @@ export class LakeEventStore implements EventStore {
     return this.objects.url;
   }
 
-  writeEvents(batchKey: string, events: readonly CanonicalEvent[]): Promise<WriteResult> {
+  writeEvents(batchKey: string, events: Iterable<CanonicalEvent>): Promise<WriteResult> {
     return this.writeRows(EVENTS_PREFIX, batchKey, events);
   }
 
@@ -36,31 +41,29 @@ export class LakeEventStore implements EventStore {
     return this.writeRows(QUARANTINE_PREFIX, batchKey, records);
   }
 
-  private async writeRows(prefix: string, batchKey: string, rows: readonly { time: string }[]): Promise<WriteResult> {
-    const result: WriteResult = { written: 0, duplicates: 0 };
-    // Objects are written one after another: a crash between two leaves the first complete, and
-    // the retried batch finds it and writes only the rest.
-    for (const [partition, partitionRows] of groupByPartition(rows)) {
-      const outcome = await this.objects.putIfAbsent(objectKey(prefix, partition, batchKey), encodeNdjsonGzip(partitionRows));
-      result[outcome === 'created' ? 'written' : 'duplicates'] += partitionRows.length;
+  private async writeRows(prefix: string, batchKey: string, rows: Iterable<{ time: string }>): Promise<WriteResult> {
+    // Each row is serialized and compressed as it comes, into its partition's object.
+    const partitions = new Map<string, NdjsonGzipWriter>();
+    try {
+      for (const row of rows) {
+        const partition = partitionOf(row.time);
+        let writer = partitions.get(partition);
+        if (!writer) partitions.set(partition, (writer = new NdjsonGzipWriter()));
+        writer.add(wellFormedJson(row));
+        if (writer.full) await writer.flush();
+      }
+      const result: WriteResult = { written: 0, duplicates: 0 };
+      // Objects are written one after another: a crash between two leaves the first complete, and
+      // the retried batch finds it and writes only the rest.
+      for (const [partition, writer] of [...partitions].sort(([a], [b]) => a.localeCompare(b))) {
+        const outcome = await this.objects.putIfAbsent(objectKey(prefix, partition, batchKey), await writer.finish());
+        result[outcome === 'created' ? 'written' : 'duplicates'] += writer.rows;
+      }
+      return result;
+    } finally {
+      for (const writer of partitions.values()) writer.abort();
     }
-    return result;
   }
-}
-
-function groupByPartition<T extends { time: string }>(rows: readonly T[]): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) {
-    const partition = partitionOf(row.time);
-    const group = groups.get(partition);
-    if (group) group.push(row);
-    else groups.set(partition, [row]);
-  }
-  return new Map([...groups].sort(([a], [b]) => a.localeCompare(b)));
-}
-
-export function encodeNdjsonGzip(rows: readonly unknown[]): Buffer {
-  return gzipSync(encodeNdjson(rows));
 }
 
 /** One JSON object per line, each line ending in a newline (so concatenated outputs stay NDJSON). */

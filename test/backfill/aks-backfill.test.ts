@@ -145,7 +145,7 @@ describe('backfillAks', () => {
     const failing: EventStore = {
       url: 'memory://unavailable',
       writeEvents: async (_key, events) => {
-        attempts.push(events.length);
+        attempts.push([...events].length);
         throw new StoreError('lake unavailable', 'events/v1/x');
       },
       writeQuarantine: async () => ({ written: 0, duplicates: 0 }),
