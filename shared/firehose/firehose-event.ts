@@ -32,10 +32,13 @@ export function isFirehoseTransformationEvent(document: unknown): boolean {
   );
 }
 
-/** Whether a parsed document is a record Firehose wrote under its error prefix: `{attemptsMade, errorCode, rawData, …}`. */
+/**
+ * Whether a parsed document is a record Firehose wrote under its error prefix:
+ * `{attemptsMade, errorCode, rawData, …}` (`ErrorCode` in some of Firehose's error kinds).
+ */
 export function isFirehoseFailedRecord(document: unknown): boolean {
-  const fields = document as { rawData?: unknown; attemptsMade?: unknown; errorCode?: unknown } | null;
-  return typeof fields?.rawData === 'string' && typeof fields.attemptsMade === 'number' && typeof fields.errorCode === 'string';
+  const fields = document as { rawData?: unknown; attemptsMade?: unknown; errorCode?: unknown; ErrorCode?: unknown } | null;
+  return typeof fields?.rawData === 'string' && typeof fields.attemptsMade === 'number' && (typeof fields.errorCode === 'string' || typeof fields.ErrorCode === 'string');
 }
 
 /** What the Lambda returns for one record (Firehose's data-transformation contract). */
