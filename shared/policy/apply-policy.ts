@@ -38,7 +38,7 @@ export function applyDecision(event: CanonicalEvent, decision: AuditDecision): C
     if (event.verb !== 'patch') request = withoutManagedFields(request);
     response = withoutManagedFields(response);
   }
-  if (level === recorded && request === event.request_object && response === event.response_object && !raises) return event;
+  if (!raises && level === recorded && request === event.request_object && response === event.response_object) return event;
   return {
     ...event,
     level,

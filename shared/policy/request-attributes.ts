@@ -30,7 +30,7 @@ export function requestAttributesOf(event: CanonicalEvent): RequestAttributes {
     user: hasUser ? { name: event.user_name ?? '', groups: event.user_groups ?? [] } : null,
     verb: event.is_resource_request ? verb : verb.toLowerCase(),
     isResourceRequest: event.is_resource_request,
-    apiGroup: event.object_api_group === null || event.object_api_group === 'core' ? '' : event.object_api_group,
+    apiGroup: apiGroupOf(event),
     resource: event.object_resource ?? '',
     subresource,
     namespace: event.object_namespace ?? '',
@@ -39,6 +39,11 @@ export function requestAttributesOf(event: CanonicalEvent): RequestAttributes {
     name: verb === 'create' && subresource === '' ? '' : (event.object_name ?? ''),
     path: pathOf(event.request_uri),
   };
+}
+
+/** The API group as Kubernetes names it: "" for the core group, which the canonical event writes `core`. */
+export function apiGroupOf(event: CanonicalEvent): string {
+  return event.object_api_group === null || event.object_api_group === 'core' ? '' : event.object_api_group;
 }
 
 /** The decoded path of a request URI, without its query. */

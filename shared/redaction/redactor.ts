@@ -1,4 +1,5 @@
 import type { EventTransform } from '../pipeline/ingest-batch.ts';
+import { apiGroupOf } from '../policy/request-attributes.ts';
 import { compileGroupResources, type ResourceTarget } from '../policy/resource-match.ts';
 import type { CanonicalEvent } from '../schema/canonical-event.ts';
 import { ANY, type PathSegment } from './json-path.ts';
@@ -36,7 +37,7 @@ export function createRedactor(rules: readonly RedactionRule[]): Redactor {
   const nodeFor = (resource: BodyResource, kind: string): PathNode | null => {
     if (resource === 'unknown') return everyRule;
     const target = resource === 'none' ? null : { ...resource, name: '' };
-    const key = target === null ? `\u001f\u001f\u001f${kind}` : `${target.apiGroup}\u001f${target.resource}\u001f${target.subresource}\u001f${kind}`;
+    const key = target === null ? `none\u001f${kind}` : `${target.apiGroup}\u001f${target.resource}\u001f${target.subresource}\u001f${kind}`;
     let found = nodes.get(key);
     if (found === undefined) {
       const applies = (rule: (typeof compiled)[number]) => rule.kinds.has(kind) || (target !== null && rule.matches(target));
@@ -70,7 +71,7 @@ export function redactionTransform(redactor: Redactor): EventTransform {
 function resourceOf(event: CanonicalEvent): BodyResource {
   if (!event.is_resource_request) return 'none';
   return {
-    apiGroup: event.object_api_group === null || event.object_api_group === 'core' ? '' : event.object_api_group,
+    apiGroup: apiGroupOf(event),
     resource: event.object_resource ?? '',
     subresource: event.object_subresource ?? '',
   };

@@ -1,3 +1,5 @@
+import { nestsDeeperThan } from '../decode/json-text.ts';
+import { MAX_JSON_DEPTH } from '../limits.ts';
 import type { QuarantineRecord } from '../schema/quarantine-record.ts';
 import { isRecord, mapItems, mapKeys, mapValues } from './json-value.ts';
 import type { BodyResource, Redactor } from './redactor.ts';
@@ -20,7 +22,8 @@ export function quarantineScrubber(redactor: Redactor): (record: QuarantineRecor
   const scrubText = (text: string): string => {
     if (/^\s*[{[]/.test(text)) {
       const parsed = parseOrUndefined(text);
-      if (parsed !== undefined) {
+      // Too deep to walk without overflowing the stack (hostile input): cut like text that does not parse.
+      if (parsed !== undefined && !nestsDeeperThan(parsed, MAX_JSON_DEPTH)) {
         const scrubbed = scrubValue(parsed);
         return scrubbed === parsed ? text : JSON.stringify(scrubbed);
       }
