@@ -78,6 +78,17 @@ describe('scrubbing quarantine records', () => {
     expect(scrubbed.raw).toBe(`{"kind":"Event","requestObject":{"kind":"TokenReview","spec":{${WITHHELD}`);
   });
 
+  it('cuts JSON nested too deep to walk as it cuts text that does not parse', () => {
+    // Prepare
+    const deep = `{"kind":"Event","requestObject":{"kind":"Secret","data":{"password":"${base64(DB_PASSWORD)}"},"x":${'['.repeat(5_000)}${']'.repeat(5_000)}}}`;
+
+    // Act
+    const scrubbed = scrub(quarantined(deep, 'limit_exceeded'));
+
+    // Assess
+    expect(scrubbed.raw).toBe(`{"kind":"Event","requestObject":{"kind":"Secret",${WITHHELD}`);
+  });
+
   it.each([
     ['JSON without secrets', JSON.stringify(aksRecord('kube-apiserver: I1120 14:03:07 starting'))],
     ['text that is not JSON, without a secret field', 'E1120 14:03:07.412135 1 status.go:71] apiserver received an error'],
