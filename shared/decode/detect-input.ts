@@ -118,7 +118,7 @@ function decodeAs(format: Exclude<DocumentFormat, ReplayFormat>, document: unkno
       return decodeAuditEventList(document, auditLog, `file-${shortHash(text)}`);
     case 'audit-event':
       // One event, perhaps pretty-printed: stored as the single line the log backend would write.
-      return decodeAuditLogLines(text.trim().includes('\n') ? JSON.stringify(document) : text, auditLog);
+      return decodeAuditLogLines(text.trim().includes('\n') ? (safeText(document) ?? text) : text, auditLog);
     case 'firehose-transformation-event':
       return decodeFirehoseTransformationEvent(document, cloud);
     case 'firehose-failed-record':

@@ -4,9 +4,43 @@ export function safeText(value: unknown): string | null {
   if (typeof value === 'string') return value;
   try {
     return JSON.stringify(value) ?? null;
-  } catch {
+  } catch (error) {
+    // Too deep for the recursive JSON.stringify (and for String(), which recurses into arrays too).
+    if (error instanceof RangeError) return stringifyWithoutRecursion(value);
     return String(value);
   }
+}
+
+/**
+ * JSON.stringify of a parsed JSON value of any depth, with an explicit stack: the text a deeply
+ * nested document had, so its quarantine record keeps it and its hash tells it from others.
+ */
+function stringifyWithoutRecursion(value: unknown): string {
+  const parts: string[] = [];
+  const pending: ({ text: string } | { value: unknown })[] = [{ value }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if ('text' in next) {
+      parts.push(next.text);
+      continue;
+    }
+    const current = next.value;
+    if (typeof current !== 'object' || current === null) {
+      parts.push(JSON.stringify(current) ?? 'null');
+      continue;
+    }
+    const isArray = Array.isArray(current);
+    const entries = isArray ? current.map((item, index) => [String(index), item] as const) : Object.entries(current).filter(([, item]) => item !== undefined);
+    // Pushed in reverse: the stack gives them back in document order.
+    pending.push({ text: isArray ? ']' : '}' });
+    for (let index = entries.length - 1; index >= 0; index--) {
+      const [key, item] = entries[index] as readonly [string, unknown];
+      pending.push({ value: item });
+      if (!isArray) pending.push({ text: `${JSON.stringify(key)}:` });
+      if (index > 0) pending.push({ text: ',' });
+    }
+    pending.push({ text: isArray ? '[' : '{' });
+  }
+  return parts.join('');
 }
 
 /**

@@ -4,7 +4,7 @@ import { decodeInput } from '../../decode/detect-input.ts';
 import { limitsFromEnv } from '../../limits.ts';
 import { ingestBatch } from '../../pipeline/ingest-batch.ts';
 import { addSummary, emptySummary, type IngestSummary } from '../../pipeline/ingest-summary.ts';
-import { buildPipelineOptions } from '../../pipeline/pipeline-options.ts';
+import { buildPipelineOptions, pipelineConfigFromEnv } from '../../pipeline/pipeline-options.ts';
 import { messageOf } from '../../reliability/batch-not-stored-error.ts';
 import { SETTINGS } from '../../runtime/settings.ts';
 import { resolveFileStoreUrl } from '../../store/file-object-store.ts';
@@ -55,7 +55,7 @@ export async function redriveCommand(options: RedriveOptions, io: CliIo): Promis
   const region = options.region ?? io.env[SETTINGS.awsRegion] ?? io.env[SETTINGS.awsDefaultRegion] ?? null;
   const sqs = new SQSClient({ region: queueRegion(queueUrl) ?? region ?? undefined });
   const store = await openEventStore(resolveFileStoreUrl(resolveStoreUrl(options.store, io.env), io.cwd), io.env);
-  const pipeline = buildPipelineOptions({ policy: io.env[SETTINGS.policy] ?? null });
+  const pipeline = buildPipelineOptions({ ...pipelineConfigFromEnv(io.env), baseDir: io.cwd });
   const limits = limitsFromEnv(io.env);
   const report: RedriveReport = { summary: emptySummary(), messages: { received: 0, deleted: 0, left: [] } };
 

@@ -11,6 +11,7 @@ import { EVENT_HUB_RETRY, createAksHandler } from '../../../functions/aks-eventh
 import { createEksHandler } from '../../../functions/eks-cloudwatch/handler.ts';
 import { DEFAULT_LIMITS } from '../../../shared/limits.ts';
 import type { IngestSummary } from '../../../shared/pipeline/ingest-summary.ts';
+import { buildPipelineOptions, pipelineConfigFromEnv } from '../../../shared/pipeline/pipeline-options.ts';
 import type { EventHubTriggerMetadata } from '../../../shared/runtime/aks-eventhub.ts';
 import type { FunctionRuntime } from '../../../shared/runtime/function-runtime.ts';
 import { METRIC_NAMESPACE } from '../../../shared/runtime/metric-names.ts';
@@ -23,9 +24,9 @@ export const FUNCTION_ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:kaud
 /** Lambda's retries of a failed asynchronous invocation, as infra/aws configures them (the platform's default, too). */
 export const LAMBDA_ASYNC_RETRIES = 2;
 
-/** A function's runtime over an object store, at a fixed ingest time. */
+/** A function's runtime over an object store, at a fixed ingest time, with the default pipeline (redaction on). */
 export function testRuntime(objects: ObjectStore, region: string | null): FunctionRuntime {
-  return { store: new LakeEventStore(objects), limits: DEFAULT_LIMITS, pipeline: {}, region, now: () => new Date(INGEST_TIME) };
+  return { store: new LakeEventStore(objects), limits: DEFAULT_LIMITS, pipeline: buildPipelineOptions(pipelineConfigFromEnv({})), region, now: () => new Date(INGEST_TIME) };
 }
 
 export type EksHandler = (event: CloudWatchLogsEvent, context: Context) => Promise<IngestSummary>;
