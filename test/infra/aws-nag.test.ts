@@ -63,6 +63,17 @@ describe('cdk-nag AWS Solutions checks', () => {
     expect(result).toEqual({ failed: false, findings: [] });
   });
 
+  it('find nothing unacknowledged with clusters on the Firehose path', () => {
+    // Prepare
+    const { app } = kauditApp({ clusters: 'prod-eu', firehoseClusters: 'busy-eu', lakeEncryption: 'kms' }, outdir);
+
+    // Act
+    const result = synthesize(app, outdir);
+
+    // Assess
+    expect(result).toEqual({ failed: false, findings: [] });
+  });
+
   it('fail the synthesis on a finding nobody acknowledged', () => {
     // Prepare: cdk-nag prints what it found; this test expects findings.
     vi.spyOn(console, 'error').mockImplementation(() => undefined);
