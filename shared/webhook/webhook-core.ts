@@ -2,6 +2,7 @@ import { decodeAuditEventList } from '../decode/audit-log.ts';
 import { shortHash } from '../decode/decoded-batch.ts';
 import type { Limits } from '../limits.ts';
 import { ingestBatch, type PipelineOptions } from '../pipeline/ingest-batch.ts';
+import type { IngestSummary } from '../pipeline/ingest-summary.ts';
 import type { EventStore } from '../store/event-store.ts';
 import { bearerToken, type ClusterIdentity, type TokenTable } from './tokens.ts';
 
@@ -71,9 +72,10 @@ export async function handleWebhookRequest(request: WebhookRequest, receiver: We
 
 async function storeBatch(body: Buffer, identity: ClusterIdentity, path: string, receiver: WebhookReceiver): Promise<WebhookResponse> {
   const text = body.toString('utf8').replace(/^\uFEFF/, '');
-  const parsed = parseJson(text);
+  const read = readEventList(text);
   const batch = decodeAuditEventList(
-    'value' in parsed ? parsed.value : text,
+    // A body that is no EventList goes to quarantine as the text that came, not as JSON re-written.
+    'list' in read ? read.list : text,
     {
       clusterName: identity.cluster_name,
       clusterId: identity.cluster_id,
@@ -85,29 +87,26 @@ async function storeBatch(body: Buffer, identity: ClusterIdentity, path: string,
     // The API server resends the same body on retry: the same key makes the retry idempotent.
     `wh-${shortHash(identity.cluster_id, text)}`,
   );
-  let summary;
+  let summary: IngestSummary;
   try {
     summary = await ingestBatch(batch, receiver.store, receiver.pipeline);
   } catch (error) {
     receiver.logError('kaudit webhook batch not stored', { cluster_id: identity.cluster_id, batch_key: batch.batchKey, error: (error as Error).message ?? String(error) });
     return json(503, { error: 'the store is unavailable: the batch was not stored, retry later' }, { 'retry-after': '5' });
   }
-  if ('error' in parsed) return json(400, { error: `body is not JSON (${parsed.error}); kept in quarantine`, summary });
-  if (!isEventList(parsed.value)) return json(400, { error: 'body is not an audit.k8s.io/v1 EventList; kept in quarantine', summary });
-  return json(200, summary);
+  return 'list' in read ? json(200, summary) : json(400, { error: `${read.refusal}; kept in quarantine`, summary });
 }
 
-function parseJson(text: string): { value: unknown } | { error: string } {
+/** The EventList a body holds, or why it holds none. */
+function readEventList(text: string): { list: unknown } | { refusal: string } {
+  let value: unknown;
   try {
-    return { value: JSON.parse(text) };
+    value = JSON.parse(text);
   } catch (error) {
-    return { error: (error as Error).message };
+    return { refusal: `body is not JSON (${(error as Error).message})` };
   }
-}
-
-function isEventList(value: unknown): boolean {
   const fields = value as { kind?: unknown; items?: unknown } | null;
-  return fields?.kind === 'EventList' && Array.isArray(fields.items);
+  return fields?.kind === 'EventList' && Array.isArray(fields.items) ? { list: value } : { refusal: 'body is not an audit.k8s.io/v1 EventList' };
 }
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): WebhookResponse {
