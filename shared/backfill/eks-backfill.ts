@@ -57,6 +57,11 @@ export async function backfillEks(request: EksBackfillRequest, deps: EksBackfill
   const context = { region: request.region, ingestTime: deps.now().toISOString(), limits: deps.limits, sourceType: 'cloudwatch_api' as const };
   let nextToken: string | undefined;
   let pages = 0;
+  // A checkpoint already past --until: FilterLogEvents would refuse a start after the end.
+  if (startTime > endTime) {
+    deps.progress.done(status(watermark, summary, pages));
+    return summary;
+  }
   do {
     const input = { logGroupName: logGroup, logStreamNamePrefix: EKS_AUDIT_STREAM_PREFIX, startTime, endTime, nextToken };
     const page = await withThrottlingRetry(() => deps.client.send(new FilterLogEventsCommand(input)), deps.retry).catch((error: Error) => {

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { handleWebhookRequest, type WebhookReceiver, type WebhookRequest } from './webhook-core.ts';
+import { handleWebhookRequest, type WebhookReceiver, type WebhookRequest, type WebhookResponse } from './webhook-core.ts';
 
 export interface RunningServer {
   /** `http://host:port`, with the port the system chose when asked for 0. */
@@ -28,7 +28,7 @@ export async function startWebhookServer(receiver: WebhookReceiver, host: string
 
 async function respond(request: IncomingMessage, response: ServerResponse, receiver: WebhookReceiver, onRequest?: (line: string) => void): Promise<void> {
   const path = new URL(request.url ?? '/', 'http://receiver').pathname;
-  let answer;
+  let answer: WebhookResponse;
   try {
     answer = await handleWebhookRequest(nodeRequest(request, path), receiver);
   } catch (error) {

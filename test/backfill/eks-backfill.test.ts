@@ -155,6 +155,18 @@ describe('backfillEks', () => {
     expect(rows.map((row) => row.audit_id).sort()).toEqual(['a1', 'a2', 'a3', 'a4']);
   });
 
+  it('reads nothing when the checkpoint is already past --until', async () => {
+    // Prepare
+    await deps.checkpoint?.write({ kind: 'kaudit-backfill-eks/1', logGroup: LOG_GROUP, region: 'eu-west-1', watermark: { timestamp: REQUEST.until.getTime() + 5, eventIds: ['e9'] }, updatedAt: '2026-11-21T00:00:00.000Z' });
+
+    // Act
+    const summary = await backfillEks(REQUEST, deps);
+
+    // Assess
+    expect(summary.received).toBe(0);
+    expect(cloudWatch.commandCalls(FilterLogEventsCommand)).toHaveLength(0);
+  });
+
   it('records the watermark in the checkpoint after each page', async () => {
     // Prepare
     cloudWatch.on(FilterLogEventsCommand).resolves({ events: [logEvent('a1', T, 'e1'), logEvent('a2', T, 'e2')] });
