@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha1Bytes } from './digest.ts';
 
 /**
  * Namespace of kaudit's UUIDv5 event ids (SPEC §2). Fixed forever: changing it changes every id.
@@ -43,7 +43,7 @@ export function eventId(parts: EventIdParts): string {
  * package's v5 spends most of its time re-encoding the name byte by byte (a fifth of the cost here).
  */
 function uuidV5(name: string): string {
-  const digest = createHash('sha1').update(NAMESPACE_BYTES).update(name, 'utf8').digest();
+  const digest = sha1Bytes(Buffer.concat([NAMESPACE_BYTES, Buffer.from(name, 'utf8')]));
   digest[6] = ((digest[6] as number) & 0x0f) | 0x50;
   digest[8] = ((digest[8] as number) & 0x3f) | 0x80;
   const hex = digest.toString('hex', 0, 16);

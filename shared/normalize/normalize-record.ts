@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { nestsDeeperThan, safeText } from '../decode/json-text.ts';
 import { MAX_JSON_DEPTH } from '../limits.ts';
+import { sha256Hex } from '../digest.ts';
 import { eventId } from '../event-id.ts';
 import {
   LEVELS,
@@ -191,8 +191,4 @@ function describe(value: unknown): string {
   if (value === undefined) return 'missing';
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
-export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }
