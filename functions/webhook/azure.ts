@@ -1,6 +1,7 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { azureHttpRequest, azureHttpResponse } from '../../shared/webhook/host-requests.ts';
 import { handleWebhookRequest, type WebhookReceiver } from '../../shared/webhook/webhook-core.ts';
+import { SETTINGS } from '../../shared/runtime/settings.ts';
 import { webhookReceiverFromEnv } from '../../shared/webhook/webhook-settings.ts';
 
 let receiver: Promise<WebhookReceiver> | undefined;
@@ -13,10 +14,13 @@ export async function webhookHttpHandler(request: HttpRequest, context: Invocati
   return azureHttpResponse(response);
 }
 
-app.http('kaudit-webhook', {
-  methods: ['GET', 'HEAD', 'POST'],
-  authLevel: 'anonymous',
-  // Every path under the route prefix (/api/…): kube-apiserver may POST to any path, /api/healthz answers probes.
-  route: '{*path}',
-  handler: webhookHttpHandler,
-});
+// Opt-in: an app deployed for AKS alone, without webhook tokens, exposes no anonymous HTTP endpoint.
+if (process.env[SETTINGS.webhookTokens]) {
+  app.http('kaudit-webhook', {
+    methods: ['GET', 'HEAD', 'POST'],
+    authLevel: 'anonymous',
+    // Every path under the route prefix (/api/…): kube-apiserver may POST to any path, /api/healthz answers probes.
+    route: '{*path}',
+    handler: webhookHttpHandler,
+  });
+}

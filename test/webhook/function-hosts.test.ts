@@ -87,6 +87,23 @@ describe('webhook function hosts', () => {
     expect((await readRows(lake.url, 'events/v1/')).map((row) => [row.cluster_id, row.source_stream])).toEqual([['dc1/onprem-prod', '/audit']]);
   });
 
+  it('Azure Functions HTTP: is registered only when the app has webhook tokens', async () => {
+    // Prepare
+    const registered: string[] = [];
+    vi.doMock('@azure/functions', async (original) => ({ ...(await original<object>()), app: { http: (name: string) => void registered.push(name) } }));
+
+    // Act
+    vi.stubEnv('KAUDIT_WEBHOOK_TOKENS', '');
+    await import('../../functions/webhook/azure.ts');
+    vi.resetModules();
+    vi.stubEnv('KAUDIT_WEBHOOK_TOKENS', TOKENS);
+    await import('../../functions/webhook/azure.ts');
+    vi.doUnmock('@azure/functions');
+
+    // Assess
+    expect(registered).toEqual(['kaudit-webhook']);
+  });
+
   it('Azure Functions HTTP: reads the body only up to the limit', async () => {
     // Prepare
     const request = azureHttpRequest(new HttpRequest({ method: 'POST', url: 'https://kaudit.azurewebsites.net/api/', body: { string: 'x'.repeat(2048) } }));
