@@ -63,7 +63,7 @@ interface LogEvent {
 export function decodeCloudWatchPayload(payload: unknown, context: CloudWatchContext): DecodedBatch {
   const body = (payload ?? {}) as Record<string, unknown>;
   if (body.messageType === 'CONTROL_MESSAGE') {
-    const batch = emptyBatch(`cwl-${shortHash('control', body.logGroup as string, body.logStream as string, safeText(body.logEvents))}`);
+    const batch = emptyBatch(`cwl-${shortHash('control', body.logGroup, body.logStream, body.logEvents)}`);
     countSkip(batch, 'control_message');
     return batch;
   }
@@ -76,7 +76,7 @@ export function decodeCloudWatchPayload(payload: unknown, context: CloudWatchCon
     );
   }
   const events = logEvents as LogEvent[];
-  const batch = emptyBatch(`cwl-${shortHash(logGroup, logStream, events[0]?.id as string, events.at(-1)?.id as string)}`);
+  const batch = emptyBatch(`cwl-${shortHash(logGroup, logStream, events[0]?.id, events.at(-1)?.id)}`);
   const stream = eksStreamProvenance(logGroup, logStream, typeof owner === 'string' ? owner : null, context);
   if (events.length > context.limits.maxRecordsPerBatch) {
     const detail = `logEvents holds ${events.length} log events, over the limit of ${context.limits.maxRecordsPerBatch} per batch`;

@@ -3,6 +3,7 @@ import type { Provenance } from '../schema/canonical-event.ts';
 import type { QuarantineRecord } from '../schema/quarantine-record.ts';
 import type { SourceRecord } from '../normalize/source-record.ts';
 import { KAUDIT_VERSION } from '../version.ts';
+import { safeText } from './json-text.ts';
 
 /** Why a decoder passed over a record on purpose. */
 export type SkipReason = 'control_message' | 'not_audit_stream' | 'not_audit_category' | 'policy' | 'omitted_stage';
@@ -60,6 +61,8 @@ export function provenanceOf(fields: ProvenanceRequired & Partial<Provenance>): 
 }
 
 /** A short, stable, file-name-safe digest for batch keys. */
-export function shortHash(...parts: (string | number | null | undefined)[]): string {
-  return createHash('sha256').update(parts.map((part) => part ?? '').join('\u001f')).digest('hex').slice(0, 32);
+export function shortHash(...parts: unknown[]): string {
+  // Parts may be untrusted values of any type and depth: Array.prototype.join would recurse into them.
+  const texts = parts.map((part) => (part === null ? '' : (safeText(part) ?? '')));
+  return createHash('sha256').update(texts.join('\u001f')).digest('hex').slice(0, 32);
 }

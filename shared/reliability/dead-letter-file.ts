@@ -26,7 +26,7 @@ export const DeadLetterFileSchema = z.object({
   kind: z.literal(DEAD_LETTER_KIND),
   source: z.literal('eventhub'),
   /** The batch key the lake objects of this batch are named by: a replay writes under the same names. */
-  batchKey: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'a batch key (letters, digits, _ . -)'),
+  batchKey: z.string().regex(/^[A-Za-z0-9_.-]{1,200}$/, 'a batch key (1 to 200 letters, digits, _ . -)'),
   eventHub: z.object({ namespace: nullableText, hub: nullableText, consumerGroup: nullableText, partition: nullableText }),
   /** The region the function recorded on AKS events (`KAUDIT_REGION`). */
   region: nullableText,

@@ -146,7 +146,7 @@ describe('a dead-letter file', () => {
   it.each([
     ['without messages', { messages: undefined }, 'messages: Invalid input: expected array, received undefined'],
     ['with a body that is not text', { messages: [{ body: 1, sequenceNumber: '1', offset: null, enqueuedTime: null }] }, 'messages.0.body: Invalid input: expected string, received number'],
-    ['with a batch key that is no object name', { batchKey: '../../etc/passwd' }, 'batchKey: a batch key (letters, digits, _ . -)'],
+    ['with a batch key that is no object name', { batchKey: '../../etc/passwd' }, 'batchKey: a batch key (1 to 200 letters, digits, _ . -)'],
   ])('is refused %s, saying where it is wrong', async (_name, change, problem) => {
     // Prepare
     const deadLetter = new MemoryObjectStore();
