@@ -1,4 +1,4 @@
-import { nestsDeeperThan, safeText } from '../decode/json-text.ts';
+import { nestsDeeperThan, opensAtMost, safeText } from '../decode/json-text.ts';
 import { MAX_JSON_DEPTH } from '../limits.ts';
 import { sha256Hex } from '../digest.ts';
 import { eventId } from '../event-id.ts';
@@ -36,7 +36,7 @@ export function normalizeRecord(record: SourceRecord): NormalizeResult {
   });
   if ('error' in read) return quarantine(read.reason, read.error);
   // Checked before anything describes or serializes the value: both recurse, and would overflow the stack.
-  if (nestsDeeperThan(read.value, MAX_JSON_DEPTH)) return quarantine('limit_exceeded', `JSON nested more than ${MAX_JSON_DEPTH} levels deep`);
+  if (nestsTooDeep(record, read.value)) return quarantine('limit_exceeded', `JSON nested more than ${MAX_JSON_DEPTH} levels deep`);
 
   const { value, truncated } = read;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -157,6 +157,12 @@ function buildCanonicalEvent(
     parse_warnings: read.warnings,
     raw_sha256: sha256Hex(rawText),
   };
+}
+
+/** Whether the value nests past MAX_JSON_DEPTH. Its text, when the record has one, answers without a walk. */
+function nestsTooDeep(record: SourceRecord, value: unknown): boolean {
+  if (record.text !== null && opensAtMost(record.text, MAX_JSON_DEPTH)) return false;
+  return nestsDeeperThan(value, MAX_JSON_DEPTH);
 }
 
 /** The event's `time`: stageTimestamp in UTC, else the envelope's time, saying so. */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { nestsDeeperThan } from '../../../shared/decode/json-text.ts';
+import { nestsDeeperThan, opensAtMost } from '../../../shared/decode/json-text.ts';
 
 /** A value of exactly `depth` nested arrays and objects, alternating. */
 function nested(depth: number): unknown {
@@ -36,6 +36,21 @@ describe('nestsDeeperThan', () => {
     fc.assert(
       fc.property(fc.jsonValue({ maxDepth: 6 }), fc.integer({ min: 0, max: 7 }), (value, limit) => {
         expect(nestsDeeperThan(value, limit)).toBe(depthOf(value) > limit);
+      }),
+    );
+  });
+});
+
+describe('opensAtMost', () => {
+  it('counts the opening brackets of JSON text, in strings too', () => {
+    expect(opensAtMost('{"a":[1,{"b":"[{"}]}', 5)).toBe(true);
+    expect(opensAtMost('{"a":[1,{"b":"[{"}]}', 4)).toBe(false);
+  });
+
+  it('bounds the depth of the value the text parses to', () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 6 }), fc.integer({ min: 0, max: 7 }), (value, limit) => {
+        if (opensAtMost(JSON.stringify(value), limit)) expect(nestsDeeperThan(value, limit)).toBe(false);
       }),
     );
   });
