@@ -33,7 +33,7 @@ export const DeadLetterFileSchema = z.object({
   firstSequence: nullableText,
   lastSequence: nullableText,
   messages: z.array(DeadLetterMessageSchema),
-  /** The store error that outlasted the retries. */
+  /** The error of the last attempt: the store's, or whatever else kept the batch from being stored. */
   error: z.object({ name: z.string(), message: z.string() }),
   /** Attempts made before dead-lettering (first try included), when the trigger said. */
   attempts: z.number().int().nullable(),

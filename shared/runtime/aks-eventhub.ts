@@ -76,20 +76,20 @@ export async function ingestEventHubBatch(
   try {
     // Processing is inside the try too: whatever fails on the last attempt, the raw messages are kept.
     return storedReport(batch, await ingestBatch(batch, runtime.store, runtime.pipeline), ingestTime);
-  } catch (storeError) {
+  } catch (failure) {
     const attempts = delivery.retry === undefined ? 1 : delivery.retry.retryCount + 1;
-    const file = buildDeadLetterFile({ batchKey: batch.batchKey, messages, context, error: storeError, attempts, triggerMetadata: metadata, now: runtime.now() });
+    const file = buildDeadLetterFile({ batchKey: batch.batchKey, messages, context, error: failure, attempts, triggerMetadata: metadata, now: runtime.now() });
     const range = `batch ${batch.batchKey} (${describeBatchRange(file)})`;
     if (!isLastAttempt(delivery.retry)) {
-      throw new BatchNotStoredError(`${range} was not stored on attempt ${attempts}, the trigger retries it: ${messageOf(storeError)}`, batch.batchKey, false, { cause: storeError });
+      throw new BatchNotStoredError(`${range} was not stored on attempt ${attempts}, the trigger retries it: ${messageOf(failure)}`, batch.batchKey, false, { cause: failure });
     }
     const key = deadLetterKey(file);
     try {
       if (delivery.deadLetter === null) throw new Error(`${SETTINGS.deadLetterUrl} is not set`);
       await delivery.deadLetter.putIfAbsent(key, encodeDeadLetterFile(file));
     } catch (deadLetterError) {
-      const message = `${range} LOST: not stored after ${attempts} attempts (${messageOf(storeError)}) and not dead-lettered (${messageOf(deadLetterError)}); the trigger checkpoints past it`;
-      throw new BatchNotStoredError(message, batch.batchKey, true, { cause: storeError });
+      const message = `${range} LOST: not stored after ${attempts} attempts (${messageOf(failure)}) and not dead-lettered (${messageOf(deadLetterError)}); the trigger checkpoints past it`;
+      throw new BatchNotStoredError(message, batch.batchKey, true, { cause: failure });
     }
     return deadLetteredReport(batch, ingestTime, key);
   }
