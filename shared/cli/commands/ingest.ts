@@ -6,10 +6,8 @@ import type { DecodedBatch } from '../../decode/decoded-batch.ts';
 import { limitsFromEnv } from '../../limits.ts';
 import { ingestBatch } from '../../pipeline/ingest-batch.ts';
 import { addSummary, emptySummary, type IngestSummary } from '../../pipeline/ingest-summary.ts';
-import { buildPipelineOptions, pipelineConfigFromEnv } from '../../pipeline/pipeline-options.ts';
-import { openEventStore, resolveStoreUrl } from '../../store/open-store.ts';
-import { resolveFileStoreUrl } from '../../store/file-object-store.ts';
 import { EXIT, UsageError, readStream, type CliIo } from '../cli-io.ts';
+import { cliPipelineOptions, openCliEventStore } from '../ingest-setup.ts';
 
 export interface IngestOptions {
   store?: string;
@@ -52,8 +50,8 @@ export async function ingestCommand(inputs: string[], options: IngestOptions, io
     if ('error' in result) throw new UsageError(`${input}: ${result.error}`);
     decoded.push(...result.batches);
   }
-  const store = await openEventStore(resolveFileStoreUrl(resolveStoreUrl(options.store, io.env), io.cwd), io.env);
-  const pipeline = buildPipelineOptions({ ...pipelineConfigFromEnv(io.env), policy: options.policy ?? null, baseDir: io.cwd });
+  const store = await openCliEventStore(options.store, io);
+  const pipeline = cliPipelineOptions(options.policy, io);
   const summary = emptySummary();
   const progress = decoded.length > 1 && (io.stderr as { isTTY?: boolean }).isTTY === true;
   for (const [index, batch] of decoded.entries()) {
