@@ -31,9 +31,7 @@ export function eventId(parts: EventIdParts): string {
     parts.verb,
     parts.request_uri,
     parts.user_name,
-  ]
-    .map((part) => part ?? '')
-    .join(SEPARATOR);
+  ].join(SEPARATOR); // join writes null as ""
   return uuidV5(name);
 }
 

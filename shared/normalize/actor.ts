@@ -23,14 +23,17 @@ export function serviceAccountOf(userName: string | null): { sa_namespace: strin
 
 /** The AWS principal that EKS's authenticator records in user.extra. */
 export function cloudPrincipalOf(extra: Record<string, string[]> | null) {
-  // The authenticator writes sessionName [""] for IAM users: an empty value is an absent one.
-  const first = (key: string) => extra?.[key]?.[0] || null;
   return {
-    cloud_principal_arn: first('canonicalArn') ?? first('arn'),
-    cloud_principal_id: first('principalId'),
-    cloud_session_name: first('sessionName'),
-    cloud_access_key_id: first('accessKeyId'),
+    cloud_principal_arn: firstValue(extra, 'canonicalArn') ?? firstValue(extra, 'arn'),
+    cloud_principal_id: firstValue(extra, 'principalId'),
+    cloud_session_name: firstValue(extra, 'sessionName'),
+    cloud_access_key_id: firstValue(extra, 'accessKeyId'),
   };
+}
+
+/** The authenticator writes sessionName [""] for IAM users: an empty value is an absent one. */
+function firstValue(extra: Record<string, string[]> | null, key: string): string | null {
+  return extra?.[key]?.[0] || null;
 }
 
 export function outcomeOf(decision: CanonicalEvent['authz_decision'], code: number | null): CanonicalEvent['outcome'] {

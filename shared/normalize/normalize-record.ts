@@ -69,7 +69,7 @@ function buildCanonicalEvent(
 
   const sourceStageTimestamp = read.string(event.stageTimestamp, 'stageTimestamp');
   const sourceStartTimestamp = read.string(event.requestReceivedTimestamp, 'requestReceivedTimestamp');
-  const time = eventTime(sourceStageTimestamp, record, read);
+  const { time, fromEnvelope } = eventTime(sourceStageTimestamp, record, read);
   const startTime = sourceStartTimestamp === null ? null : utcOrWarn(sourceStartTimestamp, 'requestReceivedTimestamp', read);
   if (sourceStartTimestamp === null && truncated) read.warnings.push('requestReceivedTimestamp lost to truncation');
 
@@ -86,14 +86,14 @@ function buildCanonicalEvent(
   const user = read.record(event.user, 'user');
   const userName = read.string(user?.username, 'user.username');
   const userGroups = read.stringList(user?.groups, 'user.groups');
-  const userExtra = read.stringMap(user?.extra, 'user.extra', (entry, path) => read.stringList(entry, path));
+  const userExtra = read.stringMap(user?.extra, 'user.extra', stringListEntry);
   const impersonated = read.record(event.impersonatedUser, 'impersonatedUser');
 
   const sourceIps = read.stringList(event.sourceIPs, 'sourceIPs');
   const responseStatus = read.record(event.responseStatus, 'responseStatus');
   const code = read.integer(responseStatus?.code, 'responseStatus.code');
   const responseCode = code === 0 ? null : code;
-  const annotations = read.stringMap(event.annotations, 'annotations', (entry, path) => read.string(entry, path));
+  const annotations = read.stringMap(event.annotations, 'annotations', stringEntry);
   const decisionText = annotations?.['authorization.k8s.io/decision'] ?? null;
   const decision = decisionText === 'allow' || decisionText === 'forbid' ? decisionText : null;
 
@@ -114,7 +114,8 @@ function buildCanonicalEvent(
     audit_id: auditId,
     time,
     start_time: startTime,
-    duration_ms: startTime === null ? null : durationMs(startTime, time),
+    // Measured to an envelope's time, a duration would describe delivery, not the request.
+    duration_ms: startTime === null || fromEnvelope ? null : durationMs(startTime, time),
     stage,
     level,
     verb,
@@ -165,13 +166,23 @@ function nestsTooDeep(record: SourceRecord, value: unknown): boolean {
   return nestsDeeperThan(value, MAX_JSON_DEPTH);
 }
 
+// Entry readers for FieldReader.stringMap, at module level so that no closure is made per event.
+function stringListEntry(entry: unknown, path: string, read: FieldReader): string[] | null {
+  return read.stringList(entry, path);
+}
+
+function stringEntry(entry: unknown, path: string, read: FieldReader): string | null {
+  return read.string(entry, path);
+}
+
 /** The event's `time`: stageTimestamp in UTC, else the envelope's time, saying so. */
-function eventTime(sourceStageTimestamp: string | null, record: SourceRecord, read: FieldReader): string {
+function eventTime(sourceStageTimestamp: string | null, record: SourceRecord, read: FieldReader): { time: string; fromEnvelope: boolean } {
   const fromSource = sourceStageTimestamp === null ? null : utcOrWarn(sourceStageTimestamp, 'stageTimestamp', read);
-  if (fromSource !== null) return fromSource;
+  if (fromSource !== null) return { time: fromSource, fromEnvelope: false };
   const { source_time: sourceTime, ingest_time: ingestTime } = record.provenance;
-  read.warnings.push(sourceTime ? 'stageTimestamp missing: time taken from source_time' : 'stageTimestamp missing: time taken from ingest_time');
-  return sourceTime ?? ingestTime;
+  const why = sourceStageTimestamp === null ? 'missing' : 'unusable';
+  read.warnings.push(`stageTimestamp ${why}: time taken from ${sourceTime ? 'source_time' : 'ingest_time'}`);
+  return { time: sourceTime ?? ingestTime, fromEnvelope: true };
 }
 
 function utcOrWarn(value: string, path: string, read: FieldReader): string | null {
