@@ -282,7 +282,7 @@ describe('normalizer: time', () => {
 
     // Assess
     expect(canonical.time).toBe('2026-11-20T14:03:07.430Z');
-    expect(canonical.parse_warnings).toEqual(['stageTimestamp: not an ISO-8601 timestamp', 'stageTimestamp missing: time taken from source_time']);
+    expect(canonical.parse_warnings).toEqual(['stageTimestamp: not an ISO-8601 timestamp', 'stageTimestamp unusable: time taken from source_time']);
   });
 
   it.each(['2026-11-20T25:03:07.419876Z', '2026-02-30T14:03:07.419876Z', '2026-11-20T14:60:07Z'])('reads the impossible timestamp %s as not a timestamp', (stageTimestamp) => {
@@ -292,6 +292,14 @@ describe('normalizer: time', () => {
     // Assess
     expect(canonical.time).toBe('2026-11-20T14:03:07.430Z');
     expect(canonical.parse_warnings).toContain('stageTimestamp: not an ISO-8601 timestamp');
+  });
+
+  it('leaves duration_ms null when time came from the envelope rather than the event', () => {
+    // Act
+    const canonical = canonicalOf(sourceRecord(auditEvent({ stageTimestamp: undefined }), { source_time: '2026-11-20T14:03:09.000Z' }));
+
+    // Assess
+    expect(canonical).toMatchObject({ start_time: '2026-11-20T14:03:07.412135Z', time: '2026-11-20T14:03:09.000Z', duration_ms: null });
   });
 
   it('takes time from the ingest time when neither the event nor the envelope has one', () => {
