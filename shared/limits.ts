@@ -1,4 +1,5 @@
 import { constants } from 'node:buffer';
+import { SETTINGS, type SettingName } from './runtime/settings.ts';
 
 /**
  * Limits that bound memory and time on hostile input. Defaults sit a few times above the largest
@@ -40,10 +41,11 @@ export const DEFAULT_LIMITS: Limits = {
  */
 export const MAX_JSON_DEPTH = 1000;
 
-const ENV_NAMES: Record<keyof Limits, string> = {
-  maxDecodedBytes: 'KAUDIT_MAX_DECODED_BYTES',
-  maxEventBytes: 'KAUDIT_MAX_EVENT_BYTES',
-  maxRecordsPerBatch: 'KAUDIT_MAX_RECORDS_PER_BATCH',
+// Each limit's setting is named in SETTINGS, the list the deployment templates are tested against.
+const ENV_NAMES: Record<keyof Limits, SettingName> = {
+  maxDecodedBytes: SETTINGS.maxDecodedBytes,
+  maxEventBytes: SETTINGS.maxEventBytes,
+  maxRecordsPerBatch: SETTINGS.maxRecordsPerBatch,
 };
 
 /** Limits from the environment; a value that is not a positive integer is a configuration error. */

@@ -49,6 +49,12 @@ export const SETTINGS = {
   azureStorageConnectionString: 'AZURE_STORAGE_CONNECTION_STRING',
   /** Where `kaudit query` caches the partitions it pulls from a cloud store (default ./.kaudit-cache). */
   cacheDir: 'KAUDIT_CACHE_DIR',
+  /** Largest decompressed (or received) payload in bytes; defaults and reasons in shared/limits.ts. */
+  maxDecodedBytes: 'KAUDIT_MAX_DECODED_BYTES',
+  /** Largest single audit event text in bytes (shared/limits.ts). */
+  maxEventBytes: 'KAUDIT_MAX_EVENT_BYTES',
+  /** Most records in one batch (shared/limits.ts). */
+  maxRecordsPerBatch: 'KAUDIT_MAX_RECORDS_PER_BATCH',
 } as const;
 
 export type SettingName = (typeof SETTINGS)[keyof typeof SETTINGS];

@@ -77,6 +77,9 @@ const NOT_ALWAYS_SET_ON_LAMBDA: Record<string, string> = {
   s3ForcePathStyle: 'S3-compatible stores only',
   azureStorageConnectionString: 'Azure Blob stores only',
   cacheDir: '`kaudit query` only',
+  maxDecodedBytes: 'the default sits far above the 6 MB Lambda accepts per invocation',
+  maxEventBytes: 'the default sits above the 256 KB CloudWatch Logs keeps of an event and the truncating webhook backend',
+  maxRecordsPerBatch: 'the default sits above the 10,000 log events of a CloudWatch batch and a webhook EventList',
 };
 
 describe('kaudit stack with the default configuration and two clusters', () => {

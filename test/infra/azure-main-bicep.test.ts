@@ -34,6 +34,9 @@ const NOT_ALWAYS_SET_ON_AZURE: Record<string, string> = {
   s3ConditionalWrites: 'S3 stores only',
   azureStorageConnectionString: 'local use and emulators: the function uses its managed identity',
   cacheDir: '`kaudit query` only',
+  maxDecodedBytes: 'the default sits far above an Event Hubs message (1 MB) and the webhook body limit',
+  maxEventBytes: 'the default sits above the 1 MB of an Event Hubs message and the truncating webhook backend',
+  maxRecordsPerBatch: 'the default sits above what an Event Hubs batch or a webhook EventList holds',
 };
 
 const ROLE_DEFINITIONS = {
