@@ -4,18 +4,17 @@ import { decodeInput } from '../../decode/detect-input.ts';
 import { limitsFromEnv } from '../../limits.ts';
 import { ingestBatch } from '../../pipeline/ingest-batch.ts';
 import { addSummary, emptySummary, type IngestSummary } from '../../pipeline/ingest-summary.ts';
-import { buildPipelineOptions, pipelineConfigFromEnv } from '../../pipeline/pipeline-options.ts';
 import { messageOf } from '../../reliability/batch-not-stored-error.ts';
 import { SETTINGS } from '../../runtime/settings.ts';
-import { resolveFileStoreUrl } from '../../store/file-object-store.ts';
-import { openEventStore, resolveStoreUrl } from '../../store/open-store.ts';
 import { EXIT, UsageError, type CliIo } from '../cli-io.ts';
+import { cliPipelineOptions, openCliEventStore } from '../ingest-setup.ts';
 import { describeSummary } from './ingest.ts';
 
 export interface RedriveOptions {
   sqs: string;
   store?: string;
   region?: string;
+  policy?: string;
   waitSeconds: string;
   json?: boolean;
 }
@@ -36,6 +35,7 @@ export function registerRedrive(program: Command, io: CliIo, setExit: (code: num
     .requiredOption('--sqs <url>', 'SQS queue URL')
     .option('--store <url>', 'store URL (default: $KAUDIT_STORE_URL or file://./kaudit-data)')
     .option('--region <region>', 'region of the queue and of EKS input, when the queue URL and the records do not say (default: $AWS_REGION)')
+    .option('--policy <file>', 'audit Policy to re-apply before storing, as kaudit ingest does')
     .option('--wait-seconds <seconds>', 'long-polling wait of each receive; the run ends at the first receive with no new message', '5')
     .option('--json', 'print the summary as one JSON object')
     .addHelpText('after', '\nExit status: 0 every message stored and deleted, 1 something was quarantined or left in the queue, 2 usage error or the queue or store failed.')
@@ -54,8 +54,8 @@ export async function redriveCommand(options: RedriveOptions, io: CliIo): Promis
   if (!Number.isInteger(waitSeconds) || waitSeconds < 1 || waitSeconds > 20) throw new UsageError(`--wait-seconds must be an integer from 1 to 20, got ${options.waitSeconds}`);
   const region = options.region ?? io.env[SETTINGS.awsRegion] ?? io.env[SETTINGS.awsDefaultRegion] ?? null;
   const sqs = new SQSClient({ region: queueRegion(queueUrl) ?? region ?? undefined });
-  const store = await openEventStore(resolveFileStoreUrl(resolveStoreUrl(options.store, io.env), io.cwd), io.env);
-  const pipeline = buildPipelineOptions({ ...pipelineConfigFromEnv(io.env), baseDir: io.cwd });
+  const store = await openCliEventStore(options.store, io);
+  const pipeline = cliPipelineOptions(options.policy, io);
   const limits = limitsFromEnv(io.env);
   const report: RedriveReport = { summary: emptySummary(), messages: { received: 0, deleted: 0, left: [] } };
 
