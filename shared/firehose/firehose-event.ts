@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A Kinesis Data Firehose data-transformation event: what Firehose passes the Lambda. Only the

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Event times from `since` (inclusive) to `until` (exclusive); null leaves that end open. */
 export interface TimeRange {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseConfigDocument, type Validated } from '../policy/config-document.ts';
 import { ApiGroupSchema } from '../policy/policy-schema.ts';
 import { parseJsonPath } from './json-path.ts';

@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { z } from 'zod';
+import * as z from 'zod';
 import { bodyText, decodeEventHubMessages, textOf, type EventHubContext, type EventHubMessage } from '../decode/eventhub.ts';
 import type { DecodedBatch } from '../decode/decoded-batch.ts';
 import type { Limits } from '../limits.ts';

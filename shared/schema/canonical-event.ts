@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Canonical event `k8s_audit/1` (SPEC §1): one row per audit.k8s.io/v1 Event instance.

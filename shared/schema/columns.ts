@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CanonicalEventSchema } from './canonical-event.ts';
 import { QuarantineRecordSchema } from './quarantine-record.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ProvenanceSchema } from './canonical-event.ts';
 
 /** Machine-readable reasons a record was quarantined instead of stored as an event. */

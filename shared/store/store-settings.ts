@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SETTINGS } from '../runtime/settings.ts';
 
 const optionalText = z.string().trim().min(1).optional();

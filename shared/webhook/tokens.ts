@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Shortest accepted token: a bearer token is the only credential, so it must not be guessable. */
 export const MIN_TOKEN_LENGTH = 16;
