@@ -40,15 +40,14 @@ export function decodeFirehoseRecord(record: FirehoseRecord, context: FirehoseDe
       continue;
     }
     const offset = logEventsBefore;
-    parts.push(
-      decodeCloudWatchPayload(payload, {
-        region: context.region,
-        ingestTime: context.ingestTime,
-        limits: context.limits,
-        sourceType: 'firehose',
-        recordIdOf: (logEventIndex) => `${record.recordId}:${offset + logEventIndex}`,
-      }),
-    );
+    const part = decodeCloudWatchPayload(payload, {
+      region: context.region,
+      ingestTime: context.ingestTime,
+      limits: context.limits,
+      sourceType: 'firehose',
+      recordIdOf: (logEventIndex) => `${record.recordId}:${offset + logEventIndex}`,
+    });
+    parts.push(namingTheRecord(part, record, document));
     const logEvents = (payload as { logEvents?: unknown } | null)?.logEvents;
     if (Array.isArray(logEvents)) logEventsBefore += logEvents.length;
   }
@@ -58,6 +57,26 @@ export function decodeFirehoseRecord(record: FirehoseRecord, context: FirehoseDe
   const batch = emptyBatch(`fh-${shortHash(text.text)}`);
   for (const part of parts) mergeInto(batch, part);
   return batch;
+}
+
+/**
+ * A payload quarantined as a whole (JSON that is not a CloudWatch Logs payload, too many log events)
+ * names the record, as the record's other problems do: its recordId and arrival time, and the
+ * payload's text as the record held it rather than re-serialized.
+ */
+function namingTheRecord(part: DecodedBatch, record: FirehoseRecord, document: string): DecodedBatch {
+  part.quarantined = part.quarantined.map((quarantine) => {
+    if (quarantine.source_record_id !== null) return quarantine;
+    const { quarantine_id, reason, detail, raw, raw_sha256, time, ...provenance } = quarantine;
+    const arrival = record.approximateArrivalTimestamp === undefined ? null : isoFromEpochMs(record.approximateArrivalTimestamp);
+    return buildQuarantineRecord(
+      { ...provenance, source_record_id: record.recordId, source_time: provenance.source_time ?? arrival },
+      reason,
+      `Firehose record ${record.recordId}: ${detail}`,
+      raw === null ? null : document,
+    );
+  });
+  return part;
 }
 
 function recordText(record: FirehoseRecord, limits: Limits): { text: string } | { error: string; raw: string } {

@@ -1,38 +1,21 @@
 /**
- * CloudWatch Logs envelopes from Powertools, Datadog and the OpenTelemetry Firehose receiver. None
- * of them comes from an EKS audit stream, so kaudit must pass over every log event on purpose,
- * counted by reason (control message, non-audit stream), and quarantine what is not CloudWatch at
- * all, losing nothing.
+ * CloudWatch Logs envelopes from Powertools, Datadog and the OpenTelemetry Firehose receiver (its
+ * `cwlog` files read here as the JSON lines `kaudit ingest` accepts; firehose.test.ts reads them as
+ * Firehose record data). None of them comes from an EKS audit stream, so kaudit must pass over
+ * every log event on purpose, counted by reason (control message, non-audit stream), and
+ * quarantine what is not CloudWatch at all, losing nothing.
  */
 import { describe, expect, it } from 'vitest';
-import { decodeCloudWatchSubscription, EKS_AUDIT_STREAM_PREFIX } from '../../shared/decode/cloudwatch.ts';
+import { decodeCloudWatchSubscription } from '../../shared/decode/cloudwatch.ts';
+import { expectedReasonsOf, sumReasons, type CloudWatchPayload } from './expected-reasons.ts';
 import { listFixtures, readFixtureJson, readFixtureLines, readFixtureText } from './fixtures.ts';
 import { DECODER_CONTEXT, expectSoundRun, runFixture, runPipeline } from './pipeline-run.ts';
 import { subscriptionPayloadOf } from './spec-fields.ts';
 
-interface CloudWatchPayload {
-  messageType?: string;
-  logStream?: string;
-  logEvents?: unknown[];
-}
-
 const payloadOf = (data: string) => subscriptionPayloadOf(data) as CloudWatchPayload;
 
-/** How SPEC counts one document of these files: every log event skipped by reason, or one quarantine. */
-function expectedReasonsOf(document: CloudWatchPayload): Record<string, number> {
-  if (document.messageType === 'CONTROL_MESSAGE') return { control_message: 1 };
-  if (document.messageType !== 'DATA_MESSAGE') return { not_audit_event: 1 };
-  expect(document.logStream?.startsWith(EKS_AUDIT_STREAM_PREFIX), `${document.logStream} is not an audit stream`).toBe(false);
-  return { not_audit_stream: document.logEvents?.length ?? 0 };
-}
-
-function sumReasons(documents: CloudWatchPayload[]): Record<string, number> {
-  const total: Record<string, number> = {};
-  for (const reasons of documents.map(expectedReasonsOf)) {
-    for (const [reason, count] of Object.entries(reasons)) total[reason] = (total[reason] ?? 0) + count;
-  }
-  return total;
-}
+/** `kaudit ingest` reads a JSON line that is no envelope as an audit event line: other JSON is no audit event. */
+const ingestReasonsOf = (document: CloudWatchPayload) => expectedReasonsOf(document, 'not_audit_event');
 
 /** One payload per file, or (as the Firehose receiver's data) payloads and other JSON one per line. */
 function documentsOf(file: string): CloudWatchPayload[] {
@@ -56,7 +39,7 @@ const FILES = [
 describe('CloudWatch Logs payloads from non-audit streams', () => {
   it.each(FILES)('%s: every log event is skipped or quarantined by reason, no event written', (file) => {
     // Prepare
-    const expected = sumReasons(documentsOf(file));
+    const expected = sumReasons(documentsOf(file).map(ingestReasonsOf));
 
     // Act
     const run = runFixture(file);
@@ -94,7 +77,7 @@ describe('Kinesis Data Streams records of a CloudWatch Logs subscription', () =>
     'record $index: its data, the subscription encoding, decodes to skipped log events',
     ({ data }) => {
       // Prepare
-      const expected = expectedReasonsOf(payloadOf(data));
+      const expected = ingestReasonsOf(payloadOf(data));
 
       // Act
       const run = runPipeline([decodeCloudWatchSubscription({ awslogs: { data } }, DECODER_CONTEXT)]);

@@ -6,21 +6,19 @@ import { describe, expect, it } from 'vitest';
 import { decodeInput } from '../../shared/decode/detect-input.ts';
 import { listFixtures, readFixture, readFixtureText } from './fixtures.ts';
 import { expectSoundRun, inputContext, runPipeline } from './pipeline-run.ts';
-import { subscriptionPayloadOf } from './spec-fields.ts';
+import { firehoseDataOf, subscriptionPayloadOf } from './spec-fields.ts';
 
-type Role = 'input' | 'expected output' | 'rule tests' | 'firehose (deferred)' | 'provenance';
+type Role = 'input' | 'expected output' | 'rule tests' | 'provenance';
 
 /** What each fixture is for; a fixture matching no rule (or two) fails the first test. */
 const ROLES: { role: Role; pattern: RegExp }[] = [
   { role: 'provenance', pattern: /^PROVENANCE\.md$/ },
   { role: 'expected output', pattern: /(-expected\.json|\/sample_event\.json|-config\.yml|\.ocsf|\/ocsf_eks\.json)$/ },
   { role: 'rule tests', pattern: /^panther-analysis\/.+\.tests\.json$/ },
-  // Firehose data-transformation events: decoded by the Firehose issue, see docs/conformance.md.
-  { role: 'firehose (deferred)', pattern: /^powertools-lambda-python\/kinesisFirehose\w+\.json$/ },
   {
     role: 'input',
     pattern:
-      /^(datadog-serverless-functions|falco-k8s-audit|otel-awsfirehosereceiver-cwlog|sysdig-aks-audit-log|sumologic-documentation)\/|^powertools-lambda-python\/(cloudWatchLogEvent|kinesisStream)\w*\.json$|^elastic-integrations\/.+\.log$|^ocsf-examples\/.+\/eks\.(json|raw)$/,
+      /^(datadog-serverless-functions|falco-k8s-audit|otel-awsfirehosereceiver-cwlog|sysdig-aks-audit-log|sumologic-documentation)\/|^powertools-lambda-python\/(cloudWatchLogEvent|kinesisStream|kinesisFirehose)\w*\.json$|^elastic-integrations\/.+\.log$|^ocsf-examples\/.+\/eks\.(json|raw)$/,
   },
 ];
 
@@ -41,8 +39,8 @@ const ACCEPTED_INPUTS = INPUTS.filter((file) => !(file in REFUSED));
 
 /**
  * Records an input holds, counted from the documented formats: log events of CloudWatch payloads
- * (a control message is one record), records of Event Hubs bodies, items of EventLists, else one
- * per JSON document or line.
+ * (a control message is one record), what the data of each Firehose record holds, records of Event
+ * Hubs bodies, items of EventLists, else one per JSON document or line.
  */
 function countRecords(text: string): number {
   const document = parseOrUndefined(text);
@@ -60,6 +58,9 @@ function recordsIn(document: unknown): number {
   if (awslogs) return recordsIn(subscriptionPayloadOf(awslogs.data));
   if (fields.messageType === 'CONTROL_MESSAGE') return 1;
   if (typeof fields.messageType === 'string') return (fields.logEvents as unknown[]).length;
+  if (typeof fields.deliveryStreamArn === 'string' && Array.isArray(fields.records)) {
+    return fields.records.reduce<number>((total, record: { data: string }) => total + countRecords(firehoseDataOf(record.data)), 0);
+  }
   if (Array.isArray(fields.records)) return fields.records.length;
   if (fields.kind === 'EventList') return (fields.items as unknown[]).length;
   return 1;

@@ -4,7 +4,7 @@
  * check real values; and the contents of the envelopes carrying them. Written from SPEC and the
  * documented formats, not from kaudit's normalizer or decoders.
  */
-import { unzipSync } from 'node:zlib';
+import { gunzipSync, unzipSync } from 'node:zlib';
 import { expect } from 'vitest';
 import type { CanonicalEvent } from '../../shared/schema/canonical-event.ts';
 
@@ -59,4 +59,10 @@ export function auditEventOfAksRecord(record: Json): Json {
 /** The CloudWatch Logs payload of a subscription event's `awslogs.data`: base64 of gzip (or zlib) of JSON. */
 export function subscriptionPayloadOf(data: string): Json {
   return JSON.parse(unzipSync(Buffer.from(data, 'base64')).toString('utf8')) as Json;
+}
+
+/** The text a Firehose record's `data` holds: base64 of gzip (as CloudWatch Logs writes to Firehose) or of the bytes as they are. */
+export function firehoseDataOf(data: string): string {
+  const bytes = Buffer.from(data, 'base64');
+  return (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString('utf8');
 }
