@@ -11,6 +11,8 @@ export const DEFAULT_FUNCTION_SIZE = { memoryMb: 256, timeoutSeconds: 60 } as co
 // EKS cluster names: 1-100 characters, alphanumerics, hyphens and underscores, starting alphanumeric.
 const ClusterName = z.string().regex(/^[0-9A-Za-z][0-9A-Za-z_-]{0,99}$/, 'not an EKS cluster name');
 const Days = z.coerce.number().int().min(1);
+// `-c webhook=true` arrives as a string, a config file's `"webhook": true` as a boolean.
+const Flag = z.union([z.boolean(), z.stringbool()]);
 const ClusterList = z
   .preprocess((value) => (typeof value === 'string' ? splitList(value) : value), z.array(ClusterName))
   .refine((names) => new Set(names).size === names.length, 'a cluster is listed twice')
@@ -41,8 +43,21 @@ export const AwsDeploymentConfigSchema = z
     noncurrentVersionExpirationDays: Days.default(30),
     athenaResultsExpirationDays: Days.default(30),
     logRetentionDays: Days.default(90),
-    /** The audit Policy applied at ingestion (inline YAML or a path inside the bundle). */
-    auditPolicy: z.string().min(1).optional(),
+    /** A local audit Policy file, read at synthesis and passed to every function inline (`KAUDIT_POLICY`). */
+    auditPolicyFile: z.string().min(1).optional(),
+    /** A local file of extra redaction paths, read at synthesis and passed inline (`KAUDIT_REDACTION_PATHS`). */
+    redactionPathsFile: z.string().min(1).optional(),
+    /** Deploy the audit webhook receiver for self-managed clusters behind a Lambda Function URL. */
+    webhook: Flag.default(false),
+    /** Name or ARN of the Secrets Manager secret holding the webhook's tokens JSON. */
+    webhookTokensSecret: z.string().min(1).default('kaudit-webhook-tokens'),
+    /**
+     * The secret version (VersionId) the webhook reads. CloudFormation resolves the secret only
+     * when the reference changes, so naming the new version is how changed tokens reach the function.
+     */
+    webhookTokensSecretVersion: z.string().min(1).optional(),
+    /** Caps the webhook's concurrent executions, so a flood at its public URL cannot take the account's pool. */
+    webhookReservedConcurrency: z.coerce.number().int().min(1).optional(),
     /** SNS topic the alarms notify; unset: alarms without actions. */
     alarmTopicArn: z.string().startsWith('arn:').optional(),
     /** First day Athena's partition projection covers; older events are not queryable. */
@@ -58,6 +73,10 @@ export const AwsDeploymentConfigSchema = z
   .refine((config) => !config.firehoseClusters.some((cluster) => config.clusters.includes(cluster)), {
     message: 'a cluster is subscribed through Firehose or directly, not both',
     path: ['firehoseClusters'],
+  })
+  .refine((config) => config.webhook || (config.webhookTokensSecretVersion === undefined && config.webhookReservedConcurrency === undefined), {
+    message: 'webhook settings are given, but the webhook is not deployed (webhook=true)',
+    path: ['webhook'],
   });
 
 export type AwsDeploymentConfig = z.infer<typeof AwsDeploymentConfigSchema>;

@@ -6,19 +6,23 @@ import type { AwsDeploymentConfig } from './config.ts';
 import { AuditCatalog } from './constructs/audit-catalog.ts';
 import { CloudWatchIngest } from './constructs/cloudwatch-ingest.ts';
 import { FirehoseDelivery } from './constructs/firehose-delivery.ts';
-import { IngestAlarms } from './constructs/ingest-alarms.ts';
+import { IngestAlarms, type WatchedFunction } from './constructs/ingest-alarms.ts';
 import { LakeStorage } from './constructs/lake-storage.ts';
+import { WebhookReceiver } from './constructs/webhook-receiver.ts';
+import { inlineDocumentSettings } from './inline-documents.ts';
 
 export interface KauditStackProps extends StackProps {
   config: AwsDeploymentConfig;
 }
 
-/** kaudit on AWS: EKS audit logs → Lambda → S3 lake, queryable with Athena. */
+/** kaudit on AWS: EKS audit logs (and, optionally, self-managed clusters' webhooks) → Lambda → S3 lake, queryable with Athena. */
 export class KauditStack extends Stack {
   readonly lake: LakeStorage;
   readonly cloudWatchIngest: CloudWatchIngest;
   /** The Firehose path, when `firehoseClusters` names any. */
   readonly firehoseDelivery?: FirehoseDelivery;
+  /** The audit webhook receiver, with `webhook=true`. */
+  readonly webhookReceiver?: WebhookReceiver;
   readonly catalog: AuditCatalog;
   readonly alarms: IngestAlarms;
 
@@ -37,6 +41,7 @@ export class KauditStack extends Stack {
       noncurrentVersionExpirationDays: config.noncurrentVersionExpirationDays,
       accessLogExpirationDays: config.logRetentionDays,
     });
+    const environment = this.functionEnvironment(config);
 
     this.cloudWatchIngest = new CloudWatchIngest(this, 'EksCloudWatch', {
       clusters: config.clusters,
@@ -45,7 +50,7 @@ export class KauditStack extends Stack {
       reservedConcurrency: config.reservedConcurrency,
       maxEventAgeHours: config.maxEventAgeHours,
       logRetentionDays: config.logRetentionDays,
-      environment: this.functionEnvironment(config),
+      environment,
     });
     this.lake.grantObjectCreation(this.cloudWatchIngest.ingest.role);
 
@@ -56,7 +61,20 @@ export class KauditStack extends Stack {
         memoryMb: config.memoryMb,
         timeoutSeconds: config.timeoutSeconds,
         logRetentionDays: config.logRetentionDays,
-        environment: this.functionEnvironment(config),
+        environment,
+      });
+    }
+
+    if (config.webhook) {
+      this.webhookReceiver = new WebhookReceiver(this, 'Webhook', {
+        lake: this.lake,
+        tokensSecret: config.webhookTokensSecret,
+        tokensSecretVersion: config.webhookTokensSecretVersion,
+        memoryMb: config.memoryMb,
+        timeoutSeconds: config.timeoutSeconds,
+        reservedConcurrency: config.webhookReservedConcurrency,
+        logRetentionDays: config.logRetentionDays,
+        environment,
       });
     }
 
@@ -68,7 +86,7 @@ export class KauditStack extends Stack {
     });
 
     this.alarms = new IngestAlarms(this, 'Alarms', {
-      ingest: this.cloudWatchIngest.ingest.function,
+      functions: this.watchedFunctions(),
       failures: this.cloudWatchIngest.failures,
       alarmTopicArn: config.alarmTopicArn,
     });
@@ -77,10 +95,42 @@ export class KauditStack extends Stack {
     new CfnOutput(this, 'FailureQueueUrl', { value: this.cloudWatchIngest.failures.queueUrl, description: 'for `kaudit redrive --sqs`' });
     new CfnOutput(this, 'IngestFunctionName', { value: this.cloudWatchIngest.ingest.function.functionName });
     new CfnOutput(this, 'AthenaWorkgroup', { value: config.catalogName });
+    if (this.webhookReceiver) {
+      new CfnOutput(this, 'WebhookUrl', { value: this.webhookReceiver.url.url, description: 'the `server` of the kube-apiserver audit webhook kubeconfig' });
+    }
+  }
+
+  /** Every function the stack deploys, with what its errors and throttles mean for the events it carries. */
+  private watchedFunctions(): WatchedFunction[] {
+    const watched: WatchedFunction[] = [
+      {
+        id: 'EksCloudWatch',
+        function: this.cloudWatchIngest.ingest.function,
+        onErrors: 'The ingest function failed; Lambda retries the batch, then sends it to the failure queue.',
+        onThrottles: 'The ingest function was throttled; Lambda keeps retrying for the maximum event age.',
+      },
+    ];
+    if (this.firehoseDelivery) {
+      watched.push({
+        id: 'EksFirehose',
+        function: this.firehoseDelivery.transform.function,
+        onErrors: 'The Firehose transformation failed; Firehose retries, then writes the records under firehose-errors/ for `kaudit ingest`.',
+        onThrottles: 'The Firehose transformation was throttled; Firehose retries, then writes the records under firehose-errors/ for `kaudit ingest`.',
+      });
+    }
+    if (this.webhookReceiver) {
+      watched.push({
+        id: 'Webhook',
+        function: this.webhookReceiver.receiver.function,
+        onErrors: 'The webhook receiver failed (a bad tokens secret fails every cold start); kube-apiserver retries a few times, then drops the batch.',
+        onThrottles: 'The webhook receiver was throttled (429); kube-apiserver retries a few times, then drops the batch.',
+      });
+    }
+    return watched;
   }
 
   /**
-   * The function's settings, by the names the code reads (shared/runtime/settings.ts). No
+   * Every function's settings, by the names the code reads (shared/runtime/settings.ts). No
    * dead-letter store: a batch the EKS function cannot store goes to the on-failure queue.
    */
   private functionEnvironment(config: AwsDeploymentConfig): Record<string, string> {
@@ -88,7 +138,7 @@ export class KauditStack extends Stack {
       [SETTINGS.storeUrl]: this.lake.storeUrl,
       // The store asks for SSE-S3 unless told the key, which would override the bucket's default.
       ...(this.lake.encryptionKey ? { [SETTINGS.s3SseKmsKeyId]: this.lake.encryptionKey.keyArn } : {}),
-      ...(config.auditPolicy ? { [SETTINGS.policy]: config.auditPolicy } : {}),
+      ...inlineDocumentSettings(config),
     };
   }
 }

@@ -1,6 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_FUNCTION_SIZE, loadAwsDeploymentConfig } from '../../infra/aws/config.ts';
 import { REPO_ROOT } from '../../infra/packaging/function-entries.ts';
@@ -62,6 +62,14 @@ describe('AWS deployment configuration', () => {
 
     // Assess
     expect(config).toMatchObject({ clusters: ['prod-eu', 'staging-eu'], lakeEncryption: 'kms', objectLockMode: 'governance', objectLockDays: 365 });
+  });
+
+  it('names, in the example config file, a policy file that exists where cdk runs (infra/aws)', () => {
+    // Act
+    const config = loadAwsDeploymentConfig(context({ config: join(REPO_ROOT, 'infra/aws/kaudit.config.example.json') }));
+
+    // Assess
+    expect(existsSync(resolve(REPO_ROOT, 'infra/aws', String(config.auditPolicyFile)))).toBe(true);
   });
 
   it('rejects a name that cannot be an EKS cluster, naming the setting', () => {

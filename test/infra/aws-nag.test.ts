@@ -74,6 +74,17 @@ describe('cdk-nag AWS Solutions checks', () => {
     expect(result).toEqual({ failed: false, findings: [] });
   });
 
+  it('find nothing unacknowledged with the webhook receiver and its public Function URL', () => {
+    // Prepare
+    const { app } = kauditApp({ clusters: 'prod-eu', webhook: 'true', webhookReservedConcurrency: '10', lakeEncryption: 'kms' }, outdir);
+
+    // Act
+    const result = synthesize(app, outdir);
+
+    // Assess
+    expect(result).toEqual({ failed: false, findings: [] });
+  });
+
   it('fail the synthesis on a finding nobody acknowledged', () => {
     // Prepare: cdk-nag prints what it found; this test expects findings.
     vi.spyOn(console, 'error').mockImplementation(() => undefined);

@@ -1,9 +1,11 @@
+import { join } from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { NAMED_QUERIES } from '../../infra/aws/athena-queries.ts';
 import { lambdaBundling } from '../../infra/aws/constructs/kaudit-function.ts';
 import { glueColumnsOf, type GlueColumn } from '../../infra/aws/glue-columns.ts';
 import { bundleOptionsFor } from '../../infra/packaging/esbuild-options.ts';
+import { REPO_ROOT } from '../../infra/packaging/function-entries.ts';
 import { METRIC_NAMESPACE, METRICS } from '../../shared/runtime/metric-names.ts';
 import { SETTINGS } from '../../shared/runtime/settings.ts';
 import { CANONICAL_COLUMNS, QUARANTINE_COLUMNS } from '../../shared/schema/columns.ts';
@@ -55,15 +57,15 @@ function asTemplateColumns(columns: GlueColumn[]): TemplateColumn[] {
  * setting added to shared/runtime/settings.ts fails a test below until it is classified here.
  */
 const NOT_ALWAYS_SET_ON_LAMBDA: Record<string, string> = {
-  policy: 'set only when the deployment configures `auditPolicy`',
+  policy: 'set only when the deployment configures `auditPolicyFile`',
   deadLetterUrl: 'read by the AKS function only: a batch the EKS function cannot store goes to the on-failure queue',
   s3ConditionalWrites: 'defaults to true on AWS S3',
   s3SseKmsKeyId: 'set only when the lake uses a KMS key (`lakeEncryption=kms`)',
   redaction: 'on unless set: the secure default',
-  redactionPaths: 'extra redaction fields are optional',
+  redactionPaths: 'set only when the deployment configures `redactionPathsFile`',
   eventHubConnectionString: '`kaudit backfill aks` only',
-  webhookTokens: 'the webhook function only',
-  webhookMaxBodyBytes: 'the webhook function only',
+  webhookTokens: 'the webhook function only (`webhook=true`), from a Secrets Manager secret',
+  webhookMaxBodyBytes: 'the webhook function only, where the Function URL’s 6 MB request limit refuses a larger body first',
   region: 'AKS events only: EKS events take their region from AWS_REGION',
   eventHubConnection: 'Azure only',
   eventHubName: 'Azure only',
@@ -386,7 +388,8 @@ describe('kaudit stack with every option set', () => {
       objectLockMode: 'compliance',
       objectLockDays: '400',
       alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:kaudit-alarms',
-      auditPolicy: 'apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: Metadata\n',
+      auditPolicyFile: join(REPO_ROOT, 'policies/cost-saver.yaml'),
+      redactionPathsFile: join(REPO_ROOT, 'test/infra/fixtures/redaction-paths.yaml'),
     });
   });
 
@@ -430,9 +433,13 @@ describe('kaudit stack with every option set', () => {
     });
   });
 
-  it('passes the audit policy to the function', () => {
+  it('passes the audit policy and the redaction paths to the function, inline', () => {
+    // Act
+    const environment = functionEnvironment(template);
+
     // Assess
-    expect(functionEnvironment(template)[SETTINGS.policy]).toBe('apiVersion: audit.k8s.io/v1\nkind: Policy\nrules:\n- level: Metadata\n');
+    expect(environment[SETTINGS.policy]).toMatch(/^\{"apiVersion":"audit\.k8s\.io\/v1","kind":"Policy"/);
+    expect(environment[SETTINGS.redactionPaths]).toMatch(/^\[\{"resources":/);
   });
 
   it('notifies the configured SNS topic from every alarm', () => {

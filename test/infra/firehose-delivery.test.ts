@@ -137,6 +137,17 @@ describe('the kaudit stack’s Firehose option', () => {
     template.hasResourceProperties('AWS::Logs::SubscriptionFilter', { LogGroupName: '/aws/eks/prod-eu/cluster', DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EksCloudWatchFunction'), 'Arn'] } });
   });
 
+  it('alarms on any error and any throttle of the transformation function', () => {
+    // Act
+    const template = kauditTemplate({ firehoseClusters: 'busy-eu' });
+
+    // Assess
+    const transformId = Object.keys(template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('Firehose transformation') } }))[0];
+    for (const metric of ['Errors', 'Throttles']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: metric, Dimensions: [{ Name: 'FunctionName', Value: { Ref: transformId } }], Threshold: 1 });
+    }
+  });
+
   it('has no Firehose without Firehose clusters', () => {
     // Act
     const template = kauditTemplate({ clusters: 'prod-eu' });

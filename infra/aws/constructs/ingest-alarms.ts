@@ -7,8 +7,17 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRIC_NAMESPACE, METRICS } from '../../../shared/runtime/metric-names.ts';
 
+/** A kaudit function to alarm on, and what its errors and throttles mean for the events it carries. */
+export interface WatchedFunction {
+  /** Prefix of its alarms' construct ids. */
+  id: string;
+  function: lambda.IFunction;
+  onErrors: string;
+  onThrottles: string;
+}
+
 export interface IngestAlarmsProps {
-  ingest: lambda.IFunction;
+  functions: readonly WatchedFunction[];
   failures: sqs.IQueue;
   /** SNS topic to notify; unset: the alarms only change state. */
   alarmTopicArn?: string;
@@ -17,8 +26,9 @@ export interface IngestAlarmsProps {
 const PERIOD = Duration.minutes(5);
 
 /**
- * Alarms that fire on the first sign of trouble: any function error or throttle, any batch in
- * the on-failure queue, any quarantined record. Each is a signal that events may be missing.
+ * Alarms that fire on the first sign of trouble: any error or throttle of any kaudit function,
+ * any batch in the on-failure queue, any quarantined record. Each is a signal that events may be
+ * missing.
  */
 export class IngestAlarms extends Construct {
   readonly alarms: cloudwatch.Alarm[];
@@ -26,8 +36,10 @@ export class IngestAlarms extends Construct {
   constructor(scope: Construct, id: string, props: IngestAlarmsProps) {
     super(scope, id);
     this.alarms = [
-      this.alarmOnAny('Errors', props.ingest.metricErrors({ period: PERIOD }), 'The ingest function failed; Lambda retries the batch, then sends it to the failure queue.'),
-      this.alarmOnAny('Throttles', props.ingest.metricThrottles({ period: PERIOD }), 'The ingest function was throttled; Lambda keeps retrying for the maximum event age.'),
+      ...props.functions.flatMap((watched) => [
+        this.alarmOnAny(`${watched.id}Errors`, watched.function.metricErrors({ period: PERIOD }), watched.onErrors),
+        this.alarmOnAny(`${watched.id}Throttles`, watched.function.metricThrottles({ period: PERIOD }), watched.onThrottles),
+      ]),
       this.alarmOnAny(
         'FailedBatches',
         props.failures.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: cloudwatch.Stats.MAXIMUM }),

@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse } from 'yaml';
+import { loadPolicy } from '../../shared/policy/load-policy.ts';
+import { loadRedactionRules } from '../../shared/redaction/redaction-config.ts';
+import { SETTINGS } from '../../shared/runtime/settings.ts';
+
+/**
+ * Lambda refuses a function whose environment variables, names and values together, take more
+ * than 4 KB. The documents may take 3 KB of it; the rest is for the store URL, the lake key's ARN
+ * and, on the webhook function, the tokens (which CloudFormation resolves only at deployment).
+ */
+export const INLINE_DOCUMENTS_BUDGET_BYTES = 3 * 1024;
+
+export interface DocumentFiles {
+  /** An audit Policy file (YAML or JSON). */
+  auditPolicyFile?: string;
+  /** A redaction paths file (YAML or JSON, docs/policy.md). */
+  redactionPathsFile?: string;
+}
+
+/**
+ * `KAUDIT_POLICY` and `KAUDIT_REDACTION_PATHS` from local files, paths relative to the working
+ * directory. A Lambda bundle is one module with no room for extra files, so each document is read
+ * and validated at synthesis (a bad one fails `cdk synth`, not a cold start) and passed inline.
+ */
+export function inlineDocumentSettings(files: DocumentFiles): Record<string, string> {
+  const settings: Record<string, string> = {};
+  if (files.auditPolicyFile) settings[SETTINGS.policy] = inlineDocument(files.auditPolicyFile, loadPolicy);
+  if (files.redactionPathsFile) settings[SETTINGS.redactionPaths] = inlineDocument(files.redactionPathsFile, loadRedactionRules);
+  const size = Object.entries(settings).reduce((sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(value), 0);
+  if (size > INLINE_DOCUMENTS_BUDGET_BYTES) {
+    throw new Error(
+      `the audit policy and redaction paths take ${size} bytes as Lambda environment variables, more than the ${INLINE_DOCUMENTS_BUDGET_BYTES} kaudit allows them of Lambda's 4 KB: shorten them`,
+    );
+  }
+  return settings;
+}
+
+/**
+ * The document as one line of JSON: JSON is YAML, so the function reads the same document, and a
+ * value starting with `{` or `[` is taken as inline text rather than a path. Comments and
+ * indentation, often half of a policy file, do not count against the 4 KB.
+ */
+function inlineDocument(file: string, validate: (text: string, source: string) => unknown): string {
+  const path = resolve(file);
+  const text = readFileSync(path, 'utf8');
+  validate(text, path);
+  return JSON.stringify(parse(text));
+}
