@@ -29,16 +29,19 @@ const REQUIRE_SHIM =
   "import { createRequire as kauditCreateRequire } from 'node:module'; const require = kauditCreateRequire(import.meta.url);";
 
 /**
- * Each bundle carries its own cloud's SDK only: the store factory loads the other cloud's store
- * lazily, and on this platform it is never asked for (a store URL of the other cloud fails with
- * "Cannot find package"). That keeps a third of a megabyte or more out of every cold start.
+ * Each bundle carries its own cloud's SDK only: the store factory loads each cloud's store module
+ * lazily, and on this platform the other cloud's is never asked for. That module is what is left
+ * out, not its SDK packages: esbuild turns an external package imported by a lazily loaded module
+ * into a static import at the top of an ES module bundle, so the bundle would not even load where
+ * the package is absent. Left out, the module stays a dynamic import that only a store URL of the
+ * other cloud reaches (and fails with "Cannot find module").
  */
 const EXTERNALS: Record<FunctionPlatform, string[]> = {
   // The AWS SDK is bundled, not taken from the runtime: the S3 store relies on conditional writes,
   // and the SDK version must not depend on what Lambda happens to ship.
-  'aws-lambda': ['@azure/*'],
+  'aws-lambda': ['./blob-object-store.ts'],
   // @azure/functions-core is provided by the Functions host at run time; it is not on npm.
-  'azure-functions': ['@azure/functions-core', '@aws-sdk/*', '@smithy/*'],
+  'azure-functions': ['@azure/functions-core', './s3-object-store.ts'],
 };
 
 export function bundleOptionsFor(platform: FunctionPlatform): FunctionBundleOptions {

@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import { tmpdir } from 'node:os';
@@ -65,6 +66,20 @@ describe('deployable bundles', () => {
       expect(bundle.zipBytes).toBeGreaterThan(0);
       expect(bundle.zipBytes).toBeLessThan(bundle.bytes);
       expect(existsSync(bundle.zipFile)).toBe(true);
+    }
+  });
+
+  it('loads every bundle in a plain node process, with no node_modules beside it (as Lambda and the Functions host run it)', () => {
+    // Prepare: vitest resolves packages from the repository, which would hide a package the bundle expects to find.
+    const load = (file: string) =>
+      spawnSync(process.execPath, ['--input-type=module', '-e', 'await import(process.argv[1])', pathToFileURL(file).href], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+
+    for (const bundle of bundles.values()) {
+      // Act
+      const result = load(join(bundle.directory, 'index.mjs'));
+
+      // Assess
+      expect({ bundle: bundle.name, status: result.status, stderr: result.stderr }).toMatchObject({ bundle: bundle.name, status: 0 });
     }
   });
 
