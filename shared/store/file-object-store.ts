@@ -20,10 +20,16 @@ export class FileObjectStore implements ObjectStore {
       await fs.mkdir(directory, { recursive: true });
       await fs.writeFile(temporary, body, { flag: 'wx' });
       // link() creates the name only if it is free: atomic create-if-absent, where rename would overwrite.
-      await fs.link(temporary, target);
-      return 'created';
+      // Only its EEXIST means "already stored": mkdir's (a file where a directory belongs) is a failure.
+      const linked = await fs.link(temporary, target).then(
+        () => true,
+        (error: NodeJS.ErrnoException) => {
+          if (error.code === 'EEXIST') return false;
+          throw error;
+        },
+      );
+      return linked ? 'created' : 'exists';
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return 'exists';
       throw new StoreError(`cannot write ${target}: ${(error as Error).message}`, key, { cause: error });
     } finally {
       await fs.rm(temporary, { force: true }).catch(() => undefined);

@@ -150,6 +150,18 @@ describe('file store', () => {
     await expect(write).rejects.toThrow(`cannot write ${path.join(lake.root, 'events/v1/dt=2026-11-20/hour=14', `${BATCH_KEY}.ndjson.gz`)}`);
   });
 
+  it('fails, rather than reporting the batch as stored, when a file stands where its partition directory belongs', async () => {
+    // Prepare
+    await mkdir(path.join(lake.root, 'events/v1/dt=2026-11-20'), { recursive: true });
+    await writeFile(path.join(lake.root, 'events/v1/dt=2026-11-20/hour=14'), 'not a directory');
+
+    // Act
+    const write = store.writeEvents(BATCH_KEY, [eventAt('a1', '2026-11-20T14:03:07.419876Z')]);
+
+    // Assess
+    await expect(write).rejects.toThrow(StoreError);
+  });
+
   it('refuses a key that leaves the store directory', async () => {
     // Act
     const write = new FileObjectStore(lake.url).putIfAbsent('../outside.ndjson.gz', Buffer.from('x'));
