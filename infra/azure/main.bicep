@@ -52,8 +52,11 @@ param lakeCoolAfterDays int = 90
 @maxValue(365)
 param lakeSoftDeleteDays int = 30
 
-@description('The audit Policy applied at ingestion (KAUDIT_POLICY): inline YAML or a path inside the app package; empty: none.')
+@description('The audit Policy applied at ingestion (KAUDIT_POLICY): the YAML or JSON document itself; empty: none.')
 param auditPolicy string = ''
+
+@description('More fields to redact per resource (KAUDIT_REDACTION_PATHS): the YAML or JSON document itself; empty: the built-in redactions only.')
+param redactionPaths string = ''
 
 @description('Key Vault (RBAC authorization, in this resource group) holding the audit webhook receiver\'s bearer tokens; empty: the webhook function has no tokens and accepts no cluster.')
 param webhookTokensKeyVaultName string = ''
@@ -380,9 +383,14 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
       KAUDIT_EVENTHUB_CONSUMER_GROUP: consumerGroup.name
     },
     empty(auditPolicy) ? {} : { KAUDIT_POLICY: auditPolicy },
+    empty(redactionPaths) ? {} : { KAUDIT_REDACTION_PATHS: redactionPaths },
     // A Key Vault reference: the host resolves it with the app's identity; the tokens never sit in app settings.
     webhookEnabled ? { KAUDIT_WEBHOOK_TOKENS: '@Microsoft.KeyVault(VaultName=${webhookTokensKeyVaultName};SecretName=${webhookTokensSecretName})' } : {}
   )
+  // The platform resolves the Key Vault reference when the settings change (and about daily);
+  // without the role by then the app sees the reference text itself, and the webhook fails its
+  // cold starts until the next resolution (a restart forces one).
+  dependsOn: [webhookTokensReader]
 }
 
 // Deployments use Entra ID (az functionapp deployment), never basic publishing credentials.
@@ -493,3 +501,6 @@ output lakeStorageAccountName string = lakeStorage.name
 output eventHubNamespaceName string = eventHubNamespace.name
 output eventHubName string = eventHub.name
 output diagnosticsAuthorizationRuleId string = diagnosticsRule.id
+
+@description('The server of the kube-apiserver audit webhook kubeconfig (any path under /api/ is accepted); empty without webhook tokens.')
+output webhookUrl string = webhookEnabled ? 'https://${functionApp.properties.defaultHostName}/api/audit' : ''

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SETTINGS } from '../../shared/runtime/settings.ts';
-import { AZURE_INFRA, parameter, parameters, parseBicepFile, property, propertyAt, propertyKeys, resource, resources, stringValue } from './helpers/bicep.ts';
+import { AZURE_INFRA, outputValue, parameter, parameters, parseBicepFile, property, propertyAt, propertyKeys, resource, resources, stringValue } from './helpers/bicep.ts';
 
 /** Settings the Functions host itself reads (identity-based host storage, Application Insights with Entra ID). */
 const HOST_SETTINGS = ['AzureWebJobsStorage__accountName', 'APPLICATIONINSIGHTS_CONNECTION_STRING', 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'];
@@ -19,7 +19,7 @@ const NOT_ALWAYS_SET_ON_AZURE: Record<string, string> = {
   policy: 'set only when the auditPolicy parameter is not empty',
   eventHubConnection: `a connection prefix: set as ${EVENT_HUB_CONNECTION_SETTING}`,
   redaction: 'on unless set: the secure default',
-  redactionPaths: 'extra redaction fields are optional',
+  redactionPaths: 'set only when the redactionPaths parameter is not empty',
   eventHubConnectionString: '`kaudit backfill aks` only; the function uses its managed identity',
   webhookTokens: 'set only when webhookTokensKeyVaultName is given, as a Key Vault reference',
   webhookMaxBodyBytes: 'the webhook default suits the function',
@@ -61,6 +61,14 @@ describe('main.bicep', () => {
 
   function appSettingNames(): string[] {
     return propertyKeys(property(resource(main, 'appSettings').body, 'properties'));
+  }
+
+  /** The settings an app-settings `condition ? {…} : {…}` adds when its condition holds, and when it does not. */
+  function conditionalSettings(condition: string): { whenTrue: Node | undefined; whenFalse: Node | undefined } {
+    const ternary = property(resource(main, 'appSettings').body, 'properties')
+      ?.descendantsOfType('ternary_expression')
+      .find((candidate) => candidate.childForFieldName('condition')?.text === condition);
+    return { whenTrue: ternary?.childForFieldName('consequence') ?? undefined, whenFalse: ternary?.childForFieldName('alternative') ?? undefined };
   }
 
   describe('resources', () => {
@@ -192,23 +200,40 @@ describe('main.bicep', () => {
 
     it('set the audit policy only when one is given', () => {
       // Act
-      const conditional = property(resource(main, 'appSettings').body, 'properties')?.descendantsOfType('ternary_expression')[0];
+      const { whenTrue, whenFalse } = conditionalSettings('empty(auditPolicy)');
 
       // Assess
-      expect(conditional?.childForFieldName('condition')?.text).toBe('empty(auditPolicy)');
-      expect(propertyKeys(conditional?.childForFieldName('alternative') ?? undefined)).toEqual([SETTINGS.policy]);
+      expect(propertyKeys(whenTrue)).toEqual([]);
+      expect(propertyKeys(whenFalse)).toEqual([SETTINGS.policy]);
+      expect(property(whenFalse, SETTINGS.policy)?.text).toBe('auditPolicy');
+    });
+
+    it('set the extra redaction paths only when they are given', () => {
+      // Act
+      const { whenTrue, whenFalse } = conditionalSettings('empty(redactionPaths)');
+
+      // Assess
+      expect(propertyKeys(whenTrue)).toEqual([]);
+      expect(propertyKeys(whenFalse)).toEqual([SETTINGS.redactionPaths]);
+      expect(property(whenFalse, SETTINGS.redactionPaths)?.text).toBe('redactionPaths');
     });
 
     it('point the webhook at its tokens in Key Vault only when a vault is given', () => {
       // Act
-      const conditional = property(resource(main, 'appSettings').body, 'properties')
-        ?.descendantsOfType('ternary_expression')
-        .find((ternary) => ternary.childForFieldName('condition')?.text === 'webhookEnabled');
+      const { whenTrue } = conditionalSettings('webhookEnabled');
 
       // Assess
       expect(main.text).toContain('var webhookEnabled = !empty(webhookTokensKeyVaultName)');
-      expect(propertyKeys(conditional?.childForFieldName('consequence') ?? undefined)).toEqual([SETTINGS.webhookTokens]);
-      expect(stringValue(property(conditional?.childForFieldName('consequence') ?? undefined, SETTINGS.webhookTokens))).toMatch(/^@Microsoft\.KeyVault\(VaultName=/);
+      expect(propertyKeys(whenTrue)).toEqual([SETTINGS.webhookTokens]);
+      expect(stringValue(property(whenTrue, SETTINGS.webhookTokens))).toBe('@Microsoft.KeyVault(VaultName=${webhookTokensKeyVaultName};SecretName=${webhookTokensSecretName})');
+    });
+
+    it('are written only once the function may read the webhook tokens, so the Key Vault reference resolves', () => {
+      // Act
+      const dependsOn = property(resource(main, 'appSettings').body, 'dependsOn');
+
+      // Assess
+      expect(dependsOn?.namedChildren.map((dependency) => dependency.text)).toEqual(['webhookTokensReader']);
     });
 
     it('set every setting the code reads, or the setting is classified as not always needed on Azure', () => {
@@ -285,7 +310,25 @@ describe('main.bicep', () => {
     });
   });
 
+  describe('outputs', () => {
+    it('give the webhook URL under the app’s /api/ route only when the webhook is configured', () => {
+      // Act
+      const url = outputValue(main, 'webhookUrl');
+
+      // Assess
+      expect(url.type).toBe('ternary_expression');
+      expect(url.childForFieldName('condition')?.text).toBe('webhookEnabled');
+      expect(stringValue(url.childForFieldName('consequence'))).toBe('https://${functionApp.properties.defaultHostName}/api/audit');
+      expect(stringValue(url.childForFieldName('alternative'))).toBe('');
+    });
+  });
+
   describe('parameters', () => {
+    it('take the audit policy and the redaction paths as documents, none by default', () => {
+      // Assess
+      for (const name of ['auditPolicy', 'redactionPaths']) expect(parameter(main, name).defaultValue).toBe("''");
+    });
+
     it('let the clusters send kube-audit-admin (default) or kube-audit, nothing else', () => {
       // Act
       const category = parameter(main, 'auditCategory');

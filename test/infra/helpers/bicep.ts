@@ -141,6 +141,14 @@ export function parameter(root: Node, name: string): BicepParameter {
   return found;
 }
 
+/** The value expression of an `output` declaration. */
+export function outputValue(root: Node, name: string): Node {
+  const declaration = declarations(root, 'output_declaration').find((candidate) => nameOf(candidate) === name);
+  const value = declaration?.namedChildren[2];
+  if (!value) throw new Error(`no output ${name}`);
+  return value;
+}
+
 /** The `@...` decorators written above a declaration (comments in between are allowed). */
 function decoratorsOf(declaration: Node): Node | undefined {
   let previous = declaration.previousNamedSibling;
