@@ -3,7 +3,8 @@ import { buildQuarantineRecord } from '../normalize/quarantine.ts';
 import { isoFromEpochMs } from '../normalize/time.ts';
 import type { Limits } from '../limits.ts';
 import { decodeCloudWatchPayload } from '../decode/cloudwatch.ts';
-import { compressionOf, decompress, describeDecompressError } from '../decode/compression.ts';
+import { compressionOf, decompress, describeDecompressError, isDecompressLimitError } from '../decode/compression.ts';
+import type { QuarantineReason } from '../schema/quarantine-record.ts';
 import { emptyBatch, mergeInto, provenanceOf, shortHash, type DecodedBatch } from '../decode/decoded-batch.ts';
 import { safeText } from '../decode/json-text.ts';
 import { FirehoseRecordSchema, type FirehoseRecord } from './firehose-event.ts';
@@ -26,7 +27,7 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
  */
 export function decodeFirehoseRecord(record: FirehoseRecord, context: FirehoseDecodeContext): DecodedBatch {
   const text = recordText(record, context.limits);
-  if ('error' in text) return recordProblem(record, context, text.error, text.raw);
+  if ('error' in text) return recordProblem(record, context, text.error, text.raw, text.reason);
 
   const { documents, rest } = splitJsonDocuments(text.text);
   const parts: DecodedBatch[] = [];
@@ -79,23 +80,34 @@ function namingTheRecord(part: DecodedBatch, record: FirehoseRecord, document: s
   return part;
 }
 
-function recordText(record: FirehoseRecord, limits: Limits): { text: string } | { error: string; raw: string } {
+type RecordText = { text: string } | { error: string; raw: string; reason: QuarantineReason };
+
+function recordText(record: FirehoseRecord, limits: Limits): RecordText {
   const compact = record.data.replace(/\s+/g, '');
-  if (!BASE64.test(compact) || compact.length % 4 === 1) return { error: 'data is not base64', raw: record.data };
+  if (!BASE64.test(compact) || compact.length % 4 === 1) return { error: 'data is not base64', raw: record.data, reason: 'invalid_payload' };
   const bytes = Buffer.from(compact, 'base64');
   // Plain when Firehose's own CloudWatch Logs decompression is on.
   if (compressionOf(bytes) === null) {
-    if (bytes.length > limits.maxDecodedBytes) return { error: `data exceeds the payload limit of ${limits.maxDecodedBytes} bytes`, raw: record.data };
+    if (bytes.length > limits.maxDecodedBytes) {
+      return { error: `data exceeds the payload limit of ${limits.maxDecodedBytes} bytes`, raw: record.data, reason: 'limit_exceeded' };
+    }
     return { text: bytes.toString('utf8') };
   }
   try {
     return { text: decompress(bytes, limits.maxDecodedBytes).toString('utf8') };
   } catch (error) {
-    return { error: `data could not be decompressed: ${describeDecompressError(error, limits.maxDecodedBytes)}`, raw: record.data };
+    const reason = isDecompressLimitError(error) ? 'limit_exceeded' : 'invalid_payload';
+    return { error: `data could not be decompressed: ${describeDecompressError(error, limits.maxDecodedBytes)}`, raw: record.data, reason };
   }
 }
 
-function recordProblem(record: FirehoseRecord, context: FirehoseDecodeContext, detail: string, raw: string): DecodedBatch {
+function recordProblem(
+  record: FirehoseRecord,
+  context: FirehoseDecodeContext,
+  detail: string,
+  raw: string,
+  reason: QuarantineReason = 'invalid_payload',
+): DecodedBatch {
   const provenance: Provenance = provenanceOf({
     platform: 'eks',
     cloud_provider: 'aws',
@@ -106,7 +118,7 @@ function recordProblem(record: FirehoseRecord, context: FirehoseDecodeContext, d
     ingest_time: context.ingestTime,
   });
   const batch = emptyBatch(`fh-invalid-${shortHash(raw)}`);
-  batch.quarantined.push(buildQuarantineRecord(provenance, 'invalid_payload', `Firehose record ${record.recordId}: ${detail}`, raw));
+  batch.quarantined.push(buildQuarantineRecord(provenance, reason, `Firehose record ${record.recordId}: ${detail}`, raw));
   return batch;
 }
 

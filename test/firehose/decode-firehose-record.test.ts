@@ -107,7 +107,7 @@ describe('decodeFirehoseRecord', () => {
     expect(batch.quarantined[0]).toMatchObject({ reason: 'invalid_payload', detail: `Firehose record ${RECORD_ID}: data is not base64`, raw: 'not base64!', source_type: 'firehose' });
   });
 
-  it('quarantines data that inflates past the payload limit', () => {
+  it('quarantines data that inflates past the payload limit as limit_exceeded', () => {
     // Prepare
     const record = firehoseRecord([cloudWatchPayload({ events: [auditEvent()] })]);
 
@@ -115,6 +115,7 @@ describe('decodeFirehoseRecord', () => {
     const batch = decodeFirehoseRecord(record, { ...context, limits: { ...DEFAULT_LIMITS, maxDecodedBytes: 100 } });
 
     // Assess
+    expect(batch.quarantined[0]?.reason).toBe('limit_exceeded');
     expect(batch.quarantined[0]?.detail).toBe(`Firehose record ${RECORD_ID}: data could not be decompressed: decompressed size exceeds the limit of 100 bytes`);
   });
 
