@@ -4,6 +4,7 @@ import { buildQuarantineRecord } from '../normalize/quarantine.ts';
 import { isoFromEpochMs } from '../normalize/time.ts';
 import type { Limits } from '../limits.ts';
 import { decompress, describeDecompressError, isDecompressLimitError } from './compression.ts';
+import { base64Bytes } from './base64.ts';
 import { safeText } from './json-text.ts';
 import { countSkip, emptyBatch, provenanceOf, shortHash, type DecodedBatch } from './decoded-batch.ts';
 
@@ -22,7 +23,6 @@ export const EKS_AUDIT_STREAM_PREFIX = 'kube-apiserver-audit';
 const EKS_LOG_GROUP = /^\/aws\/eks\/([^/]+)\/cluster$/;
 /** A log group given as its ARN, as the CloudWatch Logs API and some forwarders name it: region, account, name. */
 const LOG_GROUP_ARN = /^arn:aws[a-z-]*:logs:([a-z0-9-]+):(\d{12}):log-group:(.+?)(?::\*)?$/;
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /**
  * A CloudWatch Logs subscription's Lambda event, `{"awslogs":{"data": base64(gzip(JSON))}}`.
@@ -32,11 +32,11 @@ export function decodeCloudWatchSubscription(event: unknown, context: CloudWatch
   const data = (event as { awslogs?: { data?: unknown } } | null)?.awslogs?.data;
   const fail = (detail: string, raw: string | null) => invalidPayload(context, detail, raw);
   if (typeof data !== 'string') return fail('expected a CloudWatch Logs subscription event {"awslogs":{"data":"<base64>"}}', safeText(event));
-  const compact = data.replace(/\s+/g, '');
-  if (!BASE64.test(compact) || compact.length % 4 === 1) return fail('awslogs.data is not base64', data);
+  const bytes = base64Bytes(data);
+  if (bytes === null) return fail('awslogs.data is not base64', data);
   let json: string;
   try {
-    json = decompress(Buffer.from(compact, 'base64'), context.limits.maxDecodedBytes).toString('utf8');
+    json = decompress(bytes, context.limits.maxDecodedBytes).toString('utf8');
   } catch (error) {
     const detail = `awslogs.data could not be decompressed: ${describeDecompressError(error, context.limits.maxDecodedBytes)}`;
     return invalidPayload(context, detail, data, isDecompressLimitError(error) ? 'limit_exceeded' : 'invalid_payload');
