@@ -60,8 +60,9 @@ export class LakeEventStore implements EventStore {
         result[outcome === 'created' ? 'written' : 'duplicates'] += writer.rows;
       }
       return result;
-    } finally {
+    } catch (error) {
       for (const writer of partitions.values()) writer.abort();
+      throw error;
     }
   }
 }
