@@ -124,6 +124,7 @@ export class KauditStack extends Stack {
         function: this.webhookReceiver.receiver.function,
         onErrors: 'The webhook receiver failed (a bad tokens secret fails every cold start); kube-apiserver retries a few times, then drops the batch.',
         onThrottles: 'The webhook receiver was throttled (429); kube-apiserver retries a few times, then drops the batch.',
+        onServerErrors: 'The webhook answered 5xx (503: a batch could not be stored); kube-apiserver retries a few times, then drops the batch.',
       });
     }
     return watched;

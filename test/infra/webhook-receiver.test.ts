@@ -91,6 +91,20 @@ describe('the kaudit stack’s webhook option', () => {
     }
   });
 
+  it('alarms on any 5xx answer of its URL, such as the 503 of a store failure, which is no function error', () => {
+    // Act
+    const { id } = webhookFunction(template);
+
+    // Assess
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Url5xxCount',
+      Statistic: 'Sum',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: id } }],
+      Threshold: 1,
+    });
+  });
+
   it('reads the configured secret at the configured version, and caps the function’s concurrency', () => {
     // Act
     const configured = kauditTemplate({

@@ -14,6 +14,12 @@ export interface WatchedFunction {
   function: lambda.IFunction;
   onErrors: string;
   onThrottles: string;
+  /**
+   * For a function behind a Function URL that answers failures itself (a 503 when the store
+   * fails): what a 5xx answer means. Such answers are no function error, so only the URL's
+   * metrics show them.
+   */
+  onServerErrors?: string;
 }
 
 export interface IngestAlarmsProps {
@@ -27,8 +33,8 @@ const PERIOD = Duration.minutes(5);
 
 /**
  * Alarms that fire on the first sign of trouble: any error or throttle of any kaudit function,
- * any batch in the on-failure queue, any quarantined record. Each is a signal that events may be
- * missing.
+ * any 5xx answer of a Function URL, any batch in the on-failure queue, any quarantined record.
+ * Each is a signal that events may be missing.
  */
 export class IngestAlarms extends Construct {
   readonly alarms: cloudwatch.Alarm[];
@@ -39,6 +45,7 @@ export class IngestAlarms extends Construct {
       ...props.functions.flatMap((watched) => [
         this.alarmOnAny(`${watched.id}Errors`, watched.function.metricErrors({ period: PERIOD }), watched.onErrors),
         this.alarmOnAny(`${watched.id}Throttles`, watched.function.metricThrottles({ period: PERIOD }), watched.onThrottles),
+        ...(watched.onServerErrors ? [this.alarmOnAny(`${watched.id}ServerErrors`, urlServerErrors(watched.function), watched.onServerErrors)] : []),
       ]),
       this.alarmOnAny(
         'FailedBatches',
@@ -68,4 +75,9 @@ export class IngestAlarms extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
   }
+}
+
+/** 5xx answers of a function's URL, whether the platform or the function gave them. */
+function urlServerErrors(fn: lambda.IFunction): cloudwatch.Metric {
+  return new cloudwatch.Metric({ namespace: 'AWS/Lambda', metricName: 'Url5xxCount', dimensionsMap: { FunctionName: fn.functionName }, statistic: cloudwatch.Stats.SUM, period: PERIOD });
 }
