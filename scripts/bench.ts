@@ -1,0 +1,84 @@
+/**
+ * `npm run bench [-- --json] [--repeats N]`: kaudit's functions against the floor of the work
+ * they cannot avoid, on payloads as large as the platforms deliver; their memory, bundle sizes and
+ * cold import times. A report, not a test: numbers vary by machine, nothing here fails on them.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { auditMixDescription } from './bench/audit-mix.ts';
+import { breakdownEks } from './bench/breakdown.ts';
+import { measureBundles } from './bench/bundles.ts';
+import { openFunctionPipelines } from './bench/function-pipelines.ts';
+import { measureBatchMemory } from './bench/memory.ts';
+import { aksBatch, maxEksBatch } from './bench/payloads.ts';
+import { formatReport, targetsOf, type BenchResult, type Machine, type WorkloadDescription } from './bench/report.ts';
+import { compareAks, compareEks } from './bench/throughput.ts';
+
+const EKS_BATCHES = 8;
+
+const { values: options } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    repeats: { type: 'string', default: '9' },
+  },
+});
+const repeats = Number(options.repeats);
+if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`--repeats must be a positive integer, got ${options.repeats}`);
+const started = performance.now();
+const progress = (message: string) => process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(0)} s] ${message}\n`);
+
+progress('generating payloads…');
+const eksBatches = Array.from({ length: EKS_BATCHES }, (_, index) => maxEksBatch(index + 1));
+const aks = aksBatch(1);
+
+progress('timing floor and pipeline…');
+const pipelines = await openFunctionPipelines();
+const { throughput, breakdown } = await (async () => {
+  try {
+    return {
+      throughput: {
+        eks: await compareEks(eksBatches, pipelines, { warmups: 3, repeats }),
+        aks: await compareAks([aks], pipelines, { warmups: 1, repeats: Math.max(3, Math.ceil(repeats / 2)) }),
+      },
+      breakdown: await breakdownEks(eksBatches, pipelines, repeats),
+    };
+  } finally {
+    pipelines.close();
+  }
+})();
+
+progress('measuring memory in child processes…');
+const largestEks = eksBatches.reduce((largest, batch) => (batch.payloadBytes > largest.payloadBytes ? batch : largest));
+const eksMemory = await measureBatchMemory('eks', largestEks, 3);
+const aksMemory = await measureBatchMemory('aks', aks, 3);
+
+progress('building bundles and timing cold imports…');
+const bundleDir = mkdtempSync(path.join(tmpdir(), 'kaudit-bench-bundles-'));
+const bundles = await measureBundles(bundleDir, 7).finally(() => rmSync(bundleDir, { recursive: true, force: true }));
+
+const partial: Omit<BenchResult, 'targets'> = {
+  machine: machine(),
+  mix: auditMixDescription(),
+  workload: { eks: describe(eksBatches), aks: describe([aks]) },
+  throughput,
+  breakdown,
+  memory: { eks: eksMemory, aks: { ...aksMemory, batchBytes: aks.payloadBytes, overIdlePerBatchByte: aksMemory.overIdleBytes / aks.payloadBytes } },
+  bundles,
+};
+const result: BenchResult = { ...partial, targets: targetsOf(partial) };
+process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : formatReport(result));
+
+function machine(): Machine {
+  const model = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpus()[0]?.model ?? 'unknown CPU';
+  return { cpus: cpus().length, cpuModel: model.trim(), node: process.versions.node, platform: `${process.platform} ${process.arch}` };
+}
+
+function describe(batches: readonly { events: number; payloadBytes: number }[]): WorkloadDescription {
+  return {
+    batches: batches.length,
+    eventsPerBatch: Math.round(batches.reduce((total, batch) => total + batch.events, 0) / batches.length),
+    payloadBytesPerBatch: Math.round(batches.reduce((total, batch) => total + batch.payloadBytes, 0) / batches.length),
+  };
+}
