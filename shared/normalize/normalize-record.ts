@@ -28,31 +28,38 @@ const LEVEL_SET: ReadonlySet<string> = new Set(LEVELS);
  * Never throws on bad data.
  */
 export function normalizeRecord(record: SourceRecord): NormalizeResult {
-  const read = record.value !== undefined ? { value: record.value, truncated: false } : readAuditEventText(record.text ?? '');
   const rawText = record.text ?? safeText(record.value) ?? 'null';
-  const quarantine = (reason: QuarantineReason, detail: string): NormalizeResult => ({
-    ok: false,
-    quarantine: buildQuarantineRecord(record.provenance, reason, detail, rawText),
-  });
-  if ('error' in read) return quarantine(read.reason, read.error);
+  const found = auditEventOf(record);
+  if ('reason' in found) return { ok: false, quarantine: buildQuarantineRecord(record.provenance, found.reason, found.detail, rawText) };
+  return { ok: true, event: buildCanonicalEvent(found.event, found.auditId, found.stage, record, rawText, found.truncated) };
+}
+
+type AuditEventFound =
+  | { event: Record<string, unknown>; auditId: string; stage: CanonicalEvent['stage']; truncated: boolean }
+  | { reason: QuarantineReason; detail: string };
+
+/** The audit event a record holds, with the fields every event must have, or why it holds none. */
+function auditEventOf(record: SourceRecord): AuditEventFound {
+  const read = record.value !== undefined ? { value: record.value, truncated: false } : readAuditEventText(record.text ?? '');
+  if ('error' in read) return { reason: read.reason, detail: read.error };
   // Checked before anything describes or serializes the value: both recurse, and would overflow the stack.
-  if (nestsTooDeep(record, read.value)) return quarantine('limit_exceeded', `JSON nested more than ${MAX_JSON_DEPTH} levels deep`);
+  if (nestsTooDeep(record, read.value)) return { reason: 'limit_exceeded', detail: `JSON nested more than ${MAX_JSON_DEPTH} levels deep` };
 
   const { value, truncated } = read;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return quarantine('not_audit_event', `expected an audit.k8s.io Event object, got ${Array.isArray(value) ? 'array' : typeof value}`);
+    return { reason: 'not_audit_event', detail: `expected an audit.k8s.io Event object, got ${Array.isArray(value) ? 'array' : typeof value}` };
   }
   const event = value as Record<string, unknown>;
   const notAuditEvent = auditEventMismatch(event);
-  if (notAuditEvent) return quarantine('not_audit_event', notAuditEvent);
+  if (notAuditEvent) return { reason: 'not_audit_event', detail: notAuditEvent };
 
   const auditId = event.auditID;
   const stage = event.stage;
   if (typeof auditId !== 'string' || auditId === '' || typeof stage !== 'string' || !STAGE_SET.has(stage)) {
     const detail = `expected auditID (non-empty string) and stage (one of ${STAGES.join(', ')}); got auditID ${describe(auditId)}, stage ${describe(stage)}`;
-    return quarantine(truncated ? 'truncated_unrecoverable' : 'invalid_event', detail);
+    return { reason: truncated ? 'truncated_unrecoverable' : 'invalid_event', detail };
   }
-  return { ok: true, event: buildCanonicalEvent(event, auditId, stage as CanonicalEvent['stage'], record, rawText, truncated) };
+  return { event, auditId, stage: stage as CanonicalEvent['stage'], truncated };
 }
 
 function buildCanonicalEvent(
