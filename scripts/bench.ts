@@ -7,16 +7,19 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { bundleOptionsFor } from '../infra/packaging/esbuild-options.ts';
 import { auditMixDescription } from './bench/audit-mix.ts';
 import { breakdownEks } from './bench/breakdown.ts';
 import { measureBundles } from './bench/bundles.ts';
 import { openFunctionPipelines } from './bench/function-pipelines.ts';
-import { measureBatchMemory } from './bench/memory.ts';
+import { measureBatchMemory, measureLambdaBundleMemory } from './bench/memory.ts';
 import { aksBatch, maxEksBatch } from './bench/payloads.ts';
 import { formatReport, targetsOf, type BenchResult, type Machine, type WorkloadDescription } from './bench/report.ts';
 import { compareAks, compareEks } from './bench/throughput.ts';
 
 const EKS_BATCHES = 8;
+/** The Lambda function whose bundle is run for memory (functions/<name>/handler.ts). */
+const EKS_FUNCTION = 'eks-cloudwatch';
 
 const { values: options } = parseArgs({
   options: {
@@ -56,7 +59,15 @@ const aksMemory = await measureBatchMemory('aks', aks, 3);
 
 progress('building bundles and timing cold imports…');
 const bundleDir = mkdtempSync(path.join(tmpdir(), 'kaudit-bench-bundles-'));
-const bundles = await measureBundles(bundleDir, 7).finally(() => rmSync(bundleDir, { recursive: true, force: true }));
+const { bundles, lambdaMemory } = await (async () => {
+  try {
+    const figures = await measureBundles(bundleDir, 7);
+    const eksBundle = path.join(bundleDir, EKS_FUNCTION, bundleOptionsFor('aws-lambda').outputFile);
+    return { bundles: figures, lambdaMemory: measureLambdaBundleMemory(eksBundle, largestEks) };
+  } finally {
+    rmSync(bundleDir, { recursive: true, force: true });
+  }
+})();
 
 const partial: Omit<BenchResult, 'targets'> = {
   machine: machine(),
@@ -64,7 +75,7 @@ const partial: Omit<BenchResult, 'targets'> = {
   workload: { eks: describe(eksBatches), aks: describe([aks]) },
   throughput,
   breakdown,
-  memory: { eks: eksMemory, aks: { ...aksMemory, batchBytes: aks.payloadBytes, overIdlePerBatchByte: aksMemory.overIdleBytes / aks.payloadBytes } },
+  memory: { eks: eksMemory, eksLambdaBundle: lambdaMemory, aks: { ...aksMemory, batchBytes: aks.payloadBytes, overIdlePerBatchByte: aksMemory.overIdleBytes / aks.payloadBytes } },
   bundles,
 };
 const result: BenchResult = { ...partial, targets: targetsOf(partial) };

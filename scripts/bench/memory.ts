@@ -1,8 +1,9 @@
 /** Peak RSS of ingesting one batch, measured in a fresh child process (see memory-probe.ts). */
-import { fork } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { MemoryProbeResult } from './memory-probe.ts';
 import { median } from './statistics.ts';
 import type { AksBatch, EksBatch } from './payloads.ts';
@@ -40,4 +41,36 @@ function probe(kind: string, batchFile: string): Promise<MemoryProbeResult> {
     child.on('error', reject);
     child.on('exit', (code) => (result && code === 0 ? resolve(result) : reject(new Error(`memory probe (${kind}) exited with code ${code}`))));
   });
+}
+
+/**
+ * The Lambda bundle itself in a plain node, as Lambda runs it: RSS once imported, and the peak
+ * while its handler stores one batch into a file store. What sizes the function's memory.
+ */
+const BUNDLE_PROBE = `
+  const { readFileSync, writeFileSync } = await import('node:fs');
+  const [bundle, batchFile] = process.argv.slice(1);
+  const { handler } = await import(bundle);
+  const event = JSON.parse(readFileSync(batchFile, 'utf8'));
+  globalThis.gc();
+  const idle = process.memoryUsage.rss();
+  writeFileSync('/proc/self/clear_refs', '5');
+  await handler(event, { awsRequestId: 'bench' });
+  const peak = Number(/^VmHWM:\\s+(\\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'))[1]) * 1024;
+  process.stdout.write('\\n' + idle + ' ' + peak + '\\n');
+`;
+
+export function measureLambdaBundleMemory(bundleFile: string, batch: EksBatch): MemoryFigures {
+  const directory = mkdtempSync(path.join(tmpdir(), 'kaudit-bench-bundle-memory-'));
+  try {
+    const batchFile = path.join(directory, 'event.json');
+    writeFileSync(batchFile, JSON.stringify(batch.event));
+    const env = { PATH: process.env.PATH, KAUDIT_STORE_URL: `file://${path.join(directory, 'store')}`, AWS_REGION: 'eu-west-1', POWERTOOLS_LOG_LEVEL: 'ERROR' };
+    const child = spawnSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', BUNDLE_PROBE, pathToFileURL(bundleFile).href, batchFile], { encoding: 'utf8', env });
+    const [idleBytes, peakBytes] = (child.stdout.trim().split('\n').at(-1) ?? '').split(' ').map(Number);
+    if (child.status !== 0 || !Number.isFinite(idleBytes) || !Number.isFinite(peakBytes)) throw new Error(`Lambda bundle memory probe failed: ${child.stderr}`);
+    return { idleBytes: idleBytes as number, peakBytes: peakBytes as number, overIdleBytes: (peakBytes as number) - (idleBytes as number) };
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
 }
