@@ -2,6 +2,7 @@ import type { Provenance } from '../schema/canonical-event.ts';
 import { buildQuarantineRecord } from '../normalize/quarantine.ts';
 import { isoFromEpochMs } from '../normalize/time.ts';
 import type { Limits } from '../limits.ts';
+import { base64Bytes } from '../decode/base64.ts';
 import { decodeCloudWatchPayload } from '../decode/cloudwatch.ts';
 import { compressionOf, decompress, describeDecompressError, isDecompressLimitError } from '../decode/compression.ts';
 import type { QuarantineReason } from '../schema/quarantine-record.ts';
@@ -17,7 +18,6 @@ export interface FirehoseDecodeContext {
   limits: Limits;
 }
 
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /**
  * One Firehose record from a CloudWatch Logs subscription: base64 of gzip (or plain text) of one or more CloudWatch payloads written back to back. Each
@@ -83,9 +83,8 @@ function namingTheRecord(part: DecodedBatch, record: FirehoseRecord, document: s
 type RecordText = { text: string } | { error: string; raw: string; reason: QuarantineReason };
 
 function recordText(record: FirehoseRecord, limits: Limits): RecordText {
-  const compact = record.data.replace(/\s+/g, '');
-  if (!BASE64.test(compact) || compact.length % 4 === 1) return { error: 'data is not base64', raw: record.data, reason: 'invalid_payload' };
-  const bytes = Buffer.from(compact, 'base64');
+  const bytes = base64Bytes(record.data);
+  if (bytes === null) return { error: 'data is not base64', raw: record.data, reason: 'invalid_payload' };
   // Plain when Firehose's own CloudWatch Logs decompression is on.
   if (compressionOf(bytes) === null) {
     if (bytes.length > limits.maxDecodedBytes) {
