@@ -2,13 +2,9 @@ import { nestsDeeperThan, opensAtMost, safeText } from '../decode/json-text.ts';
 import { MAX_JSON_DEPTH } from '../limits.ts';
 import { sha256Hex } from '../digest.ts';
 import { eventId } from '../event-id.ts';
-import {
-  LEVELS,
-  SCHEMA_VERSION,
-  STAGES,
-  type CanonicalEvent,
-} from '../schema/canonical-event.ts';
+import type { CanonicalEvent } from '../schema/canonical-event.ts';
 import type { QuarantineReason, QuarantineRecord } from '../schema/quarantine-record.ts';
+import { LEVELS, SCHEMA_VERSION, STAGES } from '../schema/vocabulary.ts';
 import { classifyUser, cloudPrincipalOf, outcomeOf, serviceAccountOf } from './actor.ts';
 import { FieldReader } from './field-reader.ts';
 import { buildQuarantineRecord } from './quarantine.ts';

@@ -1,30 +1,16 @@
-import * as z from 'zod';
-
 /**
  * Canonical event `k8s_audit/1` (SPEC §1): one row per audit.k8s.io/v1 Event instance.
  * Flat snake_case; absent values are null; arrays and maps stay JSON.
  * Field order here is the column order of every generated artefact (JSON Schema, Glue table, DuckDB view).
  */
-export const SCHEMA_VERSION = 'k8s_audit/1' as const;
+import * as z from 'zod';
+import { CLOUD_PROVIDERS, LEVELS, OUTCOMES, PLATFORMS, SCHEMA_VERSION, SOURCE_TYPES, STAGES, USER_TYPES } from './vocabulary.ts';
+
+export { CLOUD_PROVIDERS, LEVELS, OUTCOMES, PLATFORMS, SCHEMA_VERSION, SOURCE_TYPES, STAGES, USER_TYPES };
 
 const text = z.string().nullable();
 const textList = z.array(z.string()).nullable();
 const timestamp = z.string().describe('ISO-8601 UTC, source precision kept');
-
-export const STAGES = ['RequestReceived', 'ResponseStarted', 'ResponseComplete', 'Panic'] as const;
-export const LEVELS = ['None', 'Metadata', 'Request', 'RequestResponse'] as const;
-export const USER_TYPES = ['service_account', 'node', 'anonymous', 'system', 'user'] as const;
-export const OUTCOMES = ['success', 'failure', 'unknown'] as const;
-export const PLATFORMS = ['eks', 'aks', 'self_managed'] as const;
-export const CLOUD_PROVIDERS = ['aws', 'azure', 'none'] as const;
-export const SOURCE_TYPES = [
-  'cloudwatch_subscription',
-  'cloudwatch_api',
-  'firehose',
-  'eventhub',
-  'webhook',
-  'file',
-] as const;
 
 /** Where an event came from. Shared by canonical events and quarantine records. */
 export const ProvenanceSchema = z.object({
