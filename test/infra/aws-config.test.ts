@@ -23,7 +23,7 @@ describe('AWS deployment configuration', () => {
 
     // Assess
     expect(config).toMatchObject({ clusters: [], lakeEncryption: 's3', memoryMb: DEFAULT_FUNCTION_SIZE.memoryMb, timeoutSeconds: DEFAULT_FUNCTION_SIZE.timeoutSeconds });
-    expect(DEFAULT_FUNCTION_SIZE).toEqual({ memoryMb: 256, timeoutSeconds: 60 });
+    expect(DEFAULT_FUNCTION_SIZE).toEqual({ memoryMb: 512, timeoutSeconds: 60 });
     expect(config.objectLockMode).toBeUndefined();
     expect(config.reservedConcurrency).toBeUndefined();
   });

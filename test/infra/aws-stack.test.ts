@@ -97,7 +97,7 @@ describe('kaudit stack with the default configuration and two clusters', () => {
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
         Handler: 'index.handler',
-        MemorySize: 256,
+        MemorySize: 512,
         Timeout: 60,
       });
     });
