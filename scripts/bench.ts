@@ -42,7 +42,7 @@ const { throughput, breakdown } = await (async () => {
   try {
     return {
       throughput: {
-        eks: await compareEks(eksBatches, pipelines, { warmups: 3, repeats }),
+        eks: await compareEks(eksBatches, pipelines, { warmups: 1, repeats }),
         aks: await compareAks([aks], pipelines, { warmups: 1, repeats: Math.max(3, Math.ceil(repeats / 2)) }),
       },
       breakdown: await breakdownEks(eksBatches, pipelines, repeats),

@@ -31,7 +31,7 @@ interface CloudWatchPayload {
 type Stages = Record<string, () => unknown>;
 
 export async function breakdownEks(batches: readonly EksBatch[], pipelines: FunctionPipelines, rounds: number): Promise<Breakdown> {
-  const runtime = await pipelines.freshEksRuntime();
+  const runtime = pipelines.eks;
   const context = { region: runtime.region, ingestTime: runtime.now().toISOString(), limits: runtime.limits };
   // Each stage's input, made once.
   const payloads = batches.map((batch) => JSON.parse(gunzipSync(Buffer.from(batch.event.awslogs.data, 'base64')).toString('utf8')) as CloudWatchPayload);
@@ -56,7 +56,7 @@ export async function breakdownEks(batches: readonly EksBatch[], pipelines: Func
   const wholes: Stages = {
     floor: () => batches.forEach((batch) => eksFloor(batch.event)),
     pipeline: async () => {
-      for (const batch of batches) await ingestEks(batch, await pipelines.freshEksRuntime());
+      for (const batch of batches) await ingestEks(batch, runtime);
     },
   };
   const all: Stages = {
@@ -64,7 +64,7 @@ export async function breakdownEks(batches: readonly EksBatch[], pipelines: Func
     ...prefixed('pipeline', pipeline),
     ...prefixed('whole', wholes),
   };
-  const millis = await medianMillis(all, batches.length, rounds);
+  const millis = await medianMillis(all, batches.length, rounds, pipelines.forgetStoredObjects);
   const side = (name: 'floor' | 'pipeline', stages: Stages): StageMillis => {
     const own = Object.fromEntries(Object.keys(stages).map((stage) => [stage, millis[`${name}/${stage}`] as number]));
     const sum = Object.values(own).reduce((total, value) => total + value, 0);
@@ -81,17 +81,23 @@ function prefixed(prefix: string, stages: Stages): Stages {
   return Object.fromEntries(Object.entries(stages).map(([name, stage]) => [`${prefix}/${name}`, stage]));
 }
 
-/** Every stage once per round, interleaved, after a warm-up round; the median per batch. */
-async function medianMillis(stages: Stages, batches: number, rounds: number): Promise<Record<string, number>> {
-  const samples = new Map<string, number[]>(Object.keys(stages).map((name) => [name, []]));
-  for (let round = 0; round <= rounds; round++) {
-    for (const [name, stage] of Object.entries(stages)) {
-      (globalThis as { gc?: () => void }).gc?.();
+/**
+ * Each stage in a block of its own: a warm-up run, dropped, then `rounds` measured ones; the
+ * median per batch. No forced GC, for the reason given in throughput.ts. Stored objects are
+ * removed before every run, unmeasured, so each finds the batches new to the store.
+ */
+async function medianMillis(stages: Stages, batches: number, rounds: number, forgetStored: () => void): Promise<Record<string, number>> {
+  const millis: Record<string, number> = {};
+  for (const [name, stage] of Object.entries(stages)) {
+    const samples: number[] = [];
+    for (let round = 0; round <= rounds; round++) {
+      forgetStored();
       const { cpuSeconds } = await elapsedOf(stage);
-      if (round > 0) samples.get(name)?.push((cpuSeconds * 1000) / batches);
+      if (round > 0) samples.push((cpuSeconds * 1000) / batches);
     }
+    millis[name] = median(samples);
   }
-  return Object.fromEntries([...samples].map(([name, values]) => [name, median(values)]));
+  return millis;
 }
 
 function averageBytes(texts: readonly string[]): number {

@@ -1,9 +1,11 @@
 /**
  * The functions' real pipelines over the file store, with the runtime the functions build from
- * their app settings (default limits, default redaction). Each call gets a store of its own:
- * a batch delivered again into the same store would only find its objects already written.
+ * their app settings (default limits, default redaction). Each function writes to one store that
+ * lives as long as the benchmark, as a deployed store does (its partition directories already
+ * exist after the first batch of an hour). A batch delivered again would only find its objects
+ * already there, so the stored objects are removed between samples, outside what is measured.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { InvocationReport } from '../../shared/reliability/invocation-report.ts';
@@ -11,27 +13,24 @@ import { ingestEventHubBatch } from '../../shared/runtime/aks-eventhub.ts';
 import { ingestCloudWatchSubscription } from '../../shared/runtime/eks-cloudwatch.ts';
 import { runtimeFromEnv, type FunctionRuntime } from '../../shared/runtime/function-runtime.ts';
 import { SETTINGS } from '../../shared/runtime/settings.ts';
-import { openEventStore } from '../../shared/store/open-store.ts';
 import type { AksBatch, EksBatch } from './payloads.ts';
 
 export interface FunctionPipelines {
-  /** A runtime whose store is new and empty; opening it is not part of what is measured. */
-  freshEksRuntime(): Promise<FunctionRuntime>;
-  freshAksRuntime(): Promise<FunctionRuntime>;
-  /** Removes every store made. */
+  eks: FunctionRuntime;
+  aks: FunctionRuntime;
+  /** Removes every object stored so far, keeping the directories: the next batches are new to the stores. */
+  forgetStoredObjects(): void;
+  /** Removes the stores. */
   close(): void;
 }
 
 export async function openFunctionPipelines(): Promise<FunctionPipelines> {
   const root = mkdtempSync(path.join(tmpdir(), 'kaudit-bench-'));
-  let stores = 0;
-  const nextStoreUrl = () => `file://${path.join(root, `store-${++stores}`)}`;
-  const eks = await runtimeFromEnv({ [SETTINGS.storeUrl]: nextStoreUrl(), [SETTINGS.awsRegion]: 'eu-west-1' }, SETTINGS.awsRegion);
-  const aks = await runtimeFromEnv({ [SETTINGS.storeUrl]: nextStoreUrl(), [SETTINGS.region]: 'westeurope' }, SETTINGS.region);
-  const withFreshStore = async (runtime: FunctionRuntime): Promise<FunctionRuntime> => ({ ...runtime, store: await openEventStore(nextStoreUrl()) });
+  const storeUrl = (name: string) => `file://${path.join(root, name)}`;
   return {
-    freshEksRuntime: () => withFreshStore(eks),
-    freshAksRuntime: () => withFreshStore(aks),
+    eks: await runtimeFromEnv({ [SETTINGS.storeUrl]: storeUrl('eks'), [SETTINGS.awsRegion]: 'eu-west-1' }, SETTINGS.awsRegion),
+    aks: await runtimeFromEnv({ [SETTINGS.storeUrl]: storeUrl('aks'), [SETTINGS.region]: 'westeurope' }, SETTINGS.region),
+    forgetStoredObjects: () => removeFiles(root),
     close: () => rmSync(root, { recursive: true, force: true }),
   };
 }
@@ -48,4 +47,12 @@ export function ingestAks(batch: AksBatch, runtime: FunctionRuntime): Promise<In
 /** A benchmark that stored less than it was given measured something else: it stops there. */
 export function expectAllWritten(report: InvocationReport, events: number, what: string): void {
   if (report.summary.written !== events) throw new Error(`${what}: expected ${events} events written, got ${JSON.stringify(report.summary)}`);
+}
+
+function removeFiles(directory: string): void {
+  for (const entry of readdirSync(directory, { withFileTypes: true })) {
+    const full = path.join(directory, entry.name);
+    if (entry.isDirectory()) removeFiles(full);
+    else unlinkSync(full);
+  }
 }

@@ -19,9 +19,3 @@ export async function elapsedOf(work: () => unknown): Promise<Elapsed> {
   const cpu = process.cpuUsage(cpuStart);
   return { wallSeconds, cpuSeconds: (cpu.user + cpu.system) / 1e6 };
 }
-
-export function addElapsed(total: Elapsed, part: Elapsed): Elapsed {
-  return { wallSeconds: total.wallSeconds + part.wallSeconds, cpuSeconds: total.cpuSeconds + part.cpuSeconds };
-}
-
-export const NO_TIME: Elapsed = { wallSeconds: 0, cpuSeconds: 0 };
