@@ -14,6 +14,6 @@ export function openCliEventStore(explicit: string | undefined, io: CliIo): Prom
 }
 
 /** The pipeline of a command that stores events, configured as `kaudit ingest` is: `--policy`, and redaction from the environment. */
-export function cliPipelineOptions(policy: string | undefined, io: CliIo): PipelineOptions {
+export function cliPipelineOptions(policy: string | undefined, io: CliIo): Promise<PipelineOptions> {
   return buildPipelineOptions({ ...pipelineConfigFromEnv(io.env), policy: policy ?? null, baseDir: io.cwd });
 }

@@ -21,7 +21,7 @@ export async function runtimeFromEnv(env: NodeJS.ProcessEnv, regionSetting: stri
   return {
     store: await openEventStore(storeUrl, env),
     limits: limitsFromEnv(env),
-    pipeline: buildPipelineOptions(pipelineConfigFromEnv(env)),
+    pipeline: await buildPipelineOptions(pipelineConfigFromEnv(env)),
     region: env[regionSetting] || null,
     now: () => new Date(),
   };

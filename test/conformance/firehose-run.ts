@@ -33,7 +33,7 @@ export async function runTransform(event: unknown, lake: 'available' | 'unavaila
   const runtime: FunctionRuntime = {
     store: new LakeEventStore(objects),
     limits: DECODER_CONTEXT.limits,
-    pipeline: buildPipelineOptions({}),
+    pipeline: await buildPipelineOptions({}),
     region: DECODER_CONTEXT.region,
     now: () => new Date(DECODER_CONTEXT.ingestTime),
   };

@@ -14,8 +14,10 @@ import { readRows, temporaryFileStore } from '../helpers/lake.ts';
 
 const INGEST_TIME = '2026-11-20T14:05:00.000Z';
 
+const DEFAULT_PIPELINE = await buildPipelineOptions({});
+
 function runtimeWith(store: EventStore): FunctionRuntime {
-  return { store, limits: DEFAULT_LIMITS, pipeline: buildPipelineOptions({}), region: 'eu-west-1', now: () => new Date(INGEST_TIME) };
+  return { store, limits: DEFAULT_LIMITS, pipeline: DEFAULT_PIPELINE, region: 'eu-west-1', now: () => new Date(INGEST_TIME) };
 }
 
 /** The canonical events an Ok answer carries. */

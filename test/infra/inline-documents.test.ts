@@ -42,12 +42,12 @@ describe('policy and redaction paths passed inline to Lambda', () => {
     expect(Buffer.byteLength(policy)).toBeLessThan(readFileSync(COST_SAVER_POLICY).length);
   });
 
-  it('passes settings the functions read as inline documents, not as file paths', () => {
+  it('passes settings the functions read as inline documents, not as file paths', async () => {
     // Prepare
     const settings = inlineDocumentSettings({ auditPolicyFile: COST_SAVER_POLICY, redactionPathsFile: file('redaction.yaml', REDACTION_PATHS) });
 
     // Act
-    const pipeline = buildPipelineOptions({ policy: settings[SETTINGS.policy], redactionPaths: settings[SETTINGS.redactionPaths], baseDir: directory });
+    const pipeline = await buildPipelineOptions({ policy: settings[SETTINGS.policy], redactionPaths: settings[SETTINGS.redactionPaths], baseDir: directory });
 
     // Assess
     expect(pipeline.transforms).toHaveLength(2);

@@ -9,7 +9,7 @@ import { aksRecord, cloudWatchPayload, cloudWatchSubscriptionEvent, DECODER_CONT
 import { AKS_MINUTE, auditIdsOf, EKS_MINUTE, minuteOf, type TrafficLine } from './sample-traffic.ts';
 
 const REPOSITORY = fileURLToPath(new URL('../../', import.meta.url));
-const COST_SAVER = buildPipelineOptions({ policy: 'policies/cost-saver.yaml', baseDir: REPOSITORY });
+const COST_SAVER = await buildPipelineOptions({ policy: 'policies/cost-saver.yaml', baseDir: REPOSITORY });
 
 function eksMinute(): ProcessedBatch {
   const delivery = cloudWatchSubscriptionEvent(cloudWatchPayload({ events: minuteOf(EKS_MINUTE) }));

@@ -23,9 +23,9 @@ describe('pipeline configuration', () => {
   });
   afterEach(() => directory.cleanup());
 
-  it('applies a policy given inline', () => {
+  it('applies a policy given inline', async () => {
     // Prepare
-    const options = buildPipelineOptions({ policy: POLICY });
+    const options = await buildPipelineOptions({ policy: POLICY });
 
     // Act
     const processed = processEvents([HUMAN_READ, CONTROLLER_READ], options);
@@ -38,7 +38,7 @@ describe('pipeline configuration', () => {
   it('applies a policy given as a file path, relative to the base directory', async () => {
     // Prepare
     await writeFile(path.join(directory.root, 'cost-saver.yaml'), POLICY);
-    const options = buildPipelineOptions({ policy: 'cost-saver.yaml', baseDir: directory.root });
+    const options = await buildPipelineOptions({ policy: 'cost-saver.yaml', baseDir: directory.root });
 
     // Act
     const processed = processEvents([HUMAN_READ, CONTROLLER_READ], options);
@@ -47,25 +47,25 @@ describe('pipeline configuration', () => {
     expect(processed.events.map((event) => event.audit_id)).toEqual(['human-read']);
   });
 
-  it('refuses a policy file that is not there, naming it', () => {
+  it('refuses a policy file that is not there, naming it', async () => {
     // Act
     const build = () => buildPipelineOptions({ policy: 'policies/missing.yaml', baseDir: directory.root });
 
     // Assess
-    expect(build).toThrow(`policy ${path.join(directory.root, 'policies/missing.yaml')}: cannot read: ENOENT`);
+    await expect(build()).rejects.toThrow(`policy ${path.join(directory.root, 'policies/missing.yaml')}: cannot read: ENOENT`);
   });
 
-  it('refuses an invalid policy, naming the rule', () => {
+  it('refuses an invalid policy, naming the rule', async () => {
     // Act
     const build = () => buildPipelineOptions({ policy: policyText([{ level: 'Metadata' }, { level: 'All' }]) });
 
     // Assess
-    expect(build).toThrow('inline policy: rules[1].level: unsupported value "All"');
+    await expect(build()).rejects.toThrow('inline policy: rules[1].level: unsupported value "All"');
   });
 
-  it('redacts by default, events and quarantine records alike', () => {
+  it('redacts by default, events and quarantine records alike', async () => {
     // Prepare
-    const options = buildPipelineOptions({});
+    const options = await buildPipelineOptions({});
 
     // Act
     const processed = processEvents([SECRET_UPDATE], options);
@@ -75,9 +75,9 @@ describe('pipeline configuration', () => {
     expect(options.quarantineTransform).toBeTypeOf('function');
   });
 
-  it('does not redact when switched off', () => {
+  it('does not redact when switched off', async () => {
     // Prepare
-    const options = buildPipelineOptions({ redaction: 'off' });
+    const options = await buildPipelineOptions({ redaction: 'off' });
 
     // Act
     const processed = processEvents([SECRET_UPDATE], options);
@@ -91,12 +91,12 @@ describe('pipeline configuration', () => {
     ['an unknown switch value', { redaction: 'maybe' }, 'KAUDIT_REDACTION: expected on or off, got "maybe"'],
     ['paths with redaction off', { redaction: 'off', redactionPaths: '- {resources: [configmaps], paths: [data]}\n' }, 'KAUDIT_REDACTION_PATHS is set, but KAUDIT_REDACTION is off'],
     ['paths that are invalid', { redactionPaths: '- {resources: [configmaps], paths: ["data."]}\n' }, 'inline redaction paths: [0].paths[0]: "data.": expected a field name'],
-  ])('refuses %s', (_name, config, message) => {
+  ])('refuses %s', async (_name, config, message) => {
     // Act
     const build = () => buildPipelineOptions(config);
 
     // Assess
-    expect(build).toThrow(message);
+    await expect(build()).rejects.toThrow(message);
   });
 
   it('reads the settings from the environment', () => {

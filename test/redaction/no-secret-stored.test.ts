@@ -45,7 +45,7 @@ describe('no secret value reaches the store', () => {
 
   async function ingest(inputs: string[], config: PipelineConfig = {}) {
     const store = await openEventStore(lake.url);
-    const pipeline = buildPipelineOptions(config);
+    const pipeline = await buildPipelineOptions(config);
     const summaries = [];
     for (const [index, input] of inputs.entries()) {
       const decoded = decodeInput(Buffer.from(input), {

@@ -93,7 +93,7 @@ export async function backfillEksCommand(options: BackfillEksOptions, io: CliIo)
       {
         client,
         store: await openCliEventStore(options.store, io),
-        pipeline: cliPipelineOptions(options.policy, io),
+        pipeline: await cliPipelineOptions(options.policy, io),
         limits: limitsFromEnv(io.env),
         checkpoint: options.checkpoint ? new CheckpointFile(path.resolve(io.cwd, options.checkpoint)) : null,
         progress,
@@ -122,7 +122,7 @@ export async function backfillAksCommand(options: BackfillAksOptions, io: CliIo,
       {
         consumer,
         store: await openCliEventStore(options.store, io),
-        pipeline: cliPipelineOptions(options.policy, io),
+        pipeline: await cliPipelineOptions(options.policy, io),
         limits: limitsFromEnv(io.env),
         progress: progressOn(io.stderr, `backfill ${options.hub}`),
         now: () => new Date(),

@@ -51,7 +51,7 @@ export async function ingestCommand(inputs: string[], options: IngestOptions, io
     decoded.push(...result.batches);
   }
   const store = await openCliEventStore(options.store, io);
-  const pipeline = cliPipelineOptions(options.policy, io);
+  const pipeline = await cliPipelineOptions(options.policy, io);
   const summary = emptySummary();
   const progress = decoded.length > 1 && (io.stderr as { isTTY?: boolean }).isTTY === true;
   for (const [index, batch] of decoded.entries()) {

@@ -55,7 +55,7 @@ export async function redriveCommand(options: RedriveOptions, io: CliIo): Promis
   const region = options.region ?? io.env[SETTINGS.awsRegion] ?? io.env[SETTINGS.awsDefaultRegion] ?? null;
   const sqs = new SQSClient({ region: queueRegion(queueUrl) ?? region ?? undefined });
   const store = await openCliEventStore(options.store, io);
-  const pipeline = cliPipelineOptions(options.policy, io);
+  const pipeline = await cliPipelineOptions(options.policy, io);
   const limits = limitsFromEnv(io.env);
   const report: RedriveReport = { summary: emptySummary(), messages: { received: 0, deleted: 0, left: [] } };
 

@@ -41,7 +41,7 @@ export async function serveCommand(options: ServeOptions, io: CliIo, stop: Abort
   const receiver: WebhookReceiver = {
     tokens,
     store,
-    pipeline: cliPipelineOptions(options.policy, io),
+    pipeline: await cliPipelineOptions(options.policy, io),
     limits: limitsFromEnv(io.env),
     maxBodyBytes: maxBodyBytesFromEnv(io.env),
     now: () => new Date(),

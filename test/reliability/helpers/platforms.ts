@@ -25,8 +25,10 @@ export const FUNCTION_ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:kaud
 export const LAMBDA_ASYNC_RETRIES = 2;
 
 /** A function's runtime over an object store, at a fixed ingest time, with the default pipeline (redaction on). */
+const DEFAULT_PIPELINE = await buildPipelineOptions(pipelineConfigFromEnv({}));
+
 export function testRuntime(objects: ObjectStore, region: string | null): FunctionRuntime {
-  return { store: new LakeEventStore(objects), limits: DEFAULT_LIMITS, pipeline: buildPipelineOptions(pipelineConfigFromEnv({})), region, now: () => new Date(INGEST_TIME) };
+  return { store: new LakeEventStore(objects), limits: DEFAULT_LIMITS, pipeline: DEFAULT_PIPELINE, region, now: () => new Date(INGEST_TIME) };
 }
 
 export type EksHandler = (event: CloudWatchLogsEvent, context: Context) => Promise<IngestSummary>;
