@@ -39,13 +39,19 @@ const REQUIRE_SHIM =
  * into a static import at the top of an ES module bundle, so the bundle would not even load where
  * the package is absent. Left out, the module stays a dynamic import that only a store URL of the
  * other cloud reaches (and fails with "Cannot find module").
+ *
+ * A package the code itself imports only with `await import()` is different: marked external, it
+ * stays that dynamic import, so it can be left out by name. The Functions app does so with
+ * `@azure/identity` (about 360 KiB with msal-node): in Azure the Blob store asks the host's managed
+ * identity endpoint for its tokens itself (shared/store/app-service-managed-identity.ts), and
+ * without one it fails naming what to set (managed identity, or AZURE_STORAGE_CONNECTION_STRING).
  */
 const EXTERNALS: Record<FunctionPlatform, string[]> = {
   // The AWS SDK is bundled, not taken from the runtime: the S3 store relies on conditional writes,
   // and the SDK version must not depend on what Lambda happens to ship.
   'aws-lambda': ['./blob-object-store.ts'],
   // @azure/functions-core is provided by the Functions host at run time; it is not on npm.
-  'azure-functions': ['@azure/functions-core', './s3-object-store.ts'],
+  'azure-functions': ['@azure/functions-core', './s3-object-store.ts', '@azure/identity'],
 };
 
 /**

@@ -45,8 +45,18 @@ export const SETTINGS = {
    * alone; `false`: it checks with HEAD first. Default: true on AWS, false with a custom endpoint.
    */
   s3ConditionalWrites: 'KAUDIT_S3_CONDITIONAL_WRITES',
-  /** Blob Storage connection string for local use and emulators; unset: DefaultAzureCredential. */
+  /** Blob Storage connection string for local use and emulators; unset: Entra ID (managed identity, else DefaultAzureCredential). */
   azureStorageConnectionString: 'AZURE_STORAGE_CONNECTION_STRING',
+  /**
+   * Set by the App Service / Functions host when the app has a managed identity: its token endpoint
+   * and the secret header it expects. With both, the Blob store asks that endpoint for tokens itself.
+   */
+  identityEndpoint: 'IDENTITY_ENDPOINT',
+  identityHeader: 'IDENTITY_HEADER',
+  /** Set by Service Fabric beside the two above (another protocol): DefaultAzureCredential handles it. */
+  identityServerThumbprint: 'IDENTITY_SERVER_THUMBPRINT',
+  /** Client id of a user-assigned managed identity (the name @azure/identity reads); unset: the system-assigned one. */
+  azureClientId: 'AZURE_CLIENT_ID',
   /** Where `kaudit query` caches the partitions it pulls from a cloud store (default ./.kaudit-cache). */
   cacheDir: 'KAUDIT_CACHE_DIR',
   /** Largest decompressed (or received) payload in bytes; defaults and reasons in shared/limits.ts. */

@@ -1,4 +1,7 @@
 import { BlobServiceClient, RestError, type ContainerClient, type StoragePipelineOptions } from '@azure/storage-blob';
+import type { TokenCredential } from '@azure/core-auth';
+import { SETTINGS } from '../runtime/settings.ts';
+import { AppServiceManagedIdentityCredential } from './app-service-managed-identity.ts';
 import { StoreError, type ObjectStore, type StoredObject } from './object-store.ts';
 import type { StoreSettings } from './store-settings.ts';
 
@@ -76,8 +79,8 @@ export class BlobObjectStore implements ObjectStore {
 
 /**
  * The container client of a location: from `AZURE_STORAGE_CONNECTION_STRING` when set (its
- * BlobEndpoint wins, which is how emulators are reached), else the account's endpoint with
- * `DefaultAzureCredential` (managed identity in Azure, the developer's login elsewhere).
+ * BlobEndpoint wins, which is how emulators are reached), else the account's endpoint with an
+ * Entra ID credential (`azureStorageCredential`).
  */
 export async function blobContainerFor(location: BlobLocation, settings: StoreSettings): Promise<ContainerClient> {
   const options: StoragePipelineOptions = {
@@ -97,11 +100,35 @@ export async function blobContainerFor(location: BlobLocation, settings: StoreSe
       throw new Error(`${location.url}: AZURE_STORAGE_CONNECTION_STRING is for account ${JSON.stringify(service.accountName)}, not ${JSON.stringify(location.account)}`);
     }
   } else {
-    // Loaded only here: the identity library is large and the emulator path does not need it.
-    const { DefaultAzureCredential } = await import('@azure/identity');
-    service = new BlobServiceClient(location.endpoint, new DefaultAzureCredential(), options);
+    service = new BlobServiceClient(location.endpoint, await azureStorageCredential(settings), options);
   }
   return service.getContainerClient(location.container);
+}
+
+/**
+ * The Entra ID credential of the Blob store: in a function app with a managed identity, the host's
+ * identity endpoint, asked directly; anywhere else `DefaultAzureCredential` (environment, workload
+ * identity, other managed identities, the developer's `az login`). `@azure/identity` is loaded only
+ * then: the Functions bundle leaves it out (infra/packaging/esbuild-options.ts). `loadIdentity`
+ * stands in for that import in tests.
+ */
+export async function azureStorageCredential(
+  settings: Pick<StoreSettings, 'azureManagedIdentity'>,
+  loadIdentity: () => Promise<Pick<typeof import('@azure/identity'), 'DefaultAzureCredential'>> = () => import('@azure/identity'),
+): Promise<TokenCredential> {
+  if (settings.azureManagedIdentity) return new AppServiceManagedIdentityCredential(settings.azureManagedIdentity);
+  let identity: Awaited<ReturnType<typeof loadIdentity>>;
+  try {
+    identity = await loadIdentity();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException | null)?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
+    throw new Error(
+      `Blob storage needs a credential, and this bundle does not carry @azure/identity: enable the function app's managed identity ` +
+        `(the host then sets ${SETTINGS.identityEndpoint} and ${SETTINGS.identityHeader}), or set ${SETTINGS.azureStorageConnectionString}`,
+      { cause: error },
+    );
+  }
+  return new identity.DefaultAzureCredential();
 }
 
 /** `ContainerNotFound (HTTP 404): The specified container does not exist.` */

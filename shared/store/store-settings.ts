@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { SETTINGS } from '../runtime/settings.ts';
+import type { ManagedIdentityEndpoint } from './app-service-managed-identity.ts';
 
 const optionalText = z.string().trim().min(1).optional();
 
@@ -19,6 +20,10 @@ const StoreEnvSchema = z.object({
   [SETTINGS.s3SseKmsKeyId]: optionalText,
   [SETTINGS.s3ConditionalWrites]: z.stringbool().optional(),
   [SETTINGS.azureStorageConnectionString]: optionalText,
+  [SETTINGS.identityEndpoint]: z.url().optional(),
+  [SETTINGS.identityHeader]: optionalText,
+  [SETTINGS.identityServerThumbprint]: optionalText,
+  [SETTINGS.azureClientId]: optionalText,
 });
 
 /** How the cloud stores connect and how hard they try. */
@@ -35,6 +40,11 @@ export interface StoreSettings {
     conditionalWrites: boolean;
   };
   azureConnectionString: string | null;
+  /**
+   * The App Service / Functions host's managed identity endpoint, when it provides one (both
+   * IDENTITY_ENDPOINT and IDENTITY_HEADER set, and not Service Fabric's variant of them).
+   */
+  azureManagedIdentity: ManagedIdentityEndpoint | null;
 }
 
 /** The store settings in `env`; a malformed value is a configuration error naming the variable. */
@@ -57,5 +67,13 @@ export function storeSettingsFromEnv(env: NodeJS.ProcessEnv): StoreSettings {
       conditionalWrites: values[SETTINGS.s3ConditionalWrites] ?? endpoint === null,
     },
     azureConnectionString: values[SETTINGS.azureStorageConnectionString] ?? null,
+    azureManagedIdentity: managedIdentityOf(values),
   };
+}
+
+function managedIdentityOf(values: z.infer<typeof StoreEnvSchema>): ManagedIdentityEndpoint | null {
+  const endpoint = values[SETTINGS.identityEndpoint];
+  const header = values[SETTINGS.identityHeader];
+  if (!endpoint || !header || values[SETTINGS.identityServerThumbprint]) return null;
+  return { endpoint, header, clientId: values[SETTINGS.azureClientId] ?? null };
 }

@@ -5,7 +5,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { build } from 'esbuild';
 import { buildFunctionBundle, type BuiltBundle } from '../../infra/packaging/build-function-bundles.ts';
+import { bundleOptionsFor, esbuildBuildOptions } from '../../infra/packaging/esbuild-options.ts';
 import { AZURE_APP_BUNDLE, discoverFunctionEntries, lambdaEntry, REPO_ROOT } from '../../infra/packaging/function-entries.ts';
 import { SETTINGS } from '../../shared/runtime/settings.ts';
 import { auditEvent, cloudWatchPayload, cloudWatchSubscriptionEvent } from '../helpers/audit-events.ts';
@@ -130,6 +132,21 @@ describe('deployable bundles', () => {
     expect(Object.values(eventHub?.bindings ?? {}).map((binding) => binding.type)).toContain('eventHubTrigger');
   });
 
+  it('keeps the Azure app under 1,000,000 bytes', () => {
+    // Assess
+    expect((bundles.get(AZURE_APP_BUNDLE) as BuiltBundle).bytes).toBeLessThan(1_000_000);
+  });
+
+  it('leaves @azure/identity and msal-node out of the Azure app, imported only dynamically where the Blob store needs it', () => {
+    // Act
+    const code = readFileSync(join((bundles.get(AZURE_APP_BUNDLE) as BuiltBundle).directory, 'index.mjs'), 'utf8');
+
+    // Assess: a static import of a package that is not there would stop the app from loading at all.
+    expect(code).not.toMatch(/msal/i);
+    expect(code).toContain('import("@azure/identity")');
+    expect(code).not.toMatch(/(?:from|import|require\()\s*["']@azure\/identity["']/);
+  });
+
   it('ships the Azure app with the Event Hubs extension bundle in host.json', () => {
     // Prepare
     const bundle = bundles.get(AZURE_APP_BUNDLE) as BuiltBundle;
@@ -140,5 +157,42 @@ describe('deployable bundles', () => {
     // Assess
     expect(host.version).toBe('2.0');
     expect(host.extensionBundle).toEqual({ id: 'Microsoft.Azure.Functions.ExtensionBundle', version: '[4.*, 5.0.0)' });
+  });
+});
+
+describe('the Blob store in a bundle built as the Azure app is', () => {
+  const outDir = mkdtempSync(join(tmpdir(), 'kaudit-blob-probe-'));
+  let probe: string;
+  beforeAll(async () => {
+    // Prepare: a bundle with the Azure app's options that opens a Blob store from the environment and prints the outcome.
+    const contents = `
+      import { openObjectStore } from './shared/store/open-store.ts';
+      try { await openObjectStore('azblob://auditlake/events', process.env); console.log('opened'); }
+      catch (error) { console.log(error.message); }`;
+    const { entryPoints: _, ...options } = esbuildBuildOptions('azure-functions', 'probe', outDir);
+    await build({ ...options, stdin: { contents, resolveDir: REPO_ROOT, sourcefile: 'blob-probe.ts', loader: 'ts' } });
+    probe = join(outDir, bundleOptionsFor('azure-functions').outputFile);
+  });
+  afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+  /** Runs the probe in a plain node process with no node_modules beside it, as the Functions host does. */
+  const runProbe = (env: Record<string, string>) => spawnSync(process.execPath, [probe], { cwd: outDir, encoding: 'utf8', env: { PATH: process.env.PATH, ...env } });
+
+  it('opened with the host’s managed identity endpoint, without @azure/identity', () => {
+    // Act
+    const result = runProbe({ IDENTITY_ENDPOINT: 'http://127.0.0.1:41741/msi/token/', IDENTITY_HEADER: 'secret' });
+
+    // Assess
+    expect({ stdout: result.stdout.trim(), stderr: result.stderr }).toEqual({ stdout: 'opened', stderr: '' });
+  });
+
+  it('refused without one, saying to enable the managed identity or set AZURE_STORAGE_CONNECTION_STRING', () => {
+    // Act
+    const result = runProbe({});
+
+    // Assess
+    expect(result.stdout.trim()).toBe(
+      "Blob storage needs a credential, and this bundle does not carry @azure/identity: enable the function app's managed identity (the host then sets IDENTITY_ENDPOINT and IDENTITY_HEADER), or set AZURE_STORAGE_CONNECTION_STRING",
+    );
   });
 });

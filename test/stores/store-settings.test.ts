@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { storeSettingsFromEnv } from '../../shared/store/store-settings.ts';
 
 describe('storeSettingsFromEnv', () => {
-  it('defaults to four attempts of 30 s, AWS endpoints and their conditional writes, SSE-S3 and no connection string', () => {
+  it('defaults to four attempts of 30 s, AWS endpoints and their conditional writes, SSE-S3, no connection string and no managed identity endpoint', () => {
     // Act
     const settings = storeSettingsFromEnv({});
 
@@ -12,7 +12,28 @@ describe('storeSettingsFromEnv', () => {
       attemptTimeoutMs: 30_000,
       s3: { region: null, endpoint: null, forcePathStyle: false, sseKmsKeyId: null, conditionalWrites: true },
       azureConnectionString: null,
+      azureManagedIdentity: null,
     });
+  });
+
+  it('reads the Functions host’s managed identity endpoint, its header and AZURE_CLIENT_ID', () => {
+    // Act
+    const settings = storeSettingsFromEnv({ IDENTITY_ENDPOINT: 'http://localhost:8081/msi/token', IDENTITY_HEADER: 'secret', AZURE_CLIENT_ID: 'c1d0' });
+
+    // Assess
+    expect(settings.azureManagedIdentity).toEqual({ endpoint: 'http://localhost:8081/msi/token', header: 'secret', clientId: 'c1d0' });
+  });
+
+  it.each([
+    [{ IDENTITY_ENDPOINT: 'http://localhost:8081/msi/token' }],
+    [{ IDENTITY_HEADER: 'secret' }],
+    [{ IDENTITY_ENDPOINT: 'http://localhost:8081/msi/token', IDENTITY_HEADER: 'secret', IDENTITY_SERVER_THUMBPRINT: '0123ABCD' }],
+  ])('has no managed identity endpoint without both variables, or with Service Fabric’s: %j', (env) => {
+    // Act
+    const settings = storeSettingsFromEnv(env);
+
+    // Assess
+    expect(settings.azureManagedIdentity).toBeNull();
   });
 
   it('prefers the S3 endpoint to the all-services one, and AWS_REGION to AWS_DEFAULT_REGION', () => {
@@ -66,6 +87,7 @@ describe('storeSettingsFromEnv', () => {
     ['KAUDIT_STORE_MAX_ATTEMPTS', '0'],
     ['KAUDIT_S3_FORCE_PATH_STYLE', 'sometimes'],
     ['AWS_ENDPOINT_URL_S3', 'localhost 9000'],
+    ['IDENTITY_ENDPOINT', 'localhost 8081'],
   ])('refuses %s=%s, naming the variable', (name, value) => {
     // Act
     const read = () => storeSettingsFromEnv({ [name]: value });
