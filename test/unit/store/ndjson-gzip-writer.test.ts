@@ -28,6 +28,28 @@ describe('NdjsonGzipWriter', () => {
     expect(streamed.equals(gzipSync(lines.map((line) => `${line}\n`).join('')))).toBe(true);
   });
 
+  it('encodes characters outside ASCII as UTF-8, whichever chunk a row lands in', async () => {
+    // Prepare: 2- to 4-byte characters, a surrogate pair among them, over several chunks
+    const lines = rows(6_000).map((line, index) => JSON.stringify({ line, note: `é 日本 🚀 ${'ü'.repeat(index % 50)}` }));
+
+    // Act
+    const streamed = await writeAll(lines);
+
+    // Assess
+    expect(gunzipSync(streamed).toString('utf8')).toBe(lines.map((line) => `${line}\n`).join(''));
+  });
+
+  it('writes a row larger than a chunk whole, between its neighbours', async () => {
+    // Prepare: a 1 MB row (a large pod list) between small ones
+    const lines = ['{"first":1}', JSON.stringify({ items: 'p'.repeat(1_000_000) }), '{"last":2}'];
+
+    // Act
+    const streamed = await writeAll(lines);
+
+    // Assess
+    expect(gunzipSync(streamed).toString('utf8')).toBe(lines.map((line) => `${line}\n`).join(''));
+  });
+
   it('writes one line per row, each ending in a newline', async () => {
     // Act
     const written = await writeAll(['{"a":1}', '{"b":2}']);
