@@ -2,6 +2,7 @@ import type { Provenance } from '../schema/canonical-event.ts';
 import { buildQuarantineRecord } from '../normalize/quarantine.ts';
 import type { Limits } from '../limits.ts';
 import { safeText } from './json-text.ts';
+import { partKey } from './batch-parts.ts';
 import { emptyBatch, provenanceOf, shortHash, type DecodedBatch } from './decoded-batch.ts';
 
 /** Identity of a self-managed cluster, configured by whoever runs the ingestion. */
@@ -27,22 +28,29 @@ function selfManagedProvenance(context: AuditLogContext): Provenance {
   });
 }
 
-/** An `audit.k8s.io/v1` EventList (the webhook backend's body, or `kubectl get`-style dumps). */
-export function decodeAuditEventList(list: unknown, context: AuditLogContext, batchKey: string): DecodedBatch {
-  const batch = emptyBatch(batchKey);
+/**
+ * An `audit.k8s.io/v1` EventList (the webhook backend's body, or `kubectl get`-style dumps), as
+ * batches of at most `limits.maxRecordsPerBatch` items: a list of any length is stored whole, one
+ * part after another (see `partKey`), and each part is built only when it is asked for, so the
+ * records of one part at most are in memory. Not an EventList: one batch quarantining it.
+ */
+export function* decodeAuditEventList(list: unknown, context: AuditLogContext, batchKey: string): Generator<DecodedBatch, void, undefined> {
   const base = selfManagedProvenance(context);
   const items = (list as { items?: unknown } | null)?.items;
   if ((list as { kind?: unknown } | null)?.kind !== 'EventList' || !Array.isArray(items)) {
+    const batch = emptyBatch(batchKey);
     batch.quarantined.push(buildQuarantineRecord(base, 'invalid_payload', 'expected an audit.k8s.io EventList {kind: EventList, items: […]}', safeText(list)));
-    return batch;
+    yield batch;
+    return;
   }
-  if (items.length > context.limits.maxRecordsPerBatch) {
-    const detail = `EventList has ${items.length} items, over the limit of ${context.limits.maxRecordsPerBatch}`;
-    batch.quarantined.push(buildQuarantineRecord(base, 'limit_exceeded', detail, null));
-    return batch;
+  const size = context.limits.maxRecordsPerBatch;
+  // An empty list is still one (empty) batch, as every other decoder returns for an empty payload.
+  for (let part = 0; part === 0 || part * size < items.length; part++) {
+    const batch = emptyBatch(partKey(batchKey, part));
+    const end = Math.min(items.length, (part + 1) * size);
+    for (let index = part * size; index < end; index++) batch.records.push({ text: null, value: items[index], provenance: { ...base, source_record_index: index } });
+    yield batch;
   }
-  items.forEach((item, index) => batch.records.push({ text: null, value: item, provenance: { ...base, source_record_index: index } }));
-  return batch;
 }
 
 /**

@@ -4,6 +4,7 @@ import { decodeAuditEventList, decodeAuditLogLines, type AuditLogContext } from 
 import { decodeCloudWatchPayload, decodeCloudWatchSubscription } from './cloudwatch.ts';
 import { DEAD_LETTER_KIND, decodeDeadLetterFile, parseDeadLetterFile } from '../reliability/dead-letter-file.ts';
 import { isLambdaDestinationRecord, readLambdaDestinationRecord, type LambdaDestinationRecord } from '../reliability/lambda-destination.ts';
+import { partKey } from './batch-parts.ts';
 import { describeDecompressError } from './compression.ts';
 import { emptyBatch, shortHash, type DecodedBatch } from './decoded-batch.ts';
 import { safeText } from './json-text.ts';
@@ -83,6 +84,7 @@ function decodeDocument(document: unknown, text: string, context: InputContext):
   if ((format === 'cloudwatch-subscription-event' || format === 'cloudwatch-payload' || format === 'firehose-failed-record') && !context.region) {
     return { error: 'EKS input needs --region (or AWS_REGION): the cluster id is arn:aws:eks:<region>:<account>:cluster/<name>', usage: true };
   }
+  if (format === 'audit-event-list') return { format, batches: [...decodeAuditEventList(document, auditLogContext(context), `file-${shortHash(text)}`)] };
   return { format, batches: [decodeAs(format, document, text, context)] };
 }
 
@@ -100,7 +102,7 @@ function decodeReplay(format: ReplayFormat, document: unknown, context: InputCon
   return 'error' in inner ? { ...inner, error: `requestPayload: ${inner.error}` } : { format, batches: inner.batches };
 }
 
-function decodeAs(format: Exclude<DocumentFormat, ReplayFormat>, document: unknown, text: string, context: InputContext): DecodedBatch {
+function decodeAs(format: Exclude<DocumentFormat, ReplayFormat | 'audit-event-list'>, document: unknown, text: string, context: InputContext): DecodedBatch {
   const cloud = { region: context.region, ingestTime: context.ingestTime, limits: context.limits };
   const auditLog = auditLogContext(context);
   switch (format) {
@@ -114,8 +116,6 @@ function decodeAs(format: Exclude<DocumentFormat, ReplayFormat>, document: unkno
       return decodeEventHubMessages((document as unknown[]).map((body) => ({ body })), cloud);
     case 'aks-diagnostic-record':
       return decodeEventHubMessages([{ body: { records: [document] } }], cloud);
-    case 'audit-event-list':
-      return decodeAuditEventList(document, auditLog, `file-${shortHash(text)}`);
     case 'audit-event':
       // One event, perhaps pretty-printed: stored as the single line the log backend would write.
       return decodeAuditLogLines(text.trim().includes('\n') ? (safeText(document) ?? text) : text, auditLog);
@@ -158,7 +158,7 @@ function splitBatch(batch: DecodedBatch, maxRecords: number): DecodedBatch[] {
   if (batch.records.length <= maxRecords) return [batch];
   const parts: DecodedBatch[] = [];
   for (let start = 0; start < batch.records.length; start += maxRecords) {
-    const part = parts.length === 0 ? { ...batch, records: [] } : emptyBatch(`${batch.batchKey}-${parts.length}`);
+    const part = parts.length === 0 ? { ...batch, records: [] } : emptyBatch(partKey(batch.batchKey, parts.length));
     parts.push({ ...part, records: batch.records.slice(start, start + maxRecords) });
   }
   return parts;

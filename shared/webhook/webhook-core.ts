@@ -2,7 +2,7 @@ import { decodeAuditEventList } from '../decode/audit-log.ts';
 import { shortHash } from '../decode/decoded-batch.ts';
 import type { Limits } from '../limits.ts';
 import { ingestBatch, type PipelineOptions } from '../pipeline/ingest-batch.ts';
-import type { IngestSummary } from '../pipeline/ingest-summary.ts';
+import { addSummary, emptySummary } from '../pipeline/ingest-summary.ts';
 import type { EventStore } from '../store/event-store.ts';
 import { bearerToken, type ClusterIdentity, type TokenTable } from './tokens.ts';
 
@@ -70,10 +70,15 @@ export async function handleWebhookRequest(request: WebhookRequest, receiver: We
   return storeBatch(body, identity, request.path, receiver);
 }
 
+/**
+ * Stores the body's batches one after another: an EventList longer than the per-batch record
+ * limit is stored in parts, and 200 is answered only once every part is. A part that fails makes
+ * the answer 503; the API server's resend finds the parts already stored and writes only the rest.
+ */
 async function storeBatch(body: Buffer, identity: ClusterIdentity, path: string, receiver: WebhookReceiver): Promise<WebhookResponse> {
   const text = body.toString('utf8').replace(/^\uFEFF/, '');
   const read = readEventList(text);
-  const batch = decodeAuditEventList(
+  const batches = decodeAuditEventList(
     // A body that is no EventList goes to quarantine as the text that came, not as JSON re-written.
     'list' in read ? read.list : text,
     {
@@ -87,12 +92,14 @@ async function storeBatch(body: Buffer, identity: ClusterIdentity, path: string,
     // The API server resends the same body on retry: the same key makes the retry idempotent.
     `wh-${shortHash(identity.cluster_id, text)}`,
   );
-  let summary: IngestSummary;
-  try {
-    summary = await ingestBatch(batch, receiver.store, receiver.pipeline);
-  } catch (error) {
-    receiver.logError('kaudit webhook batch not stored', { cluster_id: identity.cluster_id, batch_key: batch.batchKey, error: (error as Error).message ?? String(error) });
-    return json(503, { error: 'the store is unavailable: the batch was not stored, retry later' }, { 'retry-after': '5' });
+  const summary = emptySummary();
+  for (const batch of batches) {
+    try {
+      addSummary(summary, await ingestBatch(batch, receiver.store, receiver.pipeline));
+    } catch (error) {
+      receiver.logError('kaudit webhook batch not stored', { cluster_id: identity.cluster_id, batch_key: batch.batchKey, error: (error as Error).message ?? String(error) });
+      return json(503, { error: 'the store is unavailable: the batch was not stored, retry later' }, { 'retry-after': '5' });
+    }
   }
   return 'list' in read ? json(200, summary) : json(400, { error: `${read.refusal}; kept in quarantine`, summary });
 }
@@ -102,8 +109,9 @@ function readEventList(text: string): { list: unknown } | { refusal: string } {
   let value: unknown;
   try {
     value = JSON.parse(text);
-  } catch (error) {
-    return { refusal: `body is not JSON (${(error as Error).message})` };
+  } catch {
+    // The parser's message quotes the text around the error, which may be a secret.
+    return { refusal: 'body is not JSON' };
   }
   const fields = value as { kind?: unknown; items?: unknown } | null;
   return fields?.kind === 'EventList' && Array.isArray(fields.items) ? { list: value } : { refusal: 'body is not an audit.k8s.io/v1 EventList' };

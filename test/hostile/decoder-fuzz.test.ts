@@ -151,7 +151,7 @@ const TARGETS: Record<string, FuzzTarget> = {
   },
   EventList: {
     outer: eventList(EVENTS),
-    decodeOuter: (envelope) => [decodeAuditEventList(envelope, context, 'file-fuzz')],
+    decodeOuter: (envelope) => [...decodeAuditEventList(envelope, context, 'file-fuzz')],
   },
   'audit log': {
     outer: EVENTS,

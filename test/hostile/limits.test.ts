@@ -4,7 +4,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { decodeAuditEventList, decodeAuditLogLines } from '../../shared/decode/audit-log.ts';
+import { decodeAuditLogLines } from '../../shared/decode/audit-log.ts';
 import { decodeCloudWatchPayload, decodeCloudWatchSubscription } from '../../shared/decode/cloudwatch.ts';
 import type { DecodedBatch } from '../../shared/decode/decoded-batch.ts';
 import { decodeInput } from '../../shared/decode/detect-input.ts';
@@ -84,7 +84,6 @@ describe('every decoder honours every limit', () => {
     ['Event Hubs: event size', () => decodeEventHubMessages(eventHubMessages([eventHubBody([aksRecord(LONG_EVENT)])]), context), /properties\.log is \d+ characters, over the event size limit of 1000$/],
     ['Event Hubs: records per message', () => decodeEventHubMessages(eventHubMessages([eventHubBody(SMALL.map((event) => aksRecord(event)))]), context), /^message 0: 3 records exceed the limit of 2$/],
     ['audit log: event size', () => decodeAuditLogLines(auditLogLines([LONG_EVENT]), context), /^line 1: \d+ characters exceeds the event size limit of 1000$/],
-    ['EventList: records per batch', () => decodeAuditEventList(eventList(SMALL), context, 'file-list'), /^EventList has 3 items, over the limit of 2$/],
   ])('%s → limit_exceeded', (_name, decode, detail) => {
     // Act
     const batch = decode();
@@ -102,12 +101,16 @@ describe('every decoder honours every limit', () => {
     expect(detected).toEqual({ error: 'gzip input could not be decompressed: decompressed size exceeds the limit of 2000 bytes' });
   });
 
-  it('stores an audit log longer than the records limit as several batches, each idempotent on its own', async () => {
+  const FIVE_EVENTS = [...SMALL, auditEvent({ auditID: 'a-4' }), auditEvent({ auditID: 'a-5' })];
+
+  it.each([
+    ['an audit log', 'audit.log', auditLogLines(FIVE_EVENTS)],
+    ['an EventList', 'events.json', JSON.stringify(eventList(FIVE_EVENTS))],
+  ])('stores %s longer than the records limit as several batches, each idempotent on its own', async (_name, name, input) => {
     // Prepare
-    const lines = auditLogLines([...SMALL, auditEvent({ auditID: 'a-4' }), auditEvent({ auditID: 'a-5' })]);
     const store = new LakeEventStore(new MemoryObjectStore());
     const decode = () => {
-      const detected = decodeInput(Buffer.from(lines), { ...context, limits: { ...DEFAULT_LIMITS, maxRecordsPerBatch: 2 }, name: 'audit.log', clusterId: null });
+      const detected = decodeInput(Buffer.from(input), { ...context, limits: { ...DEFAULT_LIMITS, maxRecordsPerBatch: 2 }, name, clusterId: null });
       return 'error' in detected ? [] : detected.batches;
     };
 

@@ -65,7 +65,7 @@ describe('numbers where strings belong', () => {
     ['audit event auditID', () => decodeAuditLogLines(JSON.stringify(auditEvent({ auditID: 123 })), context), 'invalid_event'],
     ['audit event stage', () => decodeAuditLogLines(JSON.stringify(auditEvent({ stage: 3 })), context), 'invalid_event'],
     ['audit event kind', () => decodeAuditLogLines(JSON.stringify(auditEvent({ kind: 1 })), context), 'not_audit_event'],
-    ['EventList items', () => decodeAuditEventList({ ...eventList([]), items: 5 }, context, 'file-list'), 'invalid_payload'],
+    ['EventList items', () => [...decodeAuditEventList({ ...eventList([]), items: 5 }, context, 'file-list')][0] as DecodedBatch, 'invalid_payload'],
   ])('in %s: quarantined as %s', (_name, decode, reason) => {
     // Act
     const processed = processBatch(decode());
@@ -98,7 +98,7 @@ describe('empty batches', () => {
     ['an Event Hubs body {"records":[]}', () => decodeEventHubMessages(eventHubMessages([JSON.stringify({ records: [] })]), context)],
     ['no Event Hubs messages at all', () => decodeEventHubMessages([], context)],
     ['a CloudWatch payload with zero logEvents', () => decodeCloudWatchSubscription(cloudWatchSubscriptionEvent(cloudWatchPayload({ events: [] })), context)],
-    ['an EventList with no items', () => decodeAuditEventList(eventList([]), context, 'file-list')],
+    ['an EventList with no items', () => [...decodeAuditEventList(eventList([]), context, 'file-list')][0] as DecodedBatch],
     ['an audit log of blank lines', () => decodeAuditLogLines('\n\r\n   \n', context)],
   ])('%s: nothing received, nothing stored', (_name, decode) => {
     // Act

@@ -37,7 +37,7 @@ const DECODERS: Record<string, (input: unknown) => DecodedBatch[]> = {
   cloudwatchSubscription: (input) => [decodeCloudWatchSubscription(input, CONTEXT)],
   cloudwatchPayload: (input) => [decodeCloudWatchPayload(input, CONTEXT)],
   eventhub: (input) => [decodeEventHubMessages(eventHubMessages([input]), CONTEXT)],
-  eventList: (input) => [decodeAuditEventList(input, CONTEXT, 'file-property')],
+  eventList: (input) => [...decodeAuditEventList(input, CONTEXT, 'file-property')],
   auditLog: (input) => [decodeAuditLogLines(typeof input === 'string' ? input : JSON.stringify(input) ?? '', CONTEXT)],
   detectInput: (input) => {
     const detected = decodeInput(Buffer.isBuffer(input) ? input : Buffer.from(typeof input === 'string' ? input : JSON.stringify(input) ?? ''), CONTEXT);
@@ -147,7 +147,7 @@ describe('pipeline on random payloads inside valid envelopes', () => {
   });
 
   it('accounts for random items in an EventList', async () => {
-    await fc.assert(fc.asyncProperty(fc.array(fc.jsonValue()), async (items) => void (await ingestAndAccount([decodeAuditEventList(eventList(items as AuditEvent[]), CONTEXT, 'file-property')]))));
+    await fc.assert(fc.asyncProperty(fc.array(fc.jsonValue()), async (items) => void (await ingestAndAccount([...decodeAuditEventList(eventList(items as AuditEvent[]), CONTEXT, 'file-property')]))));
   });
 });
 

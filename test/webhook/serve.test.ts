@@ -4,61 +4,14 @@ import { PassThrough, Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../shared/cli/cli-io.ts';
 import { UsageError } from '../../shared/cli/cli-io.ts';
-import { serveCommand, type ServeOptions } from '../../shared/cli/commands/serve.ts';
+import { serveCommand } from '../../shared/cli/commands/serve.ts';
 import { auditEvent, eventList } from '../helpers/audit-events.ts';
 import { readRows, temporaryFileStore } from '../helpers/lake.ts';
-
-const PROD_TOKEN = 'prod-token-5b1f0c9e2d7a4e3f';
-const LAB_TOKEN = 'lab-token-8e2d7a4e3f5b1f0c';
-const TOKENS = {
-  [PROD_TOKEN]: { cluster_name: 'onprem-prod', cluster_id: 'dc1/onprem-prod' },
-  [LAB_TOKEN]: { cluster_name: 'onprem-lab', cluster_id: 'dc1/onprem-lab' },
-};
-
-interface Serving {
-  url: string;
-  /** Stops the server; resolves with the command's exit code. */
-  stop: () => Promise<number>;
-  stderr: () => string;
-}
-
-/** Runs `kaudit serve --host 127.0.0.1 --port 0` until `stop`, and resolves once it is listening. */
-async function serve(dir: string, store: string, env: NodeJS.ProcessEnv = {}): Promise<Serving> {
-  const tokens = path.join(dir, 'tokens.json');
-  await writeFile(tokens, JSON.stringify(TOKENS));
-  const stderr = new PassThrough();
-  let printed = '';
-  stderr.on('data', (chunk: Buffer) => (printed += chunk.toString('utf8')));
-  const io: CliIo = { stdout: new PassThrough(), stderr, stdin: Readable.from([]), env, cwd: dir };
-  const controller = new AbortController();
-  const options: ServeOptions = { port: '0', host: '127.0.0.1', tokens: 'tokens.json', store };
-  const running = serveCommand(options, io, controller.signal);
-  const url = await new Promise<string>((resolve, reject) => {
-    running.catch(reject);
-    stderr.on('data', () => {
-      const match = /listening on (http:\/\/\S+)/.exec(printed);
-      if (match) resolve(match[1] as string);
-    });
-  });
-  return {
-    url,
-    stop: () => {
-      controller.abort();
-      return running;
-    },
-    stderr: () => printed,
-  };
-}
+import { LAB_TOKEN, PROD_TOKEN, post, serve, type Serving } from '../helpers/webhook-server.ts';
 
 /** Every event and quarantine record in the store. */
 async function storedRows(url: string): Promise<Record<string, unknown>[]> {
   return [...(await readRows(url, 'events/v1/')), ...(await readRows(url, 'quarantine/v1/'))];
-}
-
-function post(url: string, body: unknown, token: string | null): Promise<Response> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (token !== null) headers.authorization = `Bearer ${token}`;
-  return fetch(url, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
 }
 
 describe('kaudit serve', () => {

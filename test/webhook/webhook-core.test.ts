@@ -4,6 +4,7 @@ import { LakeEventStore, type EventStore } from '../../shared/store/event-store.
 import { handleWebhookRequest, type WebhookReceiver, type WebhookRequest } from '../../shared/webhook/webhook-core.ts';
 import { TokenTable } from '../../shared/webhook/tokens.ts';
 import { auditEvent, eventList } from '../helpers/audit-events.ts';
+import { FAULTS, FaultyObjectStore } from '../reliability/helpers/faulty-object-store.ts';
 import { MemoryObjectStore } from '../helpers/lake.ts';
 
 const TOKEN = 'prod-token-5b1f0c9e2d7a4e3f';
@@ -93,7 +94,7 @@ describe('handleWebhookRequest', () => {
 
     // Assess
     expect(response.status).toBe(400);
-    expect(JSON.parse(response.body).error).toMatch(/^body is not JSON \(.+\); kept in quarantine$/);
+    expect(JSON.parse(response.body).error).toBe('body is not JSON; kept in quarantine');
     expect([...objects.objects.keys()].every((key) => key.startsWith('quarantine/v1/'))).toBe(true);
     expect(objects.objects.size).toBe(1);
   });
@@ -110,5 +111,56 @@ describe('handleWebhookRequest', () => {
 
     // Assess
     expect([...objects.objects.keys()]).toEqual([expect.stringMatching(/^events\/v1\/dt=2026-11-20\/hour=14\/wh-[0-9a-f]{32}\.ndjson\.gz$/)]);
+  });
+
+  it('names a body that is not JSON without quoting any of it', async () => {
+    // Prepare: the parser's own message would quote the text around the unquoted value.
+    const secret = 'hunter2-db-password';
+    const body = `{"kind":"EventList","items":[{"requestObject":{"data":{"password":${secret}}}}]}`;
+
+    // Act
+    const response = await handleWebhookRequest(request({ headers: authorized, body }), receiverWith());
+
+    // Assess
+    expect(response.status).toBe(400);
+    expect(response.body).not.toContain('hunter2');
+    expect(JSON.parse(response.body).error).toBe('body is not JSON; kept in quarantine');
+  });
+
+  describe('an EventList longer than the per-batch record limit', () => {
+    const FIVE = ['a1', 'a2', 'a3', 'a4', 'a5'].map((auditID) => auditEvent({ auditID }));
+    const body = JSON.stringify(eventList(FIVE));
+    const limitOfTwo = (store: EventStore) => ({ ...receiverWith(store), limits: { ...DEFAULT_LIMITS, maxRecordsPerBatch: 2 } });
+
+    it('is stored whole, in parts of at most the limit, before 200 is answered', async () => {
+      // Prepare
+      const objects = new MemoryObjectStore();
+
+      // Act
+      const response = await handleWebhookRequest(request({ headers: authorized, body }), limitOfTwo(new LakeEventStore(objects)));
+
+      // Assess
+      expect(response.status).toBe(200);
+      expect(JSON.parse(response.body)).toEqual({ received: 5, written: 5, duplicates: 0, skipped: 0, quarantined: 0, reasons: {} });
+      const keys = [...objects.objects.keys()];
+      const first = /\/(wh-[0-9a-f]{32})\.ndjson\.gz$/.exec(keys[0] ?? '')?.[1];
+      expect(keys.map((key) => key.replace(/^.*\//, ''))).toEqual([`${first}.ndjson.gz`, `${first}-1.ndjson.gz`, `${first}-2.ndjson.gz`]);
+    });
+
+    it('answers 503 when a part fails; the resend stores only the parts still missing', async () => {
+      // Prepare: the second part's object cannot be written.
+      const objects = new FaultyObjectStore(new MemoryObjectStore(), FAULTS.onlyPut(2));
+      const receiver = limitOfTwo(new LakeEventStore(objects));
+
+      // Act
+      const failed = await handleWebhookRequest(request({ headers: authorized, body }), receiver);
+      objects.recover();
+      const resent = await handleWebhookRequest(request({ headers: authorized, body }), receiver);
+
+      // Assess
+      expect(failed.status).toBe(503);
+      expect(resent.status).toBe(200);
+      expect(JSON.parse(resent.body)).toMatchObject({ received: 5, written: 3, duplicates: 2 });
+    });
   });
 });

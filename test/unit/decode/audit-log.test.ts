@@ -88,11 +88,11 @@ describe('EventList decoder', () => {
     const items = [auditEvent({ stage: 'RequestReceived' }), auditEvent()];
 
     // Act
-    const batch = decodeAuditEventList(eventList(items), CONTEXT, 'file-0123');
+    const batches = [...decodeAuditEventList(eventList(items), CONTEXT, 'file-0123')];
 
     // Assess
-    expect(batch.batchKey).toBe('file-0123');
-    expect(batch.records).toMatchObject([
+    expect(batches.map((batch) => batch.batchKey)).toEqual(['file-0123']);
+    expect(batches[0]?.records).toMatchObject([
       { text: null, value: items[0], provenance: { source_record_index: 0, platform: 'self_managed' } },
       { text: null, value: items[1], provenance: { source_record_index: 1 } },
     ]);
@@ -102,21 +102,42 @@ describe('EventList decoder', () => {
     ['a list of another kind', { kind: 'PodList', apiVersion: 'v1', items: [] }],
     ['an EventList without items', { kind: 'EventList', apiVersion: 'audit.k8s.io/v1' }],
     ['null', null],
-  ])('quarantines %s as invalid_payload', (_name, list) => {
+  ])('quarantines %s as invalid_payload, in one batch', (_name, list) => {
     // Act
-    const batch = decodeAuditEventList(list, CONTEXT, 'file-0123');
+    const batches = [...decodeAuditEventList(list, CONTEXT, 'file-0123')];
 
     // Assess
-    expect(batch.records).toEqual([]);
-    expect(batch.quarantined).toMatchObject([{ reason: 'invalid_payload', detail: 'expected an audit.k8s.io EventList {kind: EventList, items: […]}' }]);
+    expect(batches).toHaveLength(1);
+    expect(batches[0]?.records).toEqual([]);
+    expect(batches[0]?.quarantined).toMatchObject([{ reason: 'invalid_payload', detail: 'expected an audit.k8s.io EventList {kind: EventList, items: […]}' }]);
   });
 
-  it('quarantines an EventList over the record limit as limit_exceeded', () => {
+  it('splits an EventList over the record limit into batches of at most the limit, keyed by part, every item kept with its index', () => {
+    // Prepare
+    const items = ['a1', 'a2', 'a3', 'a4', 'a5'].map((auditID) => auditEvent({ auditID }));
+
     // Act
-    const batch = decodeAuditEventList(eventList([auditEvent(), auditEvent(), auditEvent()]), { ...CONTEXT, limits: { ...CONTEXT.limits, maxRecordsPerBatch: 2 } }, 'file-0123');
+    const batches = [...decodeAuditEventList(eventList(items), { ...CONTEXT, limits: { ...CONTEXT.limits, maxRecordsPerBatch: 2 } }, 'file-0123')];
 
     // Assess
-    expect(batch.records).toEqual([]);
-    expect(batch.quarantined).toMatchObject([{ reason: 'limit_exceeded', detail: 'EventList has 3 items, over the limit of 2' }]);
+    expect(batches.map((batch) => batch.batchKey)).toEqual(['file-0123', 'file-0123-1', 'file-0123-2']);
+    expect(batches.map((batch) => batch.records.map((record) => [(record.value as { auditID: string }).auditID, record.provenance.source_record_index]))).toEqual([
+      [['a1', 0], ['a2', 1]],
+      [['a3', 2], ['a4', 3]],
+      [['a5', 4]],
+    ]);
+    expect(batches.flatMap((batch) => batch.quarantined)).toEqual([]);
+  });
+
+  it('builds each part only when it is asked for', () => {
+    // Prepare
+    const parts = decodeAuditEventList(eventList([auditEvent(), auditEvent(), auditEvent()]), { ...CONTEXT, limits: { ...CONTEXT.limits, maxRecordsPerBatch: 1 } }, 'file-0123');
+
+    // Act
+    const first = parts.next();
+
+    // Assess
+    expect(first.value).toMatchObject({ batchKey: 'file-0123', records: [{ provenance: { source_record_index: 0 } }] });
+    expect([...parts].map((batch) => batch.batchKey)).toEqual(['file-0123-1', 'file-0123-2']);
   });
 });
