@@ -109,8 +109,11 @@ async function respond(request: IncomingMessage, response: ServerResponse, recei
     receiver.logError('kaudit webhook request failed', { path, error: (error as Error).message });
     answer = { status: 500, headers: { 'content-type': 'application/json' }, body: '{"error":"internal error"}\n' };
   }
+  if (response.destroyed) {
+    log(`${request.method} ${path}: the connection closed before the answer (${answer.status})`);
+    return;
+  }
   log(`${answer.status} ${request.method} ${path}`);
-  if (response.destroyed) return;
   // A refused client, or one answered before its body was read to the end, keeps no connection:
   // node closes it once the answer is sent, instead of reading (and discarding) the rest of the body.
   const close = (answer.status >= 400 && answer.status < 500) || !request.complete;

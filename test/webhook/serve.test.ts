@@ -4,10 +4,11 @@ import { PassThrough, Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../shared/cli/cli-io.ts';
 import { UsageError } from '../../shared/cli/cli-io.ts';
-import { serveCommand } from '../../shared/cli/commands/serve.ts';
+import { serveCommand, type ServeOptions } from '../../shared/cli/commands/serve.ts';
 import { auditEvent, eventList } from '../helpers/audit-events.ts';
 import { readRows, temporaryFileStore } from '../helpers/lake.ts';
-import { LAB_TOKEN, PROD_TOKEN, post, serve, type Serving } from '../helpers/webhook-server.ts';
+import { runKaudit } from '../helpers/cli.ts';
+import { LAB_TOKEN, PROD_TOKEN, capturedIo, post, serve, type Serving } from '../helpers/webhook-server.ts';
 
 /** Every event and quarantine record in the store. */
 async function storedRows(url: string): Promise<Record<string, unknown>[]> {
@@ -172,5 +173,77 @@ describe('kaudit serve', () => {
     // Assess
     await expect(running).rejects.toThrow(UsageError);
     await expect(running).rejects.toThrow(/weak\.json: expected .*: token 1 has 5 characters: tokens must be at least 16$/);
+  });
+
+  it('stores every item of an EventList longer than the per-batch record limit before answering 200, and stores nothing new on a resend', async () => {
+    // Prepare
+    server = await serve(lake.root, lake.url, { KAUDIT_MAX_RECORDS_PER_BATCH: '1000' });
+    const body = eventList(Array.from({ length: 2_501 }, (_, index) => auditEvent({ auditID: `item-${index}` })));
+
+    // Act
+    const first = await post(server.url, body, PROD_TOKEN);
+    const resent = await post(server.url, body, PROD_TOKEN);
+
+    // Assess
+    expect(first.status).toBe(200);
+    expect(await first.json()).toEqual({ received: 2_501, written: 2_501, duplicates: 0, skipped: 0, quarantined: 0, reasons: {} });
+    expect(await resent.json()).toEqual({ received: 2_501, written: 0, duplicates: 2_501, skipped: 0, quarantined: 0, reasons: {} });
+    const rows = await storedRows(lake.url);
+    expect(rows).toHaveLength(2_501);
+    expect(new Set(rows.map((row) => row.audit_id)).size).toBe(2_501);
+  });
+
+  it('listens on 127.0.0.1 unless told otherwise', async () => {
+    // Prepare
+    await writeFile(path.join(lake.root, 'tokens.json'), JSON.stringify({ [PROD_TOKEN]: { cluster_name: 'onprem-prod' } }));
+    const { io, stderr } = capturedIo(lake.root);
+
+    // Act: stopped as soon as it listens.
+    await serveCommand({ port: '0', tokens: 'tokens.json', store: lake.url }, io, AbortSignal.abort());
+
+    // Assess
+    expect(stderr()).toMatch(/kaudit serve: listening on http:\/\/127\.0\.0\.1:\d+ /);
+    expect(stderr()).not.toContain('warning');
+  });
+
+  it('warns when it listens beyond the loopback address without TLS', async () => {
+    // Prepare
+    await writeFile(path.join(lake.root, 'tokens.json'), JSON.stringify({ [PROD_TOKEN]: { cluster_name: 'onprem-prod' } }));
+    const { io, stderr } = capturedIo(lake.root);
+
+    // Act: stopped as soon as it listens.
+    await serveCommand({ port: '0', host: '0.0.0.0', tokens: 'tokens.json', store: lake.url }, io, AbortSignal.abort());
+
+    // Assess
+    expect(stderr()).toContain(
+      'kaudit serve: warning: 0.0.0.0 is reachable from other hosts and this is plain HTTP: bearer tokens and audit events cross the network in clear text; give --tls-cert and --tls-key, or put a TLS-terminating proxy in front',
+    );
+  });
+
+  it.each<[string, Partial<ServeOptions>, string]>([
+    ['a timeout that is not a number', { headerTimeout: 'ten' }, '--header-timeout: expected a positive number of seconds, got "ten"'],
+    ['a timeout of zero', { requestTimeout: '0' }, '--request-timeout: expected a positive number of seconds, got "0"'],
+    ['a negative timeout', { keepAliveTimeout: '-5' }, '--keep-alive-timeout: expected a positive number of seconds, got "-5"'],
+    ['a header timeout longer than the request timeout', { headerTimeout: '40', requestTimeout: '30' }, '--header-timeout (40 s) must not exceed --request-timeout (30 s)'],
+    ['a connection cap of zero', { maxConnections: '0' }, '--max-connections: expected a positive whole number, got "0"'],
+    ['a fractional connection cap', { maxConnections: '2.5' }, '--max-connections: expected a positive whole number, got "2.5"'],
+  ])('refuses %s as a usage error', async (_name, options, message) => {
+    // Act
+    const running = serveCommand({ port: '0', tokens: 'tokens.json', store: lake.url, ...options }, capturedIo(lake.root).io, AbortSignal.abort());
+
+    // Assess
+    await expect(running).rejects.toThrow(new UsageError(message));
+  });
+
+  it('shows examples and the defaults in its help', async () => {
+    // Act
+    const run = await runKaudit(['serve', '--help'], { cwd: lake.root });
+
+    // Assess
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toContain('Examples:');
+    expect(run.stdout).toContain('--tls-cert /etc/kaudit/tls.crt --tls-key /etc/kaudit/tls.key');
+    expect(run.stdout).toMatch(/--host <address>[\s\S]*\(default: "127\.0\.0\.1"\)/);
+    expect(run.stdout).toMatch(/--max-connections <n>[\s\S]*\(default: "64"\)/);
   });
 });
