@@ -119,19 +119,35 @@ describe('kaudit serve over TLS', () => {
     const SECRET = 'not-a-key-but-a-secret-3f9a7c';
 
     it('a certificate without its key', async () => {
-      await expect(start({ tlsCert: files.cert })).rejects.toThrow(new UsageError('--tls-cert needs --tls-key: give both to serve HTTPS, or neither for plain HTTP'));
+      // Act
+      const starting = start({ tlsCert: files.cert });
+
+      // Assess
+      await expect(starting).rejects.toThrow(new UsageError('--tls-cert needs --tls-key: give both to serve HTTPS, or neither for plain HTTP'));
     });
 
     it('a key without its certificate', async () => {
-      await expect(start({ tlsKey: files.key })).rejects.toThrow(new UsageError('--tls-key needs --tls-cert: give both to serve HTTPS, or neither for plain HTTP'));
+      // Act
+      const starting = start({ tlsKey: files.key });
+
+      // Assess
+      await expect(starting).rejects.toThrow(new UsageError('--tls-key needs --tls-cert: give both to serve HTTPS, or neither for plain HTTP'));
     });
 
     it('a key file that cannot be read', async () => {
-      await expect(start({ tlsCert: files.cert, tlsKey: 'missing.key' })).rejects.toThrow(`${path.join(lake.root, 'missing.key')}: cannot read the TLS private key: ENOENT`);
+      // Act
+      const starting = start({ tlsCert: files.cert, tlsKey: 'missing.key' });
+
+      // Assess
+      await expect(starting).rejects.toThrow(`${path.join(lake.root, 'missing.key')}: cannot read the TLS private key: ENOENT`);
     });
 
     it('a certificate file that holds no certificate', async () => {
-      await expect(start({ tlsCert: files.key, tlsKey: files.key })).rejects.toThrow(new RegExp(`^${files.key}: not a PEM X\\.509 certificate \\(ERR_OSSL_\\w+\\)$`));
+      // Act
+      const starting = start({ tlsCert: files.key, tlsKey: files.key });
+
+      // Assess
+      await expect(starting).rejects.toThrow(new RegExp(`^${files.key}: not a PEM X\\.509 certificate \\(ERR_OSSL_\\w+\\)$`));
     });
 
     it('a key file that holds no key, without printing what it holds', async () => {
