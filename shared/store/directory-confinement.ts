@@ -16,12 +16,13 @@ export class OutsideDirectoryError extends Error {
   override name = 'OutsideDirectoryError';
 }
 
-/** The real path of `directory`, or undefined when it does not exist. */
-export async function realDirectory(directory: string): Promise<string | undefined> {
+/** The real path of `file`, or undefined when it does not exist (a missing component, or a file where a directory belongs). */
+export async function realPathIfExists(file: string): Promise<string | undefined> {
   try {
-    return await fs.realpath(directory);
+    return await fs.realpath(file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    const { code } = error as NodeJS.ErrnoException;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw error;
   }
 }
@@ -30,8 +31,8 @@ export async function realDirectory(directory: string): Promise<string | undefin
  * The real path of `relative` (components separated by `path.sep`, already normalized) under the
  * real directory `realRoot`, creating the missing directories with `mode`. A component that exists
  * is followed wherever it leads and must stay inside `realRoot`; a component it creates is a plain
- * directory (mkdir never follows a link), chmod-ed to `mode` so that the umask cannot widen or
- * narrow it. `shownRoot` is the root as the user named it, for messages.
+ * directory (mkdir never follows a link), chmod-ed to `mode` so that the umask has no say.
+ * `shownRoot` is the root as the user named it, for messages.
  */
 export async function confinedDirectory(realRoot: string, shownRoot: string, relative: string, mode: number): Promise<string> {
   let current = realRoot;
@@ -53,6 +54,13 @@ export async function confinedDirectory(realRoot: string, shownRoot: string, rel
 export async function confinedExisting(realRoot: string, shownRoot: string, relative: string): Promise<string> {
   const real = await fs.realpath(path.join(realRoot, relative));
   assertInside(realRoot, shownRoot, path.join(shownRoot, relative), real);
+  return real;
+}
+
+/** As {@link confinedExisting}, but undefined when `relative` does not exist. */
+export async function confinedIfExists(realRoot: string, shownRoot: string, relative: string): Promise<string | undefined> {
+  const real = await realPathIfExists(path.join(realRoot, relative));
+  if (real !== undefined) assertInside(realRoot, shownRoot, path.join(shownRoot, relative), real);
   return real;
 }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { confinedDirectory, confinedExisting, isInside, realDirectory } from './directory-confinement.ts';
+import { confinedDirectory, confinedExisting, confinedIfExists, isInside, realPathIfExists } from './directory-confinement.ts';
 import { StoreError, type ObjectStore, type StoredObject } from './object-store.ts';
 
 /** Permission bits of what the store creates. */
@@ -16,6 +16,12 @@ const PRIVATE: Modes = { file: 0o600, directory: 0o700 };
 const GROUP_READABLE: Modes = { file: 0o640, directory: 0o2750 };
 const SETGID_AND_GROUP_READ = 0o2040;
 
+/** The store directory as the writes found it: its real path, and the modes its own mode calls for. */
+interface OpenedRoot {
+  real: string;
+  modes: Modes;
+}
+
 /**
  * `file://PATH` (relative paths allowed): the embedded default store, a directory tree. Every path
  * is checked where it really leads, links followed (directory-confinement.ts), and everything it
@@ -23,6 +29,8 @@ const SETGID_AND_GROUP_READ = 0o2040;
  */
 export class FileObjectStore implements ObjectStore {
   readonly localRoot: string;
+  /** As the last write that had to create a directory found it. */
+  private root: OpenedRoot | undefined;
 
   constructor(readonly url: string) {
     this.localRoot = path.resolve(fileStorePath(url));
@@ -32,12 +40,11 @@ export class FileObjectStore implements ObjectStore {
     const relative = this.relativeOf(key);
     let temporary: string | undefined;
     try {
-      const root = await this.openRoot();
-      const directory = await confinedDirectory(root.real, this.localRoot, path.dirname(relative), root.modes.directory);
+      const { directory, modes } = await this.directoryOf(relative);
       const name = path.basename(relative);
       // Dot-prefixed so that readers globbing *.ndjson.gz never see it half written.
       temporary = path.join(directory, `.${name}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-      await writeNewFile(temporary, body, root.modes.file);
+      await writeNewFile(temporary, body, modes.file);
       // link() creates the name only if it is free: atomic create-if-absent, where rename would overwrite.
       // Only its EEXIST means "already stored": mkdir's (a file where a directory belongs) is a failure.
       const linked = await fs.link(temporary, path.join(directory, name)).then(
@@ -59,7 +66,7 @@ export class FileObjectStore implements ObjectStore {
     const relative = this.relativeOf(prefix.endsWith('/') ? prefix : path.posix.dirname(prefix));
     let start: string;
     try {
-      const realRoot = await realDirectory(this.localRoot);
+      const realRoot = await realPathIfExists(this.localRoot);
       if (realRoot === undefined) return;
       start = await confinedExisting(realRoot, this.localRoot, relative);
     } catch (error) {
@@ -88,8 +95,21 @@ export class FileObjectStore implements ObjectStore {
     return path.relative(this.localRoot, resolved);
   }
 
-  /** The root's real path, created private if missing, and the modes its own mode calls for. */
-  private async openRoot(): Promise<{ real: string; modes: Modes }> {
+  /** The real directory a key goes in, created if missing, and the modes of what is written there. */
+  private async directoryOf(relative: string): Promise<{ directory: string; modes: Modes }> {
+    const parent = path.dirname(relative);
+    // Every write but a partition's first finds its directory there: one lookup settles it.
+    const known = this.root;
+    const existing = known && (await confinedIfExists(known.real, this.localRoot, parent));
+    if (known && existing) return { directory: existing, modes: known.modes };
+    // Otherwise the root is looked at afresh: it may be missing, removed, or have a new mode.
+    const root = await this.openRoot();
+    this.root = root;
+    return { directory: await confinedDirectory(root.real, this.localRoot, parent, root.modes.directory), modes: root.modes };
+  }
+
+  /** The root, created private if missing. */
+  private async openRoot(): Promise<OpenedRoot> {
     const created = await fs.mkdir(this.localRoot, { recursive: true, mode: PRIVATE.directory });
     if (created !== undefined) await fs.chmod(this.localRoot, PRIVATE.directory);
     const real = await fs.realpath(this.localRoot);

@@ -86,6 +86,20 @@ describe('file store confinement', () => {
     expect(await filesUnder(root)).toEqual([KEY]);
   });
 
+  it('creates the store directory again when it was removed between two writes', async () => {
+    // Prepare
+    const lake = store();
+    await lake.putIfAbsent(KEY, Buffer.from('first'));
+    await rm(root, { recursive: true });
+
+    // Act
+    const outcome = await lake.putIfAbsent(KEY, Buffer.from('second'));
+
+    // Assess
+    expect(outcome).toBe('created');
+    expect((await lake.get(KEY)).toString()).toBe('second');
+  });
+
   it('refuses to read an object through a link that leads out of the store', async () => {
     // Prepare
     await mkdir(path.join(outside, 'v1/dt=2026-11-20/hour=14'), { recursive: true });
