@@ -38,10 +38,24 @@ param maximumThroughputUnits int = 4
 @allowed(['Standard_LRS', 'Standard_ZRS', 'Standard_GRS', 'Standard_GZRS', 'Standard_RAGRS', 'Standard_RAGZRS'])
 param lakeSkuName string = 'Standard_ZRS'
 
-@description('Days every lake blob stays immutable (time-based retention, WORM); 0: no immutability policy. Lock the policy after deployment to make it irrevocable.')
+@description('Days every lake blob stays immutable (time-based retention, WORM: no change, no delete, by anyone); 0: no policy. The policy is created unlocked, so it can still be changed or removed: lock it to make it irrevocable (docs/deploy.md).')
 @minValue(0)
 @maxValue(146000)
-param lakeImmutabilityDays int = 0
+param lakeImmutabilityDays int = 365
+
+@description('Days a dead-letter blob is kept before lifecycle management deletes it: dead letters are a replay buffer, not an archive.')
+@minValue(1)
+@maxValue(365)
+param deadLetterRetentionDays int = 7
+
+@description('Public IPv4 addresses or CIDR ranges (no private ranges) allowed to reach the lake storage account, e.g. the workstations that run kaudit query; every other network is denied.')
+param lakeAllowedIpRanges string[] = []
+
+@description('Resource ids of further subnets allowed to reach the lake storage account (each with the Microsoft.Storage service endpoint), e.g. where readers run inside Azure.')
+param lakeAllowedSubnetIds string[] = []
+
+@description('Address range of the virtual network the function app reaches both storage accounts through; one subnet fills it. The app takes addresses from it as it scales out (keep it well above maximumInstanceCount), and it must not overlap a network it is peered with.')
+param integrationSubnetPrefix string = '10.90.0.0/24'
 
 @description('Move lake blobs to the Cool tier this many days after they were written.')
 @minValue(1)
@@ -64,7 +78,7 @@ param webhookTokensKeyVaultName string = ''
 @description('Secret in that vault holding the tokens JSON: {"<token>": {"cluster_name": "...", "cluster_id": "..."}}.')
 param webhookTokensSecretName string = 'kaudit-webhook-tokens'
 
-@description('Most instances the function app scales out to.')
+@description('Most instances the function app scales out to; integrationSubnetPrefix must have room for them.')
 @minValue(40)
 @maxValue(1000)
 param maximumInstanceCount int = 40
@@ -97,21 +111,25 @@ var suffix = uniqueString(resourceGroup().id, namePrefix)
 var lakeContainerName = 'lake'
 var deadLetterContainerName = 'deadletter'
 var deploymentContainerName = 'app-package'
+var integrationSubnetName = 'function-app'
+var integrationSubnetId = '${network.id}/subnets/${integrationSubnetName}'
 var diagnosticsRuleName = 'aks-diagnostics'
 var webhookEnabled = !empty(webhookTokensKeyVaultName)
+var webhookTokensSecretUri = 'https://${webhookTokensKeyVaultName}${environment().suffixes.keyvaultDns}/secrets/${webhookTokensSecretName}'
 var storeUrl = '${lakeStorage.properties.primaryEndpoints.blob}${lakeContainerName}'
 var deadLetterUrl = '${lakeStorage.properties.primaryEndpoints.blob}${deadLetterContainerName}'
 
 // Built-in role definitions.
 var roles = {
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
-  storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
   eventHubsDataReceiver: 'a638d3c7-ab3a-418d-83e6-5f17a39d4fde'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
 }
 
 // Both storage accounts: Entra ID only (no account keys), no public blobs, TLS 1.2, double encryption at rest.
+// Public network access stays enabled only so that network rules can admit the allowed addresses:
+// each account denies every network its own rules do not name.
 var privateStorageProperties = {
   accessTier: 'Hot'
   allowBlobPublicAccess: false
@@ -121,10 +139,6 @@ var privateStorageProperties = {
   minimumTlsVersion: 'TLS1_2'
   supportsHttpsTrafficOnly: true
   publicNetworkAccess: 'Enabled'
-  networkAcls: {
-    bypass: 'AzureServices'
-    defaultAction: 'Allow'
-  }
   encryption: {
     keySource: 'Microsoft.Storage'
     requireInfrastructureEncryption: true
@@ -135,6 +149,24 @@ var privateStorageProperties = {
       }
     }
   }
+}
+
+// The lake admits the function's subnet, the allowed readers, and trusted Azure services (Azure
+// Data Explorer, Synapse), which still need a data role to read anything.
+var lakeNetworkAcls = {
+  defaultAction: 'Deny'
+  bypass: 'AzureServices'
+  ipRules: [for range in lakeAllowedIpRanges: { value: range, action: 'Allow' }]
+  virtualNetworkRules: [for subnetId in concat([integrationSubnetId], lakeAllowedSubnetIds): { id: subnetId, action: 'Allow' }]
+}
+
+// The host account (checkpoints, leases, the code package) admits the function's subnet alone: the
+// platform uploads a deployment package from inside the app's network, with the app's identity.
+var hostNetworkAcls = {
+  defaultAction: 'Deny'
+  bypass: 'None'
+  ipRules: []
+  virtualNetworkRules: [{ id: integrationSubnetId, action: 'Allow' }]
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -197,7 +229,7 @@ resource lakeStorage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   sku: {
     name: lakeSkuName
   }
-  properties: privateStorageProperties
+  properties: union(privateStorageProperties, { networkAcls: lakeNetworkAcls })
 }
 
 resource lakeBlobs 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
@@ -228,6 +260,7 @@ resource lakeContainers 'Microsoft.Storage/storageAccounts/blobServices/containe
 ]
 
 // Write once, read many: the store only ever creates blobs, so a WORM policy costs it nothing.
+// Unlocked, so that the period can still be shortened or the policy removed until someone locks it.
 resource lakeImmutability 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2023-05-01' = if (lakeImmutabilityDays > 0) {
   parent: lakeContainers[0]
   name: 'default'
@@ -237,12 +270,30 @@ resource lakeImmutability 'Microsoft.Storage/storageAccounts/blobServices/contai
   }
 }
 
-resource lakeTiering 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05-01' = {
+resource lakeLifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05-01' = {
   parent: lakeStorage
   name: 'default'
   properties: {
     policy: {
       rules: [
+        {
+          name: 'expire-dead-letters'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: ['blockBlob']
+              prefixMatch: ['${deadLetterContainerName}/']
+            }
+            actions: {
+              baseBlob: {
+                delete: {
+                  daysAfterModificationGreaterThan: deadLetterRetentionDays
+                }
+              }
+            }
+          }
+        }
         {
           name: 'cool-lake-blobs'
           enabled: true
@@ -279,7 +330,7 @@ resource hostStorage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   sku: {
     name: 'Standard_LRS'
   }
-  properties: privateStorageProperties
+  properties: union(privateStorageProperties, { networkAcls: hostNetworkAcls })
 }
 
 resource hostBlobs 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
@@ -292,6 +343,40 @@ resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/con
   name: deploymentContainerName
   properties: {
     publicAccess: 'None'
+  }
+}
+
+// The function app's outbound network: its traffic to both storage accounts leaves through this
+// subnet's storage service endpoint, which is what their network rules admit. Flex Consumption
+// integrates with a subnet delegated to Microsoft.App/environments (the provider must be registered).
+resource network 'Microsoft.Network/virtualNetworks@2024-05-01' = {
+  name: '${namePrefix}-vnet-${suffix}'
+  location: location
+  properties: {
+    addressSpace: {
+      addressPrefixes: [integrationSubnetPrefix]
+    }
+    subnets: [
+      {
+        name: integrationSubnetName
+        properties: {
+          addressPrefix: integrationSubnetPrefix
+          delegations: [
+            {
+              name: 'flex-consumption'
+              properties: {
+                serviceName: 'Microsoft.App/environments'
+              }
+            }
+          ]
+          serviceEndpoints: [
+            {
+              service: 'Microsoft.Storage'
+            }
+          ]
+        }
+      }
+    ]
   }
 }
 
@@ -340,6 +425,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   }
   properties: {
     serverFarmId: plan.id
+    virtualNetworkSubnetId: integrationSubnetId
     httpsOnly: true
     siteConfig: {
       minTlsVersion: '1.2'
@@ -384,12 +470,11 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     },
     empty(auditPolicy) ? {} : { KAUDIT_POLICY: auditPolicy },
     empty(redactionPaths) ? {} : { KAUDIT_REDACTION_PATHS: redactionPaths },
-    // A Key Vault reference: the host resolves it with the app's identity; the tokens never sit in app settings.
-    webhookEnabled ? { KAUDIT_WEBHOOK_TOKENS: '@Microsoft.KeyVault(VaultName=${webhookTokensKeyVaultName};SecretName=${webhookTokensSecretName})' } : {}
+    // The secret's URI, no version: the webhook reads the current tokens from Key Vault with the
+    // app's identity at each cold start. The tokens never sit in app settings or the template.
+    webhookEnabled ? { KAUDIT_WEBHOOK_TOKENS_SECRET: webhookTokensSecretUri } : {}
   )
-  // The platform resolves the Key Vault reference when the settings change (and about daily);
-  // without the role by then the app sees the reference text itself, and the webhook fails its
-  // cold starts until the next resolution (a restart forces one).
+  // Settings trigger a restart: the function may read the secret from then on.
   dependsOn: [webhookTokensReader]
 }
 
@@ -420,14 +505,39 @@ resource hostStorageOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' =
   }
 }
 
-// The function writes events, quarantine and dead letters: Blob Data Contributor on those two
-// containers, not on the account.
+// What the stores do and nothing more: create blobs (Put Blob with If-None-Match: *), read and list
+// them. Storage Blob Data Contributor would add blob delete and move (a rename over another blob)
+// and container management. Write stays beside add so that Put Blob on an existing name is answered
+// 409 (already stored), not refused; in the lake the WORM policy forbids the overwrite itself.
+resource blobAppenderRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = {
+  name: guid(resourceGroup().id, namePrefix, 'kaudit-blob-appender')
+  properties: {
+    roleName: '${namePrefix} blob appender ${suffix}'
+    description: 'kaudit function: create, read and list blobs in its lake and dead-letter containers; no delete, no move, no container management.'
+    type: 'CustomRole'
+    assignableScopes: [resourceGroup().id]
+    permissions: [
+      {
+        actions: []
+        notActions: []
+        dataActions: [
+          'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read'
+          'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write'
+          'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/add/action'
+        ]
+        notDataActions: []
+      }
+    ]
+  }
+}
+
+// Granted on the two containers, not on the account.
 resource lakeWriter 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
   for (name, index) in lakeContainerNames: {
-    name: guid(lakeContainers[index].id, functionApp.id, roles.storageBlobDataContributor)
+    name: guid(lakeContainers[index].id, functionApp.id, blobAppenderRole.id)
     scope: lakeContainers[index]
     properties: {
-      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataContributor)
+      roleDefinitionId: blobAppenderRole.id
       principalId: functionApp.identity.principalId
       principalType: 'ServicePrincipal'
     }

@@ -1,27 +1,53 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { confinedDirectory, confinedExisting, confinedIfExists, isInside, realPathIfExists } from './directory-confinement.ts';
 import { StoreError, type ObjectStore, type StoredObject } from './object-store.ts';
 
-/** `file://PATH` (relative paths allowed): the embedded default store, a directory tree. */
+/** Permission bits of what the store creates. */
+interface Modes {
+  file: number;
+  directory: number;
+}
+
+/** Audit data is for the store's own user only. */
+const PRIVATE: Modes = { file: 0o600, directory: 0o700 };
+/** A setgid store directory its group may read (`chmod 2750`) shares the lake with that group, read-only. */
+const GROUP_READABLE: Modes = { file: 0o640, directory: 0o2750 };
+const SETGID_AND_GROUP_READ = 0o2040;
+
+/** The store directory as the writes found it: its real path, and the modes its own mode calls for. */
+interface OpenedRoot {
+  real: string;
+  modes: Modes;
+}
+
+/**
+ * `file://PATH` (relative paths allowed): the embedded default store, a directory tree. Every path
+ * is checked where it really leads, links followed (directory-confinement.ts), and everything it
+ * creates gets its mode explicitly, whatever the umask.
+ */
 export class FileObjectStore implements ObjectStore {
   readonly localRoot: string;
+  /** As the last write that had to create a directory found it. */
+  private root: OpenedRoot | undefined;
 
   constructor(readonly url: string) {
     this.localRoot = path.resolve(fileStorePath(url));
   }
 
   async putIfAbsent(key: string, body: Uint8Array): Promise<'created' | 'exists'> {
-    const target = this.pathOf(key);
-    const directory = path.dirname(target);
-    // Dot-prefixed so that readers globbing *.ndjson.gz never see it half written.
-    const temporary = path.join(directory, `.${path.basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+    const relative = this.relativeOf(key);
+    let temporary: string | undefined;
     try {
-      await fs.mkdir(directory, { recursive: true });
-      await fs.writeFile(temporary, body, { flag: 'wx' });
+      const { directory, modes } = await this.directoryOf(relative);
+      const name = path.basename(relative);
+      // Dot-prefixed so that readers globbing *.ndjson.gz never see it half written.
+      temporary = path.join(directory, `.${name}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+      await writeNewFile(temporary, body, modes.file);
       // link() creates the name only if it is free: atomic create-if-absent, where rename would overwrite.
       // Only its EEXIST means "already stored": mkdir's (a file where a directory belongs) is a failure.
-      const linked = await fs.link(temporary, target).then(
+      const linked = await fs.link(temporary, path.join(directory, name)).then(
         () => true,
         (error: NodeJS.ErrnoException) => {
           if (error.code === 'EEXIST') return false;
@@ -30,34 +56,76 @@ export class FileObjectStore implements ObjectStore {
       );
       return linked ? 'created' : 'exists';
     } catch (error) {
-      throw new StoreError(`cannot write ${target}: ${(error as Error).message}`, key, { cause: error });
+      throw new StoreError(`cannot write ${path.join(this.localRoot, relative)}: ${(error as Error).message}`, key, { cause: error });
     } finally {
-      await fs.rm(temporary, { force: true }).catch(() => undefined);
+      if (temporary) await fs.rm(temporary, { force: true }).catch(() => undefined);
     }
   }
 
   async *list(prefix: string): AsyncIterable<StoredObject> {
-    const start = this.pathOf(prefix.endsWith('/') ? prefix : path.posix.dirname(prefix));
+    const relative = this.relativeOf(prefix.endsWith('/') ? prefix : path.posix.dirname(prefix));
+    let start: string;
+    try {
+      const realRoot = await realPathIfExists(this.localRoot);
+      if (realRoot === undefined) return;
+      start = await confinedExisting(realRoot, this.localRoot, relative);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw new StoreError(`cannot list ${path.join(this.localRoot, relative)}: ${(error as Error).message}`, prefix, { cause: error });
+    }
     for (const file of await walk(start)) {
-      const key = path.relative(this.localRoot, file).split(path.sep).join('/');
+      const key = path.join(relative, path.relative(start, file)).split(path.sep).join('/');
       if (key.startsWith(prefix) && !path.basename(file).startsWith('.')) yield { key, size: (await fs.stat(file)).size };
     }
   }
 
   async get(key: string): Promise<Buffer> {
+    const relative = this.relativeOf(key);
     try {
-      return await fs.readFile(this.pathOf(key));
+      return await fs.readFile(await confinedExisting(await fs.realpath(this.localRoot), this.localRoot, relative));
     } catch (error) {
-      throw new StoreError(`cannot read ${this.pathOf(key)}: ${(error as Error).message}`, key, { cause: error });
+      throw new StoreError(`cannot read ${path.join(this.localRoot, relative)}: ${(error as Error).message}`, key, { cause: error });
     }
   }
 
-  private pathOf(key: string): string {
+  /** The key as a path relative to the root; a key that reads as leaving it (`../x`) is refused before any I/O. */
+  private relativeOf(key: string): string {
     const resolved = path.resolve(this.localRoot, key);
-    if (resolved !== this.localRoot && !resolved.startsWith(this.localRoot + path.sep)) {
-      throw new StoreError(`key ${JSON.stringify(key)} leaves the store directory`, key);
-    }
-    return resolved;
+    if (!isInside(this.localRoot, resolved)) throw new StoreError(`key ${JSON.stringify(key)} leaves the store directory`, key);
+    return path.relative(this.localRoot, resolved);
+  }
+
+  /** The real directory a key goes in, created if missing, and the modes of what is written there. */
+  private async directoryOf(relative: string): Promise<{ directory: string; modes: Modes }> {
+    const parent = path.dirname(relative);
+    // Every write but a partition's first finds its directory there: one lookup settles it.
+    const known = this.root;
+    const existing = known && (await confinedIfExists(known.real, this.localRoot, parent));
+    if (known && existing) return { directory: existing, modes: known.modes };
+    // Otherwise the root is looked at afresh: it may be missing, removed, or have a new mode.
+    const root = await this.openRoot();
+    this.root = root;
+    return { directory: await confinedDirectory(root.real, this.localRoot, parent, root.modes.directory), modes: root.modes };
+  }
+
+  /** The root, created private if missing. */
+  private async openRoot(): Promise<OpenedRoot> {
+    const created = await fs.mkdir(this.localRoot, { recursive: true, mode: PRIVATE.directory });
+    if (created !== undefined) await fs.chmod(this.localRoot, PRIVATE.directory);
+    const real = await fs.realpath(this.localRoot);
+    const shared = ((await fs.stat(real)).mode & SETGID_AND_GROUP_READ) === SETGID_AND_GROUP_READ;
+    return { real, modes: shared ? GROUP_READABLE : PRIVATE };
+  }
+}
+
+/** Creates `file` (never through an existing name or link) with exactly `mode`, and writes `body`. */
+async function writeNewFile(file: string, body: Uint8Array, mode: number): Promise<void> {
+  const handle = await fs.open(file, 'wx', mode);
+  try {
+    await handle.chmod(mode);
+    await handle.writeFile(body);
+  } finally {
+    await handle.close();
   }
 }
 

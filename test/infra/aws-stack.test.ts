@@ -65,6 +65,7 @@ const NOT_ALWAYS_SET_ON_LAMBDA: Record<string, string> = {
   redactionPaths: 'set only when the deployment configures `redactionPathsFile`',
   eventHubConnectionString: '`kaudit backfill aks` only',
   webhookTokens: 'the webhook function only (`webhook=true`), from a Secrets Manager secret',
+  webhookTokensSecret: 'Azure only: the Lambda webhook takes its tokens from Secrets Manager',
   webhookMaxBodyBytes: 'the webhook function only, where the Function URL’s 6 MB request limit refuses a larger body first',
   region: 'AKS events only: EKS events take their region from AWS_REGION',
   eventHubConnection: 'Azure only',

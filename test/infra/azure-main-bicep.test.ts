@@ -3,7 +3,20 @@ import { join } from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SETTINGS } from '../../shared/runtime/settings.ts';
-import { AZURE_INFRA, outputValue, parameter, parameters, parseBicepFile, property, propertyAt, propertyKeys, resource, resources, stringValue } from './helpers/bicep.ts';
+import {
+  AZURE_INFRA,
+  outputValue,
+  parameter,
+  parameters,
+  parseBicepFile,
+  property,
+  propertyAt,
+  propertyKeys,
+  resource,
+  resources,
+  stringValue,
+  variableValue,
+} from './helpers/bicep.ts';
 
 /** Settings the Functions host itself reads (identity-based host storage, Application Insights with Entra ID). */
 const HOST_SETTINGS = ['AzureWebJobsStorage__accountName', 'APPLICATIONINSIGHTS_CONNECTION_STRING', 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'];
@@ -21,7 +34,7 @@ const NOT_ALWAYS_SET_ON_AZURE: Record<string, string> = {
   redaction: 'on unless set: the secure default',
   redactionPaths: 'set only when the redactionPaths parameter is not empty',
   eventHubConnectionString: '`kaudit backfill aks` only; the function uses its managed identity',
-  webhookTokens: 'set only when webhookTokensKeyVaultName is given, as a Key Vault reference',
+  webhookTokens: 'never on Azure: the webhook reads its tokens from Key Vault, at the URI in KAUDIT_WEBHOOK_TOKENS_SECRET',
   webhookMaxBodyBytes: 'the webhook default suits the function',
   awsRegion: 'AWS only',
   awsDefaultRegion: 'AWS only',
@@ -45,10 +58,15 @@ const NOT_ALWAYS_SET_ON_AZURE: Record<string, string> = {
 
 const ROLE_DEFINITIONS = {
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b',
-  storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe',
   eventHubsDataReceiver: 'a638d3c7-ab3a-418d-83e6-5f17a39d4fde',
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb',
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6',
+};
+
+const BLOB_DATA_ACTIONS = {
+  read: 'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read',
+  write: 'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write',
+  add: 'Microsoft.Storage/storageAccounts/blobServices/containers/blobs/add/action',
 };
 
 describe('main.bicep', () => {
@@ -98,6 +116,8 @@ describe('main.bicep', () => {
           'Microsoft.Web/sites@2024-04-01',
           'Microsoft.Web/sites/config@2024-04-01',
           'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01',
+          'Microsoft.Network/virtualNetworks@2024-05-01',
+          'Microsoft.Authorization/roleDefinitions@2022-04-01',
           'Microsoft.Authorization/roleAssignments@2022-04-01',
           'Microsoft.KeyVault/vaults@2023-07-01',
           'Microsoft.KeyVault/vaults/secrets@2023-07-01',
@@ -137,17 +157,66 @@ describe('main.bicep', () => {
       expect(propertyAt(credentials.body, 'properties.allow')?.text).toBe('false');
     });
 
-    it('keeps both storage accounts key-less, private and TLS 1.2 only', () => {
+    it('keeps both storage accounts key-less, private and TLS 1.2 only, each with its own network rules', () => {
       // Prepare
-      const variable = main.descendantsOfType('variable_declaration').find((declaration) => declaration.namedChildren[0]?.text === 'privateStorageProperties');
-      const shared = variable?.namedChildren[1];
+      const shared = variableValue(main, 'privateStorageProperties');
 
       // Assess
       expect(property(shared, 'allowSharedKeyAccess')?.text).toBe('false');
       expect(property(shared, 'allowBlobPublicAccess')?.text).toBe('false');
       expect(stringValue(property(shared, 'minimumTlsVersion'))).toBe('TLS1_2');
       expect(propertyAt(shared, 'encryption.requireInfrastructureEncryption')?.text).toBe('true');
-      for (const account of ['lakeStorage', 'hostStorage']) expect(property(resource(main, account).body, 'properties')?.text).toBe('privateStorageProperties');
+      expect(property(shared, 'networkAcls')).toBeUndefined();
+      expect(property(resource(main, 'lakeStorage').body, 'properties')?.text).toBe('union(privateStorageProperties, { networkAcls: lakeNetworkAcls })');
+      expect(property(resource(main, 'hostStorage').body, 'properties')?.text).toBe('union(privateStorageProperties, { networkAcls: hostNetworkAcls })');
+    });
+
+    it('denies the lake account to every network but the function’s subnet and the allowed subnets and addresses (none by default)', () => {
+      // Prepare
+      const acls = variableValue(main, 'lakeNetworkAcls');
+      const ipRules = property(acls, 'ipRules');
+      const subnetRules = property(acls, 'virtualNetworkRules');
+
+      // Assess
+      expect(stringValue(property(acls, 'defaultAction'))).toBe('Deny');
+      expect(ipRules?.type).toBe('for_statement');
+      expect(ipRules?.text).toBe("[for range in lakeAllowedIpRanges: { value: range, action: 'Allow' }]");
+      expect(subnetRules?.text).toBe("[for subnetId in concat([integrationSubnetId], lakeAllowedSubnetIds): { id: subnetId, action: 'Allow' }]");
+      expect(parameter(main, 'lakeAllowedIpRanges').defaultValue).toBe('[]');
+      expect(parameter(main, 'lakeAllowedSubnetIds').defaultValue).toBe('[]');
+    });
+
+    it('lets trusted Azure services (which still need a data role) past the lake’s network rules, and nothing past the host account’s', () => {
+      // Assess
+      expect(stringValue(property(variableValue(main, 'lakeNetworkAcls'), 'bypass'))).toBe('AzureServices');
+      expect(stringValue(property(variableValue(main, 'hostNetworkAcls'), 'bypass'))).toBe('None');
+    });
+
+    it('denies the host account to every network but the function’s subnet', () => {
+      // Prepare
+      const acls = variableValue(main, 'hostNetworkAcls');
+
+      // Assess
+      expect(stringValue(property(acls, 'defaultAction'))).toBe('Deny');
+      expect(property(acls, 'ipRules')?.text).toBe('[]');
+      expect(property(acls, 'virtualNetworkRules')?.text).toBe("[{ id: integrationSubnetId, action: 'Allow' }]");
+    });
+
+    it('sends the function’s traffic through a subnet delegated to Flex Consumption, with the storage service endpoint the network rules admit', () => {
+      // Prepare
+      const subnets = propertyAt(resource(main, 'network').body, 'properties.subnets');
+      const subnet = subnets?.namedChildren[0];
+
+      // Assess
+      expect(subnets?.namedChildren).toHaveLength(1);
+      expect(property(subnet, 'name')?.text).toBe('integrationSubnetName');
+      expect(propertyAt(subnet, 'properties.addressPrefix')?.text).toBe('integrationSubnetPrefix');
+      expect(propertyAt(subnet, 'properties.delegations')?.namedChildren.map((delegation) => stringValue(propertyAt(delegation, 'properties.serviceName')))).toEqual([
+        'Microsoft.App/environments',
+      ]);
+      expect(propertyAt(subnet, 'properties.serviceEndpoints')?.namedChildren.map((endpoint) => stringValue(property(endpoint, 'service')))).toEqual(['Microsoft.Storage']);
+      expect(main.text).toContain("var integrationSubnetId = '${network.id}/subnets/${integrationSubnetName}'");
+      expect(propertyAt(resource(main, 'functionApp').body, 'properties.virtualNetworkSubnetId')?.text).toBe('integrationSubnetId');
     });
 
     it('creates the lake and dead-letter containers, private', () => {
@@ -160,7 +229,7 @@ describe('main.bicep', () => {
       expect(stringValue(propertyAt(containers.body, 'properties.publicAccess'))).toBe('None');
     });
 
-    it('puts the lake container under a WORM policy only when lakeImmutabilityDays is above 0 (default 0)', () => {
+    it('puts the lake container under a time-based WORM policy by default (365 days; 0 turns it off)', () => {
       // Prepare
       const policy = resource(main, 'lakeImmutability');
 
@@ -169,7 +238,24 @@ describe('main.bicep', () => {
       expect(policy.body?.parent?.text).toMatch(/^if \(lakeImmutabilityDays > 0\)/);
       expect(property(policy.body, 'parent')?.text).toBe('lakeContainers[0]');
       expect(propertyAt(policy.body, 'properties.immutabilityPeriodSinceCreationInDays')?.text).toBe('lakeImmutabilityDays');
-      expect(parameter(main, 'lakeImmutabilityDays').defaultValue).toBe('0');
+      expect(propertyAt(policy.body, 'properties.allowProtectedAppendWrites')?.text).toBe('false');
+      expect(parameter(main, 'lakeImmutabilityDays').defaultValue).toBe('365');
+    });
+
+    it('deletes dead letters lifecycle-wise after deadLetterRetentionDays (default 7), and never deletes lake blobs', () => {
+      // Prepare
+      const rules = propertyAt(resource(main, 'lakeLifecycle').body, 'properties.policy.rules')?.namedChildren ?? [];
+      const byPrefix = new Map(rules.map((rule) => [propertyAt(rule, 'definition.filters.prefixMatch')?.namedChildren.map(stringValue).join(), rule]));
+
+      // Act
+      const deadLetterActions = propertyAt(byPrefix.get('${deadLetterContainerName}/'), 'definition.actions.baseBlob');
+      const lakeActions = propertyAt(byPrefix.get('${lakeContainerName}/'), 'definition.actions.baseBlob');
+
+      // Assess
+      expect(propertyAt(deadLetterActions, 'delete.daysAfterModificationGreaterThan')?.text).toBe('deadLetterRetentionDays');
+      expect(parameter(main, 'deadLetterRetentionDays').defaultValue).toBe('7');
+      expect(propertyKeys(lakeActions)).toEqual(['tierToCool', 'daysAfterModificationGreaterThan']);
+      expect(rules).toHaveLength(2);
     });
 
     it('accepts telemetry from Entra ID identities only', () => {
@@ -222,17 +308,26 @@ describe('main.bicep', () => {
       expect(property(whenFalse, SETTINGS.redactionPaths)?.text).toBe('redactionPaths');
     });
 
-    it('point the webhook at its tokens in Key Vault only when a vault is given', () => {
+    it('give the webhook the URI of its tokens secret (no version) only when a vault is given, for it to read at cold start', () => {
       // Act
       const { whenTrue } = conditionalSettings('webhookEnabled');
 
       // Assess
       expect(main.text).toContain('var webhookEnabled = !empty(webhookTokensKeyVaultName)');
-      expect(propertyKeys(whenTrue)).toEqual([SETTINGS.webhookTokens]);
-      expect(stringValue(property(whenTrue, SETTINGS.webhookTokens))).toBe('@Microsoft.KeyVault(VaultName=${webhookTokensKeyVaultName};SecretName=${webhookTokensSecretName})');
+      expect(propertyKeys(whenTrue)).toEqual([SETTINGS.webhookTokensSecret]);
+      expect(property(whenTrue, SETTINGS.webhookTokensSecret)?.text).toBe('webhookTokensSecretUri');
+      expect(stringValue(variableValue(main, 'webhookTokensSecretUri'))).toBe(
+        'https://${webhookTokensKeyVaultName}${environment().suffixes.keyvaultDns}/secrets/${webhookTokensSecretName}',
+      );
     });
 
-    it('are written only once the function may read the webhook tokens, so the Key Vault reference resolves', () => {
+    it('never hold the webhook tokens or a Key Vault reference to them', () => {
+      // Assess
+      expect(appSettingNames()).not.toContain(SETTINGS.webhookTokens);
+      expect(main.text).not.toContain('@Microsoft.KeyVault(');
+    });
+
+    it('are written only once the function may read the webhook tokens secret', () => {
       // Act
       const dependsOn = property(resource(main, 'appSettings').body, 'dependsOn');
 
@@ -257,10 +352,27 @@ describe('main.bicep', () => {
       expect(property(resource(main, 'eventHubReceiver').body, 'scope')?.text).toBe('eventHub');
     });
 
-    it('let it write blobs in the lake and dead-letter containers, not the whole account', () => {
+    it('let it create, read and list blobs in the lake and dead-letter containers, not the whole account', () => {
+      // Prepare
+      const writer = resource(main, 'lakeWriter').body;
+
       // Assess
-      expect(roleOf('lakeWriter')).toBe(ROLE_DEFINITIONS.storageBlobDataContributor);
-      expect(property(resource(main, 'lakeWriter').body, 'scope')?.text).toBe('lakeContainers[index]');
+      expect(propertyAt(writer, 'properties.roleDefinitionId')?.text).toBe('blobAppenderRole.id');
+      expect(property(writer, 'scope')?.text).toBe('lakeContainers[index]');
+    });
+
+    it('grant blobs read, write and add through a custom role of this resource group, without delete, move or any control-plane action', () => {
+      // Prepare
+      const role = resource(main, 'blobAppenderRole').body;
+      const [permissions, ...others] = propertyAt(role, 'properties.permissions')?.namedChildren ?? [];
+
+      // Assess
+      expect(others).toEqual([]);
+      expect(property(permissions, 'dataActions')?.namedChildren.map(stringValue)).toEqual([BLOB_DATA_ACTIONS.read, BLOB_DATA_ACTIONS.write, BLOB_DATA_ACTIONS.add]);
+      for (const list of ['actions', 'notActions', 'notDataActions']) expect(property(permissions, list)?.text).toBe('[]');
+      expect(stringValue(propertyAt(role, 'properties.type'))).toBe('CustomRole');
+      expect(propertyAt(role, 'properties.assignableScopes')?.text).toBe('[resourceGroup().id]');
+      expect(main.text).not.toContain('ba92f5b4-2d11-453d-a403-e96b0029c9fe');
     });
 
     it('give the host Blob Data Owner on its own storage account, which holds checkpoints and leases', () => {

@@ -149,6 +149,13 @@ export function outputValue(root: Node, name: string): Node {
   return value;
 }
 
+/** The value expression of a `var` declaration. */
+export function variableValue(root: Node, name: string): Node {
+  const value = declarations(root, 'variable_declaration').find((candidate) => nameOf(candidate) === name)?.namedChildren[1];
+  if (!value) throw new Error(`no variable ${name}`);
+  return value;
+}
+
 /** The `@...` decorators written above a declaration (comments in between are allowed). */
 function decoratorsOf(declaration: Node): Node | undefined {
   let previous = declaration.previousNamedSibling;
