@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { LakeQuery } from '../../shared/query/lake-query.ts';
-import type { CompiledSearch } from '../../shared/query/search/compile-search.ts';
+import { compileSearch, type CompiledSearch, type SearchScope } from '../../shared/query/search/compile-search.ts';
 import type { CanonicalEvent } from '../../shared/schema/canonical-event.ts';
 
 /** DuckDB in memory holding a table `events` with the columns and types of the lake's `events` view. */
@@ -36,9 +36,16 @@ export class SearchTable {
     return reader.getRowObjectsJson();
   }
 
-  /** The audit IDs of a compiled event search's rows, in their order. */
-  async auditIds(compiled: CompiledSearch): Promise<string[]> {
-    return (await this.run(compiled)).map((row) => row.audit_id as string);
+  /** The audit IDs of the events a query finds in the table, in the order it returns them. */
+  async auditIds(query: string, scope: Partial<SearchScope> = {}): Promise<string[]> {
+    const rows = await this.run(compileSearch(query, { view: 'events', ...scope }));
+    return rows.map((row) => row.audit_id as string);
+  }
+
+  /** The groups a `groupby` query returns, with `count` as a number. */
+  async groups(query: string, scope: Partial<SearchScope> = {}): Promise<Record<string, unknown>[]> {
+    const rows = await this.run(compileSearch(query, { view: 'events', ...scope }));
+    return rows.map((row) => ({ ...row, count: Number(row.count) }));
   }
 
   async rowCount(): Promise<number> {
