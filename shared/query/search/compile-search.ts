@@ -42,7 +42,11 @@ export function compileSearch(query: string, scope: SearchScope): CompiledSearch
 
   const parameters = new SqlParameters();
   const conditions: string[] = [];
-  if (predicate !== null && !(predicate.type === 'constant' && predicate.value)) conditions.push(predicateSql(predicate, parameters));
+  if (predicate !== null && !(predicate.type === 'constant' && predicate.value)) {
+    // A top-level `and` is written one condition a line, as the scope's conditions are.
+    const parts = predicate.type === 'and' ? predicate.operands : [predicate];
+    conditions.push(...parts.map((part) => predicateSql(part, parameters)));
+  }
   // Time is ISO-8601 text whose fraction varies in length: compared as timestamps, not as text.
   if (since !== null) conditions.push(`TRY_CAST("time" AS TIMESTAMP) >= CAST(${parameters.add(since.toISOString())} AS TIMESTAMP)`);
   if (until !== null) conditions.push(`TRY_CAST("time" AS TIMESTAMP) < CAST(${parameters.add(until.toISOString())} AS TIMESTAMP)`);
