@@ -160,12 +160,12 @@ describe('search values by column kind, run in DuckDB', () => {
       expect(found).toEqual(['hostile-get-secret', 'alice-get-pod']);
     });
 
-    it('finds keys as well as values in the JSON text', async () => {
+    it('finds a key and its value together in the compact JSON text', async () => {
       // Act
-      const found = await table.auditIds('annotations contains "authorization.k8s.io/decision"');
+      const found = await table.auditIds(`annotations contains '"authorization.k8s.io/decision":"forbid"'`);
 
       // Assess
-      expect(found).toHaveLength(6);
+      expect(found).toEqual(['bob-list-configmaps', 'demo-list-pods', 'demo-list-secrets-2', 'demo-list-secrets-1']);
     });
   });
 

@@ -26,7 +26,7 @@ export const MAX_QUERY_LENGTH = 16_384;
 export const MAX_NESTING = 64;
 
 const KEYWORDS = new Set(['and', 'or', 'not', 'in', 'contains', 'startswith', 'groupby']);
-const TEXT_OPERATORS = new Set<Operator>(['contains', 'startswith', 'in']);
+const WORD_OPERATORS = new Set<Operator>(['contains', 'startswith', 'in']);
 
 /**
  * The syntax tree of a query: `[expr] ['groupby' field (',' field)*]`, where `not` binds tighter
@@ -117,7 +117,7 @@ class Parser {
     let operator: Operator;
     if (token.type === 'operator') {
       operator = token.operator;
-    } else if (token.type === 'value' && !token.quoted && TEXT_OPERATORS.has(token.text.toLowerCase() as Operator)) {
+    } else if (token.type === 'value' && !token.quoted && WORD_OPERATORS.has(token.text.toLowerCase() as Operator)) {
       operator = token.text.toLowerCase() as Operator;
     } else {
       throw this.error('expected an operator: = != > >= < <= contains startswith in');

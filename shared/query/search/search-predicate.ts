@@ -67,19 +67,20 @@ function comparisonPredicate(query: string, comparison: Extract<Condition, { typ
     const allowed = OPERATORS[column.kind].join(' ');
     throw new SearchSyntaxError(query, comparison.operatorIndex, `${operator} does not apply to ${column.name}, which is ${KIND_NAMES[column.kind]}: use ${allowed}`);
   }
-  const test = (value: ValueToken, build: (value: ValueToken) => Test): Predicate => ({ type: 'test', column, test: build(value) });
+  const testOf = (test: Test): Predicate => ({ type: 'test', column, test });
+  const first = values[0] as ValueToken;
   switch (operator) {
     case '=':
     case 'in':
-      return combine('or', values.map((value) => test(value, (token) => equalsTest(query, column, token))));
+      return combine('or', values.map((value) => testOf(equalsTest(query, column, value))));
     case '!=':
-      return negate(test(values[0] as ValueToken, (token) => equalsTest(query, column, token)));
+      return negate(testOf(equalsTest(query, column, first)));
     case 'contains':
-      return test(values[0] as ValueToken, (token) => ({ type: 'like', pattern: `%${likeLiteral(token.text)}%`, ignoreCase: true }));
+      return testOf({ type: 'like', pattern: `%${likeLiteral(first.text)}%`, ignoreCase: true });
     case 'startswith':
-      return test(values[0] as ValueToken, (token) => ({ type: 'like', pattern: `${likeLiteral(token.text)}%`, ignoreCase: true }));
+      return testOf({ type: 'like', pattern: `${likeLiteral(first.text)}%`, ignoreCase: true });
     default:
-      return test(values[0] as ValueToken, (token) => ({ type: 'order', operator, value: scalarOf(query, column, token) as string | number }));
+      return testOf({ type: 'order', operator, value: scalarOf(query, column, first) as string | number });
   }
 }
 
