@@ -2,6 +2,7 @@ import type { Column, ColumnKind } from '../../schema/columns.ts';
 import type { ValueToken } from './search-lexer.ts';
 import { LOGTYPE_VALUE, resolveField } from './search-fields.ts';
 import type { Condition, Operator } from './search-parser.ts';
+import type { SqlValue } from './predicate-sql.ts';
 import { SearchSyntaxError, quoteToken } from './search-syntax-error.ts';
 
 export type OrderOperator = '>' | '>=' | '<' | '<=';
@@ -11,9 +12,9 @@ export type OrderOperator = '>' | '>=' | '<' | '<=';
  * character; `ignoreCase` makes it ILIKE.
  */
 export type Test =
-  | { type: 'equals'; value: string | number | boolean }
+  | { type: 'equals'; value: SqlValue }
   | { type: 'like'; pattern: string; ignoreCase: boolean }
-  | { type: 'order'; operator: OrderOperator; value: string | number };
+  | { type: 'order'; operator: OrderOperator; value: SqlValue };
 
 /**
  * A query's condition with fields resolved and values typed: what the SQL says, before it is
@@ -80,7 +81,7 @@ function comparisonPredicate(query: string, comparison: Extract<Condition, { typ
     case 'startswith':
       return testOf({ type: 'like', pattern: `${likeLiteral(first.text)}%`, ignoreCase: true });
     default:
-      return testOf({ type: 'order', operator, value: scalarOf(query, column, first) as string | number });
+      return testOf({ type: 'order', operator, value: scalarOf(query, column, first) });
   }
 }
 
@@ -92,7 +93,7 @@ function equalsTest(query: string, column: Column, value: ValueToken): Test {
 }
 
 /** A value as the column's kind holds it: text, a number or a boolean. */
-function scalarOf(query: string, column: Column, value: ValueToken): string | number | boolean {
+function scalarOf(query: string, column: Column, value: ValueToken): SqlValue {
   switch (column.kind) {
     case 'integer':
     case 'number': {
