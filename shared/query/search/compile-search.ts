@@ -1,0 +1,87 @@
+import * as z from 'zod';
+import type { Column } from '../../schema/columns.ts';
+import { resolveField } from './search-fields.ts';
+import { parseSearch, type FieldToken } from './search-parser.ts';
+import { predicateOf } from './search-predicate.ts';
+import { SqlParameters, predicateSql, quoteIdentifier, type SqlValue } from './predicate-sql.ts';
+import { SearchSyntaxError } from './search-syntax-error.ts';
+
+/** Where a search looks, set by the caller (not by the query): a view, a time range, a cluster, a page. */
+export const SearchScopeSchema = z.object({
+  view: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'a view name: lower-case letters, digits and _'),
+  /** Events at or after this time. */
+  since: z.date().nullable().default(null),
+  /** Events before this time. */
+  until: z.date().nullable().default(null),
+  /** Only events of this cluster_name. */
+  cluster: z.string().nullable().default(null),
+  /** At most this many rows (events, or groups); null returns them all. */
+  limit: z.number().int().positive().nullable().default(null),
+  offset: z.number().int().nonnegative().default(0),
+});
+export type SearchScope = z.input<typeof SearchScopeSchema>;
+
+/**
+ * A query compiled to one DuckDB statement. `params` bind its `$1`, `$2` … in order. `events`
+ * returns the view's rows, newest first; `groups` returns `groupFields` (named as the query wrote
+ * them) and `count`, largest count first.
+ */
+export interface CompiledSearch {
+  sql: string;
+  params: SqlValue[];
+  kind: 'events' | 'groups';
+  groupFields: string[];
+}
+
+/** Compiles a search query; a query that does not compile throws a SearchSyntaxError pointing at it. */
+export function compileSearch(query: string, scope: SearchScope): CompiledSearch {
+  const { view, since, until, cluster, limit, offset } = SearchScopeSchema.parse(scope);
+  const parsed = parseSearch(query);
+  const predicate = parsed.condition === null ? null : predicateOf(query, parsed.condition);
+  const groups = groupColumns(query, parsed.groupBy);
+
+  const parameters = new SqlParameters();
+  const conditions: string[] = [];
+  if (predicate !== null && !(predicate.type === 'constant' && predicate.value)) {
+    // A top-level `and` is written one condition a line, as the scope's conditions are.
+    const parts = predicate.type === 'and' ? predicate.operands : [predicate];
+    conditions.push(...parts.map((part) => predicateSql(part, parameters)));
+  }
+  // Time is ISO-8601 text whose fraction varies in length: compared as timestamps, not as text.
+  if (since !== null) conditions.push(`TRY_CAST("time" AS TIMESTAMP) >= CAST(${parameters.add(since.toISOString())} AS TIMESTAMP)`);
+  if (until !== null) conditions.push(`TRY_CAST("time" AS TIMESTAMP) < CAST(${parameters.add(until.toISOString())} AS TIMESTAMP)`);
+  if (cluster !== null) conditions.push(`"cluster_name" = ${parameters.add(cluster)}`);
+
+  const lines =
+    groups.length === 0
+      ? ['SELECT *', `FROM ${quoteIdentifier(view)}`]
+      : [`SELECT ${groups.map(({ column, field }) => `${quoteIdentifier(column.name)} AS ${quoteIdentifier(field.name)}`).join(', ')}, count(*) AS "count"`, `FROM ${quoteIdentifier(view)}`];
+  if (conditions.length > 0) lines.push(`WHERE ${conditions.join('\n  AND ')}`);
+  if (groups.length === 0) {
+    lines.push('ORDER BY TRY_CAST("time" AS TIMESTAMP) DESC NULLS LAST, "event_id"');
+  } else {
+    // Ties in count keep a stable order, by the group values.
+    lines.push('GROUP BY ALL', `ORDER BY "count" DESC, ${groups.map((_, index) => index + 1).join(', ')}`);
+  }
+  if (limit !== null) lines.push(`LIMIT ${parameters.add(limit)}`);
+  if (offset > 0) lines.push(`OFFSET ${parameters.add(offset)}`);
+
+  return {
+    sql: lines.join('\n'),
+    params: parameters.values,
+    kind: groups.length === 0 ? 'events' : 'groups',
+    groupFields: groups.map(({ field }) => field.name),
+  };
+}
+
+/** The columns of a `groupby`, each once; `logtype` is not a column. */
+function groupColumns(query: string, fields: FieldToken[]): { field: FieldToken; column: Column }[] {
+  const groups: { field: FieldToken; column: Column }[] = [];
+  for (const field of fields) {
+    const resolved = resolveField(query, field);
+    if (resolved.type === 'logtype') throw new SearchSyntaxError(query, field.index, 'logtype is the same for every event: it cannot be grouped by');
+    if (groups.some((group) => group.column === resolved.column)) throw new SearchSyntaxError(query, field.index, `${resolved.column.name} is grouped by already`);
+    groups.push({ field, column: resolved.column });
+  }
+  return groups;
+}
