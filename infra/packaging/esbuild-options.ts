@@ -51,7 +51,9 @@ const EXTERNALS: Record<FunctionPlatform, string[]> = {
   // and the SDK version must not depend on what Lambda happens to ship.
   'aws-lambda': ['./blob-object-store.ts'],
   // @azure/functions-core is provided by the Functions host at run time; it is not on npm.
-  'azure-functions': ['@azure/functions-core', './s3-object-store.ts', '@azure/identity'],
+  // supports-color: `debug` (under the Azure SDK's proxy agents) requires it optionally, in a try;
+  // bundled, it would be whatever copy a development dependency installed.
+  'azure-functions': ['@azure/functions-core', './s3-object-store.ts', '@azure/identity', 'supports-color'],
 };
 
 /**

@@ -19,17 +19,6 @@ interface LockedPackage {
 /** Lockfile entries by install path (`node_modules/a/node_modules/b`). */
 const LOCKED: Record<string, LockedPackage> = (JSON.parse(readFileSync(join(REPO_ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, LockedPackage> }).packages;
 
-/**
- * Development-only packages a bundle takes in all the same, and why none is a risk. `debug` (under
- * http(s)-proxy-agent, under @azure/core-util) tries `require('supports-color')` and goes on
- * without it; esbuild bundles whatever copy a development dependency (sinon, azurite) installed.
- * Marking the package external in infra/packaging/esbuild-options.ts would end this.
- */
-const TOLERATED_DEV_PACKAGES: Record<string, string> = {
-  'node_modules/supports-color': "debug's optional require('supports-color'), in a try/catch",
-  'node_modules/has-flag': 'required by supports-color',
-};
-
 /** The install path of the package a bundled file belongs to: the longest lockfile path that contains it; undefined for the repository's own files. */
 function installPathOf(input: string): string | undefined {
   const normalized = input.replaceAll('\\', '/');
@@ -62,7 +51,7 @@ describe('function bundles', () => {
     // Act
     const devOnly = [...inputs].flatMap(([bundle, files]) =>
       [...new Set(files.map(installPathOf))]
-        .filter((installPath) => installPath !== undefined && LOCKED[installPath]?.dev && !(installPath in TOLERATED_DEV_PACKAGES))
+        .filter((installPath) => installPath !== undefined && LOCKED[installPath]?.dev)
         .map((installPath) => `${bundle}: ${installPath}`),
     );
 
