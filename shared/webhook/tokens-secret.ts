@@ -11,9 +11,8 @@ export type TokensSecretReference =
 export type SecretsManagerReference = Extract<TokensSecretReference, { store: 'aws-secrets-manager' }>;
 export type KeyVaultReference = Extract<TokensSecretReference, { store: 'azure-key-vault' }>;
 
-// Secrets Manager: names of letters, digits and /_+=.@-, up to 512 characters; ARNs as IAM spells them.
-const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
-const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+$/;
+/** A Secrets Manager secret's name (letters, digits and /_+=.@-, up to 512 characters) or ARN. */
+export const SECRETS_MANAGER_SECRET_ID = /^(?:[A-Za-z0-9/_+=.@-]{1,512}|arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+)$/;
 // Key Vault: vault names of 3-24 letters, digits and hyphens under a `vault.` DNS suffix (vault.azure.net,
 // vault.azure.cn, vault.usgovcloudapi.net); secret names of 1-127 letters, digits and hyphens; 32-hex versions.
 const VAULT_HOST = /^[a-z0-9-]{3,24}\.(vault\.[a-z0-9.-]+)$/;
@@ -31,7 +30,7 @@ export const KEY_VAULT_SECRET_URI_FORM = 'https://<vault>.vault.azure.net/secret
 export function parseTokensSecretReference(value: string, setting: string): TokensSecretReference {
   const text = value.trim();
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) return keyVaultReference(text, setting);
-  if (SECRET_ARN.test(text) || SECRET_NAME.test(text)) return { store: 'aws-secrets-manager', secretId: text };
+  if (SECRETS_MANAGER_SECRET_ID.test(text)) return { store: 'aws-secrets-manager', secretId: text };
   throw new Error(
     `${setting}: expected a Secrets Manager secret's ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>) or name, or a Key Vault secret URI (${KEY_VAULT_SECRET_URI_FORM}); the value is neither`,
   );
