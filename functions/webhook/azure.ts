@@ -1,10 +1,18 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { SETTINGS } from '../../shared/runtime/settings.ts';
 import { azureHttpRequest, azureHttpResponse } from '../../shared/webhook/host-requests.ts';
-import { readKeyVaultSecret } from '../../shared/webhook/key-vault-secret.ts';
+import type { KeyVaultReference } from '../../shared/webhook/tokens-secret.ts';
 import { answerWebhookRequest, builtOnFirstUse, webhookReceiverFromEnv, type FunctionWebhookReceiver } from '../../shared/webhook/webhook-settings.ts';
 
 let receiver: (() => Promise<FunctionWebhookReceiver>) | undefined;
+
+/**
+ * Loaded when first needed, as the store loads the Blob client: the Event Hubs function of the same
+ * app never pays for what only the webhook reads.
+ */
+async function readKeyVaultSecret(reference: KeyVaultReference, env: NodeJS.ProcessEnv): Promise<string> {
+  return (await import('../../shared/webhook/key-vault-secret.ts')).readKeyVaultSecret(reference, env);
+}
 
 /**
  * The audit webhook receiver as an Azure Functions HTTP function (anonymous: the bearer token is

@@ -1,10 +1,19 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { functionUrlRequest, functionUrlResult } from '../../shared/webhook/host-requests.ts';
-import { readSecretsManagerSecret } from '../../shared/webhook/secrets-manager-secret.ts';
+import type { SecretsManagerReference } from '../../shared/webhook/tokens-secret.ts';
 import { answerWebhookRequest, builtOnFirstUse, webhookReceiverFromEnv } from '../../shared/webhook/webhook-settings.ts';
 
 const logger = new Logger({ serviceName: 'kaudit-webhook' });
+
+/**
+ * Loaded when first needed, as the store loads the S3 client: both share most of the AWS SDK, which
+ * a static import here would evaluate while the module loads rather than once, at the first request.
+ */
+async function readSecretsManagerSecret(reference: SecretsManagerReference): Promise<string> {
+  return (await import('../../shared/webhook/secrets-manager-secret.ts')).readSecretsManagerSecret(reference);
+}
+
 const receiver = builtOnFirstUse(() =>
   webhookReceiverFromEnv(process.env, (message, fields) => logger.error(message, fields), { 'aws-secrets-manager': readSecretsManagerSecret }),
 );

@@ -19,10 +19,10 @@ const VAULT_HOST = /^[a-z0-9-]{3,24}\.(vault\.[a-z0-9.-]+)$/;
 const SECRET_PATH = /^\/secrets\/[0-9A-Za-z-]{1,127}(?:\/[0-9a-f]{32})?$/;
 
 /** The form of a Key Vault secret URI, for messages. */
-export const KEY_VAULT_SECRET_URI_FORM = 'https://<vault>.vault.azure.net/secrets/<name>[/<version>]';
+const KEY_VAULT_SECRET_URI_FORM = 'https://<vault>.vault.azure.net/secrets/<name>[/<version>]';
 
 /**
- * Reads the setting's value; `setting` names it in errors. A value starting with `https://` is a
+ * Reads the setting's value; `setting` names it in errors. A URL (`https://…`) is a
  * Key Vault secret URI (no secret name or ARN can contain `://`); anything else a Secrets Manager
  * secret. Errors do not quote a value they refuse: it may be the tokens themselves, set in the
  * wrong setting.
