@@ -1,21 +1,35 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
-import { azureHttpRequest, azureHttpResponse } from '../../shared/webhook/host-requests.ts';
-import { handleWebhookRequest, type WebhookReceiver } from '../../shared/webhook/webhook-core.ts';
 import { SETTINGS } from '../../shared/runtime/settings.ts';
-import { webhookReceiverFromEnv } from '../../shared/webhook/webhook-settings.ts';
+import { azureHttpRequest, azureHttpResponse } from '../../shared/webhook/host-requests.ts';
+import type { KeyVaultReference } from '../../shared/webhook/tokens-secret.ts';
+import { answerWebhookRequest, builtOnFirstUse, webhookReceiverFromEnv, type FunctionWebhookReceiver } from '../../shared/webhook/webhook-settings.ts';
 
-let receiver: Promise<WebhookReceiver> | undefined;
+let receiver: (() => Promise<FunctionWebhookReceiver>) | undefined;
 
-/** The audit webhook receiver as an Azure Functions HTTP function (anonymous: the bearer token is checked here). */
+/**
+ * Loaded when first needed, as the store loads the Blob client: the Event Hubs function of the same
+ * app never pays for what only the webhook reads.
+ */
+async function readKeyVaultSecret(reference: KeyVaultReference, env: NodeJS.ProcessEnv): Promise<string> {
+  return (await import('../../shared/webhook/key-vault-secret.ts')).readKeyVaultSecret(reference, env);
+}
+
+/**
+ * The audit webhook receiver as an Azure Functions HTTP function (anonymous: the bearer token is
+ * checked here, against the tokens of the Key Vault secret KAUDIT_WEBHOOK_TOKENS_SECRET names, or
+ * of KAUDIT_WEBHOOK_TOKENS).
+ */
 export async function webhookHttpHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  receiver ??= webhookReceiverFromEnv(process.env, (message, fields) => context.error(JSON.stringify({ message, ...fields })));
-  const response = await handleWebhookRequest(azureHttpRequest(request), await receiver);
+  receiver ??= builtOnFirstUse(() =>
+    webhookReceiverFromEnv(process.env, (message, fields) => context.error(JSON.stringify({ message, ...fields })), { 'azure-key-vault': readKeyVaultSecret }),
+  );
+  const response = await answerWebhookRequest(azureHttpRequest(request), await receiver());
   context.info(JSON.stringify({ message: 'kaudit webhook request', status: response.status, invocationId: context.invocationId }));
   return azureHttpResponse(response);
 }
 
 // Opt-in: an app deployed for AKS alone, without webhook tokens, exposes no anonymous HTTP endpoint.
-if (process.env[SETTINGS.webhookTokens]) {
+if (process.env[SETTINGS.webhookTokensSecret] || process.env[SETTINGS.webhookTokens]) {
   app.http('kaudit-webhook', {
     methods: ['GET', 'HEAD', 'POST'],
     authLevel: 'anonymous',

@@ -1,19 +1,30 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import { functionUrlRequest, functionUrlResult } from '../../shared/webhook/host-requests.ts';
-import { handleWebhookRequest, type WebhookReceiver } from '../../shared/webhook/webhook-core.ts';
-import { webhookReceiverFromEnv } from '../../shared/webhook/webhook-settings.ts';
+import type { SecretsManagerReference } from '../../shared/webhook/tokens-secret.ts';
+import { answerWebhookRequest, builtOnFirstUse, webhookReceiverFromEnv } from '../../shared/webhook/webhook-settings.ts';
 
 const logger = new Logger({ serviceName: 'kaudit-webhook' });
-let receiver: Promise<WebhookReceiver> | undefined;
+
+/**
+ * Loaded when first needed, as the store loads the S3 client: both share most of the AWS SDK, which
+ * a static import here would evaluate while the module loads rather than once, at the first request.
+ */
+async function readSecretsManagerSecret(reference: SecretsManagerReference): Promise<string> {
+  return (await import('../../shared/webhook/secrets-manager-secret.ts')).readSecretsManagerSecret(reference);
+}
+
+const receiver = builtOnFirstUse(() =>
+  webhookReceiverFromEnv(process.env, (message, fields) => logger.error(message, fields), { 'aws-secrets-manager': readSecretsManagerSecret }),
+);
 
 /**
  * The audit webhook receiver behind a Lambda Function URL (auth type NONE: the bearer token is
- * checked here, against KAUDIT_WEBHOOK_TOKENS).
+ * checked here, against the tokens of the Secrets Manager secret KAUDIT_WEBHOOK_TOKENS_SECRET names,
+ * or of KAUDIT_WEBHOOK_TOKENS).
  */
 export async function handler(event: LambdaFunctionURLEvent): Promise<LambdaFunctionURLResult> {
-  receiver ??= webhookReceiverFromEnv(process.env, (message, fields) => logger.error(message, fields));
-  const response = await handleWebhookRequest(functionUrlRequest(event), await receiver);
+  const response = await answerWebhookRequest(functionUrlRequest(event), await receiver());
   logger.info('kaudit webhook request', { status: response.status, path: event.rawPath, requestId: event.requestContext.requestId });
   return functionUrlResult(response);
 }

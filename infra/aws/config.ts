@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { SECRETS_MANAGER_SECRET_ID } from '../../shared/webhook/tokens-secret.ts';
 
 /**
  * Function size from the benchmark (docs/performance.md): the work is CPU-bound, so 512 MB costs
@@ -9,9 +10,27 @@ import { z } from 'zod';
  */
 export const DEFAULT_FUNCTION_SIZE = { memoryMb: 512, timeoutSeconds: 60 } as const;
 
+/**
+ * Reserved concurrency by default: each function gets its own share of the account's pool, so a
+ * flood at the webhook's public URL cannot starve the EKS ingest function, and neither can take
+ * the concurrency of the account's other functions. Both leave the 100 unreserved executions
+ * Lambda requires in an account with the default quota of 1,000; `none` leaves a function in the
+ * shared pool (an account with a lower quota needs that).
+ */
+export const DEFAULT_RESERVED_CONCURRENCY = { ingest: 20, webhook: 10 } as const;
+
+/**
+ * Object Lock default retention of the lake: a year, the retention audit logs commonly need, in
+ * governance mode, which a principal allowed `s3:BypassGovernanceRetention` can still lift.
+ * `objectLockMode=none` turns it off.
+ */
+export const DEFAULT_OBJECT_LOCK = { mode: 'governance', days: 365 } as const;
+
 // EKS cluster names: 1-100 characters, alphanumerics, hyphens and underscores, starting alphanumeric.
 const ClusterName = z.string().regex(/^[0-9A-Za-z][0-9A-Za-z_-]{0,99}$/, 'not an EKS cluster name');
 const Days = z.coerce.number().int().min(1);
+// `-c reservedConcurrency=none`, or a number of executions.
+const ReservedConcurrency = z.union([z.literal('none'), z.coerce.number().int().min(1)]).transform((value) => (value === 'none' ? null : value));
 // `-c webhook=true` arrives as a string, a config file's `"webhook": true` as a boolean.
 const Flag = z.union([z.boolean(), z.stringbool()]);
 const ClusterList = z
@@ -28,15 +47,15 @@ export const AwsDeploymentConfigSchema = z
     firehoseClusters: ClusterList,
     memoryMb: z.coerce.number().int().min(128).max(10_240).default(DEFAULT_FUNCTION_SIZE.memoryMb),
     timeoutSeconds: z.coerce.number().int().min(1).max(900).default(DEFAULT_FUNCTION_SIZE.timeoutSeconds),
-    /** Caps concurrent executions (and so the S3 request rate); unset: the account's shared pool. */
-    reservedConcurrency: z.coerce.number().int().min(1).optional(),
+    /** Executions reserved for the EKS ingest function, which also caps them (and so its S3 request rate); `none`: the account's shared pool. */
+    reservedConcurrency: ReservedConcurrency.default(DEFAULT_RESERVED_CONCURRENCY.ingest),
     /** How long Lambda keeps retrying an event before it goes to the on-failure queue (at most 6 h). */
     maxEventAgeHours: z.coerce.number().int().min(1).max(6).default(6),
     /** `s3`: SSE-S3. `kms`: a customer managed key with rotation, created by the stack. */
     lakeEncryption: z.enum(['s3', 'kms']).default('s3'),
-    /** Default Object Lock retention of every stored object; unset: no default retention. */
-    objectLockMode: z.enum(['governance', 'compliance']).optional(),
-    objectLockDays: Days.optional(),
+    /** Default Object Lock retention of every stored object; `none`: no default retention. */
+    objectLockMode: z.enum(['governance', 'compliance', 'none']).default(DEFAULT_OBJECT_LOCK.mode),
+    objectLockDays: Days.default(DEFAULT_OBJECT_LOCK.days),
     /** Move lake objects to S3 Standard-IA after this many days. */
     infrequentAccessAfterDays: z.coerce.number().int().min(30).default(90),
     /** Delete lake objects after this many days; unset: keep them. */
@@ -50,15 +69,15 @@ export const AwsDeploymentConfigSchema = z
     redactionPathsFile: z.string().min(1).optional(),
     /** Deploy the audit webhook receiver for self-managed clusters behind a Lambda Function URL. */
     webhook: Flag.default(false),
-    /** Name or ARN of the Secrets Manager secret holding the webhook's tokens JSON. */
-    webhookTokensSecret: z.string().min(1).default('kaudit-webhook-tokens'),
     /**
-     * The secret version (VersionId) the webhook reads. CloudFormation resolves the secret only
-     * when the reference changes, so naming the new version is how changed tokens reach the function.
+     * Name or complete ARN of the Secrets Manager secret holding the webhook's tokens JSON, which
+     * the function reads itself (its current version) and may read, alone of all secrets.
      */
-    webhookTokensSecretVersion: z.string().min(1).optional(),
-    /** Caps the webhook's concurrent executions, so a flood at its public URL cannot take the account's pool. */
-    webhookReservedConcurrency: z.coerce.number().int().min(1).optional(),
+    webhookTokensSecret: z.string().regex(SECRETS_MANAGER_SECRET_ID, 'not a Secrets Manager secret name or ARN').default('kaudit-webhook-tokens'),
+    /** The customer managed KMS key that encrypts the tokens secret, which the webhook may then decrypt through Secrets Manager; unset: the AWS managed key. */
+    webhookTokensSecretKeyArn: z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]+$/, 'not a KMS key ARN').optional(),
+    /** Executions reserved for the webhook, which also caps them: a flood at its public URL is throttled there; `none`: the account's shared pool. */
+    webhookReservedConcurrency: ReservedConcurrency.default(DEFAULT_RESERVED_CONCURRENCY.webhook),
     /** SNS topic the alarms notify; unset: alarms without actions. */
     alarmTopicArn: z.string().startsWith('arn:').optional(),
     /** First day Athena's partition projection covers; older events are not queryable. */
@@ -67,15 +86,15 @@ export const AwsDeploymentConfigSchema = z
     catalogName: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'lower-case letters, digits and underscores').default('kaudit'),
   })
   .strict()
-  .refine((config) => (config.objectLockMode === undefined) === (config.objectLockDays === undefined), {
-    message: 'objectLockMode and objectLockDays go together',
-    path: ['objectLockDays'],
+  .refine((config) => config.objectLockMode === 'none' || config.lakeExpirationDays === undefined || config.lakeExpirationDays >= config.objectLockDays, {
+    message: 'lakeExpirationDays is shorter than objectLockDays: expired objects would be hidden but kept, and billed, until their retention ends',
+    path: ['lakeExpirationDays'],
   })
   .refine((config) => !config.firehoseClusters.some((cluster) => config.clusters.includes(cluster)), {
     message: 'a cluster is subscribed through Firehose or directly, not both',
     path: ['firehoseClusters'],
   })
-  .refine((config) => config.webhook || (config.webhookTokensSecretVersion === undefined && config.webhookReservedConcurrency === undefined), {
+  .refine((config) => config.webhook || config.webhookTokensSecretKeyArn === undefined, {
     message: 'webhook settings are given, but the webhook is not deployed (webhook=true)',
     path: ['webhook'],
   });

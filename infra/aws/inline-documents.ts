@@ -8,7 +8,7 @@ import { SETTINGS } from '../../shared/runtime/settings.ts';
 /**
  * Lambda refuses a function whose environment variables, names and values together, take more
  * than 4 KB. The documents may take 3 KB of it; the rest is for the store URL, the lake key's ARN
- * and, on the webhook function, the tokens (which CloudFormation resolves only at deployment).
+ * and, on the webhook function, the name of its tokens secret.
  */
 export const INLINE_DOCUMENTS_BUDGET_BYTES = 3 * 1024;
 

@@ -35,7 +35,7 @@ export class KauditStack extends Stack {
 
     this.lake = new LakeStorage(this, 'Storage', {
       encryption: config.lakeEncryption,
-      objectLock: config.objectLockMode && config.objectLockDays ? { mode: config.objectLockMode, days: config.objectLockDays } : undefined,
+      objectLock: config.objectLockMode === 'none' ? undefined : { mode: config.objectLockMode, days: config.objectLockDays },
       infrequentAccessAfterDays: config.infrequentAccessAfterDays,
       expirationDays: config.lakeExpirationDays,
       noncurrentVersionExpirationDays: config.noncurrentVersionExpirationDays,
@@ -47,7 +47,7 @@ export class KauditStack extends Stack {
       clusters: config.clusters,
       memoryMb: config.memoryMb,
       timeoutSeconds: config.timeoutSeconds,
-      reservedConcurrency: config.reservedConcurrency,
+      reservedConcurrency: config.reservedConcurrency ?? undefined,
       maxEventAgeHours: config.maxEventAgeHours,
       logRetentionDays: config.logRetentionDays,
       environment,
@@ -69,10 +69,10 @@ export class KauditStack extends Stack {
       this.webhookReceiver = new WebhookReceiver(this, 'Webhook', {
         lake: this.lake,
         tokensSecret: config.webhookTokensSecret,
-        tokensSecretVersion: config.webhookTokensSecretVersion,
+        tokensSecretKeyArn: config.webhookTokensSecretKeyArn,
         memoryMb: config.memoryMb,
         timeoutSeconds: config.timeoutSeconds,
-        reservedConcurrency: config.webhookReservedConcurrency,
+        reservedConcurrency: config.webhookReservedConcurrency ?? undefined,
         logRetentionDays: config.logRetentionDays,
         environment,
       });
@@ -137,6 +137,9 @@ export class KauditStack extends Stack {
   private functionEnvironment(config: AwsDeploymentConfig): Record<string, string> {
     return {
       [SETTINGS.storeUrl]: this.lake.storeUrl,
+      // Said, though it is the default on AWS: the functions may not read the lake, so the HEAD-first
+      // mode would fail every write. Their PUTs carry If-None-Match, which the lake's policy demands.
+      [SETTINGS.s3ConditionalWrites]: 'true',
       // The store asks for SSE-S3 unless told the key, which would override the bucket's default.
       ...(this.lake.encryptionKey ? { [SETTINGS.s3SseKmsKeyId]: this.lake.encryptionKey.keyArn } : {}),
       ...inlineDocumentSettings(config),

@@ -23,7 +23,10 @@ export const SETTINGS = {
   eventHubConnectionString: 'KAUDIT_EVENTHUB_CONNECTION_STRING',
   /** Webhook receiver: bearer tokens as JSON `{"<token>": {"cluster_name": …, "cluster_id": …}}`, or the path of such a file. */
   webhookTokens: 'KAUDIT_WEBHOOK_TOKENS',
-  /** Webhook receiver on Azure: the Key Vault secret URI (`https://<vault>.vault.azure.net/secrets/<name>`) holding the tokens JSON. */
+  /**
+   * Webhook receiver: the secret holding that JSON, read by the function itself. A Secrets Manager
+   * secret's ARN or name, or a Key Vault secret URI `https://<vault>.vault.azure.net/secrets/<name>[/<version>]`.
+   */
   webhookTokensSecret: 'KAUDIT_WEBHOOK_TOKENS_SECRET',
   /** Webhook receiver: largest accepted body in bytes (default 12 MiB); a larger one is answered 413. */
   webhookMaxBodyBytes: 'KAUDIT_WEBHOOK_MAX_BODY_BYTES',

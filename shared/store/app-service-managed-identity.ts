@@ -31,8 +31,8 @@ const RETRIED_STATUSES = new Set([404, 408, 429, 500, 502, 503, 504]);
 const MAX_DETAIL_CHARS = 200;
 
 /**
- * A token of the app's managed identity from the App Service / Functions host's identity endpoint:
- * one HTTP GET. The full `@azure/identity` (with msal-node) would add about 360 KiB to the function
+ * A token of the app's managed identity from the App Service / Functions host's identity endpoint,
+ * for any resource (Blob Storage, Key Vault): one HTTP GET. The full `@azure/identity` (with msal-node) would add about 360 KiB to the function
  * bundle, and a function only ever needs this one call. No cache: the Blob client's bearer-token
  * policy keeps the token and asks for a new one before it expires.
  *
@@ -54,8 +54,16 @@ export class AppServiceManagedIdentityCredential implements TokenCredential {
   }
 
   async getToken(scopes: string | string[], options: GetTokenOptions = {}): Promise<AccessToken> {
+    return this.getTokenForResource(resourceOf(scopes), options);
+  }
+
+  /**
+   * A token for a resource named as the endpoint takes it. Key Vault wants `https://vault.azure.net`
+   * exactly: a token for `https://vault.azure.net/`, which a scope maps to, is issued but refused.
+   */
+  async getTokenForResource(resource: string, options: GetTokenOptions = {}): Promise<AccessToken> {
     const url = new URL(this.url);
-    url.searchParams.set('resource', resourceOf(scopes));
+    url.searchParams.set('resource', resource);
     url.searchParams.set('api-version', API_VERSION);
     if (this.identity.clientId) url.searchParams.set('client_id', this.identity.clientId);
     const signal = abortSignalOf(options.abortSignal);
@@ -137,7 +145,7 @@ function errorDetail(text: string): string {
 }
 
 /** fetch says only "fetch failed"; the reason (ECONNREFUSED, a timeout) is its cause. */
-function networkErrorText(error: unknown): string {
+export function networkErrorText(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause = error.cause instanceof Error ? `: ${(error.cause as NodeJS.ErrnoException).code ?? error.cause.message}` : '';
   return `${error.message}${cause}`;

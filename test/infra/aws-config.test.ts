@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_FUNCTION_SIZE, loadAwsDeploymentConfig } from '../../infra/aws/config.ts';
+import { DEFAULT_FUNCTION_SIZE, DEFAULT_OBJECT_LOCK, DEFAULT_RESERVED_CONCURRENCY, loadAwsDeploymentConfig } from '../../infra/aws/config.ts';
 import { REPO_ROOT } from '../../infra/packaging/function-entries.ts';
 
 /** CDK context as the CLI passes it: every `-c key=value` arrives as a string. */
@@ -17,15 +17,47 @@ describe('AWS deployment configuration', () => {
   });
   afterEach(() => rmSync(directory, { recursive: true, force: true }));
 
-  it('defaults to no clusters, SSE-S3, no Object Lock retention and the provisional function size', () => {
+  it('defaults to no clusters, SSE-S3 and the provisional function size', () => {
     // Act
     const config = loadAwsDeploymentConfig(context({}));
 
     // Assess
     expect(config).toMatchObject({ clusters: [], lakeEncryption: 's3', memoryMb: DEFAULT_FUNCTION_SIZE.memoryMb, timeoutSeconds: DEFAULT_FUNCTION_SIZE.timeoutSeconds });
     expect(DEFAULT_FUNCTION_SIZE).toEqual({ memoryMb: 512, timeoutSeconds: 60 });
-    expect(config.objectLockMode).toBeUndefined();
-    expect(config.reservedConcurrency).toBeUndefined();
+  });
+
+  it('defaults to a year of governance-mode Object Lock retention', () => {
+    // Act
+    const config = loadAwsDeploymentConfig(context({}));
+
+    // Assess
+    expect(config).toMatchObject({ objectLockMode: 'governance', objectLockDays: 365 });
+    expect(DEFAULT_OBJECT_LOCK).toEqual({ mode: 'governance', days: 365 });
+  });
+
+  it('reserves 20 executions for the ingest function and 10 for the webhook by default', () => {
+    // Act
+    const config = loadAwsDeploymentConfig(context({}));
+
+    // Assess
+    expect(config).toMatchObject({ reservedConcurrency: 20, webhookReservedConcurrency: 10 });
+    expect(DEFAULT_RESERVED_CONCURRENCY).toEqual({ ingest: 20, webhook: 10 });
+  });
+
+  it('reads `none` as no reserved concurrency', () => {
+    // Act
+    const config = loadAwsDeploymentConfig(context({ reservedConcurrency: 'none', webhookReservedConcurrency: 'none' }));
+
+    // Assess
+    expect(config).toMatchObject({ reservedConcurrency: null, webhookReservedConcurrency: null });
+  });
+
+  it('rejects a reserved concurrency of 0, which would stop the function', () => {
+    // Act
+    const load = () => loadAwsDeploymentConfig(context({ reservedConcurrency: '0' }));
+
+    // Assess
+    expect(load).toThrow(/reservedConcurrency/);
   });
 
   it('reads `-c clusters=a,b` as a list of cluster names', () => {
@@ -88,12 +120,40 @@ describe('AWS deployment configuration', () => {
     expect(load).toThrow(/listed twice/);
   });
 
-  it('rejects an Object Lock mode without a retention period', () => {
+  it('reads objectLockMode=none as no default retention', () => {
     // Act
-    const load = () => loadAwsDeploymentConfig(context({ objectLockMode: 'compliance' }));
+    const config = loadAwsDeploymentConfig(context({ objectLockMode: 'none' }));
 
     // Assess
-    expect(load).toThrow(/objectLockMode and objectLockDays go together/);
+    expect(config.objectLockMode).toBe('none');
+  });
+
+  it('rejects lake expiration before the Object Lock retention ends', () => {
+    // Act
+    const load = () => loadAwsDeploymentConfig(context({ objectLockDays: '400', lakeExpirationDays: '365' }));
+
+    // Assess
+    expect(load).toThrow(/lakeExpirationDays is shorter than objectLockDays/);
+  });
+
+  it('expires lake objects as configured when Object Lock retention is off', () => {
+    // Act
+    const config = loadAwsDeploymentConfig(context({ objectLockMode: 'none', lakeExpirationDays: '30' }));
+
+    // Assess
+    expect(config.lakeExpirationDays).toBe(30);
+  });
+
+  it('rejects a config file that still names the webhook secret’s version, which the function now reads itself', () => {
+    // Prepare
+    const file = join(directory, 'kaudit.json');
+    writeFileSync(file, JSON.stringify({ webhook: true, webhookTokensSecretVersion: '0b7e1c2a-3f4d-4e5a-9b6c-7d8e9f0a1b2c' }));
+
+    // Act
+    const load = () => loadAwsDeploymentConfig(context({ config: file }));
+
+    // Assess
+    expect(load).toThrow(/webhookTokensSecretVersion/);
   });
 
   it('rejects a misspelt key in the config file instead of ignoring it', () => {

@@ -49,10 +49,10 @@ describe('cdk-nag AWS Solutions checks', () => {
     expect(result).toEqual({ failed: false, findings: [] });
   });
 
-  it('find nothing unacknowledged with KMS, Object Lock, reserved concurrency and an alarm topic', () => {
+  it('find nothing unacknowledged with KMS, compliance-mode Object Lock, reserved concurrency and an alarm topic', () => {
     // Prepare
     const { app } = kauditApp(
-      { clusters: 'prod-eu', lakeEncryption: 'kms', objectLockMode: 'governance', objectLockDays: '365', reservedConcurrency: '5', alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops' },
+      { clusters: 'prod-eu', lakeEncryption: 'kms', objectLockMode: 'compliance', objectLockDays: '400', reservedConcurrency: '5', alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops' },
       outdir,
     );
 
@@ -74,9 +74,17 @@ describe('cdk-nag AWS Solutions checks', () => {
     expect(result).toEqual({ failed: false, findings: [] });
   });
 
-  it('find nothing unacknowledged with the webhook receiver and its public Function URL', () => {
+  it('find nothing unacknowledged with the webhook receiver, its public Function URL and its tokens secret under a customer managed key', () => {
     // Prepare
-    const { app } = kauditApp({ clusters: 'prod-eu', webhook: 'true', webhookReservedConcurrency: '10', lakeEncryption: 'kms' }, outdir);
+    const { app } = kauditApp(
+      {
+        clusters: 'prod-eu',
+        webhook: 'true',
+        webhookTokensSecretKeyArn: 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+        lakeEncryption: 'kms',
+      },
+      outdir,
+    );
 
     // Act
     const result = synthesize(app, outdir);

@@ -31,6 +31,20 @@ function lakeBucketId(template: Template): string {
   return ids[0] as string;
 }
 
+/** The lake bucket policy's statement refusing writes without If-None-Match. */
+function overwriteDenial(template: Template): Record<string, unknown> | undefined {
+  const policy = Object.values(template.findResources('AWS::S3::BucketPolicy', { Properties: { Bucket: { Ref: lakeBucketId(template) } } }))[0];
+  const statements = policy?.Properties.PolicyDocument.Statement as Record<string, unknown>[];
+  return statements.find((statement) => statement.Sid === 'DenyKauditFunctionWritesWithoutIfNoneMatch');
+}
+
+/** The logical id of the role of the function whose description matches. */
+function functionRoleId(template: Template, description: string): string {
+  const found = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp(description) } }));
+  expect(found).toHaveLength(1);
+  return found[0]?.Properties.Role['Fn::GetAtt'][0] as string;
+}
+
 function functionEnvironment(template: Template): Record<string, unknown> {
   return onlyResource(template, 'AWS::Lambda::Function').properties.Environment.Variables as Record<string, unknown>;
 }
@@ -59,13 +73,12 @@ function asTemplateColumns(columns: GlueColumn[]): TemplateColumn[] {
 const NOT_ALWAYS_SET_ON_LAMBDA: Record<string, string> = {
   policy: 'set only when the deployment configures `auditPolicyFile`',
   deadLetterUrl: 'read by the AKS function only: a batch the EKS function cannot store goes to the on-failure queue',
-  s3ConditionalWrites: 'defaults to true on AWS S3',
   s3SseKmsKeyId: 'set only when the lake uses a KMS key (`lakeEncryption=kms`)',
   redaction: 'on unless set: the secure default',
   redactionPaths: 'set only when the deployment configures `redactionPathsFile`',
   eventHubConnectionString: '`kaudit backfill aks` only',
-  webhookTokens: 'the webhook function only (`webhook=true`), from a Secrets Manager secret',
-  webhookTokensSecret: 'Azure only: the Lambda webhook takes its tokens from Secrets Manager',
+  webhookTokens: 'self-hosting only: the webhook function reads its tokens from the secret KAUDIT_WEBHOOK_TOKENS_SECRET names',
+  webhookTokensSecret: 'the webhook function only (`webhook=true`)',
   webhookMaxBodyBytes: 'the webhook function only, where the Function URL’s 6 MB request limit refuses a larger body first',
   region: 'AKS events only: EKS events take their region from AWS_REGION',
   eventHubConnection: 'Azure only',
@@ -126,9 +139,17 @@ describe('kaudit stack with the default configuration and two clusters', () => {
       });
     });
 
-    it('has no reserved concurrency unless one is configured', () => {
+    it('has 20 executions reserved, which are also its cap', () => {
       // Assess
-      expect(onlyResource(template, 'AWS::Lambda::Function').properties.ReservedConcurrentExecutions).toBeUndefined();
+      expect(onlyResource(template, 'AWS::Lambda::Function').properties.ReservedConcurrentExecutions).toBe(20);
+    });
+
+    it('takes from the account’s shared pool with reservedConcurrency=none', () => {
+      // Act
+      const shared = kauditTemplate({ clusters: 'prod-eu', reservedConcurrency: 'none' });
+
+      // Assess
+      expect(onlyResource(shared, 'AWS::Lambda::Function').properties.ReservedConcurrentExecutions).toBeUndefined();
     });
 
     it('stores into s3://<lake bucket>/lake', () => {
@@ -137,6 +158,14 @@ describe('kaudit stack with the default configuration and two clusters', () => {
 
       // Assess
       expect(environment[SETTINGS.storeUrl]).toEqual(lakeUrl(template, '/lake'));
+    });
+
+    it('writes with If-None-Match alone, never the HEAD-first mode, which needs read access it has not', () => {
+      // Act
+      const environment = functionEnvironment(template);
+
+      // Assess
+      expect(environment[SETTINGS.s3ConditionalWrites]).toBe('true');
     });
 
     it('is configured only through settings the code reads', () => {
@@ -244,10 +273,39 @@ describe('kaudit stack with the default configuration and two clusters', () => {
       });
     });
 
-    it('has no default retention unless one is configured', () => {
+    it('keeps every object for a year under governance-mode Object Lock', () => {
       // Assess
-      const lake = template.findResources('AWS::S3::Bucket', { Properties: { ObjectLockEnabled: true } });
+      template.hasResourceProperties('AWS::S3::Bucket', {
+        ObjectLockEnabled: true,
+        ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'GOVERNANCE', Days: 365 } } },
+      });
+    });
+
+    it('has no default retention with objectLockMode=none', () => {
+      // Act
+      const unlocked = kauditTemplate({ clusters: 'prod-eu', objectLockMode: 'none' });
+
+      // Assess
+      const lake = unlocked.findResources('AWS::S3::Bucket', { Properties: { ObjectLockEnabled: true } });
       expect(Object.values(lake)[0]?.Properties.ObjectLockConfiguration).toBeUndefined();
+    });
+
+    it('refuses the function’s role any PutObject without If-None-Match, so it cannot replace an object', () => {
+      // Act
+      const deny = overwriteDenial(template);
+
+      // Assess
+      expect(deny).toEqual({
+        Sid: 'DenyKauditFunctionWritesWithoutIfNoneMatch',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 's3:PutObject',
+        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [lakeBucketId(template), 'Arn'] }, '/*']] },
+        Condition: {
+          ArnEquals: { 'aws:PrincipalArn': [{ 'Fn::GetAtt': [functionRoleId(template, 'CloudWatch Logs subscriptions'), 'Arn'] }] },
+          Null: { 's3:if-none-match': 'true' },
+        },
+      });
     });
 
     it('moves objects to Standard-IA after 90 days and expires replaced versions after 30', () => {
@@ -453,5 +511,33 @@ describe('kaudit stack with every option set', () => {
 
     // Assess
     expect(alarms.map((alarm) => alarm.Properties.AlarmActions)).toEqual(Array(4).fill(['arn:aws:sns:eu-west-1:123456789012:kaudit-alarms']));
+  });
+});
+
+describe('kaudit stack with a cluster on the Firehose path', () => {
+  let template: Template;
+  beforeAll(() => {
+    template = kauditTemplate({ clusters: 'prod-eu', firehoseClusters: 'busy-eu' });
+  });
+
+  /** The logical id of the role a service assumes. */
+  function serviceRoleId(service: string): string {
+    const found = Object.keys(
+      template.findResources('AWS::IAM::Role', { Properties: { AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: service } })] } } }),
+    );
+    expect(found).toHaveLength(1);
+    return found[0] as string;
+  }
+
+  it('refuses writes without If-None-Match to both function roles, and not to Firehose, whose delivery sends no such header', () => {
+    // Act
+    const roles = (overwriteDenial(template)?.Condition as { ArnEquals: { 'aws:PrincipalArn': unknown[] } }).ArnEquals['aws:PrincipalArn'];
+
+    // Assess
+    expect(roles).toEqual([
+      { 'Fn::GetAtt': [functionRoleId(template, 'CloudWatch Logs subscriptions'), 'Arn'] },
+      { 'Fn::GetAtt': [functionRoleId(template, 'Firehose transformation'), 'Arn'] },
+    ]);
+    expect(roles).not.toContainEqual({ 'Fn::GetAtt': [serviceRoleId('firehose.amazonaws.com'), 'Arn'] });
   });
 });

@@ -5,6 +5,10 @@ import { SETTINGS } from '../../shared/runtime/settings.ts';
 import { kauditTemplate, onlyResource } from './helpers/kaudit-app.ts';
 
 const WEBHOOK_DESCRIPTION = Match.stringLikeRegexp('audit webhook receiver');
+const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:onprem-tokens-AbCdEf';
+const KEY_ARN = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
 
 /** The logical id and properties of the webhook function. */
 function webhookFunction(template: Template): { id: string; properties: Record<string, any> } {
@@ -12,6 +16,13 @@ function webhookFunction(template: Template): { id: string; properties: Record<s
   expect(found).toHaveLength(1);
   const [id, resource] = found[0] as [string, { Properties: Record<string, any> }];
   return { id, properties: resource.Properties };
+}
+
+/** Every statement of the IAM policies of the webhook function's role. */
+function webhookStatements(template: Template): Statement[] {
+  const role = webhookFunction(template).properties.Role['Fn::GetAtt'][0] as string;
+  const policies = Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: role }] } }));
+  return policies.flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
 }
 
 function ingestEnvironment(template: Template): Record<string, unknown> {
@@ -55,30 +66,66 @@ describe('the kaudit stack’s webhook option', () => {
     template.hasOutput('WebhookUrl', { Value: { 'Fn::GetAtt': [url.id, 'FunctionUrl'] } });
   });
 
-  it('reads its tokens from the kaudit-webhook-tokens secret, resolved by CloudFormation at deployment', () => {
+  it('is told the name of the kaudit-webhook-tokens secret, which it reads itself, and not the tokens', () => {
     // Act
     const environment = webhookFunction(template).properties.Environment.Variables;
 
     // Assess
-    expect(environment[SETTINGS.webhookTokens]).toBe('{{resolve:secretsmanager:kaudit-webhook-tokens:SecretString:::}}');
+    expect(environment[SETTINGS.webhookTokensSecret]).toBe('kaudit-webhook-tokens');
+    expect(environment[SETTINGS.webhookTokens]).toBeUndefined();
+  });
+
+  it('puts no secret reference into any function’s configuration, which lambda:GetFunctionConfiguration shows', () => {
+    // Act
+    const withFirehose = kauditTemplate({ clusters: 'prod-eu', firehoseClusters: 'busy-eu', webhook: 'true' });
+    const environments = Object.values(withFirehose.findResources('AWS::Lambda::Function')).map((resource) => JSON.stringify(resource.Properties.Environment));
+
+    // Assess
+    expect(environments).toHaveLength(3);
+    for (const environment of environments) {
+      expect(environment).not.toMatch(/\{\{resolve:(secretsmanager|ssm-secure):/);
+      expect(environment).not.toContain(`"${SETTINGS.webhookTokens}"`);
+    }
   });
 
   it('stores into the lake with the same settings as the ingest function', () => {
     // Act
-    const { [SETTINGS.webhookTokens]: _tokens, ...environment } = webhookFunction(template).properties.Environment.Variables;
+    const { [SETTINGS.webhookTokensSecret]: _secret, ...environment } = webhookFunction(template).properties.Environment.Variables;
 
     // Assess
     expect(environment).toEqual(ingestEnvironment(template));
   });
 
-  it('may create lake objects and write its logs, and has no access to the secret', () => {
+  it('may create lake objects, write its logs and read its tokens secret, and nothing else', () => {
     // Act
-    const role = webhookFunction(template).properties.Role['Fn::GetAtt'][0] as string;
-    const policies = Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: role }] } }));
-    const actions = policies.flatMap((policy) => policy.Properties.PolicyDocument.Statement.flatMap((statement: { Action: string | string[] }) => statement.Action));
+    const actions = webhookStatements(template).flatMap((statement) => statement.Action);
 
     // Assess
-    expect(new Set(actions)).toEqual(new Set(['logs:CreateLogStream', 'logs:PutLogEvents', 's3:PutObject']));
+    expect(new Set(actions)).toEqual(new Set(['logs:CreateLogStream', 'logs:PutLogEvents', 's3:PutObject', 'secretsmanager:GetSecretValue']));
+  });
+
+  it('may read the one secret named kaudit-webhook-tokens, whatever suffix Secrets Manager gave its ARN', () => {
+    // Act
+    const reads = webhookStatements(template).filter((statement) => statement.Action === 'secretsmanager:GetSecretValue');
+
+    // Assess
+    expect(reads).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'secretsmanager:GetSecretValue',
+        Resource: {
+          'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':secretsmanager:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':secret:kaudit-webhook-tokens-??????']],
+        },
+      },
+    ]);
+  });
+
+  it('has 10 executions reserved, which also cap what a flood at its URL can take', () => {
+    // Act
+    const { properties } = webhookFunction(template);
+
+    // Assess
+    expect(properties.ReservedConcurrentExecutions).toBe(10);
   });
 
   it('alarms on any error and any throttle of the webhook function', () => {
@@ -105,21 +152,35 @@ describe('the kaudit stack’s webhook option', () => {
     });
   });
 
-  it('reads the configured secret at the configured version, and caps the function’s concurrency', () => {
+  it('reads the secret a complete ARN names, and may read that one only', () => {
     // Act
-    const configured = kauditTemplate({
-      webhook: 'true',
-      webhookTokensSecret: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:onprem-tokens-AbCdEf',
-      webhookTokensSecretVersion: '0b7e1c2a-3f4d-4e5a-9b6c-7d8e9f0a1b2c',
-      webhookReservedConcurrency: '10',
-    });
+    const configured = kauditTemplate({ webhook: 'true', webhookTokensSecret: SECRET_ARN });
 
     // Assess
-    const { properties } = webhookFunction(configured);
-    expect(properties.Environment.Variables[SETTINGS.webhookTokens]).toBe(
-      '{{resolve:secretsmanager:arn:aws:secretsmanager:eu-west-1:123456789012:secret:onprem-tokens-AbCdEf:SecretString:::0b7e1c2a-3f4d-4e5a-9b6c-7d8e9f0a1b2c}}',
-    );
-    expect(properties.ReservedConcurrentExecutions).toBe(10);
+    expect(webhookFunction(configured).properties.Environment.Variables[SETTINGS.webhookTokensSecret]).toBe(SECRET_ARN);
+    const reads = webhookStatements(configured).filter((statement) => statement.Action === 'secretsmanager:GetSecretValue');
+    expect(reads.map((statement) => statement.Resource)).toEqual([SECRET_ARN]);
+  });
+
+  it('may decrypt with the secret’s customer managed key through Secrets Manager only', () => {
+    // Act
+    const configured = kauditTemplate({ webhook: 'true', webhookTokensSecret: SECRET_ARN, webhookTokensSecretKeyArn: KEY_ARN });
+
+    // Assess
+    const decrypts = webhookStatements(configured).filter((statement) => statement.Action === 'kms:Decrypt');
+    expect(decrypts).toEqual([
+      { Effect: 'Allow', Action: 'kms:Decrypt', Resource: KEY_ARN, Condition: { StringEquals: { 'kms:ViaService': 'secretsmanager.eu-west-1.amazonaws.com' } } },
+    ]);
+  });
+
+  it('caps the function’s concurrency as configured, or not at all with none', () => {
+    // Act
+    const capped = kauditTemplate({ webhook: 'true', webhookReservedConcurrency: '50' });
+    const shared = kauditTemplate({ webhook: 'true', webhookReservedConcurrency: 'none' });
+
+    // Assess
+    expect(webhookFunction(capped).properties.ReservedConcurrentExecutions).toBe(50);
+    expect(webhookFunction(shared).properties.ReservedConcurrentExecutions).toBeUndefined();
   });
 
   it('has no webhook function and no public URL unless the webhook is asked for', () => {
@@ -146,9 +207,17 @@ describe('webhook configuration', () => {
 
   it('refuses webhook settings when the webhook is not deployed', () => {
     // Act
-    const load = () => loadAwsDeploymentConfig((key) => ({ webhookReservedConcurrency: '5' })[key]);
+    const load = () => loadAwsDeploymentConfig((key) => ({ webhookTokensSecretKeyArn: KEY_ARN })[key]);
 
     // Assess
     expect(load).toThrow(/webhook settings are given, but the webhook is not deployed/);
+  });
+
+  it('refuses a secret that is not Secrets Manager’s, naming the key', () => {
+    // Act
+    const load = () => loadAwsDeploymentConfig((key) => ({ webhook: 'true', webhookTokensSecret: 'arn:aws:ssm:eu-west-1:123456789012:parameter/kaudit-webhook-tokens' })[key]);
+
+    // Assess
+    expect(load).toThrow(/not a Secrets Manager secret name or ARN\n.*at webhookTokensSecret/);
   });
 });

@@ -1,4 +1,4 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Lazy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -25,6 +25,8 @@ export class LakeStorage extends Construct {
   readonly bucket: s3.Bucket;
   readonly accessLogs: s3.Bucket;
   readonly encryptionKey?: kms.Key;
+  /** The roles granted object creation: each may only create, never replace (see `denyOverwrites`). */
+  private readonly writers: iam.IRole[] = [];
 
   constructor(scope: Construct, id: string, props: LakeStorageProps) {
     super(scope, id);
@@ -43,8 +45,8 @@ export class LakeStorage extends Construct {
       encryptionKey: this.encryptionKey,
       accessLogs: { bucket: this.accessLogs, prefix: 'lake/' },
       versioned: true,
-      // Always on: Object Lock can only be switched on when a bucket is created, and with no default
-      // retention it changes nothing until a retention period is configured.
+      // Always on: Object Lock can only be switched on when a bucket is created; without a default
+      // retention (objectLockMode=none) it changes nothing until a retention period is configured.
       objectLockEnabled: true,
       objectLockDefaultRetention: props.objectLock && objectLockRetention(props.objectLock),
       lifecycleRules: [
@@ -73,6 +75,8 @@ export class LakeStorage extends Construct {
    * and nothing else: it never reads, lists or deletes lake objects.
    */
   grantObjectCreation(role: iam.Role): void {
+    if (this.writers.length === 0) this.denyOverwrites();
+    this.writers.push(role);
     const prefixes = [EVENTS_PREFIX, QUARANTINE_PREFIX].map((prefix) => `${LakeStorage.LAKE_ROOT}/${prefix}`);
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: prefixes.map((prefix) => this.bucket.arnForObjects(`${prefix}*`)) }));
     // SSE-KMS writes need a data key, and multipart uploads kms:Decrypt too; without s3:GetObject
@@ -86,6 +90,30 @@ export class LakeStorage extends Construct {
         reason: `Object keys are chosen per batch at run time (SPEC section 3); the wildcard is confined to the ${prefix} prefix and the one action s3:PutObject.`,
       });
     }
+  }
+
+  /**
+   * Refuses the roles granted object creation any PutObject without `If-None-Match`: with the
+   * header S3 creates an object only where none is, so a role cannot replace what is stored (a
+   * replaced object is kept as a noncurrent version, but readers see the new one). It refuses them
+   * multipart uploads too, whose parts carry no such header: kaudit writes with one PUT. Scoped to those
+   * roles by `aws:PrincipalArn`: Firehose's delivery role writes without the header (its object
+   * names are unique per delivery), and what other principals may do is up to their own policies.
+   */
+  private denyOverwrites(): void {
+    this.bucket.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyKauditFunctionWritesWithoutIfNoneMatch',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects('*')],
+        conditions: {
+          ArnEquals: { 'aws:PrincipalArn': Lazy.list({ produce: () => this.writers.map((role) => role.roleArn) }) },
+          Null: { 's3:if-none-match': 'true' },
+        },
+      }),
+    );
   }
 }
 
