@@ -15,7 +15,7 @@ export type ConditionNode =
 
 type Token = { type: 'open' } | { type: 'close' } | { type: 'word'; text: string };
 
-const KEYWORDS = new Set(['and', 'or', 'not', 'of', 'them', 'all']);
+export const CONDITION_KEYWORDS: ReadonlySet<string> = new Set(['and', 'or', 'not', 'of', 'them', 'all']);
 
 export function parseCondition(condition: string): ConditionNode {
   const tokens = tokenize(condition);
@@ -52,7 +52,7 @@ class Parser {
 
   expectEnd(): void {
     const token = this.tokens[this.at];
-    if (token !== undefined) throw new RuleProblem(`condition: unexpected ${describe(token)}${token.type === 'close' ? ' (unbalanced parentheses)' : ''}`);
+    if (token !== undefined) throw unexpected(token);
   }
 
   private and(): ConditionNode {
@@ -71,14 +71,16 @@ class Parser {
     if (token === undefined) throw new RuleProblem('condition ends where a selection was expected');
     if (token.type === 'open') {
       const node = this.or();
-      if (this.tokens[this.at++]?.type !== 'close') throw new RuleProblem('condition: "(" without its ")"');
+      const close = this.tokens[this.at++];
+      if (close === undefined) throw new RuleProblem('condition: "(" without its ")"');
+      if (close.type !== 'close') throw unexpected(close);
       return node;
     }
     if (token.type === 'close') throw new RuleProblem('condition: ")" where a selection was expected');
     const { text } = token;
-    if (text === 'near') throw new RuleProblem('condition: "near" (correlation of events) is not supported');
+    if (text === 'near') throw nearRefused();
     if (text === 'all' || /^\d+$/.test(text)) return this.quantified(text);
-    if (KEYWORDS.has(text)) throw new RuleProblem(`condition: "${text}" where a selection was expected`);
+    if (CONDITION_KEYWORDS.has(text)) throw new RuleProblem(`condition: "${text}" where a selection was expected`);
     return { kind: 'selection', name: text };
   }
 
@@ -87,7 +89,7 @@ class Parser {
     if (quantity === 0) throw new RuleProblem('condition: "0 of" always holds; write the condition without it');
     if (!this.acceptWord('of')) throw new RuleProblem(`condition: "${quantityText}" must be followed by "of"`);
     const target = this.tokens[this.at++];
-    if (target?.type !== 'word' || (KEYWORDS.has(target.text) && target.text !== 'them')) {
+    if (target?.type !== 'word' || (CONDITION_KEYWORDS.has(target.text) && target.text !== 'them')) {
       throw new RuleProblem(`condition: "${quantityText} of" must be followed by a selection name, a pattern (selection*) or "them"`);
     }
     return { kind: 'of', quantity, pattern: target.text === 'them' ? null : target.text };
@@ -101,6 +103,15 @@ class Parser {
   }
 }
 
-function describe(token: Token): string {
-  return token.type === 'word' ? `"${token.text}"` : token.type === 'open' ? '"("' : '")"';
+function nearRefused(): RuleProblem {
+  return new RuleProblem('condition: "near" (correlation of events) is not supported');
+}
+
+/** A token where an operator (or the end) was expected. */
+function unexpected(token: Token): RuleProblem {
+  if (token.type === 'close') return new RuleProblem('condition: unexpected ")" (unbalanced parentheses)');
+  if (token.type === 'open') return new RuleProblem('condition: unexpected "(" where "and" or "or" was expected');
+  if (token.text === 'near') return nearRefused();
+  const hint = CONDITION_KEYWORDS.has(token.text.toLowerCase()) ? ' (condition keywords are lower case)' : '';
+  return new RuleProblem(`condition: unexpected "${token.text}" where "and" or "or" was expected${hint}`);
 }

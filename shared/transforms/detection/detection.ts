@@ -3,13 +3,11 @@
  * holds; a list of maps: one map holds) and the condition over them. Every problem is collected,
  * each named by where it is (`detection.selection.verb|re: …`), so one run tells the whole story.
  */
-import { parseCondition, type ConditionNode } from './condition.ts';
+import { CONDITION_KEYWORDS, parseCondition, type ConditionNode } from './condition.ts';
 import { compileFieldCondition, shown, type EventPredicate } from './field-condition.ts';
 import { compilePattern } from './pattern-test.ts';
 import { RuleProblem } from './rule-refusal.ts';
 import { parseSigmaString } from './sigma-string.ts';
-
-const CONDITION_KEYWORDS = new Set(['and', 'or', 'not', 'of', 'them', 'all']);
 
 export function compileDetection(detection: Readonly<Record<string, unknown>>): { matches: EventPredicate } | { problems: string[] } {
   const problems: string[] = [];

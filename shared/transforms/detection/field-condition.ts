@@ -6,12 +6,13 @@
  */
 import type { CanonicalEvent } from '../../schema/canonical-event.ts';
 import type { ColumnKind } from '../../schema/columns.ts';
+import { foldCase } from './case-fold.ts';
 import { compileCidrs, parseCidr } from './cidr.ts';
 import { resolveField } from './event-fields.ts';
 import { anyElement, isNumericText, isPresent, numberOf, textOf } from './event-values.ts';
 import { compilePattern, type TextTest } from './pattern-test.ts';
 import { RuleProblem } from './rule-refusal.ts';
-import { anchoredPattern, literalOf, lowerCasePattern, parseSigmaString } from './sigma-string.ts';
+import { anchoredPattern, foldPattern, literalOf, parseSigmaString } from './sigma-string.ts';
 
 export type EventPredicate = (event: CanonicalEvent) => boolean;
 
@@ -22,7 +23,7 @@ type FieldTest = (value: unknown) => boolean;
 
 /**
  * What one rule value asks of the field: to be absent (`null`), to hold a text that fits (compared
- * lower-cased unless `cased`; `literal` when it has no wildcard), or an element that passes a test.
+ * case-folded unless `cased`; `literal` when it has no wildcard), or an element that passes a test.
  */
 type ValueCheck = { kind: 'absent' } | { kind: 'text'; test: TextTest; literal: string | null } | { kind: 'element'; test: ElementTest };
 
@@ -206,17 +207,17 @@ function plainCheck(value: Scalar, cased: boolean): ValueCheck {
   if (typeof value === 'string') return textCheck(parseSigmaString(value), cased);
   if (typeof value === 'number') return { kind: 'element', test: (element) => numberOf(element) === value };
   const text = String(value);
-  return { kind: 'element', test: (element) => element === value || (typeof element === 'string' && element.toLowerCase() === text) };
+  return { kind: 'element', test: (element) => element === value || (typeof element === 'string' && foldCase(element) === text) };
 }
 
 function textCheck(pattern: ReturnType<typeof parseSigmaString>, cased: boolean): ValueCheck {
-  const compared = cased ? pattern : lowerCasePattern(pattern);
+  const compared = cased ? pattern : foldPattern(pattern);
   return { kind: 'text', test: compilePattern(compared), literal: literalOf(compared) };
 }
 
 /**
  * Checks OR'ed: the field is absent (when a value is null), or some element passes some check. An
- * element's text is lower-cased once for all text checks, and values without wildcards are one set lookup.
+ * element's text is case-folded once for all text checks, and values without wildcards are one set lookup.
  */
 function anyOf(checks: readonly ValueCheck[], cased: boolean): FieldTest {
   const wantsAbsent = checks.some((check) => check.kind === 'absent');
@@ -233,7 +234,7 @@ function anyOf(checks: readonly ValueCheck[], cased: boolean): FieldTest {
     if (hasText) {
       const text = textOf(element);
       if (text !== null) {
-        const compared = cased ? text : text.toLowerCase();
+        const compared = cased ? text : foldCase(text);
         if (literals.has(compared)) return true;
         for (const test of patterns) if (test(compared)) return true;
       }

@@ -28,7 +28,6 @@ const OTHER_DOCUMENT_KINDS: readonly [string, string][] = [
 export function loadRule(path: string, text: string): LoadedRule {
   const refuse = (problems: string[]): LoadedRule => ({ ok: false, refusal: { path, problems } });
   const documents = parseAllDocuments(text);
-  if (!Array.isArray(documents) || documents.length === 0) return refuse(['the file holds no YAML document']);
   if (documents.length > 1) return refuse([`the file holds ${documents.length} YAML documents: rule collections are not supported, write one rule per file`]);
   const [document] = documents;
   if (document === undefined) return refuse(['the file holds no YAML document']);

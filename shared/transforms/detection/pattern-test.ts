@@ -6,7 +6,7 @@
  */
 import type { Pattern } from './sigma-string.ts';
 
-/** Whether a text (already lower-cased when the match is case-insensitive) fits the pattern. */
+/** Whether a text (already case-folded when the match is case-insensitive) fits the pattern. */
 export type TextTest = (text: string) => boolean;
 
 const ANY = -1;

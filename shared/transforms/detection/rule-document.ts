@@ -10,7 +10,7 @@ export const RULE_STATUSES = ['stable', 'test', 'experimental', 'deprecated', 'u
 const textList = z.array(z.string()).default([]);
 
 export const SigmaRuleSchema = z.object({
-  id: z.guid({ error: 'expected a UUID: findings name the rule by it' }),
+  id: z.guid({ error: (issue) => (issue.input === undefined ? undefined : 'expected a UUID: findings name the rule by it') }),
   title: z.string().min(1),
   // Sigma makes level optional; kaudit ranks findings and alerts by it, so it is required.
   level: z.enum(RULE_LEVELS),

@@ -3,6 +3,7 @@
  * and `?` (exactly one character). A backslash escapes `*`, `?` and itself; before any other
  * character it is a literal backslash, so Windows-style paths need no escaping.
  */
+import { foldCase } from './case-fold.ts';
 
 export type PatternPart = { kind: 'text'; text: string } | { kind: 'any' } | { kind: 'one' };
 
@@ -53,9 +54,9 @@ export function anchoredPattern(pattern: Pattern, position: 'contains' | 'starts
   return parts;
 }
 
-/** The pattern with its text lower-cased, for case-insensitive matching against lower-cased values. */
-export function lowerCasePattern(pattern: Pattern): Pattern {
-  return pattern.map((part) => (part.kind === 'text' ? { kind: 'text', text: part.text.toLowerCase() } : part));
+/** The pattern with its text case-folded, for case-insensitive matching against case-folded values. */
+export function foldPattern(pattern: Pattern): Pattern {
+  return pattern.map((part) => (part.kind === 'text' ? { kind: 'text', text: foldCase(part.text) } : part));
 }
 
 /** The text of a pattern without wildcards, or null when it has some. */
