@@ -4,14 +4,15 @@ import { describe, expect, it } from 'vitest';
 import type { CanonicalEvent } from '../../shared/schema/canonical-event.ts';
 import { foldCase } from '../../shared/transforms/detection/case-fold.ts';
 import { compileFieldCondition } from '../../shared/transforms/detection/field-condition.ts';
-import { canonicalEvent, ruleOf } from './detection-builders.ts';
+import { compileRules, matchEvent } from '../../shared/transforms/detection/rule-set.ts';
+import { canonicalEvent, ruleOf, sigmaRuleText } from './detection-builders.ts';
 
 const BASE = canonicalEvent();
 
 /** Whether `key: value` matches an event whose user agent (or, for user.groups, whose groups) is `fieldValue`. */
 function matches(key: string, value: unknown, fieldValue: unknown): boolean {
   const column = key.startsWith('user.groups') ? 'user_groups' : key.startsWith('src_ip') ? 'src_ip' : 'user_agent';
-  return compileFieldCondition(key, value)({ ...BASE, [column]: fieldValue } as CanonicalEvent);
+  return compileFieldCondition(key, value).matches({ ...BASE, [column]: fieldValue } as CanonicalEvent);
 }
 
 /** A text as a Sigma value that means exactly that text: wildcards and backslashes escaped. */
@@ -164,6 +165,42 @@ describe('networks and numbers', () => {
         expect(matches('userAgent|gt', bound, number)).toBe(number > bound);
         expect(matches('userAgent|lte', bound, String(number))).toBe(number <= bound);
       }),
+    );
+  });
+});
+
+describe('the rule index', () => {
+  const VERBS = ['get', 'list', 'create', 'delete', 'CREATE', 'cre*'];
+  const RESOURCES = ['pods', 'Pods', 'secrets', 'pod?', 'configmaps', '*'];
+  const selectionEntry = fc.tuple(
+    fc.constantFrom('verb', 'objectRef.resource', 'objectRef.subresource'),
+    fc.constantFrom('', '|cased', '|contains', '|startswith'),
+    fc.oneof(fc.constantFrom(...VERBS, ...RESOURCES, 'exec', null), fc.uniqueArray(fc.constantFrom(...VERBS, ...RESOURCES, 'exec'), { minLength: 2, maxLength: 3 })),
+  ).filter(([, modifier, value]) => modifier === '' || value !== null);
+  const selection = fc.array(selectionEntry, { minLength: 1, maxLength: 3 }).map((entries) => Object.fromEntries(entries.map(([field, modifier, value]) => [`${field}${modifier}`, value])));
+  const detection = fc.record({
+    selection: fc.oneof(selection, fc.array(selection, { minLength: 2, maxLength: 3 })),
+    filter: selection,
+    condition: fc.constantFrom('selection', 'not selection', 'selection or filter', 'selection and not filter', '1 of them', 'all of them', 'not (selection or filter)'),
+  });
+  const event = fc.record({
+    verb: fc.constantFrom('get', 'list', 'create', 'Create', 'delete', 'patch'),
+    object_resource: fc.constantFrom('pods', 'PODS', 'secrets', 'configmaps', 'podsecuritypolicies', null),
+    object_subresource: fc.constantFrom('exec', 'status', null),
+  });
+
+  it('matchEvent fires exactly the rules that match when every rule is evaluated', () => {
+    fc.assert(
+      fc.property(fc.array(detection, { minLength: 1, maxLength: 6 }), fc.array(event, { minLength: 1, maxLength: 8 }), (detections, fields) => {
+        const sources = detections.map((rule, index) => ({ path: `rules/${index}.yml`, text: sigmaRuleText(rule, { id: `00000000-0000-4000-8000-${String(index).padStart(12, '0')}` }) }));
+        const { rules, refusals } = compileRules(sources);
+        expect(refusals).toEqual([]);
+        for (const values of fields) {
+          const candidate: CanonicalEvent = { ...BASE, ...values };
+          expect(matchEvent(rules, candidate).matched).toEqual(rules.all.filter((rule) => rule.matches(candidate)));
+        }
+      }),
+      { numRuns: 150 },
     );
   });
 });

@@ -28,7 +28,7 @@ describe('compileRules', () => {
     const { rules, refusals } = compileRules([EXEC_RULE, broken, SHELL_RULE]);
 
     // Assess
-    expect({ loaded: rules.map((rule) => rule.path), refused: refusals.map((refusal) => refusal.path) }).toEqual({ loaded: ['rules/pod-exec.yml', 'rules/shell-command.yml'], refused: ['rules/broken.yml'] });
+    expect({ loaded: rules.all.map((rule) => rule.path), refused: refusals.map((refusal) => refusal.path) }).toEqual({ loaded: ['rules/pod-exec.yml', 'rules/shell-command.yml'], refused: ['rules/broken.yml'] });
   });
 
   it('refuses a second rule with an id already taken, naming the first file', () => {
@@ -39,7 +39,7 @@ describe('compileRules', () => {
     const { rules, refusals } = compileRules([EXEC_RULE, copy]);
 
     // Assess
-    expect({ loaded: rules.length, refusals }).toEqual({
+    expect({ loaded: rules.all.length, refusals }).toEqual({
       loaded: 1,
       refusals: [{ path: 'rules/copy-of-pod-exec.yml', problems: ['id 0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d is already the id of rules/pod-exec.yml: findings name rules by id, so each needs its own'] }],
     });
@@ -92,5 +92,27 @@ describe('matchEvent', () => {
       matched: ['Exec Into A Pod', 'Shell In Exec Command'],
       failed: [{ isEvaluationError: true, rule: 'Privileged Pod', message: `rule 2d3e4f50-6172-4c8d-8e9f-1a2b3c4d5e6f (rules/privileged-pod.yml) failed on event ${created.event_id}: TypeError`, cause: expect.any(TypeError) }],
     });
+  });
+});
+
+describe('the rule index', () => {
+  const SECRETS_RULE = {
+    path: 'rules/secret-deleted.yml',
+    text: sigmaRuleText({ selection: { verb: 'delete', 'objectRef.resource': 'secrets' }, condition: 'selection' }, { id: '4f506172-8394-4eaf-a0b1-3c4d5e6f7081', title: 'Secret Deleted' }),
+  };
+  const { rules } = compileRules([EXEC_RULE, SECRETS_RULE, SHELL_RULE]);
+
+  it('evaluates an event only against the rules that name its resource or verb, and those that name neither', () => {
+    // Prepare
+    const secretDeleted = resourceRequest({ verb: 'delete', resource: 'secrets', namespace: 'payments', name: 'stripe-api-key' });
+
+    // Act
+    const candidates = [rules.candidatesFor(EXEC), rules.candidatesFor(secretDeleted)].map((list) => list.map((rule) => rule.title));
+
+    // Assess: the exec rule names verb create, the secrets rule resource secrets, the shell rule neither
+    expect(candidates).toEqual([
+      ['Exec Into A Pod', 'Shell In Exec Command'],
+      ['Secret Deleted', 'Shell In Exec Command'],
+    ]);
   });
 });

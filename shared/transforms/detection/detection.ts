@@ -1,17 +1,19 @@
 /**
  * A rule's `detection` block compiled into one predicate: each selection (a map: every field
- * holds; a list of maps: one map holds) and the condition over them. Every problem is collected,
- * each named by where it is (`detection.selection.verb|re: …`), so one run tells the whole story.
+ * holds; a list of maps: one map holds) and the condition over them, with what an event must hold
+ * for it to fire. Every problem is collected, each named by where it is
+ * (`detection.selection.verb|re: …`), so one run tells the whole story.
  */
 import { CONDITION_KEYWORDS, parseCondition, type ConditionNode } from './condition.ts';
-import { compileFieldCondition, shown, type EventPredicate } from './field-condition.ts';
+import { compileFieldCondition, shown, type CompiledCondition, type EventPredicate } from './field-condition.ts';
 import { compilePattern } from './pattern-test.ts';
+import { allRequirements, anyRequirements, NO_REQUIREMENTS } from './requirements.ts';
 import { RuleProblem } from './rule-refusal.ts';
 import { parseSigmaString } from './sigma-string.ts';
 
-export function compileDetection(detection: Readonly<Record<string, unknown>>): { matches: EventPredicate } | { problems: string[] } {
+export function compileDetection(detection: Readonly<Record<string, unknown>>): CompiledCondition | { problems: string[] } {
   const problems: string[] = [];
-  const selections = new Map<string, EventPredicate>();
+  const selections = new Map<string, CompiledCondition>();
   const names: string[] = [];
   for (const [name, body] of Object.entries(detection)) {
     if (name === 'condition') continue;
@@ -25,16 +27,16 @@ export function compileDetection(detection: Readonly<Record<string, unknown>>): 
   }
   const condition = compileConditions(detection.condition, names, selections, problems);
   if (problems.length > 0 || condition === null) return { problems };
-  return { matches: condition };
+  return condition;
 }
 
-function compileSelection(name: string, body: unknown, problems: string[]): EventPredicate | null {
+function compileSelection(name: string, body: unknown, problems: string[]): CompiledCondition | null {
   const where = `detection.${name}`;
   if (isMap(body)) return compileMap(where, body, problems);
   if (Array.isArray(body) && body.length > 0 && body.every(isMap)) {
     const alternatives = body.map((map, index) => compileMap(`${where}[${index}]`, map, problems));
     if (alternatives.some((alternative) => alternative === null)) return null;
-    return anyOf(alternatives as EventPredicate[]);
+    return anyOf(alternatives as CompiledCondition[]);
   }
   if (Array.isArray(body) && body.length === 0) problems.push(`${where}: an empty list selects nothing`);
   else if (Array.isArray(body) && body.some(isMap)) problems.push(`${where}: a list must hold only maps of fields (a list of plain values is a keyword search)`);
@@ -42,13 +44,13 @@ function compileSelection(name: string, body: unknown, problems: string[]): Even
   return null;
 }
 
-function compileMap(where: string, map: Readonly<Record<string, unknown>>, problems: string[]): EventPredicate | null {
+function compileMap(where: string, map: Readonly<Record<string, unknown>>, problems: string[]): CompiledCondition | null {
   const entries = Object.entries(map);
   if (entries.length === 0) {
     problems.push(`${where}: an empty map selects nothing`);
     return null;
   }
-  const fields: EventPredicate[] = [];
+  const fields: CompiledCondition[] = [];
   for (const [key, value] of entries) {
     try {
       fields.push(compileFieldCondition(key, value));
@@ -61,17 +63,17 @@ function compileMap(where: string, map: Readonly<Record<string, unknown>>, probl
 }
 
 /** The condition, or a list of conditions (any of which fires the rule). */
-function compileConditions(condition: unknown, names: readonly string[], selections: ReadonlyMap<string, EventPredicate>, problems: string[]): EventPredicate | null {
-  const texts = Array.isArray(condition) ? condition : [condition];
+function compileConditions(condition: unknown, names: readonly string[], selections: ReadonlyMap<string, CompiledCondition>, problems: string[]): CompiledCondition | null {
   if (condition === undefined) {
     problems.push('detection.condition is required');
     return null;
   }
+  const texts = Array.isArray(condition) ? condition : [condition];
   if (texts.length === 0 || !texts.every((text) => typeof text === 'string')) {
     problems.push(`detection.condition must be a text or a list of texts, got ${shown(condition)}`);
     return null;
   }
-  const compiled: EventPredicate[] = [];
+  const compiled: CompiledCondition[] = [];
   for (const text of texts as string[]) {
     try {
       compiled.push(compileNode(parseCondition(text), names, selections));
@@ -83,16 +85,15 @@ function compileConditions(condition: unknown, names: readonly string[], selecti
   return compiled.length === texts.length ? anyOf(compiled) : null;
 }
 
-/** Checks every name against the selections even when some failed to compile, so all problems are reported. */
-function compileNode(node: ConditionNode, names: readonly string[], selections: ReadonlyMap<string, EventPredicate>): EventPredicate {
+function compileNode(node: ConditionNode, names: readonly string[], selections: ReadonlyMap<string, CompiledCondition>): CompiledCondition {
   switch (node.kind) {
     case 'or':
       return anyOf(node.items.map((item) => compileNode(item, names, selections)));
     case 'and':
       return allOf(node.items.map((item) => compileNode(item, names, selections)));
     case 'not': {
-      const item = compileNode(node.item, names, selections);
-      return (event) => !item(event);
+      const item = compileNode(node.item, names, selections).matches;
+      return { matches: (event) => !item(event), requires: NO_REQUIREMENTS };
     }
     case 'selection':
       return selectionNamed(node.name, names, selections);
@@ -108,13 +109,14 @@ function compileNode(node: ConditionNode, names: readonly string[], selections: 
   }
 }
 
-function selectionNamed(name: string, names: readonly string[], selections: ReadonlyMap<string, EventPredicate>): EventPredicate {
+/** Every name is checked, even when its selection failed to compile, so that all problems are reported. */
+function selectionNamed(name: string, names: readonly string[], selections: ReadonlyMap<string, CompiledCondition>): CompiledCondition {
   if (!names.includes(name)) {
     const hint = CONDITION_KEYWORDS.has(name.toLowerCase()) ? ' (condition keywords are lower case)' : '';
     throw new RuleProblem(`condition names "${name}", which is no selection of detection${hint}`);
   }
-  // A selection that failed to compile is already a problem of the rule: nothing will run.
-  return selections.get(name) ?? (() => false);
+  // A selection that failed to compile is already a problem of the rule, which will not load.
+  return selections.get(name) ?? { matches: () => false, requires: NO_REQUIREMENTS };
 }
 
 /** Selection names a pattern matches (`*` any run, `?` one character); `them` is every name not starting with `_`. */
@@ -124,27 +126,40 @@ function namesMatching(pattern: string | null, names: readonly string[]): string
   return names.filter((name) => test(name));
 }
 
-function anyOf(items: readonly EventPredicate[]): EventPredicate {
-  if (items.length === 1) return items[0] as EventPredicate;
-  return (event) => {
-    for (const item of items) if (item(event)) return true;
-    return false;
+function anyOf(items: readonly CompiledCondition[]): CompiledCondition {
+  if (items.length === 1) return items[0] as CompiledCondition;
+  const predicates = items.map((item) => item.matches);
+  return {
+    matches: (event) => {
+      for (const predicate of predicates) if (predicate(event)) return true;
+      return false;
+    },
+    requires: anyRequirements(items.map((item) => item.requires)),
   };
 }
 
-function allOf(items: readonly EventPredicate[]): EventPredicate {
-  if (items.length === 1) return items[0] as EventPredicate;
-  return (event) => {
-    for (const item of items) if (!item(event)) return false;
-    return true;
+function allOf(items: readonly CompiledCondition[]): CompiledCondition {
+  if (items.length === 1) return items[0] as CompiledCondition;
+  const predicates = items.map((item) => item.matches);
+  return {
+    matches: (event) => {
+      for (const predicate of predicates) if (!predicate(event)) return false;
+      return true;
+    },
+    requires: allRequirements(items.map((item) => item.requires)),
   };
 }
 
-function atLeast(count: number, items: readonly EventPredicate[]): EventPredicate {
-  return (event) => {
-    let held = 0;
-    for (const item of items) if (item(event) && ++held >= count) return true;
-    return false;
+/** At least `count` of the items: requires only what every item requires, as any subset may hold. */
+function atLeast(count: number, items: readonly CompiledCondition[]): CompiledCondition {
+  const predicates = items.map((item) => item.matches);
+  return {
+    matches: (event) => {
+      let held = 0;
+      for (const predicate of predicates) if (predicate(event) && ++held >= count) return true;
+      return false;
+    },
+    requires: anyRequirements(items.map((item) => item.requires)),
   };
 }
 

@@ -13,6 +13,8 @@ export interface ResolvedField {
   read: FieldReader;
   /** What the field holds; `json` when only the event can tell (paths into request and response bodies). */
   kind: ColumnKind;
+  /** The canonical column read as it is, or null when the value is derived (a map key, a path, objectRef.apiGroup). */
+  column: Column | null;
 }
 
 type Column = keyof CanonicalEvent;
@@ -66,7 +68,7 @@ const NOT_KEPT = new Set(['impersonatedUser.uid', 'impersonatedUser.extra', 'obj
 export function resolveField(name: string): ResolvedField | { error: string } {
   if (Object.hasOwn(EVENT_PATH_COLUMNS, name)) return columnField(EVENT_PATH_COLUMNS[name as keyof typeof EVENT_PATH_COLUMNS]);
   // The canonical event writes the core group `core`; audit events and Sigma rules write "".
-  if (name === 'objectRef.apiGroup') return { read: (event) => (event.object_api_group === 'core' ? '' : event.object_api_group), kind: 'string' };
+  if (name === 'objectRef.apiGroup') return { read: (event) => (event.object_api_group === 'core' ? '' : event.object_api_group), kind: 'string', column: null };
   for (const json of JSON_FIELDS) {
     for (const prefix of json.names) {
       if (name === prefix) return columnField(json.column);
@@ -81,7 +83,7 @@ export function resolveField(name: string): ResolvedField | { error: string } {
 }
 
 function columnField(column: Column): ResolvedField {
-  return { read: (event) => event[column], kind: COLUMN_KINDS.get(column) ?? 'json' };
+  return { read: (event) => event[column], kind: COLUMN_KINDS.get(column) ?? 'json', column };
 }
 
 function keyField(column: Column, key: string, kind: ColumnKind): ResolvedField {
@@ -91,13 +93,14 @@ function keyField(column: Column, key: string, kind: ColumnKind): ResolvedField 
       return map !== null && typeof map === 'object' && Object.hasOwn(map, key) ? map[key] : undefined;
     },
     kind,
+    column: null,
   };
 }
 
 function pathField(column: Column, path: string): ResolvedField {
   const segments = path.split('.');
   const indexes = segments.map((segment) => (/^(0|[1-9]\d{0,8})$/.test(segment) ? Number(segment) : -1));
-  return { read: (event) => walk(event[column], segments, indexes, 0), kind: 'json' };
+  return { read: (event) => walk(event[column], segments, indexes, 0), kind: 'json', column: null };
 }
 
 /**

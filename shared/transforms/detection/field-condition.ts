@@ -11,10 +11,17 @@ import { compileCidrs, parseCidr } from './cidr.ts';
 import { resolveField } from './event-fields.ts';
 import { anyElement, isNumericText, isPresent, numberOf, textOf } from './event-values.ts';
 import { compilePattern, type TextTest } from './pattern-test.ts';
+import { NO_REQUIREMENTS, type Requirements } from './requirements.ts';
 import { RuleProblem } from './rule-refusal.ts';
 import { anchoredPattern, foldPattern, literalOf, parseSigmaString } from './sigma-string.ts';
 
 export type EventPredicate = (event: CanonicalEvent) => boolean;
+
+/** A compiled part of a rule: whether an event matches it, and what an event must hold to have a chance. */
+export interface CompiledCondition {
+  matches: EventPredicate;
+  requires: Requirements;
+}
 
 type Scalar = string | number | boolean | null;
 type ElementTest = (element: unknown) => boolean;
@@ -60,7 +67,7 @@ interface Modifiers {
 }
 
 /** `key` is the selection's map key (`field|mod|mod`), `raw` its YAML value. */
-export function compileFieldCondition(key: string, raw: unknown): EventPredicate {
+export function compileFieldCondition(key: string, raw: unknown): CompiledCondition {
   const [name = '', ...modifierNames] = key.split('|');
   if (name === '') throw new RuleProblem('field-less (keyword) search is not supported: name the field to search (e.g. requestURI|contains)');
   const field = resolveField(name);
@@ -70,7 +77,18 @@ export function compileFieldCondition(key: string, raw: unknown): EventPredicate
   checkAgainstKind(field.kind, modifiers, values);
   const test = fieldTest(modifiers, values);
   const read = field.read;
-  return (event) => test(read(event));
+  return { matches: (event) => test(read(event)), requires: requirementsOf(field.column, field.kind, modifiers, values) };
+}
+
+/**
+ * A plain match of a text column against values without wildcards requires the column to equal one
+ * of them. Folded even when `cased`: requirements may admit more than the rule, never less.
+ */
+function requirementsOf(column: string | null, kind: ColumnKind, modifiers: Modifiers, values: readonly Scalar[]): Requirements {
+  if (column === null || kind !== 'string' || modifiers.value !== null || modifiers.all) return NO_REQUIREMENTS;
+  const literals = values.map((value) => (typeof value === 'string' ? literalOf(parseSigmaString(value)) : null));
+  if (literals.some((literal) => literal === null)) return NO_REQUIREMENTS;
+  return new Map([[column, new Set((literals as string[]).map(foldCase))]]);
 }
 
 function parseModifiers(names: readonly string[]): Modifiers {

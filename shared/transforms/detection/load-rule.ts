@@ -6,14 +6,13 @@
 import { parseAllDocuments } from 'yaml';
 import type * as z from 'zod';
 import { compileDetection } from './detection.ts';
-import type { EventPredicate } from './field-condition.ts';
+import type { CompiledCondition } from './field-condition.ts';
 import { SigmaRuleSchema, type SigmaRuleMetadata } from './rule-document.ts';
 import type { RuleRefusal } from './rule-refusal.ts';
 
-export interface CompiledRule extends SigmaRuleMetadata {
+export interface CompiledRule extends SigmaRuleMetadata, CompiledCondition {
   /** The file the rule came from, as given to the loader. */
   path: string;
-  matches: EventPredicate;
 }
 
 export type LoadedRule = { ok: true; rule: CompiledRule } | { ok: false; refusal: RuleRefusal };
@@ -47,7 +46,7 @@ export function loadRule(path: string, text: string): LoadedRule {
   }
   const compiled = compileDetection(detection);
   if ('problems' in compiled) return refuse(compiled.problems);
-  return { ok: true, rule: { ...metadata, path, matches: compiled.matches } };
+  return { ok: true, rule: { ...metadata, path, matches: compiled.matches, requires: compiled.requires } };
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {

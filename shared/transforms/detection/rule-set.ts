@@ -5,14 +5,29 @@
 import type { CanonicalEvent } from '../../schema/canonical-event.ts';
 import { loadRule, type CompiledRule } from './load-rule.ts';
 import type { RuleRefusal } from './rule-refusal.ts';
+import { indexRules, type CandidateRules } from './rule-index.ts';
 
 export interface RuleSource {
   path: string;
   text: string;
 }
 
+/** The rules that loaded, in the order of their files, indexed for matching. */
+export class RuleSet {
+  private readonly candidates: CandidateRules;
+
+  constructor(readonly all: readonly CompiledRule[]) {
+    this.candidates = indexRules(all);
+  }
+
+  /** The rules an event can fire; the others cannot match it, whatever else it holds. */
+  candidatesFor(event: CanonicalEvent): readonly CompiledRule[] {
+    return this.candidates(event);
+  }
+}
+
 export interface CompiledRules {
-  rules: readonly CompiledRule[];
+  rules: RuleSet;
   refusals: readonly RuleRefusal[];
 }
 
@@ -35,7 +50,7 @@ export function compileRules(sources: readonly RuleSource[]): CompiledRules {
     pathById.set(loaded.rule.id, source.path);
     rules.push(loaded.rule);
   }
-  return { rules, refusals };
+  return { rules: new RuleSet(rules), refusals };
 }
 
 /** A rule that threw on an event; `cause` is what it threw. The message names rule and event, never event content. */
@@ -57,10 +72,10 @@ export interface EventMatches {
   failed: RuleEvaluationError[];
 }
 
-export function matchEvent(rules: readonly CompiledRule[], event: CanonicalEvent): EventMatches {
+export function matchEvent(rules: RuleSet, event: CanonicalEvent): EventMatches {
   const matched: CompiledRule[] = [];
   let failed: RuleEvaluationError[] | null = null;
-  for (const rule of rules) {
+  for (const rule of rules.candidatesFor(event)) {
     try {
       if (rule.matches(event)) matched.push(rule);
     } catch (error) {
