@@ -237,6 +237,22 @@ describe('fields a rule cannot use', () => {
     expect(message).toMatch(/field "impersonatedUser\.uid" is not kept by kaudit's canonical event/);
   });
 
+  it('a whole Event object, listing the fields to name instead', () => {
+    // Act
+    const message = problemsOf({ selection: { 'objectRef|exists': false }, condition: 'selection' });
+
+    // Assess
+    expect(message).toMatch(/field "objectRef" is an object: name one of its fields \(resource, subresource, .*\) \(is_resource_request says whether the event has one\)/);
+  });
+
+  it('a body path with an empty segment', () => {
+    // Act
+    const message = problemsOf({ selection: { 'requestObject.spec..hostPID': true }, condition: 'selection' });
+
+    // Assess
+    expect(message).toMatch(/field "requestObject\.spec\.\.hostPID" has an empty path segment/);
+  });
+
   it('a key prefix with nothing after it', () => {
     // Act
     const message = problemsOf({ selection: { 'annotations.': 'x' }, condition: 'selection' });

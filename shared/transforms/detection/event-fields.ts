@@ -62,8 +62,8 @@ const JSON_FIELDS: readonly { names: readonly string[]; column: Column; walk: 'k
 
 const COLUMN_KINDS: ReadonlyMap<string, ColumnKind> = new Map(CANONICAL_COLUMNS.map((column) => [column.name, column.kind]));
 
-/** What the canonical event does not keep, and so no rule can test. */
-const NOT_KEPT = new Set(['impersonatedUser.uid', 'impersonatedUser.extra', 'objectRef', 'user', 'impersonatedUser', 'responseStatus', 'responseStatus.details', 'responseStatus.metadata', 'kind', 'apiVersion']);
+/** Event fields the canonical event does not keep, and so no rule can test. */
+const NOT_KEPT = new Set(['kind', 'apiVersion', 'impersonatedUser.uid', 'impersonatedUser.extra', 'responseStatus.details', 'responseStatus.metadata']);
 
 export function resolveField(name: string): ResolvedField | { error: string } {
   if (Object.hasOwn(EVENT_PATH_COLUMNS, name)) return columnField(EVENT_PATH_COLUMNS[name as keyof typeof EVENT_PATH_COLUMNS]);
@@ -75,6 +75,7 @@ export function resolveField(name: string): ResolvedField | { error: string } {
       if (!name.startsWith(`${prefix}.`)) continue;
       const rest = name.slice(prefix.length + 1);
       if (rest === '') return { error: `field "${name}" ends with a dot: name a ${json.walk === 'key' ? 'key' : 'path'} after "${prefix}."` };
+      if (json.walk === 'path' && rest.split('.').includes('')) return { error: `field "${name}" has an empty path segment (two dots in a row, or a dot at the end)` };
       return json.walk === 'key' ? keyField(json.column, rest, json.kind) : pathField(json.column, rest);
     }
   }
@@ -131,13 +132,14 @@ function walk(value: unknown, segments: readonly string[], indexes: readonly num
 function unknownFieldMessage(name: string): string {
   if (NOT_KEPT.has(name)) return `field "${name}" is not kept by kaudit's canonical event, so no rule can test it`;
   const known = [...Object.keys(EVENT_PATH_COLUMNS), 'objectRef.apiGroup'];
+  const children = (parent: string) => known.filter((path) => path.startsWith(`${parent}.`)).map((path) => path.slice(parent.length + 1));
+  if (children(name).length > 0) {
+    const hint = name === 'objectRef' ? ' (is_resource_request says whether the event has one)' : '';
+    return `field "${name}" is an object: name one of its fields (${children(name).join(', ')})${hint}`;
+  }
   const suffixOf = known.filter((path) => path.endsWith(`.${name}`));
   if (suffixOf.length > 0) return `unknown field "${name}": not an audit Event field; did you mean ${suffixOf.map((path) => `"${path}"`).join(' or ')}?`;
-  const dot = name.indexOf('.');
-  if (dot > 0) {
-    const parent = name.slice(0, dot + 1);
-    const children = known.filter((path) => path.startsWith(parent)).map((path) => path.slice(parent.length));
-    if (children.length > 0) return `unknown field "${name}": the audit Event's ${name.slice(0, dot)} has ${children.join(', ')}`;
-  }
+  const parent = name.slice(0, Math.max(name.indexOf('.'), 0));
+  if (children(parent).length > 0) return `unknown field "${name}": the audit Event's ${parent} has ${children(parent).join(', ')}`;
   return `unknown field "${name}": neither an audit Event field (verb, objectRef.resource, user.username, annotations.<key>, requestObject.<path>…) nor a canonical column; fields of the object sent are under requestObject. (e.g. requestObject.spec.hostNetwork)`;
 }
