@@ -5,7 +5,8 @@
  * (`detection.selection.verb|re: …`), so one run tells the whole story.
  */
 import { CONDITION_KEYWORDS, parseCondition, type ConditionNode } from './condition.ts';
-import { compileFieldCondition, shown, type CompiledCondition, type EventPredicate } from './field-condition.ts';
+import { compileFieldCondition, type CompiledCondition } from './field-condition.ts';
+import { shown } from './field-modifiers.ts';
 import { compilePattern } from './pattern-test.ts';
 import { allRequirements, anyRequirements, NO_REQUIREMENTS } from './requirements.ts';
 import { RuleProblem } from './rule-refusal.ts';
