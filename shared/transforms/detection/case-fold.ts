@@ -1,0 +1,27 @@
+/**
+ * Case-insensitive matching folds both sides character by character: each character becomes the
+ * lower case of its upper case when that is one character, else its own lower case when that is
+ * one character, else itself. Folding whole strings with toLowerCase would not do: it writes a
+ * final sigma differently from a sigma inside a word, and turns some characters into two, so `?`
+ * (one character) would stop matching them.
+ */
+
+const NON_ASCII = /[^\x00-\x7f]/;
+
+export function foldCase(text: string): string {
+  if (!NON_ASCII.test(text)) return text.toLowerCase();
+  let folded = '';
+  for (const char of text) folded += foldChar(char);
+  return folded;
+}
+
+function foldChar(char: string): string {
+  const viaUpper = char.toUpperCase().toLowerCase();
+  if (isOneCodePoint(viaUpper)) return viaUpper;
+  const lower = char.toLowerCase();
+  return isOneCodePoint(lower) ? lower : char;
+}
+
+function isOneCodePoint(text: string): boolean {
+  return text.length === 1 || (text.length === 2 && (text.codePointAt(0) as number) > 0xffff);
+}
