@@ -8,13 +8,15 @@ import { listFixtures, readFixture, readFixtureText } from './fixtures.ts';
 import { expectSoundRun, inputContext, runPipeline } from './pipeline-run.ts';
 import { firehoseDataOf, subscriptionPayloadOf } from './spec-fields.ts';
 
-type Role = 'input' | 'expected output' | 'rule tests' | 'provenance';
+type Role = 'input' | 'expected output' | 'rule tests' | 'detection rules' | 'provenance';
 
 /** What each fixture is for; a fixture matching no rule (or two) fails the first test. */
 const ROLES: { role: Role; pattern: RegExp }[] = [
   { role: 'provenance', pattern: /^PROVENANCE\.md$/ },
   { role: 'expected output', pattern: /(-expected\.json|\/sample_event\.json|-config\.yml|\.ocsf|\/ocsf_eks\.json)$/ },
   { role: 'rule tests', pattern: /^panther-analysis\/.+\.tests\.json$/ },
+  // SigmaHQ's Kubernetes audit rules, loaded and exercised by sigmahq.test.ts.
+  { role: 'detection rules', pattern: /^sigmahq-kubernetes-audit\/.+\.yml$/ },
   {
     role: 'input',
     pattern:
