@@ -54,8 +54,7 @@ export type FirehoseResultRecord =
  * dead-letter document of a record whose own lake write failed. `<kind>/v1/` are the store layout's
  * prefixes (EVENTS_PREFIX, DEAD_LETTER_PREFIX).
  */
-export const FIREHOSE_OUTPUT_KINDS = ['events', 'deadletter'] as const;
-export type FirehoseOutputKind = (typeof FIREHOSE_OUTPUT_KINDS)[number];
+export type FirehoseOutputKind = 'events' | 'deadletter';
 
 /**
  * Keys for dynamic partitioning, read by the S3 prefix
