@@ -1,5 +1,5 @@
 import type { CanonicalEvent } from '../schema/canonical-event.ts';
-import { processBatch, storeProcessedBatch, type ProcessedBatch } from '../pipeline/ingest-batch.ts';
+import { processBatch, storeProcessedBatch, type PipelineOptions, type ProcessedBatch } from '../pipeline/ingest-batch.ts';
 import { addSummary, emptySummary, type IngestSummary } from '../pipeline/ingest-summary.ts';
 import { messageOf } from '../reliability/batch-not-stored-error.ts';
 import { firehoseDeadLetter } from '../reliability/dead-letter-file.ts';
@@ -83,7 +83,7 @@ export async function transformFirehoseEvent(
       addSummary(outcome.summary, summary);
       outcome.counts.spilledEvents += direct.length;
     } catch (error) {
-      answer = deadLetterRecord(record, processed, error, context, runtime);
+      answer = deadLetterRecord(record, processed, error, context, runtime.pipeline);
       bytes = bytesInResponse(answer);
       if (!budget.fits(index, bytes)) {
         throw new Error(
@@ -123,8 +123,8 @@ async function storeDirectly(processed: ProcessedBatch, events: CanonicalEvent[]
 }
 
 /** A record's whole output as one dead-letter line, partitioned by the time it was dead-lettered. */
-function deadLetterRecord(record: FirehoseRecord, processed: ProcessedBatch, error: unknown, context: { region: string | null; ingestTime: string }, runtime: FunctionRuntime): FirehoseResultRecord {
-  const document = firehoseDeadLetter({ record, processed, region: context.region, error, deadLetteredAt: context.ingestTime, pipeline: runtime.pipeline });
+function deadLetterRecord(record: FirehoseRecord, processed: ProcessedBatch, error: unknown, context: { region: string | null; ingestTime: string }, pipeline: PipelineOptions): FirehoseResultRecord {
+  const document = firehoseDeadLetter({ record, processed, region: context.region, error, deadLetteredAt: context.ingestTime, pipeline });
   return okRecord(record.recordId, `${JSON.stringify(document)}\n`, { kind: 'deadletter', ...hourOf(context.ingestTime) });
 }
 

@@ -14,10 +14,7 @@ import type { DeadLetterDocument, EventHubDeadLetter, EventHubRange } from './de
  *   function decodes them, to be processed again.
  */
 export function replayDeadLetter(file: DeadLetterDocument, ingestTime: string, limits: Limits): DecodedBatch {
-  if (file.kind === DEAD_LETTER_KINDS.v1) {
-    const range = { ...file.eventHub, firstSequence: file.firstSequence, lastSequence: file.lastSequence, messages: file.messages.length };
-    return decodeMessages(file.messages, range, file.region, file.batchKey, ingestTime, limits);
-  }
+  if (file.kind === DEAD_LETTER_KINDS.v1) return decodeMessages(file.messages, file.eventHub, file.region, file.batchKey, ingestTime, limits);
   if (file.output !== null) {
     const replayed: ReplayedBatch = { ...emptyBatch(file.batchKey), output: file.output };
     return replayed;
@@ -29,13 +26,13 @@ export function replayDeadLetter(file: DeadLetterDocument, ingestTime: string, l
 
 function decodeMessages(
   messages: readonly Omit<EventHubMessage, 'partition'>[],
-  range: EventHubRange,
+  origin: Pick<EventHubRange, 'namespace' | 'hub' | 'consumerGroup' | 'partition'>,
   region: string | null,
   batchKey: string,
   ingestTime: string,
   limits: Limits,
 ): DecodedBatch {
-  const { namespace, hub, consumerGroup, partition } = range;
+  const { namespace, hub, consumerGroup, partition } = origin;
   const batch = decodeEventHubMessages(
     messages.map((message) => ({ ...message, partition })),
     { namespace, hub, consumerGroup, region, ingestTime, limits },
