@@ -9,12 +9,13 @@ let runtime: Promise<FunctionRuntime> | undefined;
 
 /**
  * Firehose data transformation (CloudWatch Logs → Firehose → this → S3 with dynamic partitioning).
- * Answers every record; throws only on an event that is not a transformation event at all.
+ * Answers every record; throws on an event that is not a transformation event at all, and when a
+ * record's dead-letter document finds no room in the response (Firehose then retries the invocation).
  */
 export async function handler(event: FirehoseTransformationEvent, context: Context): Promise<FirehoseTransformationResult> {
   runtime ??= runtimeFromEnv(process.env, SETTINGS.awsRegion);
   const outcome = await transformFirehoseEvent(event, await runtime);
-  for (const failure of outcome.failures) logger.error('kaudit record left to the error prefix: the lake write failed', failure);
+  for (const deadLettered of outcome.deadLettered) logger.error('kaudit record dead-lettered to the lake deadletter/ folder: its lake write failed', deadLettered);
   logger.info('kaudit Firehose batch transformed', { summary: outcome.summary, records: outcome.counts, requestId: context.awsRequestId });
   return outcome.response;
 }

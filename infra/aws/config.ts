@@ -37,6 +37,9 @@ const ClusterList = z
   .preprocess((value) => (typeof value === 'string' ? splitList(value) : value), z.array(ClusterName))
   .refine((names) => new Set(names).size === names.length, 'a cluster is listed twice')
   .default([]);
+// An IAM role or user, named exactly: key policies take no wildcards, and an account root would let any of its identities in.
+const PrincipalArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(?:role|user)\/[\w+=,.@/-]{1,512}$/, 'not the ARN of an IAM role or user');
+const PrincipalList = z.preprocess((value) => (typeof value === 'string' ? splitList(value) : value), z.array(PrincipalArn)).default([]);
 
 /** Everything a deployment can choose; every key can be set in the config file or with `-c key=value`. */
 export const AwsDeploymentConfigSchema = z
@@ -51,6 +54,15 @@ export const AwsDeploymentConfigSchema = z
     reservedConcurrency: ReservedConcurrency.default(DEFAULT_RESERVED_CONCURRENCY.ingest),
     /** How long Lambda keeps retrying an event before it goes to the on-failure queue (at most 6 h). */
     maxEventAgeHours: z.coerce.number().int().min(1).max(6).default(6),
+    /**
+     * Days the on-failure queue keeps a batch (SQS: 1-14). It holds original events, unredacted, so
+     * briefly; CloudWatch Logs still has them afterwards, for `kaudit backfill eks`.
+     */
+    failureQueueRetentionDays: z.coerce.number().int().min(1).max(14).default(4),
+    /** IAM roles or users that may read and decrypt the on-failure queue: whoever runs `kaudit redrive`. Nobody else can. */
+    failureQueueReaders: PrincipalList,
+    /** Days objects under firehose-errors/ (records Firehose itself failed, with their original data) are kept. */
+    firehoseErrorExpirationDays: Days.default(7),
     /** `s3`: SSE-S3. `kms`: a customer managed key with rotation, created by the stack. */
     lakeEncryption: z.enum(['s3', 'kms']).default('s3'),
     /** Default Object Lock retention of every stored object; `none`: no default retention. */

@@ -49,6 +49,8 @@ export class KauditStack extends Stack {
       timeoutSeconds: config.timeoutSeconds,
       reservedConcurrency: config.reservedConcurrency ?? undefined,
       maxEventAgeHours: config.maxEventAgeHours,
+      failureRetentionDays: config.failureQueueRetentionDays,
+      failureReaders: config.failureQueueReaders,
       logRetentionDays: config.logRetentionDays,
       environment,
     });
@@ -58,6 +60,7 @@ export class KauditStack extends Stack {
       this.firehoseDelivery = new FirehoseDelivery(this, 'EksFirehose', {
         clusters: config.firehoseClusters,
         lake: this.lake,
+        errorExpirationDays: config.firehoseErrorExpirationDays,
         memoryMb: config.memoryMb,
         timeoutSeconds: config.timeoutSeconds,
         logRetentionDays: config.logRetentionDays,

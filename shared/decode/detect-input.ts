@@ -2,7 +2,8 @@ import { gunzipSync } from 'node:zlib';
 import type { Limits } from '../limits.ts';
 import { decodeAuditEventList, decodeAuditLogLines, type AuditLogContext } from './audit-log.ts';
 import { decodeCloudWatchPayload, decodeCloudWatchSubscription } from './cloudwatch.ts';
-import { DEAD_LETTER_KIND, decodeDeadLetterFile, parseDeadLetterFile } from '../reliability/dead-letter-file.ts';
+import { replayDeadLetter } from '../reliability/dead-letter-replay.ts';
+import { isDeadLetterDocument, parseDeadLetterDocument } from '../reliability/dead-letter-schema.ts';
 import { isLambdaDestinationRecord, readLambdaDestinationRecord, type LambdaDestinationRecord } from '../reliability/lambda-destination.ts';
 import { partKey } from './batch-parts.ts';
 import { describeDecompressError } from './compression.ts';
@@ -90,8 +91,8 @@ function decodeDocument(document: unknown, text: string, context: InputContext):
 
 function decodeReplay(format: ReplayFormat, document: unknown, context: InputContext): DetectedInput {
   if (format === 'kaudit-dead-letter') {
-    const parsed = parseDeadLetterFile(document);
-    return 'error' in parsed ? { error: parsed.error } : { format, batches: [decodeDeadLetterFile(parsed.file, context.ingestTime, context.limits)] };
+    const parsed = parseDeadLetterDocument(document);
+    return 'error' in parsed ? { error: parsed.error } : { format, batches: [replayDeadLetter(parsed.file, context.ingestTime, context.limits)] };
   }
   const record = readLambdaDestinationRecord(document) as LambdaDestinationRecord;
   // One level only: a record wrapped in records is no delivery Lambda makes, and must not recurse without end.
@@ -200,7 +201,7 @@ export function formatOf(document: unknown): DocumentFormat | null {
   }
   if (typeof document !== 'object' || document === null) return null;
   const fields = document as Record<string, unknown>;
-  if (fields.kind === DEAD_LETTER_KIND) return 'kaudit-dead-letter';
+  if (isDeadLetterDocument(fields)) return 'kaudit-dead-letter';
   if (isLambdaDestinationRecord(fields)) return 'lambda-destination-record';
   if (typeof fields.awslogs === 'object' && fields.awslogs !== null) return 'cloudwatch-subscription-event';
   if (typeof fields.messageType === 'string') return 'cloudwatch-payload';

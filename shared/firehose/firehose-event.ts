@@ -41,14 +41,26 @@ export function isFirehoseFailedRecord(document: unknown): boolean {
   return typeof fields?.rawData === 'string' && typeof fields.attemptsMade === 'number' && (typeof fields.errorCode === 'string' || typeof fields.ErrorCode === 'string');
 }
 
-/** What the Lambda returns for one record (Firehose's data-transformation contract). */
+/**
+ * What the Lambda returns for one record (Firehose's data-transformation contract). kaudit never
+ * answers `ProcessingFailed`: Firehose would keep the record's original data, unredacted.
+ */
 export type FirehoseResultRecord =
   | { recordId: string; result: 'Ok'; data: string; metadata: { partitionKeys: FirehosePartitionKeys } }
-  | { recordId: string; result: 'Dropped' }
-  | { recordId: string; result: 'ProcessingFailed'; data: string };
+  | { recordId: string; result: 'Dropped' };
 
-/** Keys for dynamic partitioning, read by the S3 prefix `…/dt=!{partitionKeyFromLambda:dt}/hour=!{partitionKeyFromLambda:hour}/`. */
-export type FirehosePartitionKeys = { dt: string; hour: string };
+/**
+ * The lake folder an `Ok` record goes to: `events` for canonical events, `deadletter` for the
+ * dead-letter document of a record whose own lake write failed. `<kind>/v1/` are the store layout's
+ * prefixes (EVENTS_PREFIX, DEAD_LETTER_PREFIX).
+ */
+export type FirehoseOutputKind = 'events' | 'deadletter';
+
+/**
+ * Keys for dynamic partitioning, read by the S3 prefix
+ * `lake/!{partitionKeyFromLambda:kind}/v1/dt=!{partitionKeyFromLambda:dt}/hour=!{partitionKeyFromLambda:hour}/`.
+ */
+export type FirehosePartitionKeys = { kind: FirehoseOutputKind; dt: string; hour: string };
 
 export interface FirehoseTransformationResult {
   records: FirehoseResultRecord[];

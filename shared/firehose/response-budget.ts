@@ -6,22 +6,22 @@ const ENVELOPE_BYTES = Buffer.byteLength('{"records":[]}');
 
 /**
  * Keeps a transformation response under the Lambda limit while records are decided one by one.
- * Every undecided record keeps a reservation for its worst outcome (ProcessingFailed with its
- * original data, which is never larger than the request it came in), so deciding one record can
- * never leave too little room for the ones after it. Only an `Ok` record, whose data can be many
- * times its input, has to ask whether it fits.
+ * Every undecided record keeps a reservation: room for an answer carrying as much data as the
+ * record came with, so the records after one answered `Ok` still have room for their own answers
+ * (a record with nothing to deliver needs next to none). An answer larger than its reservation
+ * has to ask whether it fits.
  */
 export class ResponseBudget {
   private used = ENVELOPE_BYTES;
   private reserved: number;
   private readonly reservations: number[];
 
-  /** `fallbacks[i]`: record i as ProcessingFailed with its original data. */
+  /** `reservations[i]`: the bytes kept for record i until it is answered. */
   constructor(
     private readonly limit: number,
-    fallbacks: readonly object[],
+    reservations: readonly number[],
   ) {
-    this.reservations = fallbacks.map(bytesInResponse);
+    this.reservations = [...reservations];
     this.reserved = this.reservations.reduce((total, size) => total + size, 0);
   }
 
@@ -41,4 +41,9 @@ export class ResponseBudget {
 /** Bytes a record takes in the response's `records` array, its separating comma included. */
 export function bytesInResponse(output: object): number {
   return Buffer.byteLength(JSON.stringify(output)) + 1;
+}
+
+/** The reservation of a record: a `Dropped` answer's bytes and as many again as its data. */
+export function reservationOf(record: { recordId: string; data: string }): number {
+  return bytesInResponse({ recordId: record.recordId, result: 'Dropped' }) + Buffer.byteLength(record.data);
 }

@@ -1,6 +1,8 @@
 import type { CanonicalEvent } from '../schema/canonical-event.ts';
-import { processBatch, storeProcessedBatch, type ProcessedBatch } from '../pipeline/ingest-batch.ts';
+import { processBatch, storeProcessedBatch, type PipelineOptions, type ProcessedBatch } from '../pipeline/ingest-batch.ts';
 import { addSummary, emptySummary, type IngestSummary } from '../pipeline/ingest-summary.ts';
+import { messageOf } from '../reliability/batch-not-stored-error.ts';
+import { firehoseDeadLetter } from '../reliability/dead-letter-file.ts';
 import type { FunctionRuntime } from '../runtime/function-runtime.ts';
 import { encodeNdjson, type EventStore } from '../store/event-store.ts';
 import { partitionOf, partitionOfKey } from '../store/layout.ts';
@@ -12,37 +14,42 @@ import {
   type FirehoseResultRecord,
   type FirehoseTransformationResult,
 } from './firehose-event.ts';
-import { LAMBDA_RESPONSE_LIMIT_BYTES, ResponseBudget, bytesInResponse } from './response-budget.ts';
+import { LAMBDA_RESPONSE_LIMIT_BYTES, ResponseBudget, bytesInResponse, reservationOf } from './response-budget.ts';
 
 /** How many input records got each answer, and how many events the Lambda wrote to the lake itself. */
 export interface FirehoseTransformCounts {
+  /** Answered Ok with canonical events. */
   ok: number;
   dropped: number;
-  processingFailed: number;
+  /** Answered Ok with a dead-letter document, routed to the lake's deadletter/ folder. */
+  deadLettered: number;
   /** Events written straight to the lake: a record's other hours, or a record too large for the response. */
   spilledEvents: number;
 }
 
 export interface FirehoseTransformOutcome {
   response: FirehoseTransformationResult;
-  /** Events of the records answered Ok or Dropped (a failed record is counted when it is replayed). */
+  /** Events of the records answered with events or Dropped (a dead-lettered record is counted when it is replayed). */
   summary: IngestSummary;
   counts: FirehoseTransformCounts;
-  /** Why records were answered ProcessingFailed, for the function's log. */
-  failures: { recordId: string; error: string }[];
+  /** Why records were dead-lettered, for the function's log. */
+  deadLettered: { recordId: string; error: string }[];
 }
 
 /**
  * A Firehose data-transformation invocation over CloudWatch Logs records. Every recordId is
  * answered exactly once:
- * - `Ok`: the record's canonical events as NDJSON, with partition keys `dt`/`hour` of its first
- *   event. Firehose needs one output per input, so events of any other hour (a batch across an
- *   hour boundary) are written to the lake directly, under their own partition.
+ * - `Ok` with the record's canonical events as NDJSON, partition keys `kind` events and `dt`/`hour`
+ *   of its first event. Firehose needs one output per input, so events of any other hour (a batch
+ *   across an hour boundary) are written to the lake directly, under their own partition.
  * - `Dropped`: nothing left for Firehose — control messages, non-audit streams, events all skipped
  *   by policy, only quarantined records, or events written directly because the response had no
  *   room for them (Lambda's 6 MB limit).
- * - `ProcessingFailed` with the original data, when the lake rejected a direct write: Firehose then
- *   puts the record under its error prefix, so nothing is lost.
+ * - `Ok` with a dead-letter document (kind `deadletter`), when the lake rejected a direct write the
+ *   record needed: its events after policy and redaction and its quarantine records, scrubbed, for
+ *   `kaudit ingest` to replay. Never `ProcessingFailed`, which would leave the original data, unredacted,
+ *   under Firehose's error prefix. A dead-letter document without room in the response fails the
+ *   invocation, which Firehose retries.
  * Quarantine records are written to the lake's quarantine/ by the function, as on every path.
  */
 export async function transformFirehoseEvent(
@@ -57,29 +64,38 @@ export async function transformFirehoseEvent(
   }
   const records = parsed.data.records;
   const context = { region: runtime.region ?? parsed.data.region ?? null, ingestTime: runtime.now().toISOString(), limits: runtime.limits };
-  const fallbacks = records.map(processingFailed);
-  const budget = new ResponseBudget(responseLimit, fallbacks);
+  const budget = new ResponseBudget(responseLimit, records.map(reservationOf));
   const outcome: FirehoseTransformOutcome = {
     response: { records: [] },
     summary: emptySummary(),
-    counts: { ok: 0, dropped: 0, processingFailed: 0, spilledEvents: 0 },
-    failures: [],
+    counts: { ok: 0, dropped: 0, deadLettered: 0, spilledEvents: 0 },
+    deadLettered: [],
   };
   for (const [index, record] of records.entries()) {
     const processed = processBatch(decodeFirehoseRecord(record, context), runtime.pipeline);
     const { delivered, direct } = planDelivery(record.recordId, processed.events, (bytes) => budget.fits(index, bytes));
     let answer: FirehoseResultRecord = delivered?.record ?? { recordId: record.recordId, result: 'Dropped' };
+    let bytes = delivered?.bytes ?? bytesInResponse(answer);
+    let count: keyof FirehoseTransformCounts = delivered ? 'ok' : 'dropped';
     try {
       const summary = await storeDirectly(processed, direct, runtime.store);
       summary.written += processed.events.length - direct.length;
       addSummary(outcome.summary, summary);
       outcome.counts.spilledEvents += direct.length;
     } catch (error) {
-      answer = fallbacks[index] as FirehoseResultRecord;
-      outcome.failures.push({ recordId: record.recordId, error: error instanceof Error ? error.message : String(error) });
+      answer = deadLetterRecord(record, processed, error, context, runtime.pipeline);
+      bytes = bytesInResponse(answer);
+      if (!budget.fits(index, bytes)) {
+        throw new Error(
+          `Firehose record ${record.recordId}: the lake write failed (${messageOf(error)}) and its dead-letter document (${bytes} bytes) does not fit the response: the invocation fails for Firehose to retry it`,
+          { cause: error },
+        );
+      }
+      count = 'deadLettered';
+      outcome.deadLettered.push({ recordId: record.recordId, error: messageOf(error) });
     }
-    budget.commit(index, answer === delivered?.record ? delivered.bytes : bytesInResponse(answer));
-    outcome.counts[countOf(answer.result)]++;
+    budget.commit(index, bytes);
+    outcome.counts[count]++;
     outcome.response.records.push(answer);
   }
   return outcome;
@@ -95,7 +111,7 @@ interface DeliveryPlan {
 function planDelivery(recordId: string, events: CanonicalEvent[], fits: (bytes: number) => boolean): DeliveryPlan {
   const split = splitByFirstHour(events);
   if (!split.first) return { delivered: null, direct: [] };
-  const record = okRecord(recordId, split.first.events, split.first.keys);
+  const record = okRecord(recordId, encodeNdjson(split.first.events), { kind: 'events', ...split.first.hour });
   const bytes = bytesInResponse(record);
   return fits(bytes) ? { delivered: { record, bytes }, direct: split.rest } : { delivered: null, direct: events };
 }
@@ -106,8 +122,14 @@ async function storeDirectly(processed: ProcessedBatch, events: CanonicalEvent[]
   return storeProcessedBatch({ ...processed, events }, store);
 }
 
+/** A record's whole output as one dead-letter line, partitioned by the time it was dead-lettered. */
+function deadLetterRecord(record: FirehoseRecord, processed: ProcessedBatch, error: unknown, context: { region: string | null; ingestTime: string }, pipeline: PipelineOptions): FirehoseResultRecord {
+  const document = firehoseDeadLetter({ record, processed, region: context.region, error, deadLetteredAt: context.ingestTime, pipeline });
+  return okRecord(record.recordId, `${JSON.stringify(document)}\n`, { kind: 'deadletter', ...hourOf(context.ingestTime) });
+}
+
 interface HourSplit {
-  first: { keys: FirehosePartitionKeys; events: CanonicalEvent[] } | null;
+  first: { hour: Pick<FirehosePartitionKeys, 'dt' | 'hour'>; events: CanonicalEvent[] } | null;
   rest: CanonicalEvent[];
 }
 
@@ -116,21 +138,17 @@ function splitByFirstHour(events: readonly CanonicalEvent[]): HourSplit {
   const head = events[0];
   if (!head) return { first: null, rest: [] };
   const partition = partitionOf(head.time);
-  const keys = partitionOfKey(partition) as FirehosePartitionKeys;
   const first: CanonicalEvent[] = [];
   const rest: CanonicalEvent[] = [];
   for (const event of events) (partitionOf(event.time) === partition ? first : rest).push(event);
-  return { first: { keys, events: first }, rest };
+  return { first: { hour: hourOf(head.time), events: first }, rest };
 }
 
-function okRecord(recordId: string, events: readonly CanonicalEvent[], partitionKeys: FirehosePartitionKeys): FirehoseResultRecord {
-  return { recordId, result: 'Ok', data: Buffer.from(encodeNdjson(events)).toString('base64'), metadata: { partitionKeys } };
+/** The `dt` and `hour` partition keys of a UTC ISO time. */
+function hourOf(time: string): Pick<FirehosePartitionKeys, 'dt' | 'hour'> {
+  return partitionOfKey(partitionOf(time)) as Pick<FirehosePartitionKeys, 'dt' | 'hour'>;
 }
 
-function processingFailed(record: FirehoseRecord): FirehoseResultRecord {
-  return { recordId: record.recordId, result: 'ProcessingFailed', data: record.data };
-}
-
-function countOf(result: FirehoseResultRecord['result']): 'ok' | 'dropped' | 'processingFailed' {
-  return result === 'Ok' ? 'ok' : result === 'Dropped' ? 'dropped' : 'processingFailed';
+function okRecord(recordId: string, text: string, partitionKeys: FirehosePartitionKeys): FirehoseResultRecord {
+  return { recordId, result: 'Ok', data: Buffer.from(text).toString('base64'), metadata: { partitionKeys } };
 }

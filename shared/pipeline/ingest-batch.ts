@@ -25,11 +25,39 @@ export interface ProcessedBatch {
   summary: IngestSummary;
 }
 
+/**
+ * A batch replayed from a dead letter that kept what a function's pipeline made of it (its events
+ * after policy and redaction, its quarantine records scrubbed, and its counts): that output is
+ * stored as it is, under the original batch key, instead of being processed again.
+ */
+export interface ReplayedBatch extends DecodedBatch {
+  output: Omit<ProcessedBatch, 'batchKey'>;
+}
+
+export function isReplayedBatch(batch: DecodedBatch): batch is ReplayedBatch {
+  return Object.hasOwn(batch, 'output');
+}
+
 /** normalize → transforms → dedupe within the batch. Pure: stores nothing, never throws on bad data. */
 export function processBatch(batch: DecodedBatch, options: PipelineOptions = {}): ProcessedBatch {
+  if (isReplayedBatch(batch)) return { batchKey: batch.batchKey, ...batch.output };
   const run = new BatchRun(batch, options);
   const events = [...run.events()];
   return { batchKey: batch.batchKey, events, ...run.outcome() };
+}
+
+/** A batch's events produced one at a time, and then what else it became (see {@link processBatch}). */
+export interface BatchStream {
+  /** Iterate once, to the end, before reading {@link outcome}. */
+  events: Iterable<CanonicalEvent>;
+  outcome(): Pick<ProcessedBatch, 'quarantined' | 'summary'>;
+}
+
+/** {@link processBatch} without holding the events: each record is normalized when the next event is asked for. */
+export function streamBatch(batch: DecodedBatch, options: PipelineOptions = {}): BatchStream {
+  if (isReplayedBatch(batch)) return { events: batch.output.events, outcome: () => batch.output };
+  const run = new BatchRun(batch, options);
+  return { events: run.events(), outcome: () => run.outcome() };
 }
 
 /**
@@ -43,11 +71,11 @@ export function storeProcessedBatch(processed: ProcessedBatch, store: EventStore
 /**
  * The whole pipeline for one decoded batch: decode → normalize → (policy, redaction) → dedupe → store.
  * Each record is normalized only when the store asks for the next event, so the batch's events
- * are never all in memory at once.
+ * are never all in memory at once. A {@link ReplayedBatch} is stored as its function left it.
  */
 export async function ingestBatch(batch: DecodedBatch, store: EventStore, options: PipelineOptions = {}): Promise<IngestSummary> {
-  const run = new BatchRun(batch, options);
-  return storeBatch(batch.batchKey, run.events(), () => run.outcome(), store);
+  const stream = streamBatch(batch, options);
+  return storeBatch(batch.batchKey, stream.events, stream.outcome, store);
 }
 
 /** `outcome` is read once the store has taken every event: only then is it complete. */

@@ -1,117 +1,168 @@
 import { gzipSync } from 'node:zlib';
-import * as z from 'zod';
-import { bodyText, decodeEventHubMessages, textOf, type EventHubContext, type EventHubMessage } from '../decode/eventhub.ts';
 import type { DecodedBatch } from '../decode/decoded-batch.ts';
-import type { Limits } from '../limits.ts';
+import { provenanceOf } from '../decode/decoded-batch.ts';
+import { bodyText, textOf, type EventHubContext, type EventHubMessage } from '../decode/eventhub.ts';
+import { buildQuarantineRecord } from '../normalize/quarantine.ts';
+import { streamBatch, type BatchStream, type PipelineOptions, type ProcessedBatch } from '../pipeline/ingest-batch.ts';
+import { NdjsonGzipWriter } from '../store/ndjson-gzip-writer.ts';
+import type { EventHubDeadLetter, EventHubRange, FirehoseDeadLetter } from './dead-letter-schema.ts';
 
 /**
- * A kaudit dead-letter file: an Event Hubs batch the function could not store within the trigger's
- * retries, kept whole so `kaudit ingest FILE` replays it. Gzip JSON under
- * `deadletter/v1/dt=YYYY-MM-DD/<batch-key>.json.gz` of the dead-letter store (docs/delivery-semantics.md).
+ * kaudit's dead letters: what a function could not store within its platform's retries, kept so
+ * that `kaudit ingest` replays it. Version 2 holds the pipeline's output (events after policy and
+ * redaction, quarantine records scrubbed), never the input, so a dead letter holds nothing
+ * redaction would have removed. Version 1 (every message verbatim) is only read. Their fields are
+ * checked by ./dead-letter-schema.ts; docs/delivery-semantics.md describes both.
  */
-export const DEAD_LETTER_KIND = 'kaudit.deadletter/v1';
+export const DEAD_LETTER_KINDS = { v1: 'kaudit.deadletter/v1', v2: 'kaudit.deadletter/v2' } as const;
+
+/** The folder of a store that dead letters go to; the Firehose path writes its own under the lake's. */
 export const DEAD_LETTER_PREFIX = 'deadletter/v1/';
 
-const nullableText = z.string().nullable();
-
-const DeadLetterMessageSchema = z.object({
-  /** The message body as the trigger delivered it, as text. */
-  body: z.string(),
-  sequenceNumber: nullableText,
-  offset: nullableText,
-  enqueuedTime: nullableText,
-});
-
-export const DeadLetterFileSchema = z.object({
-  kind: z.literal(DEAD_LETTER_KIND),
-  source: z.literal('eventhub'),
-  /** The batch key the lake objects of this batch are named by: a replay writes under the same names. */
-  batchKey: z.string().regex(/^[A-Za-z0-9_.-]{1,200}$/, 'a batch key (1 to 200 letters, digits, _ . -)'),
-  eventHub: z.object({ namespace: nullableText, hub: nullableText, consumerGroup: nullableText, partition: nullableText }),
-  /** The region the function recorded on AKS events (`KAUDIT_REGION`). */
-  region: nullableText,
-  firstSequence: nullableText,
-  lastSequence: nullableText,
-  messages: z.array(DeadLetterMessageSchema),
-  /** The error of the last attempt: the store's, or whatever else kept the batch from being stored. */
-  error: z.object({ name: z.string(), message: z.string() }),
-  /** Attempts made before dead-lettering (first try included), when the trigger said. */
-  attempts: z.number().int().nullable(),
-  deadLetteredAt: z.string(),
-  /** Everything else the trigger passed, for forensics; replay does not read it. */
-  triggerMetadata: z.unknown(),
-});
-export type DeadLetterFile = z.infer<typeof DeadLetterFileSchema>;
-
-export interface DeadLetterInput {
-  batchKey: string;
-  messages: readonly EventHubMessage[];
-  context: Pick<EventHubContext, 'namespace' | 'hub' | 'consumerGroup' | 'region'>;
-  error: unknown;
-  attempts: number | null;
-  triggerMetadata: unknown;
-  now: Date;
+/** Where the Event Hubs function puts a dead-letter file: by the day it was written, named by its batch key. */
+export function deadLetterKey(batchKey: string, deadLetteredAt: string): string {
+  return `${DEAD_LETTER_PREFIX}dt=${deadLetteredAt.slice(0, 10)}/${batchKey}.json.gz`;
 }
 
-/** The dead-letter file of a batch: every message, verbatim, with where it came from and why it is here. */
-export function buildDeadLetterFile(input: DeadLetterInput): DeadLetterFile {
-  const messages = input.messages.map((message) => ({
-    body: bodyText(message.body) ?? 'null',
-    sequenceNumber: textOf(message.sequenceNumber),
-    offset: textOf(message.offset),
-    enqueuedTime: message.enqueuedTime instanceof Date ? message.enqueuedTime.toISOString() : (message.enqueuedTime ?? null),
-  }));
-  const error = input.error instanceof Error ? input.error : new Error(String(input.error));
+/** The range a batch of Event Hubs messages covers. */
+export function eventHubRangeOf(messages: readonly EventHubMessage[], context: Pick<EventHubContext, 'namespace' | 'hub' | 'consumerGroup'>): EventHubRange {
+  const first = messages[0];
+  const last = messages.at(-1);
   return {
-    kind: DEAD_LETTER_KIND,
-    source: 'eventhub',
-    batchKey: input.batchKey,
-    eventHub: {
-      namespace: input.context.namespace ?? null,
-      hub: input.context.hub ?? null,
-      consumerGroup: input.context.consumerGroup ?? null,
-      partition: input.messages[0]?.partition ?? null,
-    },
-    region: input.context.region ?? null,
-    firstSequence: messages[0]?.sequenceNumber ?? messages[0]?.offset ?? null,
-    lastSequence: messages.at(-1)?.sequenceNumber ?? messages.at(-1)?.offset ?? null,
-    messages,
-    error: { name: error.name, message: error.message },
-    attempts: input.attempts,
-    deadLetteredAt: input.now.toISOString(),
-    triggerMetadata: input.triggerMetadata ?? null,
+    namespace: context.namespace ?? null,
+    hub: context.hub ?? null,
+    consumerGroup: context.consumerGroup ?? null,
+    partition: first?.partition ?? null,
+    firstSequence: textOf(first?.sequenceNumber ?? first?.offset),
+    lastSequence: textOf(last?.sequenceNumber ?? last?.offset),
+    messages: messages.length,
   };
 }
 
-/** Where a dead-letter file goes: by the day it was written, named by its batch key. */
-export function deadLetterKey(file: Pick<DeadLetterFile, 'batchKey' | 'deadLetteredAt'>): string {
-  return `${DEAD_LETTER_PREFIX}dt=${file.deadLetteredAt.slice(0, 10)}/${file.batchKey}.json.gz`;
-}
-
-export function encodeDeadLetterFile(file: DeadLetterFile): Buffer {
-  return gzipSync(JSON.stringify(file));
-}
-
-/** A parsed JSON document as a dead-letter file, or what is wrong with it. */
-export function parseDeadLetterFile(document: unknown): { file: DeadLetterFile } | { error: string } {
-  const parsed = DeadLetterFileSchema.safeParse(document);
-  if (parsed.success) return { file: parsed.data };
-  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(document)'}: ${issue.message}`);
-  return { error: `not a valid ${DEAD_LETTER_KIND} file: ${problems.slice(0, 5).join('; ')}` };
+/** `partition 3, sequence 100–131 (32 messages)`: what a batch covers, for logs that must say exactly what was lost. */
+export function describeBatchRange(range: EventHubRange): string {
+  return `partition ${range.partition ?? 'unknown'}, sequence ${range.firstSequence ?? '?'}–${range.lastSequence ?? '?'} (${range.messages} messages)`;
 }
 
 /**
- * The batch a dead-letter file holds, decoded as the function would have decoded it and under the
- * original batch key, so objects a failed attempt did store are found, not written twice.
+ * The redaction quarantine records' raw text gets (the pipeline's `quarantineTransform`), for any
+ * text a dead letter keeps besides the pipeline's output: message bodies, error messages. The
+ * identity when redaction is off.
  */
-export function decodeDeadLetterFile(file: DeadLetterFile, ingestTime: string, limits: Limits): DecodedBatch {
-  const messages: EventHubMessage[] = file.messages.map((message) => ({ ...message, partition: file.eventHub.partition }));
-  const { namespace, hub, consumerGroup } = file.eventHub;
-  const batch = decodeEventHubMessages(messages, { namespace, hub, consumerGroup, region: file.region, ingestTime, limits });
-  return { ...batch, batchKey: file.batchKey };
+export function textScrubber(options: PipelineOptions): (text: string) => string {
+  const transform = options.quarantineTransform;
+  if (!transform) return (text) => text;
+  const carrier = buildQuarantineRecord(provenanceOf({ platform: 'aks', cloud_provider: 'azure', source_type: 'eventhub', ingest_time: '' }), 'invalid_payload', '', null);
+  // Set after building, so a long text is scrubbed whole rather than cut to the quarantine raw limit.
+  return (text) => transform({ ...carrier, raw: text }).raw ?? '';
 }
 
-/** `partition 3, sequence 100–131 (32 messages)`: what a batch covers, for logs that must say exactly what was lost. */
-export function describeBatchRange(file: Pick<DeadLetterFile, 'eventHub' | 'firstSequence' | 'lastSequence' | 'messages'>): string {
-  return `partition ${file.eventHub.partition ?? 'unknown'}, sequence ${file.firstSequence ?? '?'}–${file.lastSequence ?? '?'} (${file.messages.length} messages)`;
+function scrubbedError(error: unknown, scrub: (text: string) => string): { name: string; message: string } {
+  const known = error instanceof Error ? error : new Error(String(error));
+  return { name: known.name, message: scrub(known.message) };
+}
+
+export interface EventHubDeadLetterInput {
+  batch: DecodedBatch;
+  messages: readonly EventHubMessage[];
+  range: EventHubRange;
+  region: string | null;
+  /** Why the batch was not stored. */
+  error: unknown;
+  attempts: number | null;
+  deadLetteredAt: string;
+  pipeline: PipelineOptions;
+}
+
+/**
+ * The gzip'ed v2 file of an Event Hubs batch: the batch is processed again (processing is pure:
+ * the same output the failed attempt had) and written as it is produced, so its events are never
+ * all in memory. Should processing itself throw (a bug, not bad data), the file keeps the message
+ * bodies instead, through the quarantine text redaction.
+ */
+export async function encodeEventHubDeadLetter(input: EventHubDeadLetterInput): Promise<Buffer> {
+  const scrub = textScrubber(input.pipeline);
+  const head: Omit<EventHubDeadLetter, 'output'> = {
+    kind: DEAD_LETTER_KINDS.v2,
+    source: 'eventhub',
+    batchKey: input.batch.batchKey,
+    region: input.region,
+    eventHub: input.range,
+    error: scrubbedError(input.error, scrub),
+    attempts: input.attempts,
+    deadLetteredAt: input.deadLetteredAt,
+    scrubbedMessages: null,
+  };
+  try {
+    return await gzipWithOutput(head, streamBatch(input.batch, input.pipeline));
+  } catch (processingError) {
+    const file: EventHubDeadLetter = {
+      ...head,
+      error: scrubbedError(processingError, scrub),
+      output: null,
+      scrubbedMessages: input.messages.map((message) => ({
+        body: scrub(bodyText(message.body) ?? 'null'),
+        sequenceNumber: textOf(message.sequenceNumber),
+        offset: textOf(message.offset),
+        enqueuedTime: message.enqueuedTime instanceof Date ? message.enqueuedTime.toISOString() : (message.enqueuedTime ?? null),
+      })),
+    };
+    return gzipSync(JSON.stringify(file));
+  }
+}
+
+/**
+ * `{...head, "output": {"events": […], "quarantined": […], "summary": {…}}}` as gzip, one event per
+ * line as the pipeline produces it (JSON allows the line breaks), compressed as it goes.
+ */
+async function gzipWithOutput(head: Omit<EventHubDeadLetter, 'output'>, stream: BatchStream): Promise<Buffer> {
+  const writer = new NdjsonGzipWriter();
+  try {
+    // The head is an object with fields: its text ends in `}`, which the output goes before.
+    writer.add(`${JSON.stringify(head).slice(0, -1)},"output":{"events":[`);
+    let separator = '';
+    for (const event of stream.events) {
+      writer.add(`${separator}${JSON.stringify(event)}`);
+      separator = ',';
+      if (writer.full) await writer.flush();
+    }
+    const { quarantined, summary } = stream.outcome();
+    writer.add('],"quarantined":[');
+    separator = '';
+    for (const record of quarantined) {
+      writer.add(`${separator}${JSON.stringify(record)}`);
+      separator = ',';
+      if (writer.full) await writer.flush();
+    }
+    writer.add(`],"summary":${JSON.stringify(summary)}}}`);
+    return await writer.finish();
+  } catch (error) {
+    writer.abort();
+    throw error;
+  }
+}
+
+export interface FirehoseDeadLetterInput {
+  record: { recordId: string; approximateArrivalTimestamp?: number };
+  processed: ProcessedBatch;
+  region: string | null;
+  error: unknown;
+  deadLetteredAt: string;
+  pipeline: PipelineOptions;
+}
+
+/** The v2 document of a Firehose record whose lake write failed: its output, for Firehose to deliver as one line. */
+export function firehoseDeadLetter(input: FirehoseDeadLetterInput): FirehoseDeadLetter {
+  const { events, quarantined, summary } = input.processed;
+  return {
+    kind: DEAD_LETTER_KINDS.v2,
+    source: 'firehose',
+    batchKey: input.processed.batchKey,
+    region: input.region,
+    firehose: { recordId: input.record.recordId, approximateArrivalTimestamp: input.record.approximateArrivalTimestamp ?? null },
+    error: scrubbedError(input.error, textScrubber(input.pipeline)),
+    attempts: null,
+    deadLetteredAt: input.deadLetteredAt,
+    output: { events, quarantined, summary },
+  };
 }

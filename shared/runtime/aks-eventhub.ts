@@ -1,7 +1,7 @@
 import { decodeEventHubMessages, type EventHubContext, type EventHubMessage } from '../decode/eventhub.ts';
 import { ingestBatch } from '../pipeline/ingest-batch.ts';
 import { BatchNotStoredError, messageOf } from '../reliability/batch-not-stored-error.ts';
-import { buildDeadLetterFile, deadLetterKey, describeBatchRange, encodeDeadLetterFile } from '../reliability/dead-letter-file.ts';
+import { deadLetterKey, describeBatchRange, encodeEventHubDeadLetter, eventHubRangeOf } from '../reliability/dead-letter-file.ts';
 import { deadLetteredReport, storedReport, type InvocationReport } from '../reliability/invocation-report.ts';
 import type { ObjectStore } from '../store/object-store.ts';
 import type { FunctionRuntime } from './function-runtime.ts';
@@ -52,8 +52,9 @@ export function isLastAttempt(retry: RetryState | undefined): boolean {
 /**
  * One Event Hubs trigger invocation from AKS diagnostic settings. Bad messages are quarantined
  * alone. A batch that can't be stored throws so the retry policy delivers it again; on the last
- * attempt it is written whole to the dead-letter store instead, and the function returns. Only if
- * that fails too does it throw a `lost` error naming the partition and sequence range.
+ * attempt what the pipeline makes of it (events after policy and redaction, quarantine records
+ * scrubbed) goes to the dead-letter store instead, and the function returns. Only if that fails
+ * too does it throw a `lost` error naming the partition and sequence range.
  */
 export async function ingestEventHubBatch(
   bodies: readonly unknown[],
@@ -74,21 +75,24 @@ export async function ingestEventHubBatch(
   const messages = eventHubMessagesOf(bodies, metadata);
   const batch = decodeEventHubMessages(messages, context);
   try {
-    // Processing is inside the try too: whatever fails on the last attempt, the raw messages are kept.
+    // Events are normalized as the store takes them, so the batch's events are never held whole;
+    // a dead letter, rare, processes the batch again.
     return storedReport(batch, await ingestBatch(batch, runtime.store, runtime.pipeline), ingestTime);
   } catch (failure) {
     const attempts = delivery.retry === undefined ? 1 : delivery.retry.retryCount + 1;
-    const file = buildDeadLetterFile({ batchKey: batch.batchKey, messages, context, error: failure, attempts, triggerMetadata: metadata, now: runtime.now() });
-    const range = `batch ${batch.batchKey} (${describeBatchRange(file)})`;
+    const range = eventHubRangeOf(messages, context);
+    const what = `batch ${batch.batchKey} (${describeBatchRange(range)})`;
     if (!isLastAttempt(delivery.retry)) {
-      throw new BatchNotStoredError(`${range} was not stored on attempt ${attempts}, the trigger retries it: ${messageOf(failure)}`, batch.batchKey, false, { cause: failure });
+      throw new BatchNotStoredError(`${what} was not stored on attempt ${attempts}, the trigger retries it: ${messageOf(failure)}`, batch.batchKey, false, { cause: failure });
     }
-    const key = deadLetterKey(file);
+    const deadLetteredAt = runtime.now().toISOString();
+    const key = deadLetterKey(batch.batchKey, deadLetteredAt);
     try {
       if (delivery.deadLetter === null) throw new Error(`${SETTINGS.deadLetterUrl} is not set`);
-      await delivery.deadLetter.putIfAbsent(key, encodeDeadLetterFile(file));
+      const file = await encodeEventHubDeadLetter({ batch, messages, range, region: runtime.region, error: failure, attempts, deadLetteredAt, pipeline: runtime.pipeline });
+      await delivery.deadLetter.putIfAbsent(key, file);
     } catch (deadLetterError) {
-      const message = `${range} LOST: not stored after ${attempts} attempts (${messageOf(failure)}) and not dead-lettered (${messageOf(deadLetterError)}); the trigger checkpoints past it`;
+      const message = `${what} LOST: not stored after ${attempts} attempts (${messageOf(failure)}) and not dead-lettered (${messageOf(deadLetterError)}); the trigger checkpoints past it`;
       throw new BatchNotStoredError(message, batch.batchKey, true, { cause: failure });
     }
     return deadLetteredReport(batch, ingestTime, key);

@@ -17,7 +17,7 @@ import { DECODER_CONTEXT, type PipelineRun } from './pipeline-run.ts';
 
 export interface TransformRun {
   outcome: FirehoseTransformOutcome;
-  /** Events of the Ok answers and of the lake, quarantine records of the lake, and the transform's summary. */
+  /** Events of the Ok answers carrying events and of the lake, quarantine records of the lake, and the transform's summary. */
   run: PipelineRun;
 }
 
@@ -38,7 +38,10 @@ export async function runTransform(event: unknown, lake: 'available' | 'unavaila
     now: () => new Date(DECODER_CONTEXT.ingestTime),
   };
   const outcome = await transformFirehoseEvent(event, runtime);
-  const answered = outcome.response.records.flatMap((record) => (record.result === 'Ok' ? ndjsonRows(Buffer.from(record.data, 'base64')) : []));
+  // Dead-letter documents (kind `deadletter`) go to another folder of the lake: they are no events.
+  const answered = outcome.response.records.flatMap((record) =>
+    record.result === 'Ok' && record.metadata.partitionKeys.kind === 'events' ? ndjsonRows(Buffer.from(record.data, 'base64')) : [],
+  );
   return {
     outcome,
     run: {

@@ -5,7 +5,7 @@
  * decompressed by Firehose). None holds an EKS audit stream, so no record is answered Ok: every
  * recordId is answered exactly once, Dropped, and all its data holds is a skip counted by reason or
  * a quarantine record in the lake under its recordId. Nothing is lost, and when the lake cannot take
- * the quarantine records the record goes back to Firehose (ProcessingFailed) with its data.
+ * the quarantine records they go back to Firehose in the record's dead-letter document.
  */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -149,15 +149,20 @@ describe('OpenTelemetry cwlog files as the data of a Firehose record', () => {
     );
   });
 
-  it.each(WITH_OTHER_JSON)('%s: when the lake refuses its quarantine records, the record goes back to Firehose with its data', async (file) => {
+  it.each(WITH_OTHER_JSON)('%s: when the lake refuses its quarantine records, they go back to Firehose in a dead-letter document', async (file) => {
     // Prepare
     const record = recordOf(file);
+    const { run } = await runTransform(firehoseTransformationEvent([record]));
 
     // Act
     const { outcome } = await runTransform(firehoseTransformationEvent([record]), 'unavailable');
 
     // Assess
-    expect(outcome.response.records).toEqual([{ recordId: record.recordId, result: 'ProcessingFailed', data: record.data }]);
+    const [answer, ...others] = outcome.response.records;
+    expect(others).toEqual([]);
+    expect(answer).toMatchObject({ recordId: record.recordId, result: 'Ok', metadata: { partitionKeys: { kind: 'deadletter' } } });
+    const document = JSON.parse(Buffer.from((answer as { data: string }).data, 'base64').toString('utf8')) as { output: { quarantined: unknown[] } };
+    expect(document.output.quarantined).toEqual(run.quarantined);
   });
 
   it('answers all the files as the records of one invocation, each once and in order, counting what each holds', async () => {

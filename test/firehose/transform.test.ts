@@ -65,7 +65,7 @@ describe('transformFirehoseEvent', () => {
       ['r2', 'Dropped'],
       ['r3', 'Dropped'],
     ]);
-    expect(counts).toEqual({ ok: 1, dropped: 2, processingFailed: 0, spilledEvents: 0 });
+    expect(counts).toEqual({ ok: 1, dropped: 2, deadLettered: 0, spilledEvents: 0 });
   });
 
   it('answers Ok with the canonical events as NDJSON, partitioned by their hour', async () => {
@@ -77,7 +77,7 @@ describe('transformFirehoseEvent', () => {
 
     // Assess
     const answer = response.records[0];
-    expect(answer).toMatchObject({ result: 'Ok', metadata: { partitionKeys: { dt: '2026-11-20', hour: '14' } } });
+    expect(answer).toMatchObject({ result: 'Ok', metadata: { partitionKeys: { kind: 'events', dt: '2026-11-20', hour: '14' } } });
     expect(rowsOf(answer).map((row) => [row.audit_id, row.source_type])).toEqual([
       ['a1', 'firehose'],
       ['a2', 'firehose'],
@@ -118,7 +118,7 @@ describe('transformFirehoseEvent', () => {
     const { response, summary, counts } = await transformFirehoseEvent(firehoseTransformationEvent([firehoseRecord([payload])]), runtime);
 
     // Assess
-    expect(response.records[0]).toMatchObject({ result: 'Ok', metadata: { partitionKeys: { dt: '2026-11-20', hour: '14' } } });
+    expect(response.records[0]).toMatchObject({ result: 'Ok', metadata: { partitionKeys: { kind: 'events', dt: '2026-11-20', hour: '14' } } });
     expect(rowsOf(response.records[0]).map((row) => row.audit_id)).toEqual(['a1']);
     const stored = await readRows(lake.url, 'events/v1/dt=2026-11-20/hour=15/');
     expect(stored.map((row) => row.audit_id)).toEqual(['a2']);
@@ -141,7 +141,7 @@ describe('transformFirehoseEvent', () => {
     expect(quarantined[0]).toMatchObject({ source_type: 'firehose', raw: '{"kind":"Event","auditID":' });
   });
 
-  it('answers ProcessingFailed with the original data when the lake rejects a write it needs', async () => {
+  it('answers Ok with a dead-letter document for the lake’s deadletter/ folder when the lake rejects a write the record needs', async () => {
     // Prepare
     const record = firehoseRecord([cloudWatchPayload({ events: ['not an audit event'] })], { recordId: 'r1' });
 
@@ -149,8 +149,43 @@ describe('transformFirehoseEvent', () => {
     const outcome = await transformFirehoseEvent(firehoseTransformationEvent([record]), runtimeWith(failingStore));
 
     // Assess
-    expect(outcome.response.records).toEqual([{ recordId: 'r1', result: 'ProcessingFailed', data: record.data }]);
-    expect(outcome.failures).toEqual([{ recordId: 'r1', error: 'lake unavailable' }]);
+    const [answer] = outcome.response.records;
+    expect(answer).toMatchObject({ recordId: 'r1', result: 'Ok', metadata: { partitionKeys: { kind: 'deadletter', dt: '2026-11-20', hour: '14' } } });
+    const lines = Buffer.from((answer as { data: string }).data, 'base64').toString('utf8').split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toBe('');
+    expect(JSON.parse(lines[0] ?? '')).toMatchObject({
+      kind: 'kaudit.deadletter/v2',
+      source: 'firehose',
+      firehose: { recordId: 'r1', approximateArrivalTimestamp: record.approximateArrivalTimestamp },
+      error: { name: 'StoreError', message: 'lake unavailable' },
+      output: { events: [], quarantined: [{ reason: 'invalid_json', source_record_id: 'r1:0' }], summary: { received: 1, quarantined: 1 } },
+    });
+    expect(outcome.counts).toMatchObject({ ok: 0, deadLettered: 1 });
+    expect(outcome.deadLettered).toEqual([{ recordId: 'r1', error: 'lake unavailable' }]);
+  });
+
+  it('puts every event of the record in its dead-letter document, also those of the hour an Ok answer would have carried', async () => {
+    // Prepare
+    const payload = cloudWatchPayload({ events: [eventAt('a1', '2026-11-20T14:59:59.900000Z'), eventAt('a2', '2026-11-20T15:00:00.100000Z')] });
+
+    // Act
+    const { response } = await transformFirehoseEvent(firehoseTransformationEvent([firehoseRecord([payload])]), runtimeWith(failingStore));
+
+    // Assess
+    const document = JSON.parse(Buffer.from((response.records[0] as { data: string }).data, 'base64').toString('utf8')) as { output: { events: { audit_id: string }[] } };
+    expect(document.output.events.map((event) => event.audit_id)).toEqual(['a1', 'a2']);
+  });
+
+  it('fails the invocation, for Firehose to retry it, when a dead-letter document does not fit the response', async () => {
+    // Prepare: the events don't fit the response, so they are written directly, and that write fails.
+    const record = firehoseRecord([cloudWatchPayload({ events: [auditEvent({ auditID: 'a1' })] })], { recordId: 'r1' });
+
+    // Act
+    const transform = transformFirehoseEvent(firehoseTransformationEvent([record]), runtimeWith(failingStore), 1024);
+
+    // Assess
+    await expect(transform).rejects.toThrow(/^Firehose record r1: the lake write failed \(lake unavailable\) and its dead-letter document \(\d+ bytes\) does not fit the response/);
   });
 
   it('needs no lake write for a record whose events all fit one hour', async () => {

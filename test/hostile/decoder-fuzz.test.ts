@@ -18,12 +18,10 @@ import { decodeFirehoseRecord } from '../../shared/firehose/decode-firehose-reco
 import { safeText } from '../../shared/decode/json-text.ts';
 import { QUARANTINE_RAW_LIMIT } from '../../shared/normalize/quarantine.ts';
 import { ingestBatch } from '../../shared/pipeline/ingest-batch.ts';
-import { buildDeadLetterFile } from '../../shared/reliability/dead-letter-file.ts';
 import { QuarantineRecordSchema } from '../../shared/schema/quarantine-record.ts';
 import { LakeEventStore } from '../../shared/store/event-store.ts';
 import {
   DECODER_CONTEXT,
-  INGEST_TIME,
   aksRecord,
   auditEvent,
   cloudWatchPayload,
@@ -34,7 +32,8 @@ import {
   type AuditEvent,
 } from '../helpers/audit-events.ts';
 import { MemoryObjectStore } from '../helpers/lake.ts';
-import { destinationRecordOf } from '../reliability/helpers/platforms.ts';
+import { deadLetterFileOf, legacyDeadLetterFile } from '../reliability/helpers/dead-letters.ts';
+import { destinationRecordOf, triggerMetadataFor } from '../reliability/helpers/platforms.ts';
 
 const context = { ...DECODER_CONTEXT, clusterName: 'onprem-dc1', clusterId: null, name: 'fuzz' };
 const EVENTS = [auditEvent({ auditID: 'f-1' }), auditEvent({ auditID: 'f-2', verb: 'delete', objectRef: { resource: 'secrets', namespace: 'kube-system', name: 'token' } })];
@@ -129,10 +128,9 @@ function detected(data: Buffer): DecodedBatch[] {
 /** JSON text of a value of any depth (JSON.stringify would overflow on the deep ones). */
 const textOf = (value: Json) => (typeof value === 'string' ? value : (safeText(value) ?? ''));
 const subscription = (payload: Json) => ({ awslogs: { data: gzipSync(textOf(payload)).toString('base64') } });
-const deadLetterOf = (events: AuditEvent[]) =>
-  JSON.parse(
-    JSON.stringify(buildDeadLetterFile({ batchKey: 'eh-fuzz-p3-1-1', messages: eventHubMessages([textOf(eventHubBody(events.map((event) => aksRecord(textOf(event)))))]), context: {}, error: new Error('down'), attempts: 9, triggerMetadata: {}, now: new Date(INGEST_TIME) })),
-  ) as Json;
+const bodiesOf = (events: AuditEvent[]) => [textOf(eventHubBody(events.map((event) => aksRecord(textOf(event)))))];
+const legacyDeadLetterOf = (events: AuditEvent[]) => JSON.parse(JSON.stringify(legacyDeadLetterFile('eh-fuzz-p3-1-1', bodiesOf(events), triggerMetadataFor(bodiesOf(events), 1), null))) as Json;
+const DEAD_LETTER = await deadLetterFileOf(bodiesOf(EVENTS), triggerMetadataFor(bodiesOf(EVENTS), 1));
 
 const TARGETS: Record<string, FuzzTarget> = {
   'CloudWatch subscription event': {
@@ -171,9 +169,13 @@ const TARGETS: Record<string, FuzzTarget> = {
     decodeOuter: (record) => detected(Buffer.from(textOf(record))),
   },
   'kaudit dead-letter file': {
-    outer: deadLetterOf(EVENTS),
+    outer: DEAD_LETTER,
     decodeOuter: (file) => detected(gzipSync(textOf(file))),
-    inner: (event) => detected(gzipSync(textOf(deadLetterOf([event])))),
+  },
+  'kaudit dead-letter file of version 1': {
+    outer: legacyDeadLetterOf(EVENTS),
+    decodeOuter: (file) => detected(gzipSync(textOf(file))),
+    inner: (event) => detected(gzipSync(textOf(legacyDeadLetterOf([event])))),
   },
 };
 

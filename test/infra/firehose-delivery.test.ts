@@ -2,9 +2,11 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FirehoseDelivery } from '../../infra/aws/constructs/firehose-delivery.ts';
+import { FirehoseDelivery, OUTPUT_PREFIXES } from '../../infra/aws/constructs/firehose-delivery.ts';
 import { LakeStorage } from '../../infra/aws/constructs/lake-storage.ts';
 import { loadAwsDeploymentConfig } from '../../infra/aws/config.ts';
+import { DEAD_LETTER_PREFIX } from '../../shared/reliability/dead-letter-file.ts';
+import { EVENTS_PREFIX } from '../../shared/store/layout.ts';
 import { kauditTemplate, onlyResource } from './helpers/kaudit-app.ts';
 
 /** The template of a stack holding a lake and the Firehose path for two clusters, synthesized without bundling. */
@@ -21,8 +23,16 @@ function firehoseTemplate(encryption: 's3' | 'kms' = 's3'): Template {
     timeoutSeconds: 900,
     logRetentionDays: 90,
     environment: { KAUDIT_STORE_URL: lake.storeUrl },
+    errorExpirationDays: 7,
   });
   return Template.fromStack(stack);
+}
+
+/** The lake bucket (the one with Object Lock), with its logical id. */
+function lakeBucket(template: Template): { id: string; properties: Record<string, any> } {
+  const [id, resource] = Object.entries(template.findResources('AWS::S3::Bucket', { Properties: { ObjectLockEnabled: true } }))[0] ?? [];
+  if (!id) throw new Error('no lake bucket in the template');
+  return { id, properties: (resource as { Properties: Record<string, any> }).Properties };
 }
 
 describe('FirehoseDelivery', () => {
@@ -31,12 +41,12 @@ describe('FirehoseDelivery', () => {
     template = firehoseTemplate();
   });
 
-  it('delivers into the lake’s events partitions keyed by the function, as gzip NDJSON', () => {
+  it('delivers into the lake’s partitions keyed by the function, top folder included, as gzip NDJSON', () => {
     // Assess
     template.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
       DeliveryStreamType: 'DirectPut',
       ExtendedS3DestinationConfiguration: Match.objectLike({
-        Prefix: 'lake/events/v1/dt=!{partitionKeyFromLambda:dt}/hour=!{partitionKeyFromLambda:hour}/',
+        Prefix: 'lake/!{partitionKeyFromLambda:kind}/v1/dt=!{partitionKeyFromLambda:dt}/hour=!{partitionKeyFromLambda:hour}/',
         CompressionFormat: 'GZIP',
         FileExtension: '.ndjson.gz',
         DynamicPartitioningConfiguration: { Enabled: true, RetryOptions: { DurationInSeconds: 300 } },
@@ -49,6 +59,29 @@ describe('FirehoseDelivery', () => {
     // Assess
     const stream = onlyResource(template, 'AWS::KinesisFirehose::DeliveryStream');
     expect(stream.properties.ExtendedS3DestinationConfiguration.ErrorOutputPrefix).toBe('firehose-errors/!{firehose:error-output-type}/dt=!{timestamp:yyyy-MM-dd}/');
+  });
+
+  it('writes each kind of answer of the transformation to the lake layout’s folder for it', () => {
+    // Act
+    const prefixes = Object.keys(OUTPUT_PREFIXES).map((kind) => FirehoseDelivery.OUTPUT_PREFIX.replace('!{partitionKeyFromLambda:kind}', kind));
+
+    // Assess
+    expect(OUTPUT_PREFIXES).toEqual({ events: EVENTS_PREFIX, deadletter: DEAD_LETTER_PREFIX });
+    expect(prefixes).toEqual(Object.values(OUTPUT_PREFIXES).map((folder) => `lake/${folder}dt=!{partitionKeyFromLambda:dt}/hour=!{partitionKeyFromLambda:hour}/`));
+  });
+
+  it('expires failed records, and their versions, after the configured days', () => {
+    // Act
+    const rules = lakeBucket(template).properties.LifecycleConfiguration.Rules as Record<string, unknown>[];
+
+    // Assess
+    expect(rules).toContainEqual({
+      Id: 'expire-firehose-errors',
+      Prefix: 'firehose-errors/',
+      ExpirationInDays: 7,
+      NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+      Status: 'Enabled',
+    });
   });
 
   it('transforms with the eks-firehose function, in small invocations', () => {
@@ -90,13 +123,14 @@ describe('FirehoseDelivery', () => {
     }
   });
 
-  it('lets Firehose write only the events and error prefixes', () => {
+  it('lets Firehose write only the events, dead-letter and error prefixes', () => {
     // Assess
     const writes = Object.values(template.findResources('AWS::IAM::Policy'))
       .flatMap((policy) => (policy as { Properties: { PolicyDocument: { Statement: { Action: unknown; Resource: unknown }[] } } }).Properties.PolicyDocument.Statement)
       .filter((statement) => JSON.stringify(statement.Action).includes('s3:PutObject') && JSON.stringify(statement.Action).includes('s3:AbortMultipartUpload'));
     expect(writes).toHaveLength(1);
-    expect(JSON.stringify(writes[0]?.Resource)).toMatch(/\/lake\/events\/v1\/\*".*\/firehose-errors\/\*"/);
+    const bucket = { 'Fn::GetAtt': [lakeBucket(template).id, 'Arn'] };
+    expect(writes[0]?.Resource).toEqual(['/lake/events/v1/*', '/lake/deadletter/v1/*', '/firehose-errors/*'].map((objects) => ({ 'Fn::Join': ['', [bucket, objects]] })));
   });
 
   it('encrypts the stream, and writes with the lake’s key when it has one', () => {
@@ -146,6 +180,16 @@ describe('the kaudit stack’s Firehose option', () => {
     for (const metric of ['Errors', 'Throttles']) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: metric, Dimensions: [{ Name: 'FunctionName', Value: { Ref: transformId } }], Threshold: 1 });
     }
+  });
+
+  it('expires failed records after `-c firehoseErrorExpirationDays`, 7 by default', () => {
+    // Act
+    const configured = kauditTemplate({ firehoseClusters: 'busy-eu', firehoseErrorExpirationDays: '3' });
+
+    // Assess
+    const rule = (template: Template) => (lakeBucket(template).properties.LifecycleConfiguration.Rules as { Id: string }[]).find((candidate) => candidate.Id === 'expire-firehose-errors');
+    expect(rule(configured)).toMatchObject({ Prefix: 'firehose-errors/', ExpirationInDays: 3 });
+    expect(loadAwsDeploymentConfig(() => undefined).firehoseErrorExpirationDays).toBe(7);
   });
 
   it('has no Firehose without Firehose clusters', () => {

@@ -1,13 +1,16 @@
-import { gunzipSync } from 'node:zlib';
 import { InvocationContext } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
 import { decodeEventHubMessages } from '../../shared/decode/eventhub.ts';
+import { processBatch } from '../../shared/pipeline/ingest-batch.ts';
 import { BatchNotStoredError } from '../../shared/reliability/batch-not-stored-error.ts';
-import { DEAD_LETTER_KIND, decodeDeadLetterFile, parseDeadLetterFile, type DeadLetterFile } from '../../shared/reliability/dead-letter-file.ts';
+import { DEAD_LETTER_KINDS } from '../../shared/reliability/dead-letter-file.ts';
+import { replayDeadLetter } from '../../shared/reliability/dead-letter-replay.ts';
+import { parseDeadLetterDocument } from '../../shared/reliability/dead-letter-schema.ts';
 import { eventHubMessagesOf, ingestEventHubBatch, isLastAttempt, type RetryState } from '../../shared/runtime/aks-eventhub.ts';
 import { DEFAULT_LIMITS } from '../../shared/limits.ts';
 import { aksRecord, auditEvent, eventHubBody, INGEST_TIME } from '../helpers/audit-events.ts';
 import { MemoryObjectStore } from '../helpers/lake.ts';
+import { legacyDeadLetterFile, storedDeadLetters } from './helpers/dead-letters.ts';
 import { FAULTS, FaultyObjectStore } from './helpers/faulty-object-store.ts';
 import { aksFunction, testRuntime, triggerMetadataFor } from './helpers/platforms.ts';
 
@@ -17,12 +20,20 @@ const BODIES = [eventHubBody([aksRecord(auditEvent({ auditID: 'a-1' }))]), event
 const METADATA = triggerMetadataFor(BODIES, 48_213);
 const LAST: RetryState = { retryCount: 8, maxRetryCount: 8 };
 
+const RUNTIME = testRuntime(new MemoryObjectStore(), 'westeurope');
+const EVENT_HUB = { namespace: 'kaudit-weu.servicebus.windows.net', hub: 'aks-audit', consumerGroup: '$Default' };
+/** What the pipeline makes of BODIES, as the function would store it. */
+const PROCESSED = processBatch(decodeEventHubMessages(eventHubMessagesOf(BODIES, METADATA), { ...EVENT_HUB, region: 'westeurope', ingestTime: INGEST_TIME, limits: DEFAULT_LIMITS }), RUNTIME.pipeline);
+
 function downStore() {
   return new FaultyObjectStore(new MemoryObjectStore(), FAULTS.always());
 }
 
-async function deadLetterFiles(store: MemoryObjectStore): Promise<{ key: string; file: DeadLetterFile }[]> {
-  return [...store.objects].map(([key, body]) => ({ key, file: JSON.parse(gunzipSync(body).toString('utf8')) as DeadLetterFile }));
+/** The dead-letter file of BODIES, as the function writes it on its last attempt. */
+async function deadLetterOfBodies(): Promise<Record<string, unknown>> {
+  const deadLetter = new MemoryObjectStore();
+  await ingestEventHubBatch(BODIES, METADATA, testRuntime(downStore(), 'westeurope'), { retry: LAST, deadLetter });
+  return storedDeadLetters(deadLetter)[0]?.file as unknown as Record<string, unknown>;
 }
 
 describe('isLastAttempt', () => {
@@ -56,7 +67,7 @@ describe('an Event Hubs batch the store will not take', () => {
     expect(deadLetter.objects.size).toBe(0);
   });
 
-  it('writes the raw messages, partition, sequence range, trigger metadata and error to one dead-letter file on the last attempt, and returns', async () => {
+  it('writes what the pipeline made of the batch, with its Event Hubs range and the error, to one dead-letter file on the last attempt, and returns', async () => {
     // Prepare
     const deadLetter = new MemoryObjectStore();
 
@@ -64,24 +75,50 @@ describe('an Event Hubs batch the store will not take', () => {
     const report = await ingestEventHubBatch(BODIES, METADATA, testRuntime(downStore(), 'westeurope'), { retry: LAST, deadLetter });
 
     // Assess
-    const [stored, ...others] = await deadLetterFiles(deadLetter);
+    const [stored, ...others] = storedDeadLetters(deadLetter);
     expect(others).toEqual([]);
     expect(stored?.key).toBe(`deadletter/v1/dt=2026-11-20/${report.batchKey}.json.gz`);
     expect(stored?.file).toMatchObject({
-      kind: DEAD_LETTER_KIND,
+      kind: DEAD_LETTER_KINDS.v2,
       source: 'eventhub',
       batchKey: report.batchKey,
-      eventHub: { namespace: 'kaudit-weu.servicebus.windows.net', hub: 'aks-audit', consumerGroup: '$Default', partition: '3' },
       region: 'westeurope',
-      firstSequence: '48213',
-      lastSequence: '48214',
+      eventHub: { ...EVENT_HUB, partition: '3', firstSequence: '48213', lastSequence: '48214', messages: 2 },
       error: { name: 'StoreError' },
       attempts: 9,
       deadLetteredAt: INGEST_TIME,
-      triggerMetadata: METADATA,
+      scrubbedMessages: null,
     });
-    expect(stored?.file.messages.map((message) => message.body)).toEqual(BODIES);
+    expect(stored?.file.output).toEqual({ events: PROCESSED.events, quarantined: PROCESSED.quarantined, summary: PROCESSED.summary });
+    expect(stored?.file.output?.events.map((event) => event.audit_id)).toEqual(['a-1', 'a-2']);
     expect(report).toMatchObject({ deadLettered: 3, deadLetterKey: stored?.key, summary: { received: 3, written: 0, quarantined: 0 } });
+  });
+
+  it('keeps neither the message bodies nor the trigger metadata', async () => {
+    // Act
+    const file = await deadLetterOfBodies();
+
+    // Assess
+    expect(Object.keys(file).sort()).toEqual(['attempts', 'batchKey', 'deadLetteredAt', 'error', 'eventHub', 'kind', 'output', 'region', 'scrubbedMessages', 'source']);
+  });
+
+  it('keeps the message bodies, scrubbed, when processing itself fails', async () => {
+    // Prepare: a pipeline step with a bug, which no input can be blamed for.
+    const deadLetter = new MemoryObjectStore();
+    const runtime = testRuntime(new MemoryObjectStore(), 'westeurope');
+    const buggy = { ...runtime, pipeline: { ...runtime.pipeline, transforms: [() => { throw new TypeError('a bug in a pipeline step'); }] } };
+
+    // Act
+    const report = await ingestEventHubBatch(BODIES, METADATA, buggy, { retry: LAST, deadLetter });
+
+    // Assess
+    const [stored] = storedDeadLetters(deadLetter);
+    expect(stored?.file).toMatchObject({ output: null, error: { name: 'TypeError', message: 'a bug in a pipeline step' } });
+    expect(stored?.file.scrubbedMessages?.map((message) => [message.sequenceNumber, message.enqueuedTime])).toEqual([
+      ['48213', '2026-11-20T15:00:09.000Z'],
+      ['48214', '2026-11-20T15:00:10.000Z'],
+    ]);
+    expect(report.deadLettered).toBe(3);
   });
 
   it('dead-letters at once when no retry policy holds the batch', async () => {
@@ -93,7 +130,7 @@ describe('an Event Hubs batch the store will not take', () => {
 
     // Assess
     expect(report.deadLettered).toBe(3);
-    expect((await deadLetterFiles(deadLetter))[0]?.file.attempts).toBe(1);
+    expect(storedDeadLetters(deadLetter)[0]?.file.attempts).toBe(1);
   });
 
   it.each([
@@ -126,37 +163,66 @@ describe('an Event Hubs batch the store will not take', () => {
 });
 
 describe('a dead-letter file', () => {
-  it('decodes to the batch it came from, under the same batch key', async () => {
+  it('replays to the events, quarantine records and counts the function made, under the same batch key', async () => {
     // Prepare
-    const deadLetter = new MemoryObjectStore();
-    const report = await ingestEventHubBatch(BODIES, METADATA, testRuntime(downStore(), 'westeurope'), { retry: LAST, deadLetter });
-    const [{ file } = { file: {} }] = await deadLetterFiles(deadLetter);
-    const context = { namespace: 'kaudit-weu.servicebus.windows.net', hub: 'aks-audit', consumerGroup: '$Default', region: 'westeurope', ingestTime: INGEST_TIME, limits: DEFAULT_LIMITS };
-    const original = decodeEventHubMessages(eventHubMessagesOf(BODIES, METADATA), context);
+    const parsed = parseDeadLetterDocument(await deadLetterOfBodies());
 
     // Act
-    const parsed = parseDeadLetterFile(file);
-    const replayed = 'file' in parsed ? decodeDeadLetterFile(parsed.file, INGEST_TIME, DEFAULT_LIMITS) : null;
+    const replayed = 'file' in parsed ? processBatch(replayDeadLetter(parsed.file, INGEST_TIME, DEFAULT_LIMITS)) : parsed;
 
     // Assess
-    expect(replayed?.batchKey).toBe(report.batchKey);
+    expect(replayed).toEqual(PROCESSED);
+  });
+
+  it('of version 1, as older deployments wrote it, still decodes to the batch it came from', () => {
+    // Prepare
+    const original = decodeEventHubMessages(eventHubMessagesOf(BODIES, METADATA), { ...EVENT_HUB, region: 'westeurope', ingestTime: INGEST_TIME, limits: DEFAULT_LIMITS });
+    const parsed = parseDeadLetterDocument(JSON.parse(JSON.stringify(legacyDeadLetterFile(original.batchKey, BODIES, METADATA, 'westeurope'))));
+
+    // Act
+    const replayed = 'file' in parsed ? replayDeadLetter(parsed.file, INGEST_TIME, DEFAULT_LIMITS) : parsed;
+
+    // Assess
     expect(replayed).toEqual(original);
   });
 
-  it.each([
-    ['without messages', { messages: undefined }, 'messages: Invalid input: expected array, received undefined'],
-    ['with a body that is not text', { messages: [{ body: 1, sequenceNumber: '1', offset: null, enqueuedTime: null }] }, 'messages.0.body: Invalid input: expected string, received number'],
-    ['with a batch key that is no object name', { batchKey: '../../etc/passwd' }, 'batchKey: a batch key (1 to 200 letters, digits, _ . -)'],
+  it.each<[string, (file: Record<string, unknown>) => Record<string, unknown>, string]>([
+    ['with neither output nor messages', (file) => ({ ...file, output: null }), `not a valid ${DEAD_LETTER_KINDS.v2} file: output: exactly one of output and scrubbedMessages is set`],
+    ['with an event that is no canonical event', (file) => withOutput(file, (output) => ({ ...output, events: [{ ...output.events[0], event_id: 'not-a-uuid' }, ...output.events.slice(1)] })), `not a valid ${DEAD_LETTER_KINDS.v2} file: output.events.0.event_id: Invalid UUID`],
+    ['with a body nested deeper than an event may be', (file) => withOutput(file, (output) => ({ ...output, events: [{ ...output.events[0], request_object: nestedArrays(1_001) }, ...output.events.slice(1)] })), `not a valid ${DEAD_LETTER_KINDS.v2} file: output.events.0: a body nested deeper than 1000 levels`],
+    ['with counts that do not match its rows', (file) => withOutput(file, (output) => ({ ...output, events: output.events.slice(1) })), `not a valid ${DEAD_LETTER_KINDS.v2} file: output.summary: the counts do not match what the file holds`],
+    ['with a batch key that is no object name', (file) => ({ ...file, batchKey: '../../etc/passwd' }), `not a valid ${DEAD_LETTER_KINDS.v2} file: batchKey: a batch key (1 to 200 letters, digits, _ . -)`],
+    ['of a version kaudit does not know', (file) => ({ ...file, kind: 'kaudit.deadletter/v9' }), 'kind: a dead letter this version of kaudit does not read (expected kaudit.deadletter/v1 or kaudit.deadletter/v2)'],
   ])('is refused %s, saying where it is wrong', async (_name, change, problem) => {
     // Prepare
-    const deadLetter = new MemoryObjectStore();
-    await ingestEventHubBatch(BODIES, METADATA, testRuntime(downStore(), 'westeurope'), { retry: LAST, deadLetter });
-    const [{ file } = { file: {} }] = await deadLetterFiles(deadLetter);
+    const file = change(await deadLetterOfBodies());
 
     // Act
-    const parsed = parseDeadLetterFile({ ...file, ...change });
+    const parsed = parseDeadLetterDocument(file);
 
     // Assess
-    expect(parsed).toEqual({ error: `not a valid ${DEAD_LETTER_KIND} file: ${problem}` });
+    expect(parsed).toEqual({ error: expect.stringContaining(problem) });
+  });
+
+  it('of version 1 is refused without its messages, saying so', () => {
+    // Prepare
+    const { messages: _, ...file } = legacyDeadLetterFile('eh-0123456789ab-p3-48213-48214', BODIES, METADATA, 'westeurope');
+
+    // Act
+    const parsed = parseDeadLetterDocument(file);
+
+    // Assess
+    expect(parsed).toEqual({ error: `not a valid ${DEAD_LETTER_KINDS.v1} file: messages: Invalid input: expected array, received undefined` });
   });
 });
+
+/** `[[…]]` nested `depth` deep, as JSON.parse makes it. */
+function nestedArrays(depth: number): unknown {
+  return JSON.parse(`${'['.repeat(depth)}${']'.repeat(depth)}`);
+}
+
+type Output = { events: Record<string, unknown>[] } & Record<string, unknown>;
+
+function withOutput(file: Record<string, unknown>, change: (output: Output) => Output): Record<string, unknown> {
+  return { ...file, output: change(file.output as Output) };
+}

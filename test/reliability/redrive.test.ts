@@ -134,6 +134,18 @@ describe('kaudit redrive --sqs', () => {
     expect(run.stderr).toBe(`kaudit: redrive stopped, the messages not yet stored stay in the queue: cannot receive from ${queue.url}: The specified queue does not exist.\n`);
   });
 
+  it('says who may read an encrypted queue when KMS refuses to decrypt it', async () => {
+    // Prepare
+    queue.client.on(ReceiveMessageCommand).rejects(Object.assign(new Error('User: arn:aws:sts::123456789012:assumed-role/oncall/s is not authorized to perform kms:Decrypt'), { name: 'KmsAccessDenied' }));
+
+    // Act
+    const run = await redrive();
+
+    // Assess
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toMatch(/kms:Decrypt \(the queue is encrypted with a key only the principals in the deployment’s failureQueueReaders may decrypt with: add yours and deploy again\)\n$/);
+  });
+
   it.each([
     ['a queue URL that is not a URL', ['--sqs', 'kaudit-failures'], 'kaudit: --sqs: not a URL: "kaudit-failures" (expected https://sqs.<region>.amazonaws.com/<account>/<queue>)\n'],
     ['a wait past what SQS allows', ['--wait-seconds', '30'], 'kaudit: --wait-seconds must be an integer from 1 to 20, got 30\n'],

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeCloudWatchSubscription } from '../../shared/decode/cloudwatch.ts';
-import { DEAD_LETTER_KIND } from '../../shared/reliability/dead-letter-file.ts';
+import { DEAD_LETTER_KINDS } from '../../shared/reliability/dead-letter-file.ts';
 import { readLambdaDestinationRecord } from '../../shared/reliability/lambda-destination.ts';
 import { DECODER_CONTEXT, auditEvent, cloudWatchPayload, cloudWatchSubscriptionEvent } from '../helpers/audit-events.ts';
 import { runKaudit } from '../helpers/cli.ts';
@@ -92,7 +92,7 @@ describe('kaudit ingest of what failed deliveries leave', () => {
   it.each([
     ['a destination record of something that is no kaudit input', { ...RECORD, requestPayload: { hello: 'world' } }, /^kaudit: input: requestPayload: unrecognised JSON/],
     ['a destination record inside a destination record', { ...RECORD, requestPayload: RECORD }, /^kaudit: input: requestPayload is itself a Lambda destination record\n$/],
-    ['a dead-letter file missing its messages', { kind: DEAD_LETTER_KIND, source: 'eventhub' }, /^kaudit: input: not a valid kaudit\.deadletter\/v1 file: batchKey: /],
+    ['a dead-letter file missing its output', { kind: DEAD_LETTER_KINDS.v2, source: 'eventhub' }, /^kaudit: input: not a valid kaudit\.deadletter\/v2 file: batchKey: /],
   ])('exits 2 on %s, saying what is wrong', async (_name, document, message) => {
     // Act
     const run = await ingest(gzipSync(JSON.stringify(document)));

@@ -1,10 +1,12 @@
-import { Aws, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as logsDestinations from 'aws-cdk-lib/aws-logs-destinations';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import type { FirehoseOutputKind } from '../../../shared/firehose/firehose-event.ts';
+import { DEAD_LETTER_PREFIX } from '../../../shared/reliability/dead-letter-file.ts';
 import { EVENTS_PREFIX } from '../../../shared/store/layout.ts';
 import { KauditFunction, type KauditFunctionProps } from './kaudit-function.ts';
 import { LakeStorage } from './lake-storage.ts';
@@ -24,19 +26,27 @@ export interface FirehoseDeliveryProps extends Omit<KauditFunctionProps, 'bundle
   transformBufferMb?: number;
   /** Seconds Firehose buffers a partition before writing an object (60–900). */
   bufferIntervalSeconds?: number;
+  /** Days objects under the error prefix are kept: they hold records' original data, unredacted. */
+  errorExpirationDays: number;
 }
+
+/** The layout folder of each `kind` the transformation names; the delivery prefix writes kind K to `K/v1/`. */
+export const OUTPUT_PREFIXES: Record<FirehoseOutputKind, string> = { events: EVENTS_PREFIX, deadletter: DEAD_LETTER_PREFIX };
 
 /**
  * The Firehose path for busy clusters: CloudWatch Logs subscription → Firehose → `eks-firehose`
  * transformation → S3 with dynamic partitioning into the lake's `events/v1/dt=…/hour=…/`, in
- * large objects. Records the function fails go under `firehose-errors/`, whence
- * `kaudit ingest` replays them.
+ * large objects; the dead-letter documents of records whose own lake writes failed go to
+ * `deadletter/v1/dt=…/hour=…/` the same way. Records Firehose itself fails (the transformation
+ * failed after its retries) go under `firehose-errors/` with their original data, kept
+ * `errorExpirationDays`; `kaudit ingest` replays both.
  */
 export class FirehoseDelivery extends Construct {
   /** Beside the lake, not in it: the query views never see raw failed records. */
   static readonly ERROR_ROOT = 'firehose-errors';
   static readonly ERROR_PREFIX = `${FirehoseDelivery.ERROR_ROOT}/!{firehose:error-output-type}/dt=!{timestamp:yyyy-MM-dd}/`;
-  static readonly EVENTS_PREFIX = `${LakeStorage.LAKE_ROOT}/${EVENTS_PREFIX}dt=!{partitionKeyFromLambda:dt}/hour=!{partitionKeyFromLambda:hour}/`;
+  /** The top folder comes from the transformation too: `events`, or `deadletter` (OUTPUT_PREFIXES). */
+  static readonly OUTPUT_PREFIX = `${LakeStorage.LAKE_ROOT}/!{partitionKeyFromLambda:kind}/v1/dt=!{partitionKeyFromLambda:dt}/hour=!{partitionKeyFromLambda:hour}/`;
 
   readonly transform: KauditFunction;
   readonly stream: firehose.CfnDeliveryStream;
@@ -46,7 +56,7 @@ export class FirehoseDelivery extends Construct {
 
   constructor(scope: Construct, id: string, props: FirehoseDeliveryProps) {
     super(scope, id);
-    const { clusters, lake, transformBufferMb, bufferIntervalSeconds, ...functionProps } = props;
+    const { clusters, lake, transformBufferMb, bufferIntervalSeconds, errorExpirationDays, ...functionProps } = props;
     this.transform = new KauditFunction(this, 'Transform', {
       ...functionProps,
       timeoutSeconds: Math.min(props.timeoutSeconds, FIREHOSE_LAMBDA_TIMEOUT_SECONDS),
@@ -70,7 +80,7 @@ export class FirehoseDelivery extends Construct {
       extendedS3DestinationConfiguration: {
         bucketArn: lake.bucket.bucketArn,
         roleArn: this.deliveryRole.roleArn,
-        prefix: FirehoseDelivery.EVENTS_PREFIX,
+        prefix: FirehoseDelivery.OUTPUT_PREFIX,
         errorOutputPrefix: FirehoseDelivery.ERROR_PREFIX,
         // Dynamic partitioning needs at least 64 MB; large objects are the point of this path.
         bufferingHints: { sizeInMBs: 128, intervalInSeconds: bufferIntervalSeconds ?? 300 },
@@ -99,6 +109,13 @@ export class FirehoseDelivery extends Construct {
     });
     // The stream validates its role on creation: the policy must exist first.
     this.stream.node.addDependency(this.deliveryRole);
+    // The versions too (the lake is versioned): expiring only adds a delete marker.
+    lake.bucket.addLifecycleRule({
+      id: 'expire-firehose-errors',
+      prefix: `${FirehoseDelivery.ERROR_ROOT}/`,
+      expiration: Duration.days(errorExpirationDays),
+      noncurrentVersionExpiration: Duration.days(1),
+    });
 
     this.subscriptionRole = new iam.Role(this, 'SubscriptionRole', {
       assumedBy: new iam.ServicePrincipal('logs.amazonaws.com', {
@@ -129,19 +146,18 @@ export class FirehoseDelivery extends Construct {
     });
   }
 
-  /** What Firehose needs, and no more: write the events and error prefixes, invoke the function, log delivery errors. */
+  /** What Firehose needs, and no more: write the output and error prefixes, invoke the function, log delivery errors. */
   private grantDelivery(lake: LakeStorage): void {
-    const eventsObjects = lake.bucket.arnForObjects(`${LakeStorage.LAKE_ROOT}/${EVENTS_PREFIX}*`);
-    const errorObjects = lake.bucket.arnForObjects(`${FirehoseDelivery.ERROR_ROOT}/*`);
+    const prefixes = [...Object.values(OUTPUT_PREFIXES).map((prefix) => `${LakeStorage.LAKE_ROOT}/${prefix}`), `${FirehoseDelivery.ERROR_ROOT}/`];
     const role = this.deliveryRole;
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'], resources: [lake.bucket.bucketArn] }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:AbortMultipartUpload'], resources: [eventsObjects, errorObjects] }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:AbortMultipartUpload'], resources: prefixes.map((prefix) => lake.bucket.arnForObjects(`${prefix}*`)) }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction', 'lambda:GetFunctionConfiguration'], resources: [this.transform.function.functionArn] }));
     this.transform.logGroup.grantWrite(role);
     lake.encryptionKey?.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
 
     const bucketArn = `<${Stack.of(this).getLogicalId(lake.bucket.node.defaultChild as s3.CfnBucket)}.Arn>`;
-    for (const prefix of [`${LakeStorage.LAKE_ROOT}/${EVENTS_PREFIX}`, `${FirehoseDelivery.ERROR_ROOT}/`]) {
+    for (const prefix of prefixes) {
       Validations.of(role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${bucketArn}/${prefix}*]`,
         reason: `Firehose names each object by partition and time at delivery; the wildcard is confined to the ${prefix} prefix and object creation.`,

@@ -124,9 +124,13 @@ async function receive(sqs: SQSClient, queueUrl: string, waitSeconds: number): P
     const output = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: SQS_BATCH, WaitTimeSeconds: waitSeconds }));
     return output.Messages ?? [];
   } catch (error) {
-    throw new Error(`cannot receive from ${queueUrl}: ${messageOf(error)}`, { cause: error });
+    const hint = (error as { name?: unknown }).name === 'KmsAccessDenied' ? KEY_HINT : '';
+    throw new Error(`cannot receive from ${queueUrl}: ${messageOf(error)}${hint}`, { cause: error });
   }
 }
+
+/** The deployment lets only the principals it names decrypt the queue (docs/delivery-semantics.md). */
+const KEY_HINT = ' (the queue is encrypted with a key only the principals in the deployment’s failureQueueReaders may decrypt with: add yours and deploy again)';
 
 /** Deletes stored messages; one that fails to delete comes back later and is stored again as duplicates. */
 async function deleteMessages(sqs: SQSClient, queueUrl: string, messages: readonly Message[], io: CliIo): Promise<number> {
