@@ -1,5 +1,5 @@
 import type { QuarantineReason } from '../schema/quarantine-record.ts';
-import { parseJsonPrefix } from './partial-json.ts';
+import { describeJsonError, parseJsonPrefix } from './partial-json.ts';
 
 export type AuditTextRead =
   | { value: unknown; truncated: boolean }
@@ -15,14 +15,18 @@ const EKS_TRUNCATION_MARKER = /\s*(?:\.\.\.)?\[Truncated\.\.\.\]\s*$/;
 export function readAuditEventText(text: string): AuditTextRead {
   try {
     return { value: JSON.parse(text), truncated: false };
-  } catch (error) {
-    const prefix = text.replace(EKS_TRUNCATION_MARKER, '').trimStart();
+  } catch {
+    const prefix = withoutTruncationMarker(text).trimStart();
     if (prefix.startsWith('{')) {
       const partial = parseJsonPrefix(prefix);
       if (partial && !partial.complete) return { value: partial.value, truncated: true };
       if (partial?.complete) return { value: partial.value, truncated: prefix.length < text.trim().length };
     }
-    const message = error instanceof Error ? error.message : String(error);
-    return { error: `not JSON and not a truncated JSON object: ${message.slice(0, 200)}`, reason: 'invalid_json' };
+    return { error: `not JSON and not a truncated JSON object: ${describeJsonError(text)}`, reason: 'invalid_json' };
   }
+}
+
+/** Text without the marker EKS appends to an event it cut. */
+export function withoutTruncationMarker(text: string): string {
+  return text.replace(EKS_TRUNCATION_MARKER, '');
 }

@@ -63,6 +63,7 @@ const NOT_ALWAYS_SET_ON_LAMBDA: Record<string, string> = {
   s3SseKmsKeyId: 'set only when the lake uses a KMS key (`lakeEncryption=kms`)',
   redaction: 'on unless set: the secure default',
   redactionPaths: 'set only when the deployment configures `redactionPathsFile`',
+  redactionExtras: 'the defaults unless set (docs/redaction.md); the stack does not configure it yet',
   eventHubConnectionString: '`kaudit backfill aks` only',
   webhookTokens: 'the webhook function only (`webhook=true`), from a Secrets Manager secret',
   webhookMaxBodyBytes: 'the webhook function only, where the Function URL’s 6 MB request limit refuses a larger body first',

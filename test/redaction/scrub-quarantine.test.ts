@@ -53,7 +53,7 @@ describe('scrubbing quarantine records', () => {
     expect(JSON.parse(scrubbed.raw as string)).toMatchObject({ requestObject: { stringData: { password: REDACTED } } });
   });
 
-  it('cuts text that does not parse at the first field that may hold a secret, at any depth of escaping', () => {
+  it('walks a document cut short, reading the JSON in the string the cut went through, and marks the cut', () => {
     // Prepare
     const payload = JSON.stringify(cloudWatchPayload({ events: [secretEvent('secret-get', 'get', { responseObject: { kind: 'Secret', data: { password: base64(DB_PASSWORD) } } })] }));
     const cut = payload.slice(0, payload.indexOf(base64(DB_PASSWORD)) + 6);
@@ -62,12 +62,29 @@ describe('scrubbing quarantine records', () => {
     const scrubbed = scrub(quarantined(cut, 'invalid_payload'));
 
     // Assess
-    const kept = cut.slice(0, cut.indexOf('\\"data\\":'));
+    expect(scrubbed.raw?.endsWith(WITHHELD)).toBe(true);
+    const kept = JSON.parse((scrubbed.raw as string).slice(0, -WITHHELD.length)) as { logEvents: { message: string }[] };
+    const message = kept.logEvents[0]?.message as string;
+    expect(JSON.parse(message.slice(0, -WITHHELD.length))).toMatchObject({ auditID: 'secret-get', responseObject: { kind: 'Secret', data: { password: REDACTED } } });
+    expect(secretsIn(scrubbed.raw as string)).toEqual([]);
+    expect(scrubbed.raw).not.toContain(base64(DB_PASSWORD).slice(0, 6));
+  });
+
+  it('cuts text that does not parse at the first field that may hold a secret, at any depth of escaping', () => {
+    // Prepare
+    const payload = JSON.stringify(cloudWatchPayload({ events: [secretEvent('secret-get', 'get', { responseObject: { kind: 'Secret', data: { password: base64(DB_PASSWORD) } } })] }));
+    const broken = payload.replace('"logEvents":', '"logEvents" ');
+
+    // Act
+    const scrubbed = scrub(quarantined(broken, 'invalid_payload'));
+
+    // Assess
+    const kept = broken.slice(0, broken.indexOf('\\"data\\":'));
     expect(scrubbed.raw).toBe(`${kept}${WITHHELD}`);
     expect(kept).toContain('\\"objectRef\\":{\\"resource\\":\\"secrets\\"');
   });
 
-  it('cuts text at a token field', () => {
+  it('redacts a token cut short, as the walk of what survives the cut finds it', () => {
     // Prepare
     const text = `{"kind":"Event","requestObject":{"kind":"TokenReview","spec":{"token":"${API_KEY}`;
 
@@ -75,7 +92,7 @@ describe('scrubbing quarantine records', () => {
     const scrubbed = scrub(quarantined(text, 'truncated_unrecoverable'));
 
     // Assess
-    expect(scrubbed.raw).toBe(`{"kind":"Event","requestObject":{"kind":"TokenReview","spec":{${WITHHELD}`);
+    expect(scrubbed.raw).toBe(`{"kind":"Event","requestObject":{"kind":"TokenReview","spec":{"token":"${REDACTED}"}}}${WITHHELD}`);
   });
 
   it('cuts JSON nested too deep to walk as it cuts text that does not parse', () => {
