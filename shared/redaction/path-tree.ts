@@ -117,9 +117,10 @@ export function redactLeaves(value: unknown): unknown {
 }
 
 /**
- * JSON text (an annotation) parsed, changed by `change` and written back; replaced whole when it
- * cannot be walked: text that does not parse (cut short, say) cannot be redacted field by field,
- * and text nested deeper than any object would overflow the stack.
+ * JSON text (an annotation) parsed, changed by `change` and written back; replaced whole when
+ * `change` redacts the whole value, or when it cannot be walked: text that does not parse (cut
+ * short, say) cannot be redacted field by field, and text nested deeper than any object would
+ * overflow the stack.
  */
 export function rewriteJsonText(text: string, change: (parsed: unknown) => unknown): string {
   let parsed: unknown;
@@ -130,6 +131,7 @@ export function rewriteJsonText(text: string, change: (parsed: unknown) => unkno
   }
   if (nestsDeeperThan(parsed, MAX_JSON_DEPTH)) return REDACTED;
   const changed = change(parsed);
+  if (changed === REDACTED) return REDACTED;
   return changed === parsed ? text : `${JSON.stringify(changed)}${text.endsWith('\n') ? '\n' : ''}`;
 }
 
