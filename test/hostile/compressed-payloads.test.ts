@@ -11,7 +11,8 @@ import type { CloudWatchLogsEvent, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeCloudWatchSubscription } from '../../shared/decode/cloudwatch.ts';
 import { DEFAULT_LIMITS } from '../../shared/limits.ts';
-import { DECODER_CONTEXT, auditEvent, cloudWatchPayload } from '../helpers/audit-events.ts';
+import { decodeFirehoseRecord } from '../../shared/firehose/decode-firehose-record.ts';
+import { DECODER_CONTEXT, auditEvent, cloudWatchPayload, firehoseRecord } from '../helpers/audit-events.ts';
 import { runKaudit } from '../helpers/cli.ts';
 import { MemoryObjectStore, temporaryFileStore } from '../helpers/lake.ts';
 import { eksFunction, testRuntime } from '../reliability/helpers/platforms.ts';
@@ -175,5 +176,25 @@ describe('base64 of data that is not compressed in a CloudWatch subscription eve
     expect(batch.quarantined).toMatchObject([
       { reason: 'invalid_payload', raw: text, raw_sha256: createHash('sha256').update(data).digest('hex'), detail: expect.stringMatching(/; raw is the text of the data, not its base64$/) },
     ]);
+  });
+});
+
+describe('corrupt gzip in a Firehose record', () => {
+  it('is quarantined with the text it inflates to and the hash of the record data', () => {
+    // Prepare
+    const text = JSON.stringify(cloudWatchPayload({ events: [auditEvent()] }));
+    const record = { ...firehoseRecord([text]), data: gzipSync(text).subarray(0, 200).toString('base64') };
+
+    // Act
+    const batch = decodeFirehoseRecord(record, DECODER_CONTEXT);
+
+    // Assess
+    const [quarantined] = batch.quarantined;
+    expect(quarantined).toMatchObject({
+      reason: 'invalid_payload',
+      detail: expect.stringMatching(/: data could not be decompressed: unexpected end of file; raw is the text the data inflates to before that point \(\d+ bytes\), not the data$/),
+      raw_sha256: createHash('sha256').update(record.data).digest('hex'),
+    });
+    expect(text.startsWith(quarantined?.raw as string)).toBe(true);
   });
 });
