@@ -17,6 +17,7 @@ import {
   rewriteJsonText,
   type PathNode,
 } from './path-tree.ts';
+import { queryParameterSource } from './patterns.ts';
 import { ADMISSION_PATCH_ANNOTATION_PREFIX, LAST_APPLIED_ANNOTATION, type RedactionRule } from './redaction-rules.ts';
 
 /**
@@ -98,11 +99,9 @@ export function createRedactor(rules: readonly RedactionRule[], options: Redacto
   return {
     redactBody,
     redactAnnotations(annotations, resource, kind) {
-      let node: PathNode | null | undefined;
-      return mapKeys(annotations, admissionPatchKeys(annotations), (value) => {
-        node = node === undefined ? nodeFor(resource, kind) : node;
-        return node === null ? value : redactAdmissionPatch(value, node);
-      }) as typeof annotations;
+      const keys = admissionPatchKeys(annotations);
+      const node = keys.length === 0 ? null : nodeFor(resource, kind);
+      return node === null ? annotations : (mapKeys(annotations, keys, (value) => redactAdmissionPatch(value, node)) as typeof annotations);
     },
     redactQuery(text) {
       return query === null ? text : text.replace(query, `$1${REDACTED}`);
@@ -176,9 +175,8 @@ function redactAdmissionPatch(value: unknown, node: PathNode): unknown {
 /** Matches `?name=value` / `&name=value` for the given names, case-insensitively; group 1 is up to the `=`. */
 function queryParameterPattern(names: readonly string[]): RegExp | null {
   if (names.length === 0) return null;
-  const alternatives = names.map((name) => name.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&')).join('|');
   // A value ends where the next parameter, the fragment, or the quoted URI (in a message) ends.
-  return new RegExp(`([?&](?:${alternatives})=)[^&#\\s"'\\\\]+`, 'gi');
+  return new RegExp(`(${queryParameterSource(names)})[^&#\\s"'\\\\]+`, 'gi');
 }
 
 /**

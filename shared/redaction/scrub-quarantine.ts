@@ -6,6 +6,7 @@ import { withoutTruncationMarker } from '../normalize/read-audit-text.ts';
 import type { QuarantineRecord } from '../schema/quarantine-record.ts';
 import { isRecord, mapItems, mapKeys, mapValues, type JsonRecord } from './json-value.ts';
 import { REDACTED } from './path-tree.ts';
+import { escapeRegExp, queryParameterSource } from './patterns.ts';
 import { ADMISSION_PATCH_ANNOTATION_PREFIX } from './redaction-rules.ts';
 import { kindOf, type BodyResource, type Redactor } from './redactor.ts';
 
@@ -127,8 +128,8 @@ function secretLocator(redactor: Redactor): (text: string) => number {
   const field = new RegExp(`\\\\*"(?:${names.join('|')})\\\\*"\\s*:`);
   // A `"path": "<pointer>"` key and value at one depth of escaping (the backslashes of group 1).
   const patchPath = /(\\*)"path\1"\s*:\s*\1"([^"\\]*)/g;
-  const parameters = redactor.queryParameters.map(escapeRegExp);
-  const query = parameters.length === 0 ? null : new RegExp(`[?&](?:${parameters.join('|')})=(?!${escapeRegExp(REDACTED)})`, 'i');
+  const parameters = redactor.queryParameters;
+  const query = parameters.length === 0 ? null : new RegExp(`${queryParameterSource(parameters)}(?!${escapeRegExp(REDACTED)})`, 'i');
 
   return (text) => {
     let first = field.exec(text)?.index ?? -1;
@@ -165,8 +166,4 @@ function parseOrUndefined(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
 }
