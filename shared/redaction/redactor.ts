@@ -79,7 +79,7 @@ export function createRedactor(rules: readonly RedactionRule[], options: Redacto
     return found;
   };
   const queryParameters = options.queryParameters ?? [];
-  const query = queryParameterPattern(queryParameters);
+  const query = queryParameterPatterns(queryParameters);
 
   const redactBody = (body: unknown, resource: BodyResource, isPatch: boolean): unknown => {
     if (body === null || body === undefined) return body;
@@ -104,7 +104,8 @@ export function createRedactor(rules: readonly RedactionRule[], options: Redacto
       return node === null ? annotations : (mapKeys(annotations, keys, (value) => redactAdmissionPatch(value, node)) as typeof annotations);
     },
     redactQuery(text) {
-      return query === null ? text : text.replace(query, `$1${REDACTED}`);
+      // Tested first: a test is a third of the cost of a replace that finds nothing, and most URIs hold no credential.
+      return query === null || !query.found.test(text) ? text : text.replace(query.values, `$1${REDACTED}`);
     },
     redactsAtPointer(pointer) {
       return everyRule !== null && nodeAtPointer(everyRule, pointer) !== null;
@@ -172,11 +173,15 @@ function redactAdmissionPatch(value: unknown, node: PathNode): unknown {
   });
 }
 
-/** Matches `?name=value` / `&name=value` for the given names, case-insensitively; group 1 is up to the `=`. */
-function queryParameterPattern(names: readonly string[]): RegExp | null {
+/**
+ * `found` tells whether a text has `?name=` / `&name=` for one of the names (case-insensitively);
+ * `values` matches each such parameter with its value, group 1 being up to the `=`.
+ */
+function queryParameterPatterns(names: readonly string[]): { found: RegExp; values: RegExp } | null {
   if (names.length === 0) return null;
+  const source = queryParameterSource(names);
   // A value ends where the next parameter, the fragment, or the quoted URI (in a message) ends.
-  return new RegExp(`(${queryParameterSource(names)})[^&#\\s"'\\\\]+`, 'gi');
+  return { found: new RegExp(source, 'i'), values: new RegExp(`(${source})[^&#\\s"'\\\\]+`, 'gi') };
 }
 
 /**
