@@ -45,9 +45,13 @@ export function describeJsonError(text: string): string {
 
 /** The content of a string the text ends in, less an escape sequence the end cut; undefined when it is not valid. */
 function cutString(content: string): string | undefined {
-  const tail = /(\\+)(?:u[0-9a-fA-F]{0,3})?$/.exec(content);
+  // A cut `\u` escape leaves `u` and up to three hex digits after its backslash.
+  const unicode = /u[0-9a-fA-F]{0,3}$/.exec(content.slice(-4));
+  const escapeEnd = content.length - (unicode?.[0].length ?? 0);
+  let backslashes = 0;
+  while (backslashes < escapeEnd && content.charCodeAt(escapeEnd - 1 - backslashes) === 0x5c) backslashes++;
   // An odd run of backslashes ends in an escape that was cut; an even run is escaped backslashes.
-  const whole = tail && (tail[1] as string).length % 2 === 1 ? content.slice(0, tail.index + (tail[1] as string).length - 1) : content;
+  const whole = backslashes % 2 === 1 ? content.slice(0, escapeEnd - 1) : content;
   try {
     return JSON.parse(`"${whole}"`) as string;
   } catch {

@@ -5,8 +5,8 @@ export type AuditTextRead =
   | { value: unknown; truncated: boolean }
   | { error: string; reason: QuarantineReason };
 
-/** EKS appends this marker to an audit event it cut at CloudWatch's event size limit. */
-const EKS_TRUNCATION_MARKER = /\s*(?:\.\.\.)?\[Truncated\.\.\.\]\s*$/;
+/** EKS appends this marker to an audit event it cut at CloudWatch's event size limit, sometimes after `...`. */
+const EKS_TRUNCATION_MARKER = '[Truncated...]';
 
 /**
  * Parses audit event text. Text that is a JSON object cut short (EKS's `[Truncated...]`, or AKS's
@@ -26,7 +26,13 @@ export function readAuditEventText(text: string): AuditTextRead {
   }
 }
 
-/** Text without the marker EKS appends to an event it cut. */
+/**
+ * Text without the marker EKS appends to an event it cut, and the whitespace around it. Not a
+ * pattern anchored at the end: on a long run of whitespace that would take quadratic time.
+ */
 export function withoutTruncationMarker(text: string): string {
-  return text.replace(EKS_TRUNCATION_MARKER, '');
+  const trimmed = text.trimEnd();
+  if (!trimmed.endsWith(EKS_TRUNCATION_MARKER)) return text;
+  const before = trimmed.slice(0, -EKS_TRUNCATION_MARKER.length);
+  return (before.endsWith('...') ? before.slice(0, -3) : before).trimEnd();
 }

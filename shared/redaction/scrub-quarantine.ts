@@ -125,14 +125,17 @@ function auditEventResource(event: JsonRecord): BodyResource {
  */
 function secretLocator(redactor: Redactor): (text: string) => number {
   const names = [...redactor.fieldNames.map(escapeRegExp), `${escapeRegExp(ADMISSION_PATCH_ANNOTATION_PREFIX)}[^"\\\\]*`];
-  const field = new RegExp(`\\\\*"(?:${names.join('|')})\\\\*"\\s*:`);
+  // Each starts at the key's opening quote: a pattern starting with `\\*` would be tried at every
+  // backslash of a long run, in quadratic time. The backslashes escaping that quote are cut with it.
+  const field = new RegExp(`"(?:${names.join('|')})\\\\*"\\s*:`);
   // A `"path": "<pointer>"` key and value at one depth of escaping (the backslashes of group 1).
-  const patchPath = /(\\*)"path\1"\s*:\s*\1"([^"\\]*)/g;
+  const patchPath = /"path(\\*)"\s*:\s*\1"([^"\\]*)/g;
   const parameters = redactor.queryParameters;
   const query = parameters.length === 0 ? null : new RegExp(`${queryParameterSource(parameters)}(?!${escapeRegExp(REDACTED)})`, 'i');
 
   return (text) => {
-    let first = field.exec(text)?.index ?? -1;
+    const key = field.exec(text);
+    let first = key === null ? -1 : escapedFrom(text, key.index);
     const parameter = query?.exec(text);
     if (parameter && (first === -1 || parameter.index < first)) first = parameter.index + parameter[0].length;
     patchPath.lastIndex = 0;
@@ -144,6 +147,13 @@ function secretLocator(redactor: Redactor): (text: string) => number {
     }
     return first;
   };
+}
+
+/** Where the backslashes escaping the quote at `quote` start. */
+function escapedFrom(text: string, quote: number): number {
+  let at = quote;
+  while (at > 0 && text.charCodeAt(at - 1) === 0x5c) at--;
+  return at;
 }
 
 /** Offset of the next `{` or `[` from `from`, or the text's length. */
