@@ -1,6 +1,7 @@
 import type { Provenance } from '../schema/canonical-event.ts';
 import type { QuarantineReason } from '../schema/quarantine-record.ts';
-import { buildQuarantineRecord } from '../normalize/quarantine.ts';
+import { describeJsonError } from '../normalize/partial-json.ts';
+import { buildQuarantineRecord, undecompressedRaw } from '../normalize/quarantine.ts';
 import { isoFromEpochMs } from '../normalize/time.ts';
 import type { Limits } from '../limits.ts';
 import { decompress, describeDecompressError, isDecompressLimitError } from './compression.ts';
@@ -38,14 +39,15 @@ export function decodeCloudWatchSubscription(event: unknown, context: CloudWatch
   try {
     json = decompress(bytes, context.limits.maxDecodedBytes).toString('utf8');
   } catch (error) {
-    const detail = `awslogs.data could not be decompressed: ${describeDecompressError(error, context.limits.maxDecodedBytes)}`;
-    return invalidPayload(context, detail, data, isDecompressLimitError(error) ? 'limit_exceeded' : 'invalid_payload');
+    const { raw, note } = undecompressedRaw(bytes, context.limits.maxDecodedBytes);
+    const detail = `awslogs.data could not be decompressed: ${describeDecompressError(error, context.limits.maxDecodedBytes)}; ${note}`;
+    return invalidPayload(context, detail, raw, isDecompressLimitError(error) ? 'limit_exceeded' : 'invalid_payload', data);
   }
   let payload: unknown;
   try {
     payload = JSON.parse(json);
-  } catch (error) {
-    return fail(`decompressed awslogs.data is not JSON: ${(error as Error).message}`, json);
+  } catch {
+    return fail(`decompressed awslogs.data is not JSON: ${describeJsonError(json)}`, json);
   }
   return decodeCloudWatchPayload(payload, context);
 }
@@ -135,8 +137,9 @@ function streamPrefix(logStream: string): string {
   return /^(.+?)-[0-9a-f]{8,}$/.exec(logStream)?.[1] ?? logStream;
 }
 
-function invalidPayload(context: CloudWatchContext, detail: string, raw: string | null, reason: QuarantineReason = 'invalid_payload'): DecodedBatch {
-  const batch = emptyBatch(`cwl-invalid-${shortHash(raw)}`);
+/** `original`: the text received, when `raw` renders it (see buildQuarantineRecord). */
+function invalidPayload(context: CloudWatchContext, detail: string, raw: string | null, reason: QuarantineReason = 'invalid_payload', original: string | null = raw): DecodedBatch {
+  const batch = emptyBatch(`cwl-invalid-${shortHash(original)}`);
   const provenance = provenanceOf({
     platform: 'eks',
     cloud_provider: 'aws',
@@ -144,6 +147,6 @@ function invalidPayload(context: CloudWatchContext, detail: string, raw: string 
     source_type: context.sourceType ?? 'cloudwatch_subscription',
     ingest_time: context.ingestTime,
   });
-  batch.quarantined.push(buildQuarantineRecord(provenance, reason, detail, raw));
+  batch.quarantined.push(buildQuarantineRecord(provenance, reason, detail, raw, original));
   return batch;
 }

@@ -1,12 +1,45 @@
-import { gunzipSync, inflateSync } from 'node:zlib';
+import { constants, gunzipSync, inflateSync, type ZlibOptions } from 'node:zlib';
 
 /**
  * Decompresses gzip or zlib (CloudWatch Logs sends gzip; some relays re-encode as zlib), refusing
  * to inflate past `maxBytes` so a small bomb can't take the function's memory.
  */
 export function decompress(data: Buffer, maxBytes: number): Buffer {
-  const options = { maxOutputLength: maxBytes };
-  switch (compressionOf(data)) {
+  return inflateAs(compressionOf(data), data, { maxOutputLength: maxBytes });
+}
+
+/**
+ * What compressed data inflates to up to the point where it is cut or corrupt, or where the
+ * output would pass `maxBytes`. A quarantine record keeps this text (scrubbed, as every raw text
+ * is) rather than the compressed bytes, from which the same secrets could be inflated.
+ */
+export function inflatePartially(data: Buffer, maxBytes: number): Buffer {
+  const compression = compressionOf(data);
+  // Z_SYNC_FLUSH: input that ends early yields what it holds instead of an error.
+  const options = { maxOutputLength: maxBytes, finishFlush: constants.Z_SYNC_FLUSH };
+  const attempt = (length: number): Buffer | null => {
+    try {
+      return inflateAs(compression, data.subarray(0, length), options);
+    } catch {
+      return null;
+    }
+  };
+  const whole = attempt(data.length);
+  if (whole !== null) return whole;
+  // Corrupt at some point, or too large past some point: a prefix inflates if and only if it ends
+  // before that point, so the longest one is found by bisection.
+  let good = 0;
+  let bad = data.length;
+  while (bad - good > 1) {
+    const middle = good + Math.floor((bad - good) / 2);
+    if (attempt(middle) === null) bad = middle;
+    else good = middle;
+  }
+  return attempt(good) ?? Buffer.alloc(0);
+}
+
+function inflateAs(compression: 'gzip' | 'zlib' | null, data: Buffer, options: ZlibOptions): Buffer {
+  switch (compression) {
     case 'gzip':
       return gunzipSync(data, options);
     case 'zlib':

@@ -1,8 +1,10 @@
 import type { Provenance } from '../schema/canonical-event.ts';
 import type { QuarantineReason } from '../schema/quarantine-record.ts';
-import { buildQuarantineRecord } from '../normalize/quarantine.ts';
+import { describeJsonError } from '../normalize/partial-json.ts';
+import { buildQuarantineRecord, undecompressedRaw } from '../normalize/quarantine.ts';
 import { toUtcIso } from '../normalize/time.ts';
 import type { Limits } from '../limits.ts';
+import { compressionOf, decompress, describeDecompressError, isDecompressLimitError } from './compression.ts';
 import { safeText } from './json-text.ts';
 import { countSkip, emptyBatch, provenanceOf, shortHash, type DecodedBatch } from './decoded-batch.ts';
 
@@ -52,7 +54,7 @@ export function decodeEventHubMessages(messages: readonly EventHubMessage[], con
     });
     const records = readRecords(message.body, context.limits);
     if ('error' in records) {
-      batch.quarantined.push(buildQuarantineRecord(base, records.reason, `message ${messageIndex}: ${records.error}`, records.raw));
+      batch.quarantined.push(buildQuarantineRecord(base, records.reason, `message ${messageIndex}: ${records.error}`, records.raw, records.original));
       return;
     }
     records.records.forEach((record, recordIndex) => decodeRecord(batch, record, { ...base, source_record_index: recordIndex }, `message ${messageIndex} records[${recordIndex}]`, context.limits));
@@ -101,23 +103,40 @@ export function clusterOf(resourceId: unknown): Partial<Provenance> {
   };
 }
 
-type RecordsRead = { records: unknown[] } | { error: string; raw: string | null; reason: QuarantineReason };
+type RecordsRead = { records: unknown[] } | RecordsProblem;
+/** `original`: the body as received, when `raw` renders it (the text compressed bytes inflate to). */
+type RecordsProblem = { error: string; raw: string | null; reason: QuarantineReason; original?: string };
 
 function readRecords(body: unknown, limits: Limits): RecordsRead {
   let value = body;
-  const text = Buffer.isBuffer(body) || body instanceof Uint8Array ? Buffer.from(body).toString('utf8') : body;
+  const bytes = Buffer.isBuffer(body) || body instanceof Uint8Array ? bytesText(Buffer.from(body), limits) : null;
+  if (bytes !== null && typeof bytes !== 'string') return bytes;
+  const text = bytes ?? body;
   if (typeof text === 'string') {
     if (text.length > limits.maxDecodedBytes) return { error: `body exceeds the payload limit of ${limits.maxDecodedBytes} bytes`, raw: text, reason: 'limit_exceeded' };
+    const json = text.replace(/^\uFEFF/, '');
     try {
-      value = JSON.parse(text.replace(/^\uFEFF/, ''));
-    } catch (error) {
-      return { error: `body is not JSON: ${(error as Error).message}`, raw: text, reason: 'invalid_payload' };
+      value = JSON.parse(json);
+    } catch {
+      return { error: `body is not JSON: ${describeJsonError(json)}`, raw: text, reason: 'invalid_payload' };
     }
   }
   const records = (value as { records?: unknown } | null)?.records;
   if (!Array.isArray(records)) return { error: 'expected a body {"records":[…]}', raw: safeText(value), reason: 'invalid_payload' };
   if (records.length > limits.maxRecordsPerBatch) return { error: `${records.length} records exceed the limit of ${limits.maxRecordsPerBatch}`, raw: safeText(value), reason: 'limit_exceeded' };
   return { records };
+}
+
+/** A bytes body as text: UTF-8, inflated first when a relay compressed it (gzip or zlib). */
+function bytesText(bytes: Buffer, limits: Limits): string | RecordsProblem {
+  if (compressionOf(bytes) === null) return bytes.toString('utf8');
+  try {
+    return decompress(bytes, limits.maxDecodedBytes).toString('utf8');
+  } catch (error) {
+    const { raw, note } = undecompressedRaw(bytes, limits.maxDecodedBytes);
+    const reason = isDecompressLimitError(error) ? 'limit_exceeded' : 'invalid_payload';
+    return { error: `body could not be decompressed: ${describeDecompressError(error, limits.maxDecodedBytes)}; ${note}`, raw, reason, original: bytes.toString('base64') };
+  }
 }
 
 function eventHubStream(context: EventHubContext): string | null {

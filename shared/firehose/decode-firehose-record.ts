@@ -1,5 +1,6 @@
 import type { Provenance } from '../schema/canonical-event.ts';
-import { buildQuarantineRecord } from '../normalize/quarantine.ts';
+import { buildQuarantineRecord, undecompressedRaw, rawTextOf } from '../normalize/quarantine.ts';
+import { describeJsonError } from '../normalize/partial-json.ts';
 import { isoFromEpochMs } from '../normalize/time.ts';
 import type { Limits } from '../limits.ts';
 import { base64Bytes } from '../decode/base64.ts';
@@ -27,7 +28,7 @@ export interface FirehoseDecodeContext {
  */
 export function decodeFirehoseRecord(record: FirehoseRecord, context: FirehoseDecodeContext): DecodedBatch {
   const text = recordText(record, context.limits);
-  if ('error' in text) return recordProblem(record, context, text.error, text.raw, text.reason);
+  if ('error' in text) return recordProblem(record, context, text.error, text.raw, text.reason, record.data);
 
   const { documents, rest } = splitJsonDocuments(text.text);
   const parts: DecodedBatch[] = [];
@@ -36,8 +37,8 @@ export function decodeFirehoseRecord(record: FirehoseRecord, context: FirehoseDe
     let payload: unknown;
     try {
       payload = JSON.parse(document);
-    } catch (error) {
-      parts.push(recordProblem(record, context, `payload ${index} is not JSON: ${(error as Error).message}`, document));
+    } catch {
+      parts.push(recordProblem(record, context, `payload ${index} is not JSON: ${describeJsonError(document)}`, document));
       continue;
     }
     const offset = logEventsBefore;
@@ -80,6 +81,7 @@ function namingTheRecord(part: DecodedBatch, record: FirehoseRecord, document: s
   return part;
 }
 
+/** The record's text, or why there is none with the raw text to keep: the decoded text, never the base64 (which the scrub cannot read). */
 type RecordText = { text: string } | { error: string; raw: string; reason: QuarantineReason };
 
 function recordText(record: FirehoseRecord, limits: Limits): RecordText {
@@ -88,7 +90,7 @@ function recordText(record: FirehoseRecord, limits: Limits): RecordText {
   // Plain when Firehose's own CloudWatch Logs decompression is on.
   if (compressionOf(bytes) === null) {
     if (bytes.length > limits.maxDecodedBytes) {
-      return { error: `data exceeds the payload limit of ${limits.maxDecodedBytes} bytes`, raw: record.data, reason: 'limit_exceeded' };
+      return { error: `data exceeds the payload limit of ${limits.maxDecodedBytes} bytes; raw is its text, not the base64`, raw: rawTextOf(bytes), reason: 'limit_exceeded' };
     }
     return { text: bytes.toString('utf8') };
   }
@@ -96,7 +98,8 @@ function recordText(record: FirehoseRecord, limits: Limits): RecordText {
     return { text: decompress(bytes, limits.maxDecodedBytes).toString('utf8') };
   } catch (error) {
     const reason = isDecompressLimitError(error) ? 'limit_exceeded' : 'invalid_payload';
-    return { error: `data could not be decompressed: ${describeDecompressError(error, limits.maxDecodedBytes)}`, raw: record.data, reason };
+    const { raw, note } = undecompressedRaw(bytes, limits.maxDecodedBytes);
+    return { error: `data could not be decompressed: ${describeDecompressError(error, limits.maxDecodedBytes)}; ${note}`, raw, reason };
   }
 }
 
@@ -106,6 +109,7 @@ function recordProblem(
   detail: string,
   raw: string,
   reason: QuarantineReason = 'invalid_payload',
+  original: string = raw,
 ): DecodedBatch {
   const provenance: Provenance = provenanceOf({
     platform: 'eks',
@@ -116,8 +120,8 @@ function recordProblem(
     source_time: record.approximateArrivalTimestamp === undefined ? null : isoFromEpochMs(record.approximateArrivalTimestamp),
     ingest_time: context.ingestTime,
   });
-  const batch = emptyBatch(`fh-invalid-${shortHash(raw)}`);
-  batch.quarantined.push(buildQuarantineRecord(provenance, reason, `Firehose record ${record.recordId}: ${detail}`, raw));
+  const batch = emptyBatch(`fh-invalid-${shortHash(original)}`);
+  batch.quarantined.push(buildQuarantineRecord(provenance, reason, `Firehose record ${record.recordId}: ${detail}`, raw, original));
   return batch;
 }
 

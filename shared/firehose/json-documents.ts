@@ -42,7 +42,7 @@ export function splitJsonDocuments(text: string): SplitDocuments {
 }
 
 /** Offset just after the bracket closing the one at `start`, or null when the text ends first. */
-function documentEnd(text: string, start: number): number | null {
+export function documentEnd(text: string, start: number): number | null {
   let depth = 0;
   let position = start;
   while (position < text.length) {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { extrasRedaction, parseRedactionExtras } from '../redaction/redaction-extras.ts';
 import { BUILTIN_REDACTIONS } from '../redaction/redaction-rules.ts';
 import { createRedactor, redactionTransform } from '../redaction/redactor.ts';
 import { quarantineScrubber } from '../redaction/scrub-quarantine.ts';
@@ -12,8 +13,10 @@ export interface PipelineConfig {
   policy?: string | null;
   /** `on` (default) or `off`. */
   redaction?: string | null;
-  /** More fields to redact, per resource: a file path or inline YAML (see docs/policy.md). */
+  /** More fields to redact, per resource: a file path or inline YAML (see docs/redaction.md). */
   redactionPaths?: string | null;
+  /** Redactions beyond the built-in fields, on or off by name (see docs/redaction.md). */
+  redactionExtras?: string | null;
   /** What relative file paths resolve against (default: the working directory; Lambda's is the bundle root). */
   baseDir?: string;
 }
@@ -24,6 +27,7 @@ export function pipelineConfigFromEnv(env: NodeJS.ProcessEnv): PipelineConfig {
     policy: env[SETTINGS.policy] || null,
     redaction: env[SETTINGS.redaction] || null,
     redactionPaths: env[SETTINGS.redactionPaths] || null,
+    redactionExtras: env[SETTINGS.redactionExtras] || null,
   };
 }
 
@@ -44,12 +48,15 @@ export async function buildPipelineOptions(config: PipelineConfig): Promise<Pipe
     transforms.push(policyTransform(loadPolicy(text, source).policy));
   }
   if (!redactionEnabled(config.redaction)) {
-    if (config.redactionPaths) throw new Error(`${SETTINGS.redactionPaths} is set, but ${SETTINGS.redaction} is off: nothing would be redacted`);
+    for (const [setting, value] of [[SETTINGS.redactionPaths, config.redactionPaths], [SETTINGS.redactionExtras, config.redactionExtras]] as const) {
+      if (value) throw new Error(`${setting} is set, but ${SETTINGS.redaction} is off: nothing would be redacted`);
+    }
     return { transforms };
   }
+  const extras = extrasRedaction(parseRedactionExtras(config.redactionExtras));
   const paths = config.redactionPaths ? documentText(config.redactionPaths, baseDir, 'redaction paths') : null;
   const userRules = paths ? (await import('../redaction/redaction-config.ts')).loadRedactionRules(paths.text, paths.source).value : [];
-  const redactor = createRedactor([...BUILTIN_REDACTIONS, ...userRules]);
+  const redactor = createRedactor([...BUILTIN_REDACTIONS, ...extras.rules, ...userRules], extras.options);
   transforms.push(redactionTransform(redactor));
   return { transforms, quarantineTransform: quarantineScrubber(redactor) };
 }

@@ -1,6 +1,12 @@
 /** A `*` or `[*]` segment: every key of an object, every item of an array. */
 export const ANY = Symbol('any');
-export type PathSegment = string | typeof ANY;
+
+/** A segment for the keys of an object that match a pattern (built-in rules only: users name fields). */
+export interface KeyPattern {
+  readonly keys: RegExp;
+}
+
+export type PathSegment = string | typeof ANY | KeyPattern;
 
 const NAME = /[^.[\]]+/y;
 const BRACKET = /\[(\*|\d+|"(?:[^"\\]|\\.)*"|'[^']*')\]/y;

@@ -17,6 +17,14 @@ export interface RedactionRule {
 /** kubectl keeps the whole object it applied, as JSON, in this annotation: secrets included. */
 export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
 
+/**
+ * The API server records each mutating webhook's JSON Patch in an audit annotation
+ * `patch.webhook.admission.k8s.io/round_<r>_index_<i>` (at level Request and above), as JSON text:
+ * `{"configuration":…,"webhook":…,"patch":[{"op":…,"path":…,"value":…}],"patchType":"JSONPatch"}`.
+ * The patch applies to the request's object, so its values may be a Secret's.
+ */
+export const ADMISSION_PATCH_ANNOTATION_PREFIX = 'patch.webhook.admission.k8s.io/';
+
 /** What kaudit always redacts unless redaction is off: values that grant access. */
 export const BUILTIN_REDACTIONS: readonly RedactionRule[] = [
   { group: '', resources: ['secrets'], kinds: ['Secret', 'SecretList'], paths: paths('data', 'stringData') },
@@ -25,7 +33,7 @@ export const BUILTIN_REDACTIONS: readonly RedactionRule[] = [
   { group: '', resources: ['serviceaccounts/token'], kinds: ['TokenRequest'], paths: paths('status.token') },
 ];
 
-function paths(...texts: string[]): PathSegment[][] {
+export function paths(...texts: string[]): PathSegment[][] {
   return texts.map((text) => {
     const parsed = parseJsonPath(text);
     if ('error' in parsed) throw new Error(`built-in redaction path ${text}: ${parsed.error}`);

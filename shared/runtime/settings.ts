@@ -11,8 +11,10 @@ export const SETTINGS = {
   policy: 'KAUDIT_POLICY',
   /** Redaction of secret values: `on` (default) or `off`. */
   redaction: 'KAUDIT_REDACTION',
-  /** More fields to redact per resource: a file path in the bundle, or inline YAML (docs/policy.md). */
+  /** More fields to redact per resource: a file path in the bundle, or inline YAML (docs/redaction.md). */
   redactionPaths: 'KAUDIT_REDACTION_PATHS',
+  /** Redactions beyond the built-in fields, on or off by name: `configmap-passwords,-query-params` (docs/redaction.md). */
+  redactionExtras: 'KAUDIT_REDACTION_EXTRAS',
   /** Region recorded for AKS events (AKS records don't carry one). */
   region: 'KAUDIT_REGION',
   /** Event Hubs connection prefix: `KAUDIT_EVENTHUB__fullyQualifiedNamespace` for identity-based access. */

@@ -116,7 +116,7 @@ describe('decodeFirehoseRecord', () => {
 
     // Assess
     expect(batch.quarantined[0]?.reason).toBe('limit_exceeded');
-    expect(batch.quarantined[0]?.detail).toBe(`Firehose record ${RECORD_ID}: data could not be decompressed: decompressed size exceeds the limit of 100 bytes`);
+    expect(batch.quarantined[0]?.detail).toBe(`Firehose record ${RECORD_ID}: data could not be decompressed: decompressed size exceeds the limit of 100 bytes; raw is the text the data inflates to before that point (100 bytes), not the data`);
   });
 
   it('gives the same batch key to the same payloads whatever their record id', () => {

@@ -2,6 +2,7 @@
  * Compressed envelopes that lie: corrupt gzip, base64 that is not, and a decompression bomb that
  * inflates to 2 GiB. Each is quarantined with a reason, and the bomb never gets past the limit.
  */
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -10,7 +11,8 @@ import type { CloudWatchLogsEvent, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeCloudWatchSubscription } from '../../shared/decode/cloudwatch.ts';
 import { DEFAULT_LIMITS } from '../../shared/limits.ts';
-import { DECODER_CONTEXT, auditEvent, cloudWatchPayload } from '../helpers/audit-events.ts';
+import { decodeFirehoseRecord } from '../../shared/firehose/decode-firehose-record.ts';
+import { DECODER_CONTEXT, auditEvent, cloudWatchPayload, firehoseRecord } from '../helpers/audit-events.ts';
 import { runKaudit } from '../helpers/cli.ts';
 import { MemoryObjectStore, temporaryFileStore } from '../helpers/lake.ts';
 import { eksFunction, testRuntime } from '../reliability/helpers/platforms.ts';
@@ -77,7 +79,14 @@ describe('a decompression bomb', () => {
     const batch = decodeCloudWatchSubscription({ awslogs: { data: bomb.toString('base64') } }, DECODER_CONTEXT);
 
     // Assess
-    expect(batch.quarantined).toMatchObject([{ reason: 'limit_exceeded', detail: expect.stringMatching(/^awslogs\.data could not be decompressed: decompressed size exceeds the limit of 67108864 bytes \(raw cut to 1048576 of \d+ characters\)$/) }]);
+    expect(batch.quarantined).toMatchObject([
+      {
+        reason: 'limit_exceeded',
+        detail: expect.stringMatching(
+          /^awslogs\.data could not be decompressed: decompressed size exceeds the limit of 67108864 bytes; raw is the text the data inflates to before that point \(\d+ bytes\), not the data \(raw cut to 1048576 of \d+ characters\)$/,
+        ),
+      },
+    ]);
   });
 
   it('as a gzip input to kaudit ingest is refused with exit 2, naming the limit', async () => {
@@ -101,13 +110,15 @@ describe('a decompression bomb', () => {
 });
 
 describe('corrupt gzip in a CloudWatch subscription event', () => {
-  const valid = gzipSync(JSON.stringify(cloudWatchPayload({ events: [auditEvent()] })));
+  const json = JSON.stringify(cloudWatchPayload({ events: [auditEvent()] }));
+  const valid = gzipSync(json);
 
   it.each([
     ['a deflate stream with garbage in the middle', Buffer.concat([valid.subarray(0, 12), Buffer.alloc(16, 0xff), valid.subarray(28)])],
     ['a checksum that does not match', Buffer.concat([valid.subarray(0, -8), Buffer.from([0, 0, 0, 0]), valid.subarray(-4)])],
     ['a gzip header and nothing else', valid.subarray(0, 10)],
-  ])('quarantines %s as invalid_payload, keeping the data', (_name, data) => {
+    ['a stream cut short', valid.subarray(0, Math.floor(valid.length / 2))],
+  ])('quarantines %s as invalid_payload, keeping the text it inflates to and the hash of the data', (_name, data) => {
     // Prepare
     const base64 = data.toString('base64');
 
@@ -116,7 +127,24 @@ describe('corrupt gzip in a CloudWatch subscription event', () => {
 
     // Assess
     expect(batch.records).toEqual([]);
-    expect(batch.quarantined).toMatchObject([{ reason: 'invalid_payload', detail: expect.stringMatching(/^awslogs\.data could not be decompressed: \S/), raw: base64 }]);
+    const [record] = batch.quarantined;
+    expect(record).toMatchObject({
+      reason: 'invalid_payload',
+      detail: expect.stringMatching(/^awslogs\.data could not be decompressed: \S.*; raw is the text the data inflates to before that point \(\d+ bytes\), not the data$/),
+      raw_sha256: createHash('sha256').update(base64).digest('hex'),
+    });
+    expect(json.startsWith(record?.raw as string)).toBe(true);
+  });
+
+  it('keeps all the text a stream with a bad checksum inflates to', () => {
+    // Prepare
+    const data = Buffer.concat([valid.subarray(0, -8), Buffer.from([0, 0, 0, 0]), valid.subarray(-4)]);
+
+    // Act
+    const batch = decodeCloudWatchSubscription({ awslogs: { data: data.toString('base64') } }, DECODER_CONTEXT);
+
+    // Assess
+    expect(batch.quarantined[0]?.raw).toBe(json);
   });
 });
 
@@ -126,7 +154,6 @@ describe('base64 garbage in a CloudWatch subscription event', () => {
     ['non-ASCII text', 'H4sIAAAAAAAAA€€€'],
     ['one character past a full quantum', 'H4sIA'],
     ['padding in the middle', 'H4sI==AAAA'],
-    ['nothing but whitespace', ' \n\t '],
   ])('quarantines %s as invalid_payload', (_name, data) => {
     // Act
     const batch = decodeCloudWatchSubscription({ awslogs: { data } }, DECODER_CONTEXT);
@@ -134,5 +161,40 @@ describe('base64 garbage in a CloudWatch subscription event', () => {
     // Assess
     expect(batch.quarantined).toMatchObject([{ reason: 'invalid_payload', raw: data }]);
     expect(batch.quarantined[0]?.detail).toMatch(/^awslogs\.data (is not base64|could not be decompressed: not gzip or zlib data)/);
+  });
+});
+
+describe('base64 of data that is not compressed in a CloudWatch subscription event', () => {
+  it.each([
+    ['text', Buffer.from('kube-apiserver-audit: plain text').toString('base64'), 'kube-apiserver-audit: plain text'],
+    ['nothing but whitespace', ' \n\t ', ''],
+  ])('quarantines %s with its decoded text, which the scrub can read, rather than the base64', (_name, data, text) => {
+    // Act
+    const batch = decodeCloudWatchSubscription({ awslogs: { data } }, DECODER_CONTEXT);
+
+    // Assess
+    expect(batch.quarantined).toMatchObject([
+      { reason: 'invalid_payload', raw: text, raw_sha256: createHash('sha256').update(data).digest('hex'), detail: expect.stringMatching(/; raw is the text of the data, not its base64$/) },
+    ]);
+  });
+});
+
+describe('corrupt gzip in a Firehose record', () => {
+  it('is quarantined with the text it inflates to and the hash of the record data', () => {
+    // Prepare
+    const text = JSON.stringify(cloudWatchPayload({ events: [auditEvent()] }));
+    const record = { ...firehoseRecord([text]), data: gzipSync(text).subarray(0, 200).toString('base64') };
+
+    // Act
+    const batch = decodeFirehoseRecord(record, DECODER_CONTEXT);
+
+    // Assess
+    const [quarantined] = batch.quarantined;
+    expect(quarantined).toMatchObject({
+      reason: 'invalid_payload',
+      detail: expect.stringMatching(/: data could not be decompressed: unexpected end of file; raw is the text the data inflates to before that point \(\d+ bytes\), not the data$/),
+      raw_sha256: createHash('sha256').update(record.data).digest('hex'),
+    });
+    expect(text.startsWith(quarantined?.raw as string)).toBe(true);
   });
 });

@@ -14,6 +14,8 @@ import { decodeEventHubMessages } from '../../shared/decode/eventhub.ts';
 import { DEFAULT_LIMITS, MAX_JSON_DEPTH } from '../../shared/limits.ts';
 import { ingestBatch } from '../../shared/pipeline/ingest-batch.ts';
 import { QUARANTINE_RAW_LIMIT } from '../../shared/normalize/quarantine.ts';
+import { REDACTED } from '../../shared/redaction/path-tree.ts';
+import { LAST_APPLIED_ANNOTATION } from '../../shared/redaction/redaction-rules.ts';
 import type { QuarantineRecord } from '../../shared/schema/quarantine-record.ts';
 import { LakeEventStore } from '../../shared/store/event-store.ts';
 import { DECODER_CONTEXT, aksRecord, auditEvent, cloudWatchPayload, cloudWatchSubscriptionEvent, eventHubMessages } from '../helpers/audit-events.ts';
@@ -34,6 +36,20 @@ function eventOfSize(size: number, auditID = 'big'): string {
 /** An audit event whose requestObject nests DEPTH objects deep, as text. */
 const DEEP_EVENT = JSON.stringify(auditEvent({ auditID: 'deep', requestObject: 0 })).replace('"requestObject":0', `"requestObject":${'{"a":'.repeat(DEPTH)}1${'}'.repeat(DEPTH)}`);
 const DEEP_ARRAY = `${'['.repeat(DEPTH)}${']'.repeat(DEPTH)}`;
+/** A Secret's data nesting DEPTH objects deep, as text: what a redaction walking it whole would recurse through. */
+const DEEP_DATA = `{"data":${'{"a":'.repeat(DEPTH)}1${'}'.repeat(DEPTH)}}`;
+
+/** The parts of a stored event the annotation tests read. */
+interface EventRow {
+  annotations: Record<string, string>;
+  request_object: { metadata: { annotations: Record<string, string> } };
+}
+
+/** The events an object store holds. */
+async function storedEvents(objects: MemoryObjectStore): Promise<unknown[]> {
+  const keys = [...objects.objects.keys()].filter((key) => key.startsWith('events/'));
+  return keys.flatMap((key) => gunzipSync(objects.objects.get(key) as Buffer).toString('utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as unknown));
+}
 
 /** Decodes, normalizes and stores; returns the stored quarantine records and the summary. */
 async function throughPipeline(batch: DecodedBatch) {
@@ -132,6 +148,24 @@ describe(`JSON nested ${DEPTH.toLocaleString('en')} levels deep`, () => {
 
     // Assess
     expect(summary).toMatchObject({ received: 2, written: 1, quarantined: 1, reasons: { limit_exceeded: 1 } });
+  });
+
+  it.each([
+    ['kubectl’s last-applied annotation of a Secret', { requestObject: { kind: 'Secret', metadata: { annotations: { [LAST_APPLIED_ANNOTATION]: DEEP_DATA } } } }, (row: EventRow) => row.request_object.metadata.annotations[LAST_APPLIED_ANNOTATION]],
+    ['a webhook patch annotation', { annotations: { 'patch.webhook.admission.k8s.io/round_0_index_0': `{"patch":[{"op":"add","path":"/data","value":${DEEP_DATA}}]}` } }, (row: EventRow) => row.annotations['patch.webhook.admission.k8s.io/round_0_index_0']],
+  ])('as the JSON text of %s is replaced whole by redaction, not a batch that fails every retry', async (_name, fields, annotationOf) => {
+    // Prepare
+    const objects = new MemoryObjectStore();
+    const secret = auditEvent({ auditID: 'deep-annotation', level: 'Request', verb: 'create', requestURI: '/api/v1/namespaces/shop/secrets', objectRef: { resource: 'secrets', namespace: 'shop', apiVersion: 'v1' }, ...fields });
+    const event = cloudWatchSubscriptionEvent(cloudWatchPayload({ events: [secret] })) as unknown as CloudWatchLogsEvent;
+
+    // Act
+    const summary = await eksFunction(testRuntime(objects, 'eu-west-1'))(event, { awsRequestId: 'deep-annotation' } as Context);
+
+    // Assess
+    expect(summary).toMatchObject({ received: 1, written: 1 });
+    const [row] = await storedEvents(objects);
+    expect(annotationOf(row as EventRow)).toBe(REDACTED);
   });
 
   it('as a pretty-printed single audit event given to kaudit ingest is quarantined, not a crash', async () => {

@@ -84,6 +84,7 @@ const NOT_ALWAYS_SET_ON_LAMBDA: Record<string, string> = {
   s3SseKmsKeyId: 'set only when the lake uses a KMS key (`lakeEncryption=kms`)',
   redaction: 'on unless set: the secure default',
   redactionPaths: 'set only when the deployment configures `redactionPathsFile`',
+  redactionExtras: 'the defaults unless set (docs/redaction.md); the stack does not configure it yet',
   eventHubConnectionString: '`kaudit backfill aks` only',
   webhookTokens: 'self-hosting only: the webhook function reads its tokens from the secret KAUDIT_WEBHOOK_TOKENS_SECRET names',
   webhookTokensSecret: 'the webhook function only (`webhook=true`)',

@@ -33,6 +33,7 @@ const NOT_ALWAYS_SET_ON_AZURE: Record<string, string> = {
   eventHubConnection: `a connection prefix: set as ${EVENT_HUB_CONNECTION_SETTING}`,
   redaction: 'on unless set: the secure default',
   redactionPaths: 'set only when the redactionPaths parameter is not empty',
+  redactionExtras: 'the defaults unless set (docs/redaction.md); main.bicep does not configure it yet',
   eventHubConnectionString: '`kaudit backfill aks` only; the function uses its managed identity',
   webhookTokens: 'never on Azure: the webhook reads its tokens from Key Vault, at the URI in KAUDIT_WEBHOOK_TOKENS_SECRET',
   webhookMaxBodyBytes: 'the webhook default suits the function',

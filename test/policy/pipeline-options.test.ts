@@ -107,7 +107,7 @@ describe('pipeline configuration', () => {
     const config = pipelineConfigFromEnv(env);
 
     // Assess
-    expect(config).toEqual({ policy: 'audit-policy.yaml', redaction: 'off', redactionPaths: null });
+    expect(config).toEqual({ policy: 'audit-policy.yaml', redaction: 'off', redactionPaths: null, redactionExtras: null });
   });
 
   it('is what the functions run with, from their app settings', async () => {

@@ -1,30 +1,56 @@
 /**
  * Redaction end to end: events carrying secret values go through the pipeline, as every source
- * delivers them, into a file store; no stored row, event or quarantine record, holds a value.
+ * delivers them, into a file store; no stored byte, of an event or a quarantine record, holds a
+ * value, written out or in base64, nor does any base64 stored inflate to one.
  */
 import { createHash } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { decodeCloudWatchSubscription } from '../../shared/decode/cloudwatch.ts';
+import type { DecodedBatch } from '../../shared/decode/decoded-batch.ts';
 import { decodeInput } from '../../shared/decode/detect-input.ts';
+import { decodeEventHubMessages } from '../../shared/decode/eventhub.ts';
+import { decodeFirehoseRecord } from '../../shared/firehose/decode-firehose-record.ts';
 import { DEFAULT_LIMITS } from '../../shared/limits.ts';
 import { ingestBatch } from '../../shared/pipeline/ingest-batch.ts';
+import type { IngestSummary } from '../../shared/pipeline/ingest-summary.ts';
 import { buildPipelineOptions, type PipelineConfig } from '../../shared/pipeline/pipeline-options.ts';
 import { REDACTED } from '../../shared/redaction/path-tree.ts';
 import { openEventStore } from '../../shared/store/open-store.ts';
 import {
   aksRecord,
+  auditEvent,
   auditLogLines,
   cloudWatchPayload,
   cloudWatchSubscriptionEvent,
+  DECODER_CONTEXT,
   eventHubBody,
+  eventHubMessages,
   eventList,
+  firehoseRecord,
   INGEST_TIME,
   type AuditEvent,
 } from '../helpers/audit-events.ts';
 import { readRows, temporaryFileStore } from '../helpers/lake.ts';
-import { API_KEY, base64, DB_PASSWORD, dbSecret, eventsCarryingSecrets, ISSUED_TOKEN, REVIEWED_TOKEN, secretEvent, secretsIn } from './secret-events.ts';
+import {
+  admissionPatchAnnotation,
+  API_KEY,
+  base64,
+  DB_PASSWORD,
+  dbSecret,
+  eventsCarryingSecrets,
+  injectingPatch,
+  INJECTED_PASSWORD,
+  ISSUED_TOKEN,
+  REVIEWED_TOKEN,
+  secretEvent,
+  secretsIn,
+  URL_TOKEN,
+} from './secret-events.ts';
+import { storedText } from './stored-bytes.ts';
 
 /** What the events hold: Secret values written out (stringData) and in base64 (data), tokens as issued. */
-const CARRIED = [DB_PASSWORD, base64(DB_PASSWORD), API_KEY, base64(API_KEY), REVIEWED_TOKEN, ISSUED_TOKEN];
+const CARRIED = [DB_PASSWORD, base64(DB_PASSWORD), API_KEY, base64(API_KEY), REVIEWED_TOKEN, ISSUED_TOKEN, base64(INJECTED_PASSWORD), URL_TOKEN];
 
 /** Each envelope kaudit reads, holding some of the events. */
 function envelopes(events: AuditEvent[]): string[] {
@@ -59,7 +85,20 @@ describe('no secret value reaches the store', () => {
       if ('error' in decoded) throw new Error(decoded.error);
       for (const batch of decoded.batches) summaries.push(await ingestBatch(batch, store, pipeline));
     }
-    return { summaries, events: await readRows(lake.url, 'events/v1/'), quarantine: await readRows(lake.url, 'quarantine/v1/') };
+    return stored(summaries);
+  }
+
+  /** Batches decoded by the caller, as the functions decode what their platforms deliver. */
+  async function ingestBatches(batches: DecodedBatch[], config: PipelineConfig = {}) {
+    const store = await openEventStore(lake.url);
+    const pipeline = await buildPipelineOptions(config);
+    const summaries = [];
+    for (const batch of batches) summaries.push(await ingestBatch(batch, store, pipeline));
+    return stored(summaries);
+  }
+
+  async function stored(summaries: IngestSummary[]) {
+    return { summaries, events: await readRows(lake.url, 'events/v1/'), quarantine: await readRows(lake.url, 'quarantine/v1/'), bytes: await storedText(lake.root) };
   }
 
   it('in events from CloudWatch, Event Hubs, webhook EventLists and log files', async () => {
@@ -72,7 +111,7 @@ describe('no secret value reaches the store', () => {
 
     // Assess
     expect(stored.events).toHaveLength(events.length);
-    expect(secretsIn(JSON.stringify(stored.events))).toEqual([]);
+    expect(secretsIn(stored.bytes)).toEqual([]);
     expect(JSON.stringify(stored.events)).toContain(REDACTED);
   });
 
@@ -120,14 +159,84 @@ describe('no secret value reaches the store', () => {
     const { auditID: _, ...withoutId } = secretEvent('lost', 'get', { responseObject: dbSecret() });
     const idLast = JSON.stringify({ ...withoutId, auditID: 'secret-id-last' });
     const cutBeforeId = idLast.slice(0, idLast.indexOf('"data":{') + 30);
-    const payload = cloudWatchPayload({ events: [wrongTypes, cutBeforeId] });
+    const mutated = { ...secretEvent('mutated', 'create', { annotations: admissionPatchAnnotation(injectingPatch()) }), stage: 'Sent' };
+    const payload = cloudWatchPayload({ events: [wrongTypes, cutBeforeId, mutated] });
 
     // Act
     const stored = await ingest([JSON.stringify(cloudWatchSubscriptionEvent(payload))]);
 
     // Assess
-    expect(stored.quarantine.map((row) => row.reason).sort()).toEqual(['invalid_event', 'truncated_unrecoverable']);
-    expect(secretsIn(JSON.stringify(stored.quarantine))).toEqual([]);
+    expect(stored.quarantine.map((row) => row.reason).sort()).toEqual(['invalid_event', 'invalid_event', 'truncated_unrecoverable']);
+    expect(secretsIn(stored.bytes)).toEqual([]);
+  });
+
+  it('in quarantine records of lines that hold events back to back, or after a prefix', async () => {
+    // Prepare
+    const patch = JSON.stringify(secretEvent('json-patch', 'patch', { requestObject: [{ op: 'add', path: '/data/api-key', value: base64(API_KEY) }] }));
+    const created = JSON.stringify(secretEvent('created', 'create', { requestObject: dbSecret() }));
+    const lines = [`${JSON.stringify(auditEvent())}${patch}`, `2026-11-20T14:03:07.412135000Z stdout F ${created}`];
+
+    // Act
+    const stored = await ingest([`${lines.join('\n')}\n`]);
+
+    // Assess
+    expect(stored.quarantine.map((row) => row.reason)).toEqual(['invalid_json', 'invalid_json']);
+    expect(secretsIn(stored.bytes)).toEqual([]);
+    expect(stored.quarantine.map((row) => JSON.stringify(row.raw))).toEqual([expect.stringContaining('json-patch'), expect.stringContaining('stdout F {')]);
+  });
+
+  it('in quarantine records of compressed payloads cut short', async () => {
+    // Prepare
+    const events = eventsCarryingSecrets();
+    const cut = (text: string) => {
+      const compressed = gzipSync(text);
+      return compressed.subarray(0, compressed.length - 40);
+    };
+    const subscription = { awslogs: { data: cut(JSON.stringify(cloudWatchPayload({ events: events.slice(0, 6) }))).toString('base64') } };
+    const firehose = { ...firehoseRecord([cloudWatchPayload({ events: events.slice(6) })]), data: cut(JSON.stringify(cloudWatchPayload({ events: events.slice(6) }))).toString('base64') };
+    const eventHub = cut(JSON.stringify(eventHubBody(events.map((event) => aksRecord(event)))));
+
+    // Act
+    const stored = await ingestBatches([
+      decodeCloudWatchSubscription(subscription, DECODER_CONTEXT),
+      decodeFirehoseRecord(firehose, DECODER_CONTEXT),
+      decodeEventHubMessages(eventHubMessages([eventHub]), DECODER_CONTEXT),
+    ]);
+
+    // Assess
+    expect(stored.quarantine).toHaveLength(3);
+    expect(secretsIn(stored.bytes)).toEqual([]);
+    expect(stored.quarantine.map((row) => row.detail)).toEqual(Array.from({ length: 3 }, () => expect.stringContaining('raw is the text the data inflates to before that point')));
+  });
+
+  it('in ConfigMap credentials and ExternalSecret templates when those extras are asked for', async () => {
+    // Prepare
+    const configMap = { kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: 'payments', namespace: 'shop' }, data: { endpoint: 'https://psp.example.com', 'db-password': DB_PASSWORD } };
+    const externalSecret = {
+      kind: 'ExternalSecret',
+      apiVersion: 'external-secrets.io/v1',
+      metadata: { name: 'psp', namespace: 'shop' },
+      spec: { target: { template: { data: { 'api-key': API_KEY, url: '{{ .url }}' } } }, data: [{ secretKey: 'url', remoteRef: { key: '/psp/url' } }] },
+    };
+    const events = [
+      secretEvent('configmap-create', 'create', { requestURI: '/api/v1/namespaces/shop/configmaps', objectRef: { resource: 'configmaps', namespace: 'shop', apiVersion: 'v1' }, requestObject: configMap }),
+      secretEvent('external-secret-create', 'create', {
+        requestURI: '/apis/external-secrets.io/v1/namespaces/shop/externalsecrets',
+        objectRef: { resource: 'externalsecrets', apiGroup: 'external-secrets.io', namespace: 'shop', apiVersion: 'v1' },
+        requestObject: externalSecret,
+      }),
+    ];
+
+    // Act
+    const byDefault = await ingest([auditLogLines(events)]);
+    await lake.cleanup();
+    lake = await temporaryFileStore();
+    const asked = await ingest([auditLogLines(events)], { redactionExtras: 'configmap-passwords,external-secrets' });
+
+    // Assess
+    expect(secretsIn(byDefault.bytes)).toEqual([DB_PASSWORD, API_KEY]);
+    expect(secretsIn(asked.bytes)).toEqual([]);
+    expect(asked.events.map((row) => row.request_object)).toMatchObject([{ data: { endpoint: 'https://psp.example.com', 'db-password': REDACTED } }, { spec: { target: { template: { data: { 'api-key': REDACTED, url: REDACTED } } } } }]);
   });
 
   it('in fields a user names, for the resources they name', async () => {
@@ -155,6 +264,6 @@ describe('no secret value reaches the store', () => {
     const stored = await ingest(envelopes(events), { redaction: 'off' });
 
     // Assess
-    expect(secretsIn(JSON.stringify(stored.events))).toEqual(CARRIED);
+    expect(secretsIn(stored.bytes)).toEqual(expect.arrayContaining(CARRIED));
   });
 });

@@ -10,9 +10,13 @@ export const DB_PASSWORD = 'Pw-7f3c91d2e8a4b6';
 export const API_KEY = 'sk-live-4e1b9a7c2d8f03';
 export const REVIEWED_TOKEN = 'eyJhbGciOiJSUzI1NiJ9-reviewed-bearer-5a8c';
 export const ISSUED_TOKEN = 'eyJhbGciOiJSUzI1NiJ9-issued-sa-token-9d2e';
+/** What a mutating webhook adds to a Secret (a sidecar's credentials, say). */
+export const INJECTED_PASSWORD = 'Inj-5e0b7c3a9d1f42';
+/** A token a client put in a URL (a proxied dashboard's `?token=`). */
+export const URL_TOKEN = 'glsa-url-token-8c2f51d7e0';
 
 /** Every secret value, as written and as Secret `data` holds it (base64). */
-export const SECRET_FORMS: readonly string[] = [DB_PASSWORD, API_KEY, REVIEWED_TOKEN, ISSUED_TOKEN].flatMap((value) => [value, base64(value)]);
+export const SECRET_FORMS: readonly string[] = [DB_PASSWORD, API_KEY, REVIEWED_TOKEN, ISSUED_TOKEN, INJECTED_PASSWORD, URL_TOKEN].flatMap((value) => [value, base64(value)]);
 
 export function base64(text: string): string {
   return Buffer.from(text).toString('base64');
@@ -39,6 +43,23 @@ export function dbSecret(): Record<string, unknown> {
     type: 'Opaque',
     data: { password: base64(DB_PASSWORD), 'api-key': base64(API_KEY) },
   };
+}
+
+/**
+ * The annotation the API server adds to an audit event (level Request and above) for a mutating
+ * webhook's JSON Patch: `patch.webhook.admission.k8s.io/round_<r>_index_<i>`, JSON as Go writes it.
+ */
+export function admissionPatchAnnotation(patch: unknown, round = 0, index = 0): Record<string, string> {
+  const value = { configuration: 'secret-injector.example.com', webhook: 'inject.secret-injector.example.com', patch, patchType: 'JSONPatch' };
+  return {
+    [`mutation.webhook.admission.k8s.io/round_${round}_index_${index}`]: JSON.stringify({ configuration: value.configuration, webhook: value.webhook, mutated: true }),
+    [`patch.webhook.admission.k8s.io/round_${round}_index_${index}`]: JSON.stringify(value),
+  };
+}
+
+/** The patch a webhook makes to the Secret db-credentials: a key added to its data. */
+export function injectingPatch(): unknown[] {
+  return [{ op: 'add', path: '/data/sidecar-password', value: base64(INJECTED_PASSWORD) }];
 }
 
 /** A RequestResponse event about the Secret db-credentials in namespace shop. */
@@ -71,6 +92,31 @@ export function eventsCarryingSecrets(): AuditEvent[] {
     }),
     secretEvent('secret-table', 'list', {
       responseObject: { kind: 'Table', apiVersion: 'meta.k8s.io/v1', columnDefinitions: [], rows: [{ cells: ['db-credentials', 'Opaque', 2], object: dbSecret() }] },
+    }),
+    secretEvent('secret-create-mutated', 'create', {
+      requestObject: dbSecret(),
+      annotations: { 'authorization.k8s.io/decision': 'allow', 'authorization.k8s.io/reason': '', ...admissionPatchAnnotation(injectingPatch()) },
+    }),
+    auditEvent({
+      level: 'RequestResponse',
+      auditID: 'secrets-in-a-list',
+      verb: 'create',
+      requestURI: '/apis/bundles.example.com/v1/namespaces/shop/bundles',
+      objectRef: { resource: 'bundles', apiGroup: 'bundles.example.com', namespace: 'shop', apiVersion: 'v1' },
+      requestObject: { kind: 'List', apiVersion: 'v1', metadata: {}, items: [dbSecret()] },
+      responseObject: { type: 'ADDED', object: dbSecret() },
+    }),
+    auditEvent({
+      auditID: 'token-in-a-url',
+      verb: 'get',
+      requestURI: `/api/v1/namespaces/monitoring/services/grafana:3000/proxy/api/dashboards/home?orgId=1&token=${URL_TOKEN}`,
+      objectRef: { resource: 'services', subresource: 'proxy', namespace: 'monitoring', name: 'grafana:3000', apiVersion: 'v1' },
+      responseStatus: {
+        metadata: {},
+        status: 'Failure',
+        code: 503,
+        message: `error trying to reach service: dial tcp 10.0.7.12:3000: connect: connection refused (GET "/api/dashboards/home?orgId=1&token=${URL_TOKEN}")`,
+      },
     }),
     auditEvent({
       level: 'RequestResponse',

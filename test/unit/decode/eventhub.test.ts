@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { decodeEventHubMessages } from '../../../shared/decode/eventhub.ts';
 import { DECODER_CONTEXT, aksRecord, eventHubBody, eventHubMessages, fixtureEvent } from '../../helpers/audit-events.ts';
@@ -179,6 +181,39 @@ describe('Event Hubs (AKS diagnostic settings) decoder', () => {
     expect(batch.quarantined).toHaveLength(1);
     expect(batch.quarantined[0]).toMatchObject({ reason: 'invalid_payload', raw: 'kube-audit: {"records": [', source_offset: '101' });
     expect(batch.quarantined[0]?.detail).toMatch(/^message 1: body is not JSON/);
+  });
+
+  it.each([
+    ['gzip', gzipSync],
+    ['zlib', deflateSync],
+  ])('decodes a body a relay compressed with %s', (_name, compress) => {
+    // Prepare
+    const body = compress(JSON.stringify(eventHubBody([aksRecord(AKS_SERVICE), aksRecord(MASTERCLIENT)])));
+
+    // Act
+    const batch = decodeEventHubMessages(eventHubMessages([body]), CONTEXT);
+
+    // Assess
+    expect(batch.quarantined).toEqual([]);
+    expect(batch.records).toHaveLength(2);
+  });
+
+  it('quarantines a compressed body cut short with the text it inflates to, hashed as received', () => {
+    // Prepare
+    const text = JSON.stringify(eventHubBody([aksRecord(AKS_SERVICE), aksRecord(MASTERCLIENT)]));
+    const body = gzipSync(text).subarray(0, 300);
+
+    // Act
+    const batch = decodeEventHubMessages(eventHubMessages([body]), CONTEXT);
+
+    // Assess
+    const [record] = batch.quarantined;
+    expect(record).toMatchObject({
+      reason: 'invalid_payload',
+      detail: expect.stringMatching(/^message 0: body could not be decompressed: unexpected end of file; raw is the text the data inflates to before that point \(\d+ bytes\), not the data$/),
+      raw_sha256: createHash('sha256').update(body.toString('base64')).digest('hex'),
+    });
+    expect(text.startsWith(record?.raw as string)).toBe(true);
   });
 
   it('quarantines a body without a records array as invalid_payload', () => {
