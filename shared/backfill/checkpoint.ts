@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import * as z from 'zod';
+import { describeJsonError } from '../normalize/partial-json.ts';
 
 /**
  * How far a backfill has stored: the newest log event timestamp, and the ids of the events of
@@ -58,8 +59,8 @@ export class CheckpointFile {
     let parsed;
     try {
       parsed = EksCheckpointSchema.safeParse(JSON.parse(text));
-    } catch (error) {
-      throw new Error(`${this.path}: the checkpoint is not JSON: ${(error as Error).message}`);
+    } catch {
+      throw new Error(`${this.path}: the checkpoint is not JSON: ${describeJsonError(text)}`);
     }
     if (!parsed.success) throw new Error(`${this.path}: not a kaudit EKS backfill checkpoint: ${z.prettifyError(parsed.error)}`);
     return parsed.data;

@@ -6,6 +6,9 @@ import { requestAttributesOf } from './request-attributes.ts';
 
 const RANK: Record<Level, number> = { None: 0, Metadata: 1, Request: 2, RequestResponse: 3 };
 
+/** Mutating webhooks' JSON patches: the API server records them at level Request and above only. */
+const PATCH_ANNOTATION_PREFIX = 'patch.webhook.admission.k8s.io/';
+
 /**
  * The pipeline step that re-applies a policy: level None drops the event (reason `policy`), an
  * omitted stage drops it (reason `omitted_stage`), anything else is recorded as the policy asks.
@@ -38,14 +41,24 @@ export function applyDecision(event: CanonicalEvent, decision: AuditDecision): C
     if (event.verb !== 'patch') request = withoutManagedFields(request);
     response = withoutManagedFields(response);
   }
-  if (!raises && level === recorded && request === event.request_object && response === event.response_object) return event;
+  const annotations = rank >= RANK.Request ? event.annotations : withoutPatchAnnotations(event.annotations);
+  if (!raises && level === recorded && request === event.request_object && response === event.response_object && annotations === event.annotations) return event;
   return {
     ...event,
     level,
+    annotations,
     request_object: request,
     response_object: response,
     parse_warnings: raises
       ? [...event.parse_warnings, `policy: rules[${decision.ruleIndex}] asks for level ${decision.level}, above the recorded ${recorded}: level kept`]
       : event.parse_warnings,
   };
+}
+
+/** The annotations without the webhook patches; the same reference when there are none. */
+function withoutPatchAnnotations(annotations: CanonicalEvent['annotations']): CanonicalEvent['annotations'] {
+  if (annotations === null) return annotations;
+  const entries = Object.entries(annotations);
+  const kept = entries.filter(([key]) => !key.startsWith(PATCH_ANNOTATION_PREFIX));
+  return kept.length === entries.length ? annotations : Object.fromEntries(kept);
 }

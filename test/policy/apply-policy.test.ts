@@ -80,6 +80,26 @@ describe('applying a policy', () => {
     expect(result).toMatchObject({ level: 'Metadata', request_object: null, response_object: null, parse_warnings: [] });
   });
 
+  it('lowered to Metadata, drops the mutating webhooks\' patch annotations, which the API server records at Request and above', () => {
+    // Prepare
+    const patch = JSON.stringify({ configuration: 'injector', webhook: 'inject.example.com', patch: [{ op: 'add', path: '/data/mode', value: 'slow' }], patchType: 'JSONPatch' });
+    const event = configMapUpdate({
+      annotations: {
+        'authorization.k8s.io/decision': 'allow',
+        'mutation.webhook.admission.k8s.io/round_0_index_0': '{"configuration":"injector","webhook":"inject.example.com","mutated":true}',
+        'patch.webhook.admission.k8s.io/round_0_index_0': patch,
+      },
+    });
+
+    // Act
+    const metadata = kept(apply([{ level: 'Metadata' }], event));
+    const request = kept(apply([{ level: 'Request' }], event));
+
+    // Assess
+    expect(Object.keys(metadata.annotations ?? {})).toEqual(['authorization.k8s.io/decision', 'mutation.webhook.admission.k8s.io/round_0_index_0']);
+    expect(request.annotations).toEqual(event.annotations);
+  });
+
   it('lowered to Request, drops the response body only', () => {
     // Prepare
     const event = configMapUpdate();
