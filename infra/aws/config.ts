@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { parseRedactionExtras } from '../../shared/redaction/redaction-extras.ts';
 import { SECRETS_MANAGER_SECRET_ID } from '../../shared/webhook/tokens-secret.ts';
 
 /**
@@ -79,6 +80,21 @@ export const AwsDeploymentConfigSchema = z
     auditPolicyFile: z.string().min(1).optional(),
     /** A local file of extra redaction paths, read at synthesis and passed inline (`KAUDIT_REDACTION_PATHS`). */
     redactionPathsFile: z.string().min(1).optional(),
+    /**
+     * Redaction extras (`KAUDIT_REDACTION_EXTRAS`, docs/redaction.md): names to switch on, `-name` to
+     * switch a default off, e.g. `configmap-passwords,-query-params`. Checked at synthesis.
+     */
+    redactionExtras: z
+      .string()
+      .trim()
+      .optional()
+      .superRefine((value, context) => {
+        try {
+          parseRedactionExtras(value);
+        } catch (error) {
+          context.addIssue({ code: 'custom', message: (error as Error).message });
+        }
+      }),
     /** Deploy the audit webhook receiver for self-managed clusters behind a Lambda Function URL. */
     webhook: Flag.default(false),
     /**

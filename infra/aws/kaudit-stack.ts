@@ -146,6 +146,7 @@ export class KauditStack extends Stack {
       // The store asks for SSE-S3 unless told the key, which would override the bucket's default.
       ...(this.lake.encryptionKey ? { [SETTINGS.s3SseKmsKeyId]: this.lake.encryptionKey.keyArn } : {}),
       ...inlineDocumentSettings(config),
+      ...(config.redactionExtras ? { [SETTINGS.redactionExtras]: config.redactionExtras } : {}),
     };
   }
 }

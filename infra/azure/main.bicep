@@ -72,6 +72,9 @@ param auditPolicy string = ''
 @description('More fields to redact per resource (KAUDIT_REDACTION_PATHS): the YAML or JSON document itself; empty: the built-in redactions only.')
 param redactionPaths string = ''
 
+@description('Redaction extras (KAUDIT_REDACTION_EXTRAS, docs/redaction.md): names to switch on, -name to switch a default off, e.g. configmap-passwords,-query-params; empty: the defaults.')
+param redactionExtras string = ''
+
 @description('Key Vault (RBAC authorization, in this resource group) holding the audit webhook receiver\'s bearer tokens; empty: the webhook function has no tokens and accepts no cluster.')
 param webhookTokensKeyVaultName string = ''
 
@@ -470,6 +473,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     },
     empty(auditPolicy) ? {} : { KAUDIT_POLICY: auditPolicy },
     empty(redactionPaths) ? {} : { KAUDIT_REDACTION_PATHS: redactionPaths },
+    empty(redactionExtras) ? {} : { KAUDIT_REDACTION_EXTRAS: redactionExtras },
     // The secret's URI, no version: the webhook reads the current tokens from Key Vault with the
     // app's identity at each cold start. The tokens never sit in app settings or the template.
     webhookEnabled ? { KAUDIT_WEBHOOK_TOKENS_SECRET: webhookTokensSecretUri } : {}

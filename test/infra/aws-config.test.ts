@@ -112,6 +112,11 @@ describe('AWS deployment configuration', () => {
     expect(load).toThrow(/clusters/);
   });
 
+  it('rejects an unknown redaction extra at synthesis, naming it', () => {
+    // Assess
+    expect(() => loadAwsDeploymentConfig(context({ redactionExtras: 'configmap-passwords,secret-sauce' }))).toThrow(/unknown extra "secret-sauce"[^]*at redactionExtras/);
+  });
+
   it('rejects a cluster listed twice', () => {
     // Act
     const load = () => loadAwsDeploymentConfig(context({ clusters: 'prod-eu,prod-eu' }));

@@ -84,7 +84,7 @@ const NOT_ALWAYS_SET_ON_LAMBDA: Record<string, string> = {
   s3SseKmsKeyId: 'set only when the lake uses a KMS key (`lakeEncryption=kms`)',
   redaction: 'on unless set: the secure default',
   redactionPaths: 'set only when the deployment configures `redactionPathsFile`',
-  redactionExtras: 'the defaults unless set (docs/redaction.md); the stack does not configure it yet',
+  redactionExtras: 'set only when the deployment configures `redactionExtras`',
   eventHubConnectionString: '`kaudit backfill aks` only',
   webhookTokens: 'self-hosting only: the webhook function reads its tokens from the secret KAUDIT_WEBHOOK_TOKENS_SECRET names',
   webhookTokensSecret: 'the webhook function only (`webhook=true`)',
@@ -462,6 +462,7 @@ describe('kaudit stack with every option set', () => {
       alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:kaudit-alarms',
       auditPolicyFile: join(REPO_ROOT, 'policies/cost-saver.yaml'),
       redactionPathsFile: join(REPO_ROOT, 'test/infra/fixtures/redaction-paths.yaml'),
+      redactionExtras: 'configmap-passwords,-query-params',
     });
   });
 
@@ -513,6 +514,11 @@ describe('kaudit stack with every option set', () => {
     // Assess
     expect(environment[SETTINGS.policy]).toMatch(/^\{"apiVersion":"audit\.k8s\.io\/v1","kind":"Policy"/);
     expect(environment[SETTINGS.redactionPaths]).toMatch(/^\[\{"resources":/);
+  });
+
+  it('passes the redaction extras to the function as configured', () => {
+    // Assess
+    expect(functionEnvironment(template)[SETTINGS.redactionExtras]).toBe('configmap-passwords,-query-params');
   });
 
   it('notifies the configured SNS topic from every alarm', () => {

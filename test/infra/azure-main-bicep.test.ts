@@ -33,7 +33,7 @@ const NOT_ALWAYS_SET_ON_AZURE: Record<string, string> = {
   eventHubConnection: `a connection prefix: set as ${EVENT_HUB_CONNECTION_SETTING}`,
   redaction: 'on unless set: the secure default',
   redactionPaths: 'set only when the redactionPaths parameter is not empty',
-  redactionExtras: 'the defaults unless set (docs/redaction.md); main.bicep does not configure it yet',
+  redactionExtras: 'set only when the redactionExtras parameter is not empty',
   eventHubConnectionString: '`kaudit backfill aks` only; the function uses its managed identity',
   webhookTokens: 'never on Azure: the webhook reads its tokens from Key Vault, at the URI in KAUDIT_WEBHOOK_TOKENS_SECRET',
   webhookMaxBodyBytes: 'the webhook default suits the function',
@@ -309,6 +309,16 @@ describe('main.bicep', () => {
       expect(property(whenFalse, SETTINGS.redactionPaths)?.text).toBe('redactionPaths');
     });
 
+    it('set the redaction extras only when they are given', () => {
+      // Act
+      const { whenTrue, whenFalse } = conditionalSettings('empty(redactionExtras)');
+
+      // Assess
+      expect(propertyKeys(whenTrue)).toEqual([]);
+      expect(propertyKeys(whenFalse)).toEqual([SETTINGS.redactionExtras]);
+      expect(property(whenFalse, SETTINGS.redactionExtras)?.text).toBe('redactionExtras');
+    });
+
     it('give the webhook the URI of its tokens secret (no version) only when a vault is given, for it to read at cold start', () => {
       // Act
       const { whenTrue } = conditionalSettings('webhookEnabled');
@@ -443,7 +453,7 @@ describe('main.bicep', () => {
   describe('parameters', () => {
     it('take the audit policy and the redaction paths as documents, none by default', () => {
       // Assess
-      for (const name of ['auditPolicy', 'redactionPaths']) expect(parameter(main, name).defaultValue).toBe("''");
+      for (const name of ['auditPolicy', 'redactionPaths', 'redactionExtras']) expect(parameter(main, name).defaultValue).toBe("''");
     });
 
     it('let the clusters send kube-audit-admin (default) or kube-audit, nothing else', () => {
