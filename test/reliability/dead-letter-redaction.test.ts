@@ -16,7 +16,7 @@ import { FileObjectStore } from '../../shared/store/file-object-store.ts';
 import { aksRecord, eventHubBody, INGEST_TIME } from '../helpers/audit-events.ts';
 import { runKaudit } from '../helpers/cli.ts';
 import { MemoryObjectStore, readRows, temporaryFileStore } from '../helpers/lake.ts';
-import { base64, DB_PASSWORD, dbSecret, eventsCarryingSecrets, secretEvent, secretsIn, API_KEY, ISSUED_TOKEN, REVIEWED_TOKEN } from '../redaction/secret-events.ts';
+import { API_KEY, base64, DB_PASSWORD, dbSecret, eventsCarryingSecrets, INJECTED_PASSWORD, ISSUED_TOKEN, REVIEWED_TOKEN, secretEvent, secretsIn, URL_TOKEN } from '../redaction/secret-events.ts';
 import { legacyDeadLetterFile, storedDeadLetters } from './helpers/dead-letters.ts';
 import { FAULTS, FaultyObjectStore } from './helpers/faulty-object-store.ts';
 import { testRuntime, triggerMetadataFor } from './helpers/platforms.ts';
@@ -28,24 +28,24 @@ function secretCutBeforeItsId(): string {
   return idLast.slice(0, idLast.indexOf('"data":{') + 30);
 }
 
-const RECORDS = [...eventsCarryingSecrets().map((event) => aksRecord(event)), aksRecord(secretCutBeforeItsId())];
+const EVENTS = eventsCarryingSecrets();
+const RECORDS = [...EVENTS.map((event) => aksRecord(event)), aksRecord(secretCutBeforeItsId())];
 /** Event Hubs bodies as the trigger hands them over (text), a few records each. */
 const BODIES = [RECORDS.slice(0, 4), RECORDS.slice(4)].map((records) => JSON.stringify(eventHubBody(records)));
 const METADATA = triggerMetadataFor(BODIES, 7_301);
 const LAST: RetryState = { retryCount: 8, maxRetryCount: 8 };
-const CARRIED = [DB_PASSWORD, base64(DB_PASSWORD), API_KEY, base64(API_KEY), REVIEWED_TOKEN, ISSUED_TOKEN];
 
 function downLake(): FaultyObjectStore {
   return new FaultyObjectStore(new MemoryObjectStore(), FAULTS.always());
 }
 
-/** The `events` view's event ids, and the number of stored rows, of a lake. */
-async function storedEvents(root: string): Promise<{ eventIds: string[]; rows: number }> {
+/** The `events` view's event ids (by audit id), and the number of stored rows, of a lake. */
+async function storedEvents(root: string): Promise<{ eventIds: Record<string, string>; rows: number }> {
   const lake = await LakeQuery.open(root);
   try {
-    const unique = await lake.run('SELECT event_id FROM events ORDER BY event_id');
+    const unique = await lake.run('SELECT audit_id, event_id FROM events ORDER BY audit_id');
     const all = await lake.run('SELECT count(*) AS n FROM events_all');
-    return { eventIds: unique.rows.map((row) => row.event_id as string), rows: Number(all.rows[0]?.n) };
+    return { eventIds: Object.fromEntries(unique.rows.map((row) => [row.audit_id, row.event_id])), rows: Number(all.rows[0]?.n) };
   } finally {
     lake.close();
   }
@@ -66,7 +66,7 @@ describe('an Event Hubs batch carrying secrets that the lake will not take on it
   });
 
   /** What the function stores of BODIES when the lake works: the ids a replay must reproduce. */
-  async function storedByTheFunction(): Promise<{ eventIds: string[]; rows: number }> {
+  async function storedByTheFunction(): Promise<{ eventIds: Record<string, string>; rows: number }> {
     const lake = await fileStore();
     await ingestEventHubBatch(BODIES, METADATA, testRuntime(new FileObjectStore(lake.url), 'westeurope'), { retry: LAST, deadLetter: null });
     return storedEvents(lake.root);
@@ -84,7 +84,7 @@ describe('an Event Hubs batch carrying secrets that the lake will not take on it
 
   it('carries the secret values, plain and base64, before it is processed', () => {
     // Assess
-    expect(secretsIn(BODIES.join('\n'))).toEqual(CARRIED);
+    expect(secretsIn(BODIES.join('\n'))).toEqual(expect.arrayContaining([DB_PASSWORD, API_KEY, REVIEWED_TOKEN, ISSUED_TOKEN, base64(INJECTED_PASSWORD), URL_TOKEN]));
   });
 
   it('leaves a dead-letter file holding no secret value', async () => {
@@ -97,7 +97,7 @@ describe('an Event Hubs batch carrying secrets that the lake will not take on it
     // Assess
     const [stored] = storedDeadLetters(deadLetter);
     expect(secretsIn(stored?.text ?? '')).toEqual([]);
-    expect(stored?.file.output?.events).toHaveLength(9);
+    expect(stored?.file.output?.events).toHaveLength(EVENTS.length);
     expect(stored?.file.output?.quarantined.map((record) => record.reason)).toEqual(['truncated_unrecoverable']);
   });
 
@@ -112,9 +112,9 @@ describe('an Event Hubs batch carrying secrets that the lake will not take on it
 
     // Assess
     expect(replayed.exitCode).toBe(1);
-    expect(replayed.summary).toEqual({ received: 10, written: 9, duplicates: 0, skipped: 0, quarantined: 1, reasons: { truncated_unrecoverable: 1 } });
+    expect(replayed.summary).toEqual({ received: EVENTS.length + 1, written: EVENTS.length, duplicates: 0, skipped: 0, quarantined: 1, reasons: { truncated_unrecoverable: 1 } });
     expect(await storedEvents(replayed.lake.root)).toEqual(expected);
-    expect(expected.rows).toBe(9);
+    expect(expected.rows).toBe(EVENTS.length);
     const rows = [...(await readRows(replayed.lake.url, 'events/v1/')), ...(await readRows(replayed.lake.url, 'quarantine/v1/'))];
     expect(secretsIn(JSON.stringify(rows))).toEqual([]);
   });
@@ -137,7 +137,13 @@ describe('an Event Hubs batch carrying secrets that the lake will not take on it
     // Assess
     expect(secretsIn(stored?.text ?? '')).toEqual([]);
     expect(stored?.file.scrubbedMessages).toHaveLength(2);
-    expect(await storedEvents(replayed.lake.root)).toEqual(expected);
+    // The one event whose request URI carried a credential: its id is taken over the URI, which the
+    // scrubbed text no longer holds whole, so its replay gets another id (docs/delivery-semantics.md).
+    const { 'token-in-a-url': replayedUrlEvent, ...replayedIds } = (await storedEvents(replayed.lake.root)).eventIds;
+    const { 'token-in-a-url': originalUrlEvent, ...originalIds } = expected.eventIds;
+    expect(replayedIds).toEqual(originalIds);
+    expect(replayedUrlEvent).toBeDefined();
+    expect(replayedUrlEvent).not.toBe(originalUrlEvent);
     expect(secretsIn(JSON.stringify(await readRows(replayed.lake.url, 'events/v1/')))).toEqual([]);
   });
 
@@ -157,7 +163,7 @@ describe('an Event Hubs batch carrying secrets that the lake will not take on it
     const replayed = await replay(gzipSync(JSON.stringify(legacy)));
 
     // Assess
-    expect(replayed.summary).toMatchObject({ received: 10, written: 9, quarantined: 1 });
+    expect(replayed.summary).toMatchObject({ received: EVENTS.length + 1, written: EVENTS.length, quarantined: 1 });
     expect(await storedEvents(replayed.lake.root)).toEqual(expected);
     expect(secretsIn(JSON.stringify(await readRows(replayed.lake.url, 'events/v1/')))).toEqual([]);
   });
