@@ -1,7 +1,9 @@
-import { BlobServiceClient, RestError, type ContainerClient, type StoragePipelineOptions } from '@azure/storage-blob';
 import type { TokenCredential } from '@azure/core-auth';
 import { SETTINGS } from '../runtime/settings.ts';
 import { AppServiceManagedIdentityCredential } from './app-service-managed-identity.ts';
+import { parseBlobConnectionString } from './azure-storage-connection-string.ts';
+import { bearerAuthorizer, sasAuthorizer, sharedKeyAuthorizer, type BlobAuthorizer } from './blob-authorizers.ts';
+import { BlobRestClient } from './blob-rest-client.ts';
 import { StoreError, type ObjectStore, type StoredObject } from './object-store.ts';
 import type { StoreSettings } from './store-settings.ts';
 
@@ -25,8 +27,7 @@ export class BlobObjectStore implements ObjectStore {
 
   constructor(
     location: BlobLocation,
-    private readonly container: ContainerClient,
-    private readonly settings: StoreSettings,
+    private readonly client: BlobRestClient,
   ) {
     this.url = location.url;
     this.prefix = location.prefix;
@@ -34,22 +35,19 @@ export class BlobObjectStore implements ObjectStore {
 
   async putIfAbsent(key: string, body: Uint8Array): Promise<'created' | 'exists'> {
     try {
-      await this.container.getBlockBlobClient(this.prefix + key).upload(body, body.byteLength, {
-        conditions: { ifNoneMatch: '*' },
-        abortSignal: this.deadline(),
-      });
-      return 'created';
+      return await this.client.putBlockBlobIfAbsent(this.prefix + key, body);
     } catch (error) {
-      // 409 BlobAlreadyExists is the documented answer to If-None-Match: * on Put Blob; 412 is the generic one.
-      if (error instanceof RestError && (error.statusCode === 409 || error.statusCode === 412)) return 'exists';
       throw this.failure('write', key, error);
     }
   }
 
   async *list(prefix: string): AsyncIterable<StoredObject> {
+    const asked = this.prefix + prefix;
     try {
-      for await (const blob of this.container.listBlobsFlat({ prefix: this.prefix + prefix, abortSignal: this.deadline() })) {
-        yield { key: blob.name.slice(this.prefix.length), size: blob.properties.contentLength ?? 0 };
+      for await (const blob of this.client.listBlobs(asked)) {
+        // The service lists only names under the prefix; any other would become a key outside the store.
+        if (!blob.name.startsWith(asked)) throw new Error('the listing holds a blob outside the prefix asked for');
+        yield { key: blob.name.slice(this.prefix.length), size: blob.size };
       }
     } catch (error) {
       throw this.failure('list', prefix, error);
@@ -58,51 +56,35 @@ export class BlobObjectStore implements ObjectStore {
 
   async get(key: string): Promise<Buffer> {
     try {
-      return await this.container.getBlockBlobClient(this.prefix + key).downloadToBuffer(0, undefined, { abortSignal: this.deadline() });
+      return await this.client.getBlob(this.prefix + key);
     } catch (error) {
       throw this.failure('read', key, error);
     }
   }
 
-  /**
-   * The retry policy's `tryTimeoutInMs` is only a server-side timeout, so a connection that hangs
-   * would hang the function: every operation gets a deadline covering all its attempts.
-   */
-  private deadline(): AbortSignal {
-    return AbortSignal.timeout(this.settings.attemptTimeoutMs * this.settings.maxAttempts);
-  }
-
   private failure(action: string, key: string, error: unknown): StoreError {
-    return new StoreError(`${this.url}: cannot ${action} ${key}: ${describeBlobError(error)}`, key, { cause: error });
+    const reason = error instanceof Error ? error.message : String(error);
+    return new StoreError(`${this.url}: cannot ${action} ${key}: ${reason}`, key, { cause: error });
   }
 }
 
 /**
- * The container client of a location: from `AZURE_STORAGE_CONNECTION_STRING` when set (its
- * BlobEndpoint wins, which is how emulators are reached), else the account's endpoint with an
- * Entra ID credential (`azureStorageCredential`).
+ * The Blob client of a location: from `AZURE_STORAGE_CONNECTION_STRING` when set (account key or
+ * SAS; its BlobEndpoint wins, which is how emulators are reached), else the account's endpoint
+ * with an Entra ID credential (`azureStorageCredential`). Nothing is sent until the first request.
  */
-export async function blobContainerFor(location: BlobLocation, settings: StoreSettings): Promise<ContainerClient> {
-  const options: StoragePipelineOptions = {
-    retryOptions: {
-      maxTries: settings.maxAttempts,
-      tryTimeoutInMs: settings.attemptTimeoutMs,
-      // The default first delay is 4 s; a function with a batch in hand should retry sooner.
-      retryDelayInMs: 200,
-      maxRetryDelayInMs: 5_000,
-    },
-  };
-  let service: BlobServiceClient;
+export async function blobClientFor(location: BlobLocation, settings: StoreSettings): Promise<BlobRestClient> {
   if (settings.azureConnectionString) {
-    service = BlobServiceClient.fromConnectionString(settings.azureConnectionString, options);
+    const connection = parseBlobConnectionString(settings.azureConnectionString);
     // Writing audit events to another account than the URL names would be a silent surprise.
-    if (service.accountName && service.accountName !== location.account) {
-      throw new Error(`${location.url}: AZURE_STORAGE_CONNECTION_STRING is for account ${JSON.stringify(service.accountName)}, not ${JSON.stringify(location.account)}`);
+    if (connection.account && connection.account !== location.account) {
+      throw new Error(`${location.url}: ${SETTINGS.azureStorageConnectionString} is for account ${JSON.stringify(connection.account)}, not ${JSON.stringify(location.account)}`);
     }
-  } else {
-    service = new BlobServiceClient(location.endpoint, await azureStorageCredential(settings), options);
+    const authorizer: BlobAuthorizer =
+      connection.credential.kind === 'shared-key' ? sharedKeyAuthorizer(location.account, connection.credential.key) : sasAuthorizer(connection.credential.token);
+    return new BlobRestClient(`${connection.endpoint}/${location.container}`, authorizer, settings);
   }
-  return service.getContainerClient(location.container);
+  return new BlobRestClient(`${location.endpoint}/${location.container}`, bearerAuthorizer(await azureStorageCredential(settings)), settings);
 }
 
 /**
@@ -129,14 +111,4 @@ export async function azureStorageCredential(
     );
   }
   return new identity.DefaultAzureCredential();
-}
-
-/** `ContainerNotFound (HTTP 404): The specified container does not exist.` */
-function describeBlobError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  if (!(error instanceof RestError)) return `${error.name}: ${error.message}`;
-  const code = (error.details as { errorCode?: string } | undefined)?.errorCode ?? error.code;
-  const status = error.statusCode ? ` (HTTP ${error.statusCode})` : '';
-  const message = error.message.split('\n')[0] || 'no message';
-  return `${code ?? error.name}${status}: ${message}`;
 }

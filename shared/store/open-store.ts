@@ -13,8 +13,8 @@ export function resolveStoreUrl(explicit?: string | null, env: NodeJS.ProcessEnv
 }
 
 /**
- * The object store behind a store URL (SPEC §5), configured from `env`. The cloud SDKs are
- * loaded only for their own kind, so a function cold start pays for one of them at most.
+ * The object store behind a store URL (SPEC §5), configured from `env`. The cloud stores' modules
+ * are loaded only for their own kind, so a function cold start pays for one of them at most.
  */
 export async function openObjectStore(url: string, env: NodeJS.ProcessEnv = process.env): Promise<ObjectStore> {
   const location = parseStoreUrl(url);
@@ -26,9 +26,8 @@ export async function openObjectStore(url: string, env: NodeJS.ProcessEnv = proc
       return new S3ObjectStore(location, storeSettingsFromEnv(env));
     }
     case 'azblob': {
-      const { BlobObjectStore, blobContainerFor } = await import('./blob-object-store.ts');
-      const settings = storeSettingsFromEnv(env);
-      return new BlobObjectStore(location, await blobContainerFor(location, settings), settings);
+      const { BlobObjectStore, blobClientFor } = await import('./blob-object-store.ts');
+      return new BlobObjectStore(location, await blobClientFor(location, storeSettingsFromEnv(env)));
     }
   }
 }

@@ -12,8 +12,9 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { BlobServiceClient } from '@azure/storage-blob';
 import S3rver from 's3rver';
+import { BLOB_API_VERSION } from '../../shared/store/blob-rest-client.ts';
+import { sharedKeyAuthorization } from '../../shared/store/blob-shared-key.ts';
 
 export interface TestServer {
   /** `http://127.0.0.1:PORT` */
@@ -40,11 +41,12 @@ export async function startS3rver(buckets: readonly string[]): Promise<TestServe
 }
 
 export const AZURITE_ACCOUNT = 'devstoreaccount1';
+/** Azurite's well-known development account key: it is public. */
+const AZURITE_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
-/** Azurite's well-known development account (the key is public), reached at `blobEndpoint`. */
+/** Azurite's development account, reached at `blobEndpoint`. */
 export function azuriteConnectionString(blobEndpoint: string): string {
-  const key = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
-  return `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${key};BlobEndpoint=${blobEndpoint}/${AZURITE_ACCOUNT};`;
+  return `DefaultEndpointsProtocol=http;AccountName=${AZURITE_ACCOUNT};AccountKey=${AZURITE_KEY};BlobEndpoint=${blobEndpoint}/${AZURITE_ACCOUNT};`;
 }
 
 /** Azurite's Blob service as a child process, with `containers` created. */
@@ -66,13 +68,21 @@ export async function startAzurite(containers: readonly string[]): Promise<TestS
   };
   try {
     const endpoint = await listeningAddress(child);
-    const service = BlobServiceClient.fromConnectionString(azuriteConnectionString(endpoint));
-    for (const container of containers) await service.getContainerClient(container).create();
+    for (const container of containers) await createContainer(endpoint, container);
     return { endpoint, stop };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/** Create Container, signed with the account key as any client signs it. */
+async function createContainer(endpoint: string, container: string): Promise<void> {
+  const url = new URL(`${endpoint}/${AZURITE_ACCOUNT}/${container}?restype=container`);
+  const headers = { 'x-ms-version': BLOB_API_VERSION, 'x-ms-date': new Date().toUTCString() };
+  const authorization = sharedKeyAuthorization(AZURITE_ACCOUNT, Buffer.from(AZURITE_KEY, 'base64'), { method: 'PUT', url, headers, contentLength: 0 });
+  const response = await fetch(url, { method: 'PUT', headers: { ...headers, authorization } });
+  if (response.status !== 201) throw new Error(`azurite: cannot create container ${container}: HTTP ${response.status}: ${await response.text()}`);
 }
 
 /** The address azurite prints once it listens (`… successfully listens on http://127.0.0.1:PORT`). */
