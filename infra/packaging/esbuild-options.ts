@@ -45,15 +45,15 @@ const REQUIRE_SHIM =
  * `@azure/identity` (about 360 KiB with msal-node): in Azure the Blob store asks the host's managed
  * identity endpoint for its tokens itself (shared/store/app-service-managed-identity.ts), and
  * without one it fails naming what to set (managed identity, or AZURE_STORAGE_CONNECTION_STRING).
+ * The Blob store needs no Azure SDK to leave out: it speaks the Blob REST API itself
+ * (shared/store/blob-rest-client.ts).
  */
 const EXTERNALS: Record<FunctionPlatform, string[]> = {
   // The AWS SDK is bundled, not taken from the runtime: the S3 store relies on conditional writes,
   // and the SDK version must not depend on what Lambda happens to ship.
   'aws-lambda': ['./blob-object-store.ts'],
   // @azure/functions-core is provided by the Functions host at run time; it is not on npm.
-  // supports-color: `debug` (under the Azure SDK's proxy agents) requires it optionally, in a try;
-  // bundled, it would be whatever copy a development dependency installed.
-  'azure-functions': ['@azure/functions-core', './s3-object-store.ts', '@azure/identity', 'supports-color'],
+  'azure-functions': ['@azure/functions-core', './s3-object-store.ts', '@azure/identity'],
 };
 
 /**

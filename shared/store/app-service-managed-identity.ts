@@ -33,11 +33,10 @@ const MAX_DETAIL_CHARS = 200;
 /**
  * A token of the app's managed identity from the App Service / Functions host's identity endpoint,
  * for any resource (Blob Storage, Key Vault): one HTTP GET. The full `@azure/identity` (with msal-node) would add about 360 KiB to the function
- * bundle, and a function only ever needs this one call. No cache: the Blob client's bearer-token
- * policy keeps the token and asks for a new one before it expires.
+ * bundle, and a function only ever needs this one call. No cache: the Blob client keeps the token
+ * and asks for a new one before it expires (shared/store/blob-authorizers.ts).
  *
- * It retries by itself, as msal-node does: the bearer-token policy does not retry a first token
- * that fails, and the storage retry policy retries only what looks like a network error.
+ * It retries by itself, as msal-node does: the Blob client does not retry a token that fails.
  */
 export class AppServiceManagedIdentityCredential implements TokenCredential {
   private readonly url: URL;

@@ -1,6 +1,7 @@
 /**
- * A JSON HTTP server on loopback standing in for a cloud endpoint (the Functions host's identity
- * endpoint, a Key Vault): it answers each request as the test says and keeps what it was sent.
+ * An HTTP server on loopback standing in for a cloud endpoint (the Functions host's identity
+ * endpoint, a Key Vault, Blob Storage): it answers each request as the test says (JSON unless the
+ * answer's headers say otherwise), or not at all, and keeps what it was sent.
  */
 import { once } from 'node:events';
 import http, { type IncomingHttpHeaders } from 'node:http';
@@ -8,7 +9,9 @@ import type { AddressInfo } from 'node:net';
 
 export interface StubAnswer {
   status: number;
+  /** A string is sent as it is; anything else as JSON. */
   body: unknown;
+  headers?: Record<string, string>;
 }
 
 export interface StubRequest {
@@ -21,19 +24,21 @@ export interface StubServer {
   /** `http://127.0.0.1:PORT` */
   endpoint: string;
   readonly requests: readonly StubRequest[];
-  /** Changes the answer to the requests that follow. */
-  answer(answer: (request: StubRequest) => StubAnswer): void;
+  /** Changes the answer to the requests that follow; null: the request is never answered. */
+  answer(answer: (request: StubRequest) => StubAnswer | null): void;
   stop(): Promise<void>;
 }
 
-export async function startStubServer(answer: (request: StubRequest) => StubAnswer): Promise<StubServer> {
+export async function startStubServer(answer: (request: StubRequest) => StubAnswer | null): Promise<StubServer> {
   const requests: StubRequest[] = [];
   let answering = answer;
   const server = http.createServer((request, response) => {
     const seen = { method: request.method ?? '', url: new URL(request.url ?? '/', 'http://stub'), headers: request.headers };
     requests.push(seen);
-    const { status, body } = answering(seen);
-    response.writeHead(status, { 'content-type': 'application/json' }).end(typeof body === 'string' ? body : JSON.stringify(body));
+    const answer = answering(seen);
+    if (answer === null) return;
+    const { status, body, headers } = answer;
+    response.writeHead(status, { 'content-type': 'application/json', ...headers }).end(typeof body === 'string' ? body : JSON.stringify(body));
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
