@@ -158,21 +158,22 @@ export class BlobRestClient {
     }
 
     let response: Response;
+    let expected: boolean;
     let body: { bytes: Buffer; complete: boolean };
     try {
       response = await fetch(authorized.url, { method: request.method, headers: authorized.headers, body: request.body, signal });
-      const expected = response.ok || request.answers?.includes(response.status) === true;
+      expected = response.ok || request.answers?.includes(response.status) === true;
       body = await readBody(response, expected ? (request.maxBodyBytes ?? Number.POSITIVE_INFINITY) : MAX_ERROR_BODY_BYTES);
-      if (expected && !body.complete) {
-        return { status: response.status, code: null, problem: `HTTP ${response.status}`, detail: `answer longer than ${request.maxBodyBytes} bytes`, retry: false };
-      }
     } catch (error) {
       if (signal.aborted) {
         return { status: null, code: null, problem: `no answer within ${SETTINGS.storeTimeoutMs} (${this.settings.attemptTimeoutMs} ms)`, detail: null, retry: true, cause: error };
       }
       return { status: null, code: null, problem: 'request failed', detail: networkErrorText(error), retry: true, cause: error };
     }
-    if (response.ok || request.answers?.includes(response.status)) return { status: response.status, body: body.bytes };
+    if (expected && !body.complete) {
+      return { status: response.status, code: null, problem: `HTTP ${response.status}`, detail: `answer longer than ${request.maxBodyBytes} bytes`, retry: false };
+    }
+    if (expected) return { status: response.status, body: body.bytes };
 
     // An error body cut short does not parse: the x-ms-error-code header still names the error.
     const { code: bodyCode, message } = blobServiceErrorOf(body.bytes.toString('utf8'));
@@ -214,10 +215,8 @@ async function readBody(response: Response, maxBytes: number): Promise<{ bytes: 
   for await (const chunk of response.body) {
     chunks.push(chunk);
     length += chunk.byteLength;
-    if (length > maxBytes) {
-      await response.body.cancel();
-      return { bytes: Buffer.concat(chunks).subarray(0, maxBytes), complete: false };
-    }
+    // Leaving the loop cancels the stream: the rest is never read.
+    if (length > maxBytes) return { bytes: Buffer.concat(chunks).subarray(0, maxBytes), complete: false };
   }
   return { bytes: Buffer.concat(chunks), complete: true };
 }

@@ -6,7 +6,7 @@ const optionalText = z.string().trim().min(1).optional();
 
 /** The environment variables of the cloud stores (SPEC §5), by their names so errors name them. */
 const StoreEnvSchema = z.object({
-  // Four attempts with the SDKs' exponential backoff ride out a throttling burst or a dropped
+  // Four attempts with exponential backoff ride out a throttling burst or a dropped
   // connection in a few seconds; past that the function fails and the platform's own retry
   // (Lambda async retries, the Event Hubs trigger's retry policy) takes the batch again.
   [SETTINGS.storeMaxAttempts]: z.coerce.number().int().min(1).max(10).default(4),

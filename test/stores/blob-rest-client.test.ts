@@ -139,6 +139,17 @@ describe('BlobRestClient', () => {
     expect(error.message).toBe('ContainerNotFound (HTTP 404): The specified container does not exist.');
   });
 
+  it('reads no more of a long error answer than it needs, naming the error by its header', async () => {
+    // Prepare
+    const client = await clientAnswering(() => ({ status: 503, headers: { 'x-ms-error-code': 'ServerBusy' }, body: `<html>${'x'.repeat(1_000_000)}</html>` }));
+
+    // Act
+    const error = await failureOf(client.getBlob(NAME));
+
+    // Assess
+    expect(error.message).toBe('ServerBusy (HTTP 503 after 3 attempts)');
+  });
+
   it('does not retry an answer that asking again would not change', async () => {
     // Prepare
     const client = await clientAnswering(() =>
@@ -274,6 +285,21 @@ describe('BlobRestClient', () => {
 
     // Assess
     expect(error.message).toBe('HTTP 200 with a listing that does not read: a document type declaration is not accepted at character 0');
+    expect(requests()).toHaveLength(1);
+  });
+
+  it('refuses a listing longer than 16 MiB without asking again', async () => {
+    // Prepare
+    const client = await clientAnswering(() => ({ status: 200, body: `<EnumerationResults>${' '.repeat(16 * 1024 * 1024)}</EnumerationResults>` }));
+
+    // Act
+    const listing = (async () => {
+      for await (const blob of client.listBlobs('p/')) void blob;
+    })();
+    const error = await failureOf(listing);
+
+    // Assess
+    expect(error.message).toBe('HTTP 200: answer longer than 16777216 bytes');
     expect(requests()).toHaveLength(1);
   });
 
