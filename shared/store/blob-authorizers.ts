@@ -30,7 +30,9 @@ export function sharedKeyAuthorizer(account: string, key: Buffer): BlobAuthorize
 /** A shared access signature: its parameters appended to the URL. */
 export function sasAuthorizer(token: string): BlobAuthorizer {
   const parameters = new URLSearchParams(token);
-  const secrets = [token, ...parameters.getAll('sig')];
+  // The signature as given, decoded, and encoded as it goes into the URL.
+  const signatures = parameters.getAll('sig');
+  const secrets = [token, ...signatures, ...signatures.map(encodeURIComponent)];
   return async (request) => {
     const url = new URL(request.url);
     for (const [name, value] of parameters) url.searchParams.append(name, value);

@@ -6,7 +6,7 @@
  */
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bearerAuthorizer, sharedKeyAuthorizer, type BlobAuthorizer } from '../../shared/store/blob-authorizers.ts';
+import { bearerAuthorizer, sasAuthorizer, sharedKeyAuthorizer, type BlobAuthorizer } from '../../shared/store/blob-authorizers.ts';
 import { BlobObjectStore } from '../../shared/store/blob-object-store.ts';
 import { BLOB_API_VERSION, BlobRequestError, BlobRestClient } from '../../shared/store/blob-rest-client.ts';
 import { StoreError } from '../../shared/store/object-store.ts';
@@ -21,8 +21,12 @@ const BODY = Buffer.from('{"event_id":"e1"}\n');
 const serviceError = (status: number, code: string, message: string): StubAnswer => ({
   status,
   headers: { 'content-type': 'application/xml', 'x-ms-error-code': code },
-  body: `<?xml version="1.0" encoding="utf-8"?><Error><Code>${code}</Code><Message>${message}\nRequestId:5b1e\nTime:2026-11-20T14:00:00.0000000Z</Message></Error>`,
+  body: `<?xml version="1.0" encoding="utf-8"?><Error><Code>${code}</Code><Message>${xmlText(message)}\nRequestId:5b1e\nTime:2026-11-20T14:00:00.0000000Z</Message></Error>`,
 });
+
+function xmlText(text: string): string {
+  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
 const CREATED: StubAnswer = { status: 201, body: '' };
 const BUSY = serviceError(503, 'ServerBusy', 'The server is busy.');
 
@@ -217,6 +221,24 @@ describe('BlobRestClient', () => {
     // Assess
     expect(error.message).toBe('InvalidAuthenticationInfo (HTTP 401): Token Bearer [REDACTED] is expired.');
     expect(error.message).not.toContain(TOKEN);
+  });
+
+  it('adds a SAS to every request instead of an Authorization header, and keeps its signature out of an error', async () => {
+    // Prepare
+    const sas = 'sv=2025-11-05&ss=b&srt=co&sp=rwl&se=2026-12-01T00%3A00%3A00Z&sig=c2lnbmF0dXJlL3dpdGgrc2xhc2g%3D';
+    const client = await clientAnswering(
+      (request) => serviceError(403, 'AuthenticationFailed', `Signature did not match: ${/sig=[^&]*/.exec(request.url.search)?.[0]}`),
+      sasAuthorizer(sas),
+    );
+
+    // Act
+    const error = await failureOf(client.getBlob(NAME));
+
+    // Assess
+    const [request] = requests();
+    expect(request?.headers.authorization).toBeUndefined();
+    expect(Object.fromEntries(request?.url.searchParams ?? [])).toEqual({ sv: '2025-11-05', ss: 'b', srt: 'co', sp: 'rwl', se: '2026-12-01T00:00:00Z', sig: 'c2lnbmF0dXJlL3dpdGgrc2xhc2g=' });
+    expect(error.message).toBe('AuthenticationFailed (HTTP 403): Signature did not match: sig=[REDACTED]');
   });
 
   it('asks the credential for a token once while it is fresh, and again when it nears its expiry', async () => {
