@@ -1,11 +1,11 @@
 import type { InvocationContext } from '@azure/functions';
-import type { IngestSummary } from '../../shared/pipeline/ingest-summary.ts';
+import type { IngestSummary } from '../../shared/core/ingest-summary.ts';
 import { BatchNotStoredError, messageOf } from '../../shared/reliability/batch-not-stored-error.ts';
 import { metricValues, type InvocationReport } from '../../shared/reliability/invocation-report.ts';
 import { ingestEventHubBatch, type EventHubTriggerMetadata } from '../../shared/runtime/aks-eventhub.ts';
 import { runtimeFromEnv, type FunctionRuntime } from '../../shared/runtime/function-runtime.ts';
 import { METRIC_NAMESPACE } from '../../shared/runtime/metric-names.ts';
-import { SETTINGS } from '../../shared/runtime/settings.ts';
+import { SETTINGS } from '../../shared/core/settings.ts';
 import type { ObjectStore } from '../../shared/store/object-store.ts';
 import { openDeadLetterStore } from '../../shared/store/open-store.ts';
 

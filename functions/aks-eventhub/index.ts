@@ -1,5 +1,5 @@
 import { app, trigger } from '@azure/functions';
-import { SETTINGS } from '../../shared/runtime/settings.ts';
+import { SETTINGS } from '../../shared/core/settings.ts';
 import { EVENT_HUB_RETRY, aksRuntimeFromEnv, createAksHandler } from './create-handler.ts';
 
 /** Event Hubs (AKS diagnostic settings) → kaudit; see ./create-handler.ts for what happens on failure. */

@@ -1,5 +1,5 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
-import { SETTINGS } from '../../shared/runtime/settings.ts';
+import { SETTINGS } from '../../shared/core/settings.ts';
 import { azureHttpRequest, azureHttpResponse } from '../../shared/webhook/host-requests.ts';
 import type { KeyVaultReference } from '../../shared/webhook/tokens-secret.ts';
 import { answerWebhookRequest, builtOnFirstUse, webhookReceiverFromEnv, type FunctionWebhookReceiver } from '../../shared/webhook/webhook-settings.ts';

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { parse } from 'yaml';
 import { loadPolicy } from '../../shared/policy/load-policy.ts';
 import { loadRedactionRules } from '../../shared/redaction/redaction-config.ts';
-import { SETTINGS } from '../../shared/runtime/settings.ts';
+import { SETTINGS } from '../../shared/core/settings.ts';
 
 /**
  * Lambda refuses a function whose environment variables, names and values together, take more

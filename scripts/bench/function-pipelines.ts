@@ -12,7 +12,7 @@ import type { InvocationReport } from '../../shared/reliability/invocation-repor
 import { ingestEventHubBatch } from '../../shared/runtime/aks-eventhub.ts';
 import { ingestCloudWatchSubscription } from '../../shared/runtime/eks-cloudwatch.ts';
 import { runtimeFromEnv, type FunctionRuntime } from '../../shared/runtime/function-runtime.ts';
-import { SETTINGS } from '../../shared/runtime/settings.ts';
+import { SETTINGS } from '../../shared/core/settings.ts';
 import type { AksBatch, EksBatch } from './payloads.ts';
 
 export interface FunctionPipelines {

@@ -1,8 +1,8 @@
 import type { PartitionProperties, ReceivedEventData, SubscribeOptions, Subscription, SubscriptionEventHandlers } from '@azure/event-hubs';
 import { decodeEventHubMessages, type EventHubMessage } from '../decode/eventhub.ts';
-import type { Limits } from '../limits.ts';
+import type { Limits } from '../core/limits.ts';
 import { ingestBatch, type PipelineOptions } from '../pipeline/ingest-batch.ts';
-import { addSummary, emptySummary, type IngestSummary } from '../pipeline/ingest-summary.ts';
+import { addSummary, emptySummary, type IngestSummary } from '../core/ingest-summary.ts';
 import type { EventStore } from '../store/event-store.ts';
 import type { Progress } from './progress.ts';
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import * as z from 'zod';
-import { describeJsonError } from '../normalize/partial-json.ts';
+import { describeJsonError } from '../core/partial-json.ts';
 
 /**
  * How far a backfill has stored: the newest log event timestamp, and the ids of the events of

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { KAUDIT_VERSION } from '../version.ts';
+import { KAUDIT_VERSION } from '../core/version.ts';
 import { EXIT, UsageError, type CliIo } from './cli-io.ts';
 import { registerBackfill } from './commands/backfill.ts';
 import { registerIngest } from './commands/ingest.ts';

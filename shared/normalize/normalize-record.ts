@@ -1,16 +1,16 @@
-import { nestsDeeperThan, opensAtMost, safeText } from '../decode/json-text.ts';
-import { MAX_JSON_DEPTH } from '../limits.ts';
-import { sha256Hex } from '../digest.ts';
-import { eventId } from '../event-id.ts';
+import { nestsDeeperThan, opensAtMost, safeText } from '../core/json-text.ts';
+import { MAX_JSON_DEPTH } from '../core/limits.ts';
+import { sha256Hex } from '../core/digest.ts';
+import { eventId } from '../core/event-id.ts';
 import type { CanonicalEvent } from '../schema/canonical-event.ts';
 import type { QuarantineReason, QuarantineRecord } from '../schema/quarantine-record.ts';
 import { LEVELS, SCHEMA_VERSION, STAGES } from '../schema/vocabulary.ts';
 import { classifyUser, cloudPrincipalOf, outcomeOf, serviceAccountOf } from './actor.ts';
 import { FieldReader } from './field-reader.ts';
-import { buildQuarantineRecord } from './quarantine.ts';
-import { readAuditEventText } from './read-audit-text.ts';
-import type { SourceRecord } from './source-record.ts';
-import { durationMs, toUtcIso } from './time.ts';
+import { buildQuarantineRecord } from '../core/quarantine.ts';
+import { readAuditEventText } from '../core/read-audit-text.ts';
+import type { SourceRecord } from '../core/source-record.ts';
+import { durationMs, toUtcIso } from '../core/time.ts';
 
 export type NormalizeResult =
   | { ok: true; event: CanonicalEvent }

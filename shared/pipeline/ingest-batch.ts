@@ -1,9 +1,9 @@
 import type { CanonicalEvent } from '../schema/canonical-event.ts';
 import type { QuarantineRecord } from '../schema/quarantine-record.ts';
-import type { DecodedBatch, SkipReason } from '../decode/decoded-batch.ts';
+import type { DecodedBatch, SkipReason } from '../core/decoded-batch.ts';
 import { normalizeRecord } from '../normalize/normalize-record.ts';
 import type { EventStore } from '../store/event-store.ts';
-import { addReason, emptySummary, type IngestSummary } from './ingest-summary.ts';
+import { addReason, emptySummary, type IngestSummary } from '../core/ingest-summary.ts';
 
 /**
  * A step after normalization (policy, redaction): returns the event to keep, possibly changed,

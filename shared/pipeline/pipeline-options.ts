@@ -4,7 +4,7 @@ import { extrasRedaction, parseRedactionExtras } from '../redaction/redaction-ex
 import { BUILTIN_REDACTIONS } from '../redaction/redaction-rules.ts';
 import { createRedactor, redactionTransform } from '../redaction/redactor.ts';
 import { quarantineScrubber } from '../redaction/scrub-quarantine.ts';
-import { SETTINGS } from '../runtime/settings.ts';
+import { SETTINGS } from '../core/settings.ts';
 import type { EventTransform, PipelineOptions } from './ingest-batch.ts';
 
 /** How ingestion is configured, wherever it runs (functions read it from app settings, the CLI from flags). */

@@ -1,8 +1,8 @@
 import { gzipSync } from 'node:zlib';
-import type { DecodedBatch } from '../decode/decoded-batch.ts';
-import { provenanceOf } from '../decode/decoded-batch.ts';
+import type { DecodedBatch } from '../core/decoded-batch.ts';
+import { provenanceOf } from '../core/decoded-batch.ts';
 import { bodyText, textOf, type EventHubContext, type EventHubMessage } from '../decode/eventhub.ts';
-import { buildQuarantineRecord } from '../normalize/quarantine.ts';
+import { buildQuarantineRecord } from '../core/quarantine.ts';
 import { streamBatch, type BatchStream, type PipelineOptions, type ProcessedBatch } from '../pipeline/ingest-batch.ts';
 import { NdjsonGzipWriter } from '../store/ndjson-gzip-writer.ts';
 import type { EventHubDeadLetter, EventHubRange, FirehoseDeadLetter } from './dead-letter-schema.ts';

@@ -1,6 +1,6 @@
-import { emptyBatch, type DecodedBatch } from '../decode/decoded-batch.ts';
+import { emptyBatch, type DecodedBatch } from '../core/decoded-batch.ts';
 import { decodeEventHubMessages, type EventHubMessage } from '../decode/eventhub.ts';
-import type { Limits } from '../limits.ts';
+import type { Limits } from '../core/limits.ts';
 import type { ReplayedBatch } from '../pipeline/ingest-batch.ts';
 import { DEAD_LETTER_KINDS } from './dead-letter-file.ts';
 import type { DeadLetterDocument, EventHubDeadLetter, EventHubRange } from './dead-letter-schema.ts';

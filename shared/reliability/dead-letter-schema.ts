@@ -1,7 +1,7 @@
 import * as z from 'zod';
-import { nestsDeeperThan } from '../decode/json-text.ts';
-import { MAX_JSON_DEPTH } from '../limits.ts';
-import type { IngestSummary } from '../pipeline/ingest-summary.ts';
+import { nestsDeeperThan } from '../core/json-text.ts';
+import { MAX_JSON_DEPTH } from '../core/limits.ts';
+import type { IngestSummary } from '../core/ingest-summary.ts';
 import { CanonicalEventSchema } from '../schema/canonical-event.ts';
 import { QuarantineRecordSchema } from '../schema/quarantine-record.ts';
 import { DEAD_LETTER_KINDS } from './dead-letter-file.ts';

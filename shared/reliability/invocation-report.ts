@@ -1,6 +1,6 @@
-import type { DecodedBatch } from '../decode/decoded-batch.ts';
-import { epochMicros } from '../normalize/time.ts';
-import { emptySummary, type IngestSummary } from '../pipeline/ingest-summary.ts';
+import type { DecodedBatch } from '../core/decoded-batch.ts';
+import { epochMicros } from '../core/time.ts';
+import { emptySummary, type IngestSummary } from '../core/ingest-summary.ts';
 import { METRICS } from '../runtime/metric-names.ts';
 
 /** What one function invocation did with its batch: the source of its log line and its metrics. */

@@ -5,7 +5,7 @@ import { deadLetterKey, describeBatchRange, encodeEventHubDeadLetter, eventHubRa
 import { deadLetteredReport, storedReport, type InvocationReport } from '../reliability/invocation-report.ts';
 import type { ObjectStore } from '../store/object-store.ts';
 import type { FunctionRuntime } from './function-runtime.ts';
-import { SETTINGS } from './settings.ts';
+import { SETTINGS } from '../core/settings.ts';
 
 /** What the Event Hubs trigger passes beside the messages (cardinality many: arrays by message). */
 export interface EventHubTriggerMetadata {

@@ -1,6 +1,6 @@
 import { BlobServiceClient, RestError, type ContainerClient, type StoragePipelineOptions } from '@azure/storage-blob';
 import type { TokenCredential } from '@azure/core-auth';
-import { SETTINGS } from '../runtime/settings.ts';
+import { SETTINGS } from '../core/settings.ts';
 import { AppServiceManagedIdentityCredential } from './app-service-managed-identity.ts';
 import { StoreError, type ObjectStore, type StoredObject } from './object-store.ts';
 import type { StoreSettings } from './store-settings.ts';

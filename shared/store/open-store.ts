@@ -1,4 +1,4 @@
-import { SETTINGS } from '../runtime/settings.ts';
+import { SETTINGS } from '../core/settings.ts';
 import { LakeEventStore } from './event-store.ts';
 import { FileObjectStore } from './file-object-store.ts';
 import type { ObjectStore } from './object-store.ts';

@@ -1,8 +1,8 @@
 import { decodeAuditEventList } from '../decode/audit-log.ts';
-import { shortHash } from '../decode/decoded-batch.ts';
-import type { Limits } from '../limits.ts';
+import { shortHash } from '../core/decoded-batch.ts';
+import type { Limits } from '../core/limits.ts';
 import { ingestBatch, type PipelineOptions } from '../pipeline/ingest-batch.ts';
-import { addSummary, emptySummary } from '../pipeline/ingest-summary.ts';
+import { addSummary, emptySummary } from '../core/ingest-summary.ts';
 import type { EventStore } from '../store/event-store.ts';
 import { bearerToken, type ClusterIdentity, type TokenTable } from './tokens.ts';
 

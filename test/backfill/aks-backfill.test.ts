@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backfillAks, type AksBackfillDeps, type AksBackfillRequest } from '../../shared/backfill/aks-backfill.ts';
 import { progressOn } from '../../shared/backfill/progress.ts';
 import { decodeEventHubMessages } from '../../shared/decode/eventhub.ts';
-import { DEFAULT_LIMITS } from '../../shared/limits.ts';
+import { DEFAULT_LIMITS } from '../../shared/core/limits.ts';
 import type { EventStore } from '../../shared/store/event-store.ts';
 import { StoreError } from '../../shared/store/object-store.ts';
 import { openEventStore } from '../../shared/store/open-store.ts';

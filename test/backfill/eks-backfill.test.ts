@@ -7,7 +7,7 @@ import { CheckpointFile } from '../../shared/backfill/checkpoint.ts';
 import { BackfillSetupError, backfillEks, type EksBackfillDeps, type EksBackfillRequest } from '../../shared/backfill/eks-backfill.ts';
 import { progressOn } from '../../shared/backfill/progress.ts';
 import { decodeCloudWatchSubscription } from '../../shared/decode/cloudwatch.ts';
-import { DEFAULT_LIMITS } from '../../shared/limits.ts';
+import { DEFAULT_LIMITS } from '../../shared/core/limits.ts';
 import { processBatch } from '../../shared/pipeline/ingest-batch.ts';
 import { openEventStore } from '../../shared/store/open-store.ts';
 import { auditEvent, cloudWatchPayload, cloudWatchSubscriptionEvent } from '../helpers/audit-events.ts';

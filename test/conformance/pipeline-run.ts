@@ -3,11 +3,11 @@
  * what must hold for any input: the counting identity, and that every output is schema-valid.
  */
 import { expect } from 'vitest';
-import type { DecodedBatch } from '../../shared/decode/decoded-batch.ts';
+import type { DecodedBatch } from '../../shared/core/decoded-batch.ts';
 import { decodeInput, type InputContext, type InputFormat } from '../../shared/decode/detect-input.ts';
-import { DEFAULT_LIMITS } from '../../shared/limits.ts';
+import { DEFAULT_LIMITS } from '../../shared/core/limits.ts';
 import { processBatch } from '../../shared/pipeline/ingest-batch.ts';
-import { addSummary, emptySummary, type IngestSummary } from '../../shared/pipeline/ingest-summary.ts';
+import { addSummary, emptySummary, type IngestSummary } from '../../shared/core/ingest-summary.ts';
 import { CanonicalEventSchema, type CanonicalEvent } from '../../shared/schema/canonical-event.ts';
 import { QuarantineRecordSchema, type QuarantineRecord } from '../../shared/schema/quarantine-record.ts';
 import { readFixture } from './fixtures.ts';

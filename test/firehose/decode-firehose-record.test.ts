@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeCloudWatchPayload } from '../../shared/decode/cloudwatch.ts';
 import { decodeFirehoseRecord } from '../../shared/firehose/decode-firehose-record.ts';
-import { DEFAULT_LIMITS } from '../../shared/limits.ts';
+import { DEFAULT_LIMITS } from '../../shared/core/limits.ts';
 import { auditEvent, cloudWatchPayload, firehoseRecord } from '../helpers/audit-events.ts';
 
 const context = { region: 'eu-west-1', ingestTime: '2026-11-20T14:05:00.000Z', limits: DEFAULT_LIMITS };

@@ -10,7 +10,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { FirehoseResultRecord } from '../../shared/firehose/firehose-event.ts';
 import { transformFirehoseEvent } from '../../shared/firehose/transform.ts';
-import { DEFAULT_LIMITS } from '../../shared/limits.ts';
+import { DEFAULT_LIMITS } from '../../shared/core/limits.ts';
 import { buildPipelineOptions } from '../../shared/pipeline/pipeline-options.ts';
 import type { FunctionRuntime } from '../../shared/runtime/function-runtime.ts';
 import type { EventStore } from '../../shared/store/event-store.ts';

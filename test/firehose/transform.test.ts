@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeCloudWatchPayload } from '../../shared/decode/cloudwatch.ts';
 import { transformFirehoseEvent } from '../../shared/firehose/transform.ts';
 import type { FirehoseResultRecord } from '../../shared/firehose/firehose-event.ts';
-import { DEFAULT_LIMITS } from '../../shared/limits.ts';
+import { DEFAULT_LIMITS } from '../../shared/core/limits.ts';
 import { processBatch } from '../../shared/pipeline/ingest-batch.ts';
 import { buildPipelineOptions } from '../../shared/pipeline/pipeline-options.ts';
 import type { FunctionRuntime } from '../../shared/runtime/function-runtime.ts';

@@ -4,11 +4,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { gzipSync, deflateSync } from 'node:zlib';
-import { provenanceOf } from '../../shared/decode/decoded-batch.ts';
+import { provenanceOf } from '../../shared/core/decoded-batch.ts';
 import type { EventHubMessage } from '../../shared/decode/eventhub.ts';
-import { DEFAULT_LIMITS } from '../../shared/limits.ts';
+import { DEFAULT_LIMITS } from '../../shared/core/limits.ts';
 import { normalizeRecord } from '../../shared/normalize/normalize-record.ts';
-import type { SourceRecord } from '../../shared/normalize/source-record.ts';
+import type { SourceRecord } from '../../shared/core/source-record.ts';
 import type { CanonicalEvent, Provenance } from '../../shared/schema/canonical-event.ts';
 import type { QuarantineRecord } from '../../shared/schema/quarantine-record.ts';
 

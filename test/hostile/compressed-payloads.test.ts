@@ -10,7 +10,7 @@ import { constants, createGzip, gzipSync } from 'node:zlib';
 import type { CloudWatchLogsEvent, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeCloudWatchSubscription } from '../../shared/decode/cloudwatch.ts';
-import { DEFAULT_LIMITS } from '../../shared/limits.ts';
+import { DEFAULT_LIMITS } from '../../shared/core/limits.ts';
 import { decodeFirehoseRecord } from '../../shared/firehose/decode-firehose-record.ts';
 import { DECODER_CONTEXT, auditEvent, cloudWatchPayload, firehoseRecord } from '../helpers/audit-events.ts';
 import { runKaudit } from '../helpers/cli.ts';

@@ -6,10 +6,10 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { decodeAuditLogLines } from '../../shared/decode/audit-log.ts';
 import { decodeCloudWatchPayload, decodeCloudWatchSubscription } from '../../shared/decode/cloudwatch.ts';
-import type { DecodedBatch } from '../../shared/decode/decoded-batch.ts';
+import type { DecodedBatch } from '../../shared/core/decoded-batch.ts';
 import { decodeInput } from '../../shared/decode/detect-input.ts';
 import { decodeEventHubMessages } from '../../shared/decode/eventhub.ts';
-import { DEFAULT_LIMITS, limitsFromEnv, type Limits } from '../../shared/limits.ts';
+import { DEFAULT_LIMITS, limitsFromEnv, type Limits } from '../../shared/core/limits.ts';
 import { ingestBatch } from '../../shared/pipeline/ingest-batch.ts';
 import { LakeEventStore } from '../../shared/store/event-store.ts';
 import {

@@ -4,9 +4,9 @@
  * until it times out: the quarantine scrub and the audit event reader go through such text once.
  */
 import { describe, expect, it } from 'vitest';
-import { provenanceOf } from '../../shared/decode/decoded-batch.ts';
-import { readAuditEventText } from '../../shared/normalize/read-audit-text.ts';
-import { buildQuarantineRecord } from '../../shared/normalize/quarantine.ts';
+import { provenanceOf } from '../../shared/core/decoded-batch.ts';
+import { readAuditEventText } from '../../shared/core/read-audit-text.ts';
+import { buildQuarantineRecord } from '../../shared/core/quarantine.ts';
 import { buildPipelineOptions } from '../../shared/pipeline/pipeline-options.ts';
 import { INGEST_TIME } from '../helpers/audit-events.ts';
 

@@ -8,7 +8,7 @@ import { InvocationContext } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
 import { decodeAuditEventList, decodeAuditLogLines } from '../../shared/decode/audit-log.ts';
 import { decodeCloudWatchPayload, decodeCloudWatchSubscription } from '../../shared/decode/cloudwatch.ts';
-import type { DecodedBatch } from '../../shared/decode/decoded-batch.ts';
+import type { DecodedBatch } from '../../shared/core/decoded-batch.ts';
 import { decodeEventHubMessages } from '../../shared/decode/eventhub.ts';
 import { processBatch } from '../../shared/pipeline/ingest-batch.ts';
 import { DECODER_CONTEXT, aksRecord, auditEvent, cloudWatchPayload, cloudWatchSubscriptionEvent, eventHubBody, eventHubMessages, eventList } from '../helpers/audit-events.ts';

@@ -7,7 +7,7 @@ import { glueColumnsOf, type GlueColumn } from '../../infra/aws/glue-columns.ts'
 import { bundleOptionsFor } from '../../infra/packaging/esbuild-options.ts';
 import { REPO_ROOT } from '../../infra/packaging/function-entries.ts';
 import { METRIC_NAMESPACE, METRICS } from '../../shared/runtime/metric-names.ts';
-import { SETTINGS } from '../../shared/runtime/settings.ts';
+import { SETTINGS } from '../../shared/core/settings.ts';
 import { CANONICAL_COLUMNS, QUARANTINE_COLUMNS } from '../../shared/schema/columns.ts';
 import { kauditTemplate, onlyResource } from './helpers/kaudit-app.ts';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SETTINGS } from '../../shared/runtime/settings.ts';
+import { SETTINGS } from '../../shared/core/settings.ts';
 import {
   AZURE_INFRA,
   outputValue,

@@ -9,7 +9,7 @@ import { build } from 'esbuild';
 import { buildFunctionBundle, type BuiltBundle } from '../../infra/packaging/build-function-bundles.ts';
 import { bundleOptionsFor, esbuildBuildOptions } from '../../infra/packaging/esbuild-options.ts';
 import { AZURE_APP_BUNDLE, discoverFunctionEntries, lambdaEntry, REPO_ROOT } from '../../infra/packaging/function-entries.ts';
-import { SETTINGS } from '../../shared/runtime/settings.ts';
+import { SETTINGS } from '../../shared/core/settings.ts';
 import { auditEvent, cloudWatchPayload, cloudWatchSubscriptionEvent } from '../helpers/audit-events.ts';
 import { readRows, temporaryFileStore } from '../helpers/lake.ts';
 

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { INLINE_DOCUMENTS_BUDGET_BYTES, inlineDocumentSettings } from '../../infra/aws/inline-documents.ts';
 import { REPO_ROOT } from '../../infra/packaging/function-entries.ts';
 import { buildPipelineOptions } from '../../shared/pipeline/pipeline-options.ts';
-import { SETTINGS } from '../../shared/runtime/settings.ts';
+import { SETTINGS } from '../../shared/core/settings.ts';
 
 const COST_SAVER_POLICY = join(REPO_ROOT, 'policies/cost-saver.yaml');
 const REDACTION_PATHS = '# ConfigMaps of the payments team hold API keys\n- resources: [configmaps]\n  paths: [data.apiKey]\n';

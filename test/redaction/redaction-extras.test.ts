@@ -3,8 +3,8 @@
  * `query-params` are on unless switched off; `configmap-passwords` and `external-secrets` are asked for.
  */
 import { describe, expect, it } from 'vitest';
-import { provenanceOf } from '../../shared/decode/decoded-batch.ts';
-import { buildQuarantineRecord } from '../../shared/normalize/quarantine.ts';
+import { provenanceOf } from '../../shared/core/decoded-batch.ts';
+import { buildQuarantineRecord } from '../../shared/core/quarantine.ts';
 import { buildPipelineOptions } from '../../shared/pipeline/pipeline-options.ts';
 import { REDACTED } from '../../shared/redaction/path-tree.ts';
 import { DEFAULT_EXTRAS, parseRedactionExtras } from '../../shared/redaction/redaction-extras.ts';

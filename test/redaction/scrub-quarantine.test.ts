@@ -1,7 +1,7 @@
 /** Quarantine records keep their raw text; the secret values in it are redacted first. */
 import { describe, expect, it } from 'vitest';
-import { provenanceOf } from '../../shared/decode/decoded-batch.ts';
-import { buildQuarantineRecord } from '../../shared/normalize/quarantine.ts';
+import { provenanceOf } from '../../shared/core/decoded-batch.ts';
+import { buildQuarantineRecord } from '../../shared/core/quarantine.ts';
 import { REDACTED } from '../../shared/redaction/path-tree.ts';
 import { BUILTIN_REDACTIONS } from '../../shared/redaction/redaction-rules.ts';
 import { createRedactor } from '../../shared/redaction/redactor.ts';

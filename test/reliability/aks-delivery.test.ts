@@ -7,7 +7,7 @@ import { DEAD_LETTER_KINDS } from '../../shared/reliability/dead-letter-file.ts'
 import { replayDeadLetter } from '../../shared/reliability/dead-letter-replay.ts';
 import { parseDeadLetterDocument } from '../../shared/reliability/dead-letter-schema.ts';
 import { eventHubMessagesOf, ingestEventHubBatch, isLastAttempt, type RetryState } from '../../shared/runtime/aks-eventhub.ts';
-import { DEFAULT_LIMITS } from '../../shared/limits.ts';
+import { DEFAULT_LIMITS } from '../../shared/core/limits.ts';
 import { aksRecord, auditEvent, eventHubBody, INGEST_TIME } from '../helpers/audit-events.ts';
 import { MemoryObjectStore } from '../helpers/lake.ts';
 import { legacyDeadLetterFile, storedDeadLetters } from './helpers/dead-letters.ts';

@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LakeQuery } from '../../shared/query/lake-query.ts';
 import { eventHubMessagesOf, ingestEventHubBatch, type RetryState } from '../../shared/runtime/aks-eventhub.ts';
 import { decodeEventHubMessages } from '../../shared/decode/eventhub.ts';
-import { DEFAULT_LIMITS } from '../../shared/limits.ts';
+import { DEFAULT_LIMITS } from '../../shared/core/limits.ts';
 import { FileObjectStore } from '../../shared/store/file-object-store.ts';
 import { aksRecord, eventHubBody, INGEST_TIME } from '../helpers/audit-events.ts';
 import { runKaudit } from '../helpers/cli.ts';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildSamples } from '../../scripts/build-samples.ts';
 import { decodeInput } from '../../shared/decode/detect-input.ts';
-import { DEFAULT_LIMITS } from '../../shared/limits.ts';
+import { DEFAULT_LIMITS } from '../../shared/core/limits.ts';
 import { processBatch } from '../../shared/pipeline/ingest-batch.ts';
 import { CanonicalEventSchema } from '../../shared/schema/canonical-event.ts';
 

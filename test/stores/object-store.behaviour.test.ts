@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { decodeCloudWatchSubscription } from '../../shared/decode/cloudwatch.ts';
-import { DEFAULT_LIMITS } from '../../shared/limits.ts';
+import { DEFAULT_LIMITS } from '../../shared/core/limits.ts';
 import { processBatch } from '../../shared/pipeline/ingest-batch.ts';
 import { StoreError, type ObjectStore, type StoredObject } from '../../shared/store/object-store.ts';
 import { openEventStore, openObjectStore } from '../../shared/store/open-store.ts';

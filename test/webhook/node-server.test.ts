@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS } from '../../shared/limits.ts';
+import { DEFAULT_LIMITS } from '../../shared/core/limits.ts';
 import { LakeEventStore, type EventStore } from '../../shared/store/event-store.ts';
 import { isLoopbackAddress, startWebhookServer, type RunningServer } from '../../shared/webhook/node-server.ts';
 import { TokenTable } from '../../shared/webhook/tokens.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS } from '../../shared/limits.ts';
+import { DEFAULT_LIMITS } from '../../shared/core/limits.ts';
 import { LakeEventStore, type EventStore } from '../../shared/store/event-store.ts';
 import { handleWebhookRequest, type WebhookReceiver, type WebhookRequest } from '../../shared/webhook/webhook-core.ts';
 import { TokenTable } from '../../shared/webhook/tokens.ts';

@@ -2,10 +2,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { decodeInput } from '../../decode/detect-input.ts';
-import type { DecodedBatch } from '../../decode/decoded-batch.ts';
-import { limitsFromEnv } from '../../limits.ts';
+import type { DecodedBatch } from '../../core/decoded-batch.ts';
+import { limitsFromEnv } from '../../core/limits.ts';
 import { ingestBatch } from '../../pipeline/ingest-batch.ts';
-import { addSummary, emptySummary, type IngestSummary } from '../../pipeline/ingest-summary.ts';
+import { addSummary, emptySummary, type IngestSummary } from '../../core/ingest-summary.ts';
 import { EXIT, UsageError, readStream, type CliIo } from '../cli-io.ts';
 import { cliPipelineOptions, openCliEventStore } from '../ingest-setup.ts';
 

@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { cacheDirFor, pullIntoCache, type CacheProgress } from '../../query/lake-cache.ts';
 import { LakeQuery } from '../../query/lake-query.ts';
 import { parseTimeRange, type TimeRange } from '../../query/time-range.ts';
-import { SETTINGS } from '../../runtime/settings.ts';
+import { SETTINGS } from '../../core/settings.ts';
 import type { ObjectStore } from '../../store/object-store.ts';
 import { openObjectStore, resolveStoreUrl } from '../../store/open-store.ts';
 import { resolveFileStoreUrl } from '../../store/file-object-store.ts';

@@ -1,11 +1,11 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import type { Command } from 'commander';
 import { decodeInput } from '../../decode/detect-input.ts';
-import { limitsFromEnv } from '../../limits.ts';
+import { limitsFromEnv } from '../../core/limits.ts';
 import { ingestBatch } from '../../pipeline/ingest-batch.ts';
-import { addSummary, emptySummary, type IngestSummary } from '../../pipeline/ingest-summary.ts';
+import { addSummary, emptySummary, type IngestSummary } from '../../core/ingest-summary.ts';
 import { messageOf } from '../../reliability/batch-not-stored-error.ts';
-import { SETTINGS } from '../../runtime/settings.ts';
+import { SETTINGS } from '../../core/settings.ts';
 import { EXIT, UsageError, type CliIo } from '../cli-io.ts';
 import { cliPipelineOptions, openCliEventStore } from '../ingest-setup.ts';
 import { describeSummary } from './ingest.ts';

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { limitsFromEnv } from '../../limits.ts';
+import { limitsFromEnv } from '../../core/limits.ts';
 import { DEFAULT_CONNECTION_LIMITS, isLoopbackAddress, startWebhookServer, type ConnectionLimits, type TlsCredentials } from '../../webhook/node-server.ts';
 import { readTlsCredentials } from '../../webhook/tls-credentials.ts';
 import type { WebhookReceiver } from '../../webhook/webhook-core.ts';

@@ -1,6 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { decodeEventHubMessages } from '../../../shared/decode/eventhub.ts';
-import { DEFAULT_LIMITS } from '../../../shared/limits.ts';
+import { DEFAULT_LIMITS } from '../../../shared/core/limits.ts';
 import type { PipelineOptions } from '../../../shared/pipeline/ingest-batch.ts';
 import { eventHubMessagesOf, type EventHubTriggerMetadata } from '../../../shared/runtime/aks-eventhub.ts';
 import { encodeEventHubDeadLetter, eventHubRangeOf } from '../../../shared/reliability/dead-letter-file.ts';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeAuditLogLines } from '../../../shared/decode/audit-log.ts';
 import { decodeCloudWatchSubscription } from '../../../shared/decode/cloudwatch.ts';
 import { decodeEventHubMessages } from '../../../shared/decode/eventhub.ts';
-import { EVENT_ID_NAMESPACE } from '../../../shared/event-id.ts';
+import { EVENT_ID_NAMESPACE } from '../../../shared/core/event-id.ts';
 import {
   DECODER_CONTEXT,
   aksRecord,

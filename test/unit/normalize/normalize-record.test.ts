@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { decodeEventHubMessages } from '../../../shared/decode/eventhub.ts';
 import { CanonicalEventSchema } from '../../../shared/schema/canonical-event.ts';
-import { KAUDIT_VERSION } from '../../../shared/version.ts';
+import { KAUDIT_VERSION } from '../../../shared/core/version.ts';
 import {
   DECODER_CONTEXT,
   aksRecord,

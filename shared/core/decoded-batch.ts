@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Provenance } from '../schema/canonical-event.ts';
 import type { QuarantineRecord } from '../schema/quarantine-record.ts';
-import type { SourceRecord } from '../normalize/source-record.ts';
-import { KAUDIT_VERSION } from '../version.ts';
+import type { SourceRecord } from './source-record.ts';
+import { KAUDIT_VERSION } from './version.ts';
 import { safeText } from './json-text.ts';
 
 /** Why a decoder passed over a record on purpose. */

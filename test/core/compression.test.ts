@@ -1,8 +1,8 @@
 /** Compressed data inflated as far as it goes: what quarantine keeps instead of bytes that still hold the text. */
 import { deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { inflatePartially } from '../../../shared/decode/compression.ts';
-import { auditEvent, cloudWatchPayload } from '../../helpers/audit-events.ts';
+import { inflatePartially } from '../../shared/core/compression.ts';
+import { auditEvent, cloudWatchPayload } from '../helpers/audit-events.ts';
 
 const TEXT = JSON.stringify(cloudWatchPayload({ events: Array.from({ length: 40 }, (_, index) => auditEvent({ auditID: `event-${index}` })) }));
 

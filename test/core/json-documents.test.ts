@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitJsonDocuments } from '../../shared/firehose/json-documents.ts';
+import { splitJsonDocuments } from '../../shared/core/json-documents.ts';
 
 describe('splitJsonDocuments', () => {
   it('splits documents separated by newlines', () => {

@@ -1,5 +1,5 @@
 import { constants } from 'node:buffer';
-import { SETTINGS, type SettingName } from './runtime/settings.ts';
+import { SETTINGS, type SettingName } from './settings.ts';
 
 /**
  * Limits that bound memory and time on hostile input. Defaults sit a few times above the largest

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { durationMs, epochMicros } from '../../../shared/normalize/time.ts';
+import { durationMs, epochMicros } from '../../shared/core/time.ts';
 
 /** The definition: Date's milliseconds of the second, and the fraction's first six digits. */
 function microsPerDate(seconds: string, fraction: string): number {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { base64Bytes } from '../../../shared/decode/base64.ts';
+import { base64Bytes } from '../../shared/core/base64.ts';
 
 /** The rule the decoders have always applied: base64 characters, at most two "=" at the end, a length that is not 1 mod 4. */
 function isBase64ByPattern(text: string): boolean {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { toUtcIso } from '../../../shared/normalize/time.ts';
+import { toUtcIso } from '../../shared/core/time.ts';
 
 /** The definition: the second exists when Date reads it back as written. */
 function existsPerDate(seconds: string): boolean {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { nestsDeeperThan, opensAtMost } from '../../../shared/decode/json-text.ts';
+import { nestsDeeperThan, opensAtMost } from '../../shared/core/json-text.ts';
 
 /** A value of exactly `depth` nested arrays and objects, alternating. */
 function nested(depth: number): unknown {

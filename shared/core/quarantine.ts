@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { compressionOf, inflatePartially } from '../decode/compression.ts';
+import { compressionOf, inflatePartially } from './compression.ts';
 import type { Provenance } from '../schema/canonical-event.ts';
 import type { QuarantineReason, QuarantineRecord } from '../schema/quarantine-record.ts';
 

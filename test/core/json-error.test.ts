@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { describeJsonError } from '../../../shared/normalize/partial-json.ts';
+import { describeJsonError } from '../../shared/core/partial-json.ts';
 
 const SECRET = 'Pw-7f3c91d2e8a4b6';
 /** A Secret written by hand with its value unquoted: the parse error falls on the value. */
