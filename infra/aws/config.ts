@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { parseRedactionExtras } from '../../shared/redaction/redaction-extras.ts';
+import { parseRedactionExtras } from '../../shared/transforms/redaction/redaction-extras.ts';
 import { SECRETS_MANAGER_SECRET_ID } from '../../shared/webhook/tokens-secret.ts';
 
 /**

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
-import { loadPolicy } from '../../shared/policy/load-policy.ts';
-import { loadRedactionRules } from '../../shared/redaction/redaction-config.ts';
+import { loadPolicy } from '../../shared/transforms/policy/load-policy.ts';
+import { loadRedactionRules } from '../../shared/transforms/redaction/redaction-config.ts';
 import { SETTINGS } from '../../shared/core/settings.ts';
 
 /**

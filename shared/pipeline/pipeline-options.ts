@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { extrasRedaction, parseRedactionExtras } from '../redaction/redaction-extras.ts';
-import { BUILTIN_REDACTIONS } from '../redaction/redaction-rules.ts';
-import { createRedactor, redactionTransform } from '../redaction/redactor.ts';
-import { quarantineScrubber } from '../redaction/scrub-quarantine.ts';
+import { extrasRedaction, parseRedactionExtras } from '../transforms/redaction/redaction-extras.ts';
+import { BUILTIN_REDACTIONS } from '../transforms/redaction/redaction-rules.ts';
+import { createRedactor, redactionTransform } from '../transforms/redaction/redactor.ts';
+import { quarantineScrubber } from '../transforms/redaction/scrub-quarantine.ts';
 import { SETTINGS } from '../core/settings.ts';
 import type { EventTransform, PipelineOptions } from './ingest-batch.ts';
 
@@ -44,7 +44,7 @@ export async function buildPipelineOptions(config: PipelineConfig): Promise<Pipe
   const transforms: EventTransform[] = [];
   if (config.policy) {
     const { text, source } = documentText(config.policy, baseDir, 'policy');
-    const [{ loadPolicy }, { policyTransform }] = await Promise.all([import('../policy/load-policy.ts'), import('../policy/apply-policy.ts')]);
+    const [{ loadPolicy }, { policyTransform }] = await Promise.all([import('../transforms/policy/load-policy.ts'), import('../transforms/policy/apply-policy.ts')]);
     transforms.push(policyTransform(loadPolicy(text, source).policy));
   }
   if (!redactionEnabled(config.redaction)) {
@@ -55,7 +55,7 @@ export async function buildPipelineOptions(config: PipelineConfig): Promise<Pipe
   }
   const extras = extrasRedaction(parseRedactionExtras(config.redactionExtras));
   const paths = config.redactionPaths ? documentText(config.redactionPaths, baseDir, 'redaction paths') : null;
-  const userRules = paths ? (await import('../redaction/redaction-config.ts')).loadRedactionRules(paths.text, paths.source).value : [];
+  const userRules = paths ? (await import('../transforms/redaction/redaction-config.ts')).loadRedactionRules(paths.text, paths.source).value : [];
   const redactor = createRedactor([...BUILTIN_REDACTIONS, ...extras.rules, ...userRules], extras.options);
   transforms.push(redactionTransform(redactor));
   return { transforms, quarantineTransform: quarantineScrubber(redactor) };

@@ -1,7 +1,7 @@
 /** Re-applying a policy to canonical events: what is dropped, what is lowered, what is stripped. */
 import { describe, expect, it } from 'vitest';
-import { policyTransform } from '../../shared/policy/apply-policy.ts';
-import type { PolicyRule } from '../../shared/policy/policy-schema.ts';
+import { policyTransform } from '../../shared/transforms/policy/apply-policy.ts';
+import type { PolicyRule } from '../../shared/transforms/policy/policy-schema.ts';
 import type { CanonicalEvent } from '../../shared/schema/canonical-event.ts';
 import { auditEvent, canonicalOf, sourceRecord, type AuditEvent } from '../helpers/audit-events.ts';
 import { policyOf, type PolicyDefaults } from './policy-builders.ts';

@@ -3,7 +3,7 @@
  * and the policy reader), restated, with messages that name the rule and field.
  */
 import { describe, expect, it } from 'vitest';
-import { loadPolicy } from '../../shared/policy/load-policy.ts';
+import { loadPolicy } from '../../shared/transforms/policy/load-policy.ts';
 import { configProblems, policyText } from './policy-builders.ts';
 
 function problemsOf(text: string): readonly string[] {

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildPipelineOptions, pipelineConfigFromEnv } from '../../shared/pipeline/pipeline-options.ts';
-import { REDACTED } from '../../shared/redaction/path-tree.ts';
+import { REDACTED } from '../../shared/transforms/redaction/path-tree.ts';
 import { runtimeFromEnv } from '../../shared/runtime/function-runtime.ts';
 import { auditEvent } from '../helpers/audit-events.ts';
 import { temporaryFileStore } from '../helpers/lake.ts';

@@ -1,9 +1,9 @@
 import { decodeAuditLogLines } from '../../shared/decode/audit-log.ts';
 import { DEFAULT_LIMITS } from '../../shared/core/limits.ts';
 import { processBatch, type PipelineOptions, type ProcessedBatch } from '../../shared/pipeline/ingest-batch.ts';
-import { compilePolicy, type CompiledPolicy } from '../../shared/policy/compile-policy.ts';
+import { compilePolicy, type CompiledPolicy } from '../../shared/transforms/policy/compile-policy.ts';
 import { ConfigError } from '../../shared/core/config-document.ts';
-import { PolicySchema, type PolicyRule } from '../../shared/policy/policy-schema.ts';
+import { PolicySchema, type PolicyRule } from '../../shared/transforms/policy/policy-schema.ts';
 import { auditLogLines, INGEST_TIME, type AuditEvent } from '../helpers/audit-events.ts';
 
 /** Policy document fields besides the rules (omitStages, omitManagedFields). */

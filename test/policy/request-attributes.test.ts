@@ -1,6 +1,6 @@
 /** Request attributes rebuilt from a canonical event as kube-apiserver's audit filter saw them. */
 import { describe, expect, it } from 'vitest';
-import { requestAttributesOf } from '../../shared/policy/request-attributes.ts';
+import { requestAttributesOf } from '../../shared/transforms/policy/request-attributes.ts';
 import { auditEvent, canonicalOf, sourceRecord, type AuditEvent } from '../helpers/audit-events.ts';
 
 function attributesOf(overrides: AuditEvent) {

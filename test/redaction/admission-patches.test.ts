@@ -3,10 +3,10 @@
  * (`patch.webhook.admission.k8s.io/round_N_index_M`); a patch to a Secret carries its values.
  */
 import { describe, expect, it } from 'vitest';
-import { REDACTED } from '../../shared/redaction/path-tree.ts';
-import { BUILTIN_REDACTIONS } from '../../shared/redaction/redaction-rules.ts';
-import { createRedactor, redactionTransform } from '../../shared/redaction/redactor.ts';
-import { quarantineScrubber } from '../../shared/redaction/scrub-quarantine.ts';
+import { REDACTED } from '../../shared/transforms/redaction/path-tree.ts';
+import { BUILTIN_REDACTIONS } from '../../shared/transforms/redaction/redaction-rules.ts';
+import { createRedactor, redactionTransform } from '../../shared/transforms/redaction/redactor.ts';
+import { quarantineScrubber } from '../../shared/transforms/redaction/scrub-quarantine.ts';
 import type { CanonicalEvent } from '../../shared/schema/canonical-event.ts';
 import { auditEvent, canonicalOf, quarantineOf, sourceRecord } from '../helpers/audit-events.ts';
 import { admissionPatchAnnotation, API_KEY, base64, dbSecret, INJECTED_PASSWORD, injectingPatch, secretEvent, secretsIn } from './secret-events.ts';

@@ -15,7 +15,7 @@ import { DEFAULT_LIMITS } from '../../shared/core/limits.ts';
 import { ingestBatch } from '../../shared/pipeline/ingest-batch.ts';
 import type { IngestSummary } from '../../shared/core/ingest-summary.ts';
 import { buildPipelineOptions, type PipelineConfig } from '../../shared/pipeline/pipeline-options.ts';
-import { REDACTED } from '../../shared/redaction/path-tree.ts';
+import { REDACTED } from '../../shared/transforms/redaction/path-tree.ts';
 import { openEventStore } from '../../shared/store/open-store.ts';
 import {
   aksRecord,

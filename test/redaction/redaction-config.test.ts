@@ -1,9 +1,9 @@
 /** User-configured redaction: the path syntax, the document, and what it redacts. */
 import { describe, expect, it } from 'vitest';
-import { ANY, parseJsonPath } from '../../shared/redaction/json-path.ts';
-import { REDACTED } from '../../shared/redaction/path-tree.ts';
-import { loadRedactionRules } from '../../shared/redaction/redaction-config.ts';
-import { createRedactor } from '../../shared/redaction/redactor.ts';
+import { ANY, parseJsonPath } from '../../shared/transforms/redaction/json-path.ts';
+import { REDACTED } from '../../shared/transforms/redaction/path-tree.ts';
+import { loadRedactionRules } from '../../shared/transforms/redaction/redaction-config.ts';
+import { createRedactor } from '../../shared/transforms/redaction/redactor.ts';
 import { configProblems } from '../policy/policy-builders.ts';
 
 describe('redaction paths', () => {

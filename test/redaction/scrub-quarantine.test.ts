@@ -2,10 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { provenanceOf } from '../../shared/core/decoded-batch.ts';
 import { buildQuarantineRecord } from '../../shared/core/quarantine.ts';
-import { REDACTED } from '../../shared/redaction/path-tree.ts';
-import { BUILTIN_REDACTIONS } from '../../shared/redaction/redaction-rules.ts';
-import { createRedactor } from '../../shared/redaction/redactor.ts';
-import { quarantineScrubber, WITHHELD } from '../../shared/redaction/scrub-quarantine.ts';
+import { REDACTED } from '../../shared/transforms/redaction/path-tree.ts';
+import { BUILTIN_REDACTIONS } from '../../shared/transforms/redaction/redaction-rules.ts';
+import { createRedactor } from '../../shared/transforms/redaction/redactor.ts';
+import { quarantineScrubber, WITHHELD } from '../../shared/transforms/redaction/scrub-quarantine.ts';
 import type { QuarantineReason } from '../../shared/schema/quarantine-record.ts';
 import { aksRecord, auditEvent, cloudWatchPayload, INGEST_TIME } from '../helpers/audit-events.ts';
 import { admissionPatchAnnotation, API_KEY, base64, DB_PASSWORD, dbSecret, secretEvent, secretsIn } from './secret-events.ts';

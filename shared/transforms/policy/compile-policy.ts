@@ -1,7 +1,7 @@
-import type { CanonicalEvent } from '../schema/canonical-event.ts';
+import type { CanonicalEvent } from '../../schema/canonical-event.ts';
 import type { Policy, PolicyRule } from './policy-schema.ts';
 import type { RequestAttributes } from './request-attributes.ts';
-import { compileGroupResources, type ResourceTarget } from '../core/resource-match.ts';
+import { compileGroupResources, type ResourceTarget } from '../../core/resource-match.ts';
 
 export type Level = NonNullable<CanonicalEvent['level']>;
 export type Stage = CanonicalEvent['stage'];

@@ -1,4 +1,4 @@
-import type { CanonicalEvent } from '../schema/canonical-event.ts';
+import type { CanonicalEvent } from '../../schema/canonical-event.ts';
 
 /**
  * What a policy rule is matched against: the request as kube-apiserver's audit filter saw it, before

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { LEVELS, STAGES } from '../schema/vocabulary.ts';
+import { LEVELS, STAGES } from '../../schema/vocabulary.ts';
 
 /**
  * The audit.k8s.io/v1 `Policy` document, validated as kube-apiserver validates it when it loads

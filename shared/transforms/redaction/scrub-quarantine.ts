@@ -1,10 +1,10 @@
-import { nestsDeeperThan } from '../core/json-text.ts';
-import { documentEnd } from '../core/json-documents.ts';
-import { MAX_JSON_DEPTH } from '../core/limits.ts';
-import { parseJsonPrefix } from '../core/partial-json.ts';
-import { withoutTruncationMarker } from '../core/read-audit-text.ts';
-import type { QuarantineRecord } from '../schema/quarantine-record.ts';
-import { isRecord, mapItems, mapKeys, mapValues, type JsonRecord } from '../core/json-value.ts';
+import { nestsDeeperThan } from '../../core/json-text.ts';
+import { documentEnd } from '../../core/json-documents.ts';
+import { MAX_JSON_DEPTH } from '../../core/limits.ts';
+import { parseJsonPrefix } from '../../core/partial-json.ts';
+import { withoutTruncationMarker } from '../../core/read-audit-text.ts';
+import type { QuarantineRecord } from '../../schema/quarantine-record.ts';
+import { isRecord, mapItems, mapKeys, mapValues, type JsonRecord } from '../../core/json-value.ts';
 import { REDACTED } from './path-tree.ts';
 import { escapeRegExp, queryParameterSource } from './patterns.ts';
 import { ADMISSION_PATCH_ANNOTATION_PREFIX } from './redaction-rules.ts';

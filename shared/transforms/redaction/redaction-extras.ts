@@ -1,4 +1,4 @@
-import { SETTINGS } from '../core/settings.ts';
+import { SETTINGS } from '../../core/settings.ts';
 import type { KeyPattern, PathSegment } from './json-path.ts';
 import { paths, type RedactionRule } from './redaction-rules.ts';
 import type { RedactorOptions } from './redactor.ts';

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { parseConfigDocument, type Validated } from '../core/config-document.ts';
+import { parseConfigDocument, type Validated } from '../../core/config-document.ts';
 import { ApiGroupSchema } from '../policy/policy-schema.ts';
 import { parseJsonPath } from './json-path.ts';
 import type { RedactionRule } from './redaction-rules.ts';
