@@ -8,7 +8,7 @@
 import { mkdtempSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { InvocationReport } from '../../shared/reliability/invocation-report.ts';
+import type { InvocationReport } from '../../shared/runtime/invocation-report.ts';
 import { ingestEventHubBatch } from '../../shared/runtime/aks-eventhub.ts';
 import { ingestCloudWatchSubscription } from '../../shared/runtime/eks-cloudwatch.ts';
 import { runtimeFromEnv, type FunctionRuntime } from '../../shared/runtime/function-runtime.ts';

@@ -9,7 +9,7 @@
  * billed for when it has less than one core, and what other load on the machine disturbs least.
  */
 import { aksFloor, eksFloor } from './floor.ts';
-import type { InvocationReport } from '../../shared/reliability/invocation-report.ts';
+import type { InvocationReport } from '../../shared/runtime/invocation-report.ts';
 import type { FunctionRuntime } from '../../shared/runtime/function-runtime.ts';
 import { expectAllWritten, ingestAks, ingestEks, type FunctionPipelines } from './function-pipelines.ts';
 import type { AksBatch, EksBatch } from './payloads.ts';

@@ -4,7 +4,7 @@ import type { Limits } from '../core/limits.ts';
 import { ingestBatch, type PipelineOptions } from '../pipeline/ingest-batch.ts';
 import { addSummary, emptySummary, type IngestSummary } from '../core/ingest-summary.ts';
 import type { EventStore } from '../store/event-store.ts';
-import type { Progress } from './progress.ts';
+import type { Progress } from '../runtime/progress.ts';
 
 /** What a backfill uses of `EventHubConsumerClient`, so tests can hand it a fake. */
 export interface PartitionConsumer {

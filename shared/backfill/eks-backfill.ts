@@ -9,8 +9,8 @@ import type { Limits } from '../core/limits.ts';
 import { ingestBatch, type PipelineOptions } from '../pipeline/ingest-batch.ts';
 import { addSummary, emptySummary, type IngestSummary } from '../core/ingest-summary.ts';
 import type { EventStore } from '../store/event-store.ts';
-import { advanceWatermark, isBehind, type CheckpointFile, type Watermark, type WatermarkedEvent } from './checkpoint.ts';
-import type { Progress } from './progress.ts';
+import { advanceWatermark, isBehind, type CheckpointFile, type Watermark, type WatermarkedEvent } from '../runtime/checkpoint.ts';
+import type { Progress } from '../runtime/progress.ts';
 import { withThrottlingRetry, type RetryPolicy } from '../core/retry.ts';
 
 export interface EksBackfillRequest {

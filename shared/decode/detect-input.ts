@@ -3,7 +3,7 @@ import type { Limits } from '../core/limits.ts';
 import { decodeAuditEventList, decodeAuditLogLines, type AuditLogContext } from './audit-log.ts';
 import { decodeCloudWatchPayload, decodeCloudWatchSubscription } from './cloudwatch.ts';
 import { replayDeadLetter } from '../reliability/dead-letter-replay.ts';
-import { isDeadLetterDocument, parseDeadLetterDocument } from '../reliability/dead-letter-schema.ts';
+import { isDeadLetterDocument, parseDeadLetterDocument } from '../runtime/dead-letter-schema.ts';
 import { isLambdaDestinationRecord, readLambdaDestinationRecord, type LambdaDestinationRecord } from '../reliability/lambda-destination.ts';
 import { partKey } from '../core/batch-parts.ts';
 import { describeDecompressError } from '../core/compression.ts';

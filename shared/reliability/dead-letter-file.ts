@@ -5,7 +5,7 @@ import { bodyText, textOf, type EventHubContext, type EventHubMessage } from '..
 import { buildQuarantineRecord } from '../core/quarantine.ts';
 import { streamBatch, type BatchStream, type PipelineOptions, type ProcessedBatch } from '../pipeline/ingest-batch.ts';
 import { NdjsonGzipWriter } from '../store/ndjson-gzip-writer.ts';
-import type { EventHubDeadLetter, EventHubRange, FirehoseDeadLetter } from './dead-letter-schema.ts';
+import type { EventHubDeadLetter, EventHubRange, FirehoseDeadLetter } from '../runtime/dead-letter-schema.ts';
 
 /**
  * kaudit's dead letters: what a function could not store within its platform's retries, kept so

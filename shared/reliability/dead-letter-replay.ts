@@ -3,7 +3,7 @@ import { decodeEventHubMessages, type EventHubMessage } from '../decode/eventhub
 import type { Limits } from '../core/limits.ts';
 import type { ReplayedBatch } from '../pipeline/ingest-batch.ts';
 import { DEAD_LETTER_KINDS } from './dead-letter-file.ts';
-import type { DeadLetterDocument, EventHubDeadLetter, EventHubRange } from './dead-letter-schema.ts';
+import type { DeadLetterDocument, EventHubDeadLetter, EventHubRange } from '../runtime/dead-letter-schema.ts';
 
 /**
  * The batch a dead letter holds, under the original batch key, so objects a failed attempt did

@@ -1,8 +1,8 @@
 import { decodeEventHubMessages, type EventHubContext, type EventHubMessage } from '../decode/eventhub.ts';
 import { ingestBatch } from '../pipeline/ingest-batch.ts';
-import { BatchNotStoredError, messageOf } from '../reliability/batch-not-stored-error.ts';
+import { BatchNotStoredError, messageOf } from './batch-not-stored-error.ts';
 import { deadLetterKey, describeBatchRange, encodeEventHubDeadLetter, eventHubRangeOf } from '../reliability/dead-letter-file.ts';
-import { deadLetteredReport, storedReport, type InvocationReport } from '../reliability/invocation-report.ts';
+import { deadLetteredReport, storedReport, type InvocationReport } from './invocation-report.ts';
 import type { ObjectStore } from '../store/object-store.ts';
 import type { FunctionRuntime } from './function-runtime.ts';
 import { SETTINGS } from '../core/settings.ts';

@@ -1,7 +1,7 @@
 import { decodeCloudWatchSubscription } from '../decode/cloudwatch.ts';
 import { ingestBatch } from '../pipeline/ingest-batch.ts';
-import { BatchNotStoredError, messageOf } from '../reliability/batch-not-stored-error.ts';
-import { storedReport, type InvocationReport } from '../reliability/invocation-report.ts';
+import { BatchNotStoredError, messageOf } from './batch-not-stored-error.ts';
+import { storedReport, type InvocationReport } from './invocation-report.ts';
 import type { FunctionRuntime } from './function-runtime.ts';
 
 /**

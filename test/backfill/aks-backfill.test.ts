@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backfillAks, type AksBackfillDeps, type AksBackfillRequest } from '../../shared/backfill/aks-backfill.ts';
-import { progressOn } from '../../shared/backfill/progress.ts';
+import { progressOn } from '../../shared/runtime/progress.ts';
 import { decodeEventHubMessages } from '../../shared/decode/eventhub.ts';
 import { DEFAULT_LIMITS } from '../../shared/core/limits.ts';
 import type { EventStore } from '../../shared/store/event-store.ts';

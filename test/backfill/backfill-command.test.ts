@@ -41,7 +41,7 @@ describe('kaudit backfill eks', () => {
     await runKaudit(['backfill', 'eks', '--cluster', 'prod-eu', '--region', 'eu-west-1', '--since', '2026-11-20', '--until', '2026-11-21', '--store', lake.url, '--checkpoint', 'prod-eu.checkpoint.json'], { cwd: lake.root });
 
     // Assess
-    const { CheckpointFile } = await import('../../shared/backfill/checkpoint.ts');
+    const { CheckpointFile } = await import('../../shared/runtime/checkpoint.ts');
     expect(await new CheckpointFile(`${lake.root}/prod-eu.checkpoint.json`).read()).toMatchObject({ logGroup: LOG_GROUP, watermark: { eventIds: ['e1'] } });
   });
 

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createEksHandler } from '../../functions/eks-cloudwatch/handler.ts';
 import { emptyBatch } from '../../shared/core/decoded-batch.ts';
 import { emptySummary } from '../../shared/core/ingest-summary.ts';
-import { metricValues, storedReport } from '../../shared/reliability/invocation-report.ts';
+import { metricValues, storedReport } from '../../shared/runtime/invocation-report.ts';
 import { METRIC_NAMESPACE, METRICS } from '../../shared/runtime/metric-names.ts';
 import { aksRecord, auditEvent, cloudWatchPayload, cloudWatchSubscriptionEvent, eventHubBody, INGEST_TIME, sourceRecord } from '../helpers/audit-events.ts';
 import type { ObjectStore } from '../../shared/store/object-store.ts';

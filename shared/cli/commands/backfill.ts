@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { PartitionConsumer } from '../../backfill/aks-backfill.ts';
-import { progressOn } from '../../backfill/progress.ts';
+import { progressOn } from '../../runtime/progress.ts';
 import { DEFAULT_RETRY } from '../../core/retry.ts';
 import { limitsFromEnv } from '../../core/limits.ts';
 import type { IngestSummary } from '../../core/ingest-summary.ts';
@@ -82,7 +82,7 @@ export async function backfillEksCommand(options: BackfillEksOptions, io: CliIo)
   const [{ CloudWatchLogsClient }, { backfillEks, BackfillSetupError }, { CheckpointFile }] = await Promise.all([
     import('@aws-sdk/client-cloudwatch-logs'),
     import('../../backfill/eks-backfill.ts'),
-    import('../../backfill/checkpoint.ts'),
+    import('../../runtime/checkpoint.ts'),
   ]);
   // Adaptive retries also pace the calls, which FilterLogEvents' low rate quota rewards.
   const client = new CloudWatchLogsClient({ region, retryMode: 'adaptive' });

@@ -4,7 +4,7 @@ import { decodeInput } from '../../decode/detect-input.ts';
 import { limitsFromEnv } from '../../core/limits.ts';
 import { ingestBatch } from '../../pipeline/ingest-batch.ts';
 import { addSummary, emptySummary, type IngestSummary } from '../../core/ingest-summary.ts';
-import { messageOf } from '../../reliability/batch-not-stored-error.ts';
+import { messageOf } from '../../runtime/batch-not-stored-error.ts';
 import { SETTINGS } from '../../core/settings.ts';
 import { EXIT, UsageError, type CliIo } from '../cli-io.ts';
 import { cliPipelineOptions, openCliEventStore } from '../ingest-setup.ts';

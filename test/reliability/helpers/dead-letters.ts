@@ -4,7 +4,7 @@ import { DEFAULT_LIMITS } from '../../../shared/core/limits.ts';
 import type { PipelineOptions } from '../../../shared/pipeline/ingest-batch.ts';
 import { eventHubMessagesOf, type EventHubTriggerMetadata } from '../../../shared/runtime/aks-eventhub.ts';
 import { encodeEventHubDeadLetter, eventHubRangeOf } from '../../../shared/reliability/dead-letter-file.ts';
-import type { DeadLetterV1, EventHubDeadLetter } from '../../../shared/reliability/dead-letter-schema.ts';
+import type { DeadLetterV1, EventHubDeadLetter } from '../../../shared/runtime/dead-letter-schema.ts';
 import { INGEST_TIME } from '../../helpers/audit-events.ts';
 import type { MemoryObjectStore } from '../../helpers/lake.ts';
 

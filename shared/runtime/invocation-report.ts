@@ -1,7 +1,7 @@
 import type { DecodedBatch } from '../core/decoded-batch.ts';
 import { epochMicros } from '../core/time.ts';
 import { emptySummary, type IngestSummary } from '../core/ingest-summary.ts';
-import { METRICS } from '../runtime/metric-names.ts';
+import { METRICS } from './metric-names.ts';
 
 /** What one function invocation did with its batch: the source of its log line and its metrics. */
 export interface InvocationReport {

@@ -1,6 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { progressOn } from '../../shared/backfill/progress.ts';
+import { progressOn } from '../../shared/runtime/progress.ts';
 
 function captured(): { stream: PassThrough; text: () => string } {
   const stream = new PassThrough();

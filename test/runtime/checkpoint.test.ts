@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CheckpointFile, advanceWatermark, isBehind } from '../../shared/backfill/checkpoint.ts';
+import { CheckpointFile, advanceWatermark, isBehind } from '../../shared/runtime/checkpoint.ts';
 import { temporaryFileStore } from '../helpers/lake.ts';
 
 describe('watermark', () => {
