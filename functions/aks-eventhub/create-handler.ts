@@ -2,7 +2,7 @@ import type { InvocationContext } from '@azure/functions';
 import type { IngestSummary } from '../../shared/core/ingest-summary.ts';
 import { BatchNotStoredError, messageOf } from '../../shared/runtime/batch-not-stored-error.ts';
 import { metricValues, type InvocationReport } from '../../shared/runtime/invocation-report.ts';
-import { ingestEventHubBatch, type EventHubTriggerMetadata } from '../../shared/runtime/aks-eventhub.ts';
+import { ingestEventHubBatch, type EventHubTriggerMetadata } from '../../shared/sources/eventhub/trigger-runtime.ts';
 import { runtimeFromEnv, type FunctionRuntime } from '../../shared/runtime/function-runtime.ts';
 import { METRIC_NAMESPACE } from '../../shared/runtime/metric-names.ts';
 import { SETTINGS } from '../../shared/core/settings.ts';

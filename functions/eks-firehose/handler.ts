@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
-import { transformFirehoseEvent } from '../../shared/firehose/transform.ts';
+import { transformFirehoseEvent } from '../../shared/sources/firehose/transform-runtime.ts';
 import { runtimeFromEnv, type FunctionRuntime } from '../../shared/runtime/function-runtime.ts';
 import { SETTINGS } from '../../shared/core/settings.ts';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { parseRedactionExtras } from '../../shared/transforms/redaction/redaction-extras.ts';
-import { SECRETS_MANAGER_SECRET_ID } from '../../shared/webhook/tokens-secret.ts';
+import { SECRETS_MANAGER_SECRET_ID } from '../../shared/sources/webhook/tokens-secret.ts';
 
 /**
  * Function size from the benchmark (docs/performance.md): the work is CPU-bound, so 512 MB costs

@@ -6,7 +6,7 @@
  * Tells the part of the gap optimization can close from the part that comes with the canonical row.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { decodeCloudWatchSubscription } from '../../shared/decode/cloudwatch.ts';
+import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/cloudwatch-payload.ts';
 import { processBatch } from '../../shared/pipeline/ingest-batch.ts';
 import { encodeNdjson } from '../../shared/store/event-store.ts';
 import { eksFloor } from './floor.ts';

@@ -5,7 +5,7 @@
  * - AKS: an Event Hubs trigger batch of 100 diagnostic-settings messages (the trigger's default
  *   maxEventBatchSize), each `{"records":[…]}` up to Event Hubs' 1 MiB message limit.
  */
-import type { EventHubTriggerMetadata } from '../../shared/runtime/aks-eventhub.ts';
+import type { EventHubTriggerMetadata } from '../../shared/sources/eventhub/trigger-runtime.ts';
 import { aksRecord, cloudWatchPayload, cloudWatchSubscriptionEvent, type AuditEvent } from '../../test/helpers/audit-events.ts';
 import { nextAuditEvent } from './audit-mix.ts';
 import { Sequence } from './sequence.ts';

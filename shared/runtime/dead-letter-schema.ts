@@ -4,7 +4,7 @@ import { MAX_JSON_DEPTH } from '../core/limits.ts';
 import type { IngestSummary } from '../core/ingest-summary.ts';
 import { CanonicalEventSchema } from '../schema/canonical-event.ts';
 import { QuarantineRecordSchema } from '../schema/quarantine-record.ts';
-import { DEAD_LETTER_KINDS } from '../reliability/dead-letter-file.ts';
+import { DEAD_LETTER_KINDS } from '../sources/eventhub/dead-letter-file.ts';
 
 /**
  * The dead-letter documents kaudit writes and reads back (docs/delivery-semantics.md): what a

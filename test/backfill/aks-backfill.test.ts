@@ -1,8 +1,8 @@
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { backfillAks, type AksBackfillDeps, type AksBackfillRequest } from '../../shared/backfill/aks-backfill.ts';
+import { backfillAks, type AksBackfillDeps, type AksBackfillRequest } from '../../shared/sources/eventhub/aks-backfill.ts';
 import { progressOn } from '../../shared/runtime/progress.ts';
-import { decodeEventHubMessages } from '../../shared/decode/eventhub.ts';
+import { decodeEventHubMessages } from '../../shared/sources/eventhub/eventhub-messages.ts';
 import { DEFAULT_LIMITS } from '../../shared/core/limits.ts';
 import type { EventStore } from '../../shared/store/event-store.ts';
 import { StoreError } from '../../shared/store/object-store.ts';

@@ -1,5 +1,5 @@
 import type { ReceivedEventData, SubscribeOptions, Subscription, SubscriptionEventHandlers } from '@azure/event-hubs';
-import type { PartitionConsumer } from '../../shared/backfill/aks-backfill.ts';
+import type { PartitionConsumer } from '../../shared/sources/eventhub/aks-backfill.ts';
 
 /** An event on a fake partition: its body, and when it was enqueued. */
 export interface FakeEvent {

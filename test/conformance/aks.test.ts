@@ -4,7 +4,7 @@
  * SPEC §1), with the category and time of the record and the fields of the audit event it carries.
  */
 import { describe, expect, it } from 'vitest';
-import { decodeEventHubMessages } from '../../shared/decode/eventhub.ts';
+import { decodeEventHubMessages } from '../../shared/sources/eventhub/eventhub-messages.ts';
 import { readFixtureJson, readFixtureLines } from './fixtures.ts';
 import { DECODER_CONTEXT, eventOf, expectSoundRun, runFixture, runPipeline, type PipelineRun } from './pipeline-run.ts';
 import { auditEventOfAksRecord, expectCarries, type Json } from './spec-fields.ts';

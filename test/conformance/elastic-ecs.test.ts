@@ -5,7 +5,7 @@
  * the same thing; where they differ on purpose, SPEC's value is asserted and the line says why.
  */
 import { describe, expect, it } from 'vitest';
-import { decodeCloudWatchSubscription } from '../../shared/decode/cloudwatch.ts';
+import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/cloudwatch-payload.ts';
 import type { CanonicalEvent } from '../../shared/schema/canonical-event.ts';
 import { cloudWatchSubscriptionEvent } from '../helpers/audit-events.ts';
 import { readFixtureJson, readFixtureLines } from './fixtures.ts';

@@ -4,7 +4,7 @@
  * what it stored, so `expectSoundRun` checks the transform as it checks every other path.
  */
 import { gunzipSync } from 'node:zlib';
-import { transformFirehoseEvent, type FirehoseTransformOutcome } from '../../shared/firehose/transform.ts';
+import { transformFirehoseEvent, type FirehoseTransformOutcome } from '../../shared/sources/firehose/transform-runtime.ts';
 import { buildPipelineOptions } from '../../shared/pipeline/pipeline-options.ts';
 import type { FunctionRuntime } from '../../shared/runtime/function-runtime.ts';
 import type { CanonicalEvent } from '../../shared/schema/canonical-event.ts';

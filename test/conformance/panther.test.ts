@@ -6,8 +6,8 @@
  * must be one SPEC gives (only an unusable auditID or stage costs an audit event).
  */
 import { describe, expect, it } from 'vitest';
-import { decodeAuditLogLines } from '../../shared/decode/audit-log.ts';
-import { AKS_AUDIT_CATEGORIES, decodeEventHubMessages } from '../../shared/decode/eventhub.ts';
+import { decodeAuditLogLines } from '../../shared/sources/audit-log/audit-log.ts';
+import { AKS_AUDIT_CATEGORIES, decodeEventHubMessages } from '../../shared/sources/eventhub/eventhub-messages.ts';
 import { STAGES, type CanonicalEvent } from '../../shared/schema/canonical-event.ts';
 import { listFixtures, readFixtureJson } from './fixtures.ts';
 import { DECODER_CONTEXT, expectSoundRun, runPipeline, type PipelineRun } from './pipeline-run.ts';

@@ -4,7 +4,7 @@
  */
 import { expect } from 'vitest';
 import type { DecodedBatch } from '../../shared/core/decoded-batch.ts';
-import { decodeInput, type InputContext, type InputFormat } from '../../shared/decode/detect-input.ts';
+import { decodeInput, type InputContext, type InputFormat } from '../../shared/sources/input-formats.ts';
 import { DEFAULT_LIMITS } from '../../shared/core/limits.ts';
 import { processBatch } from '../../shared/pipeline/ingest-batch.ts';
 import { addSummary, emptySummary, type IngestSummary } from '../../shared/core/ingest-summary.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCloudWatchPayload } from '../../shared/decode/cloudwatch.ts';
-import { decodeFirehoseRecord } from '../../shared/firehose/decode-firehose-record.ts';
+import { decodeCloudWatchPayload } from '../../shared/sources/cloudwatch/cloudwatch-payload.ts';
+import { decodeFirehoseRecord } from '../../shared/sources/firehose/decode-firehose-record.ts';
 import { DEFAULT_LIMITS } from '../../shared/core/limits.ts';
 import { auditEvent, cloudWatchPayload, firehoseRecord } from '../helpers/audit-events.ts';
 

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { decodeInput } from '../../shared/decode/detect-input.ts';
+import { decodeInput } from '../../shared/sources/input-formats.ts';
 import { DEFAULT_LIMITS } from '../../shared/core/limits.ts';
 import { auditEvent, aksRecord, cloudWatchPayload, eventHubBody, firehoseRecord, firehoseTransformationEvent } from '../helpers/audit-events.ts';
 import { runKaudit } from '../helpers/cli.ts';

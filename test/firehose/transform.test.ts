@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { decodeCloudWatchPayload } from '../../shared/decode/cloudwatch.ts';
-import { transformFirehoseEvent } from '../../shared/firehose/transform.ts';
-import type { FirehoseResultRecord } from '../../shared/firehose/firehose-event.ts';
+import { decodeCloudWatchPayload } from '../../shared/sources/cloudwatch/cloudwatch-payload.ts';
+import { transformFirehoseEvent } from '../../shared/sources/firehose/transform-runtime.ts';
+import type { FirehoseResultRecord } from '../../shared/sources/firehose/firehose-event.ts';
 import { DEFAULT_LIMITS } from '../../shared/core/limits.ts';
 import { processBatch } from '../../shared/pipeline/ingest-batch.ts';
 import { buildPipelineOptions } from '../../shared/pipeline/pipeline-options.ts';

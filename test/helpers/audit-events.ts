@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync, deflateSync } from 'node:zlib';
 import { provenanceOf } from '../../shared/core/decoded-batch.ts';
-import type { EventHubMessage } from '../../shared/decode/eventhub.ts';
+import type { EventHubMessage } from '../../shared/sources/eventhub/eventhub-messages.ts';
 import { DEFAULT_LIMITS } from '../../shared/core/limits.ts';
 import { normalizeRecord } from '../../shared/normalize/normalize-record.ts';
 import type { SourceRecord } from '../../shared/core/source-record.ts';

@@ -9,12 +9,12 @@
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodeAuditEventList, decodeAuditLogLines } from '../../shared/decode/audit-log.ts';
-import { decodeCloudWatchPayload, decodeCloudWatchSubscription } from '../../shared/decode/cloudwatch.ts';
+import { decodeAuditEventList, decodeAuditLogLines } from '../../shared/sources/audit-log/audit-log.ts';
+import { decodeCloudWatchPayload, decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/cloudwatch-payload.ts';
 import type { DecodedBatch } from '../../shared/core/decoded-batch.ts';
-import { decodeInput } from '../../shared/decode/detect-input.ts';
-import { decodeEventHubMessages } from '../../shared/decode/eventhub.ts';
-import { decodeFirehoseRecord } from '../../shared/firehose/decode-firehose-record.ts';
+import { decodeInput } from '../../shared/sources/input-formats.ts';
+import { decodeEventHubMessages } from '../../shared/sources/eventhub/eventhub-messages.ts';
+import { decodeFirehoseRecord } from '../../shared/sources/firehose/decode-firehose-record.ts';
 import { safeText } from '../../shared/core/json-text.ts';
 import { QUARANTINE_RAW_LIMIT } from '../../shared/core/quarantine.ts';
 import { ingestBatch } from '../../shared/pipeline/ingest-batch.ts';

@@ -4,11 +4,11 @@
  */
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { decodeAuditLogLines } from '../../shared/decode/audit-log.ts';
-import { decodeCloudWatchPayload, decodeCloudWatchSubscription } from '../../shared/decode/cloudwatch.ts';
+import { decodeAuditLogLines } from '../../shared/sources/audit-log/audit-log.ts';
+import { decodeCloudWatchPayload, decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/cloudwatch-payload.ts';
 import type { DecodedBatch } from '../../shared/core/decoded-batch.ts';
-import { decodeInput } from '../../shared/decode/detect-input.ts';
-import { decodeEventHubMessages } from '../../shared/decode/eventhub.ts';
+import { decodeInput } from '../../shared/sources/input-formats.ts';
+import { decodeEventHubMessages } from '../../shared/sources/eventhub/eventhub-messages.ts';
 import { DEFAULT_LIMITS, limitsFromEnv, type Limits } from '../../shared/core/limits.ts';
 import { ingestBatch } from '../../shared/pipeline/ingest-batch.ts';
 import { LakeEventStore } from '../../shared/store/event-store.ts';

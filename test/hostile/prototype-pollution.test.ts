@@ -5,7 +5,7 @@
 import { gunzipSync } from 'node:zlib';
 import type { CloudWatchLogsEvent, Context } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodeInput } from '../../shared/decode/detect-input.ts';
+import { decodeInput } from '../../shared/sources/input-formats.ts';
 import { ingestBatch } from '../../shared/pipeline/ingest-batch.ts';
 import type { CanonicalEvent } from '../../shared/schema/canonical-event.ts';
 import { LakeEventStore } from '../../shared/store/event-store.ts';

@@ -1,4 +1,4 @@
-import { decodeAuditLogLines } from '../../shared/decode/audit-log.ts';
+import { decodeAuditLogLines } from '../../shared/sources/audit-log/audit-log.ts';
 import { DEFAULT_LIMITS } from '../../shared/core/limits.ts';
 import { processBatch, type PipelineOptions, type ProcessedBatch } from '../../shared/pipeline/ingest-batch.ts';
 import { compilePolicy, type CompiledPolicy } from '../../shared/transforms/policy/compile-policy.ts';

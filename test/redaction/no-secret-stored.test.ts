@@ -6,11 +6,11 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { decodeCloudWatchSubscription } from '../../shared/decode/cloudwatch.ts';
+import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/cloudwatch-payload.ts';
 import type { DecodedBatch } from '../../shared/core/decoded-batch.ts';
-import { decodeInput } from '../../shared/decode/detect-input.ts';
-import { decodeEventHubMessages } from '../../shared/decode/eventhub.ts';
-import { decodeFirehoseRecord } from '../../shared/firehose/decode-firehose-record.ts';
+import { decodeInput } from '../../shared/sources/input-formats.ts';
+import { decodeEventHubMessages } from '../../shared/sources/eventhub/eventhub-messages.ts';
+import { decodeFirehoseRecord } from '../../shared/sources/firehose/decode-firehose-record.ts';
 import { DEFAULT_LIMITS } from '../../shared/core/limits.ts';
 import { ingestBatch } from '../../shared/pipeline/ingest-batch.ts';
 import type { IngestSummary } from '../../shared/core/ingest-summary.ts';

@@ -1,12 +1,12 @@
 import { InvocationContext } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
-import { decodeEventHubMessages } from '../../shared/decode/eventhub.ts';
+import { decodeEventHubMessages } from '../../shared/sources/eventhub/eventhub-messages.ts';
 import { processBatch } from '../../shared/pipeline/ingest-batch.ts';
 import { BatchNotStoredError } from '../../shared/runtime/batch-not-stored-error.ts';
-import { DEAD_LETTER_KINDS } from '../../shared/reliability/dead-letter-file.ts';
-import { replayDeadLetter } from '../../shared/reliability/dead-letter-replay.ts';
+import { DEAD_LETTER_KINDS } from '../../shared/sources/eventhub/dead-letter-file.ts';
+import { replayDeadLetter } from '../../shared/sources/dead-letter-replay.ts';
 import { parseDeadLetterDocument } from '../../shared/runtime/dead-letter-schema.ts';
-import { eventHubMessagesOf, ingestEventHubBatch, isLastAttempt, type RetryState } from '../../shared/runtime/aks-eventhub.ts';
+import { eventHubMessagesOf, ingestEventHubBatch, isLastAttempt, type RetryState } from '../../shared/sources/eventhub/trigger-runtime.ts';
 import { DEFAULT_LIMITS } from '../../shared/core/limits.ts';
 import { aksRecord, auditEvent, eventHubBody, INGEST_TIME } from '../helpers/audit-events.ts';
 import { MemoryObjectStore } from '../helpers/lake.ts';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildSamples } from '../../scripts/build-samples.ts';
-import { decodeInput } from '../../shared/decode/detect-input.ts';
+import { decodeInput } from '../../shared/sources/input-formats.ts';
 import { DEFAULT_LIMITS } from '../../shared/core/limits.ts';
 import { processBatch } from '../../shared/pipeline/ingest-batch.ts';
 import { CanonicalEventSchema } from '../../shared/schema/canonical-event.ts';

@@ -4,7 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { decodeCloudWatchSubscription } from '../../shared/decode/cloudwatch.ts';
+import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/cloudwatch-payload.ts';
 import { DEFAULT_LIMITS } from '../../shared/core/limits.ts';
 import { processBatch } from '../../shared/pipeline/ingest-batch.ts';
 import { StoreError, type ObjectStore, type StoredObject } from '../../shared/store/object-store.ts';

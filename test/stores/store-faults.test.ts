@@ -5,8 +5,8 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ingestEventHubBatch } from '../../shared/runtime/aks-eventhub.ts';
-import { ingestCloudWatchSubscription } from '../../shared/runtime/eks-cloudwatch.ts';
+import { ingestEventHubBatch } from '../../shared/sources/eventhub/trigger-runtime.ts';
+import { ingestCloudWatchSubscription } from '../../shared/sources/cloudwatch/subscription-runtime.ts';
 import { runtimeFromEnv, type FunctionRuntime } from '../../shared/runtime/function-runtime.ts';
 import { StoreError } from '../../shared/store/object-store.ts';
 import { openObjectStore } from '../../shared/store/open-store.ts';

@@ -5,11 +5,11 @@
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { decodeAuditEventList, decodeAuditLogLines } from '../../shared/decode/audit-log.ts';
-import { decodeCloudWatchPayload, decodeCloudWatchSubscription } from '../../shared/decode/cloudwatch.ts';
+import { decodeAuditEventList, decodeAuditLogLines } from '../../shared/sources/audit-log/audit-log.ts';
+import { decodeCloudWatchPayload, decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/cloudwatch-payload.ts';
 import type { DecodedBatch } from '../../shared/core/decoded-batch.ts';
-import { decodeInput } from '../../shared/decode/detect-input.ts';
-import { decodeEventHubMessages } from '../../shared/decode/eventhub.ts';
+import { decodeInput } from '../../shared/sources/input-formats.ts';
+import { decodeEventHubMessages } from '../../shared/sources/eventhub/eventhub-messages.ts';
 import { ingestBatch } from '../../shared/pipeline/ingest-batch.ts';
 import type { IngestSummary } from '../../shared/core/ingest-summary.ts';
 import { LakeQuery } from '../../shared/query/lake-query.ts';

@@ -1,7 +1,7 @@
 import { HttpRequest, InvocationContext } from '@azure/functions';
 import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { azureHttpRequest, functionUrlRequest } from '../../shared/webhook/host-requests.ts';
+import { azureHttpRequest, functionUrlRequest } from '../../shared/sources/webhook/host-requests.ts';
 import { auditEvent, eventList } from '../helpers/audit-events.ts';
 import { readRows, temporaryFileStore } from '../helpers/lake.ts';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { requestPath } from '../../shared/webhook/request-target.ts';
+import { requestPath } from '../../shared/sources/webhook/request-target.ts';
 
 describe('requestPath', () => {
   it.each([

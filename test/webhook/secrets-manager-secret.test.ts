@@ -1,7 +1,7 @@
 import { GetSecretValueCommand, ResourceNotFoundException, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { readSecretsManagerSecret } from '../../shared/webhook/secrets-manager-secret.ts';
+import { readSecretsManagerSecret } from '../../shared/sources/webhook/secrets-manager-secret.ts';
 
 const TOKENS = JSON.stringify({ 'prod-token-5b1f0c9e2d7a4e3f': { cluster_name: 'onprem-prod', cluster_id: 'dc1/onprem-prod' } });
 const ARN = 'arn:aws:secretsmanager:us-east-2:123456789012:secret:kaudit-webhook-tokens-AbCdEf';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RefreshingTokens, SECRET_REFRESH } from '../../shared/webhook/token-source.ts';
-import { parseTokenTable, type TokenTable } from '../../shared/webhook/tokens.ts';
+import { RefreshingTokens, SECRET_REFRESH } from '../../shared/sources/webhook/token-source.ts';
+import { parseTokenTable, type TokenTable } from '../../shared/sources/webhook/tokens.ts';
 
 const PROD_TOKEN = 'prod-token-5b1f0c9e2d7a4e3f';
 const ROTATED_TOKEN = 'prod-token-rotated-8e4d2a7c91';

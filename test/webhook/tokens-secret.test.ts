@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTokensSecretReference } from '../../shared/webhook/tokens-secret.ts';
+import { parseTokensSecretReference } from '../../shared/sources/webhook/tokens-secret.ts';
 
 const SETTING = 'KAUDIT_WEBHOOK_TOKENS_SECRET';
 

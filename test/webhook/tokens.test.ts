@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bearerToken, parseTokenTable } from '../../shared/webhook/tokens.ts';
+import { bearerToken, parseTokenTable } from '../../shared/sources/webhook/tokens.ts';
 
 const TOKEN = 'prod-token-5b1f0c9e2d7a4e3f';
 

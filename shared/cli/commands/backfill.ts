@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { PartitionConsumer } from '../../backfill/aks-backfill.ts';
+import type { PartitionConsumer } from '../../sources/eventhub/aks-backfill.ts';
 import { progressOn } from '../../runtime/progress.ts';
 import { DEFAULT_RETRY } from '../../core/retry.ts';
 import { limitsFromEnv } from '../../core/limits.ts';
@@ -81,7 +81,7 @@ export async function backfillEksCommand(options: BackfillEksOptions, io: CliIo)
 
   const [{ CloudWatchLogsClient }, { backfillEks, BackfillSetupError }, { CheckpointFile }] = await Promise.all([
     import('@aws-sdk/client-cloudwatch-logs'),
-    import('../../backfill/eks-backfill.ts'),
+    import('../../sources/cloudwatch/eks-backfill.ts'),
     import('../../runtime/checkpoint.ts'),
   ]);
   // Adaptive retries also pace the calls, which FilterLogEvents' low rate quota rewards.
@@ -114,7 +114,7 @@ export async function backfillAksCommand(options: BackfillAksOptions, io: CliIo,
   const since = timeOption('--since', options.since, new Date());
   const namespace = options.namespace.includes('.') ? options.namespace : `${options.namespace}.servicebus.windows.net`;
   const connectionString = options.connectionString ?? io.env[SETTINGS.eventHubConnectionString] ?? null;
-  const { backfillAks } = await import('../../backfill/aks-backfill.ts');
+  const { backfillAks } = await import('../../sources/eventhub/aks-backfill.ts');
   const consumer = await openConsumer(namespace, options.hub, options.consumerGroup, connectionString);
   try {
     const summary = await backfillAks(

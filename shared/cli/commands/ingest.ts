@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { decodeInput } from '../../decode/detect-input.ts';
+import { decodeInput } from '../../sources/input-formats.ts';
 import type { DecodedBatch } from '../../core/decoded-batch.ts';
 import { limitsFromEnv } from '../../core/limits.ts';
 import { ingestBatch } from '../../pipeline/ingest-batch.ts';

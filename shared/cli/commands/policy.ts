@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { decodeInput } from '../../decode/detect-input.ts';
+import { decodeInput } from '../../sources/input-formats.ts';
 import { limitsFromEnv } from '../../core/limits.ts';
 import { normalizeRecord } from '../../normalize/normalize-record.ts';
 import type { CompiledPolicy } from '../../transforms/policy/compile-policy.ts';

@@ -1,6 +1,6 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import type { Command } from 'commander';
-import { decodeInput } from '../../decode/detect-input.ts';
+import { decodeInput } from '../../sources/input-formats.ts';
 import { limitsFromEnv } from '../../core/limits.ts';
 import { ingestBatch } from '../../pipeline/ingest-batch.ts';
 import { addSummary, emptySummary, type IngestSummary } from '../../core/ingest-summary.ts';

@@ -2,10 +2,10 @@ import { once } from 'node:events';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { limitsFromEnv } from '../../core/limits.ts';
-import { DEFAULT_CONNECTION_LIMITS, isLoopbackAddress, startWebhookServer, type ConnectionLimits, type TlsCredentials } from '../../webhook/node-server.ts';
-import { readTlsCredentials } from '../../webhook/tls-credentials.ts';
-import type { WebhookReceiver } from '../../webhook/webhook-core.ts';
-import { maxBodyBytesFromEnv, readTokenFile } from '../../webhook/webhook-settings.ts';
+import { DEFAULT_CONNECTION_LIMITS, isLoopbackAddress, startWebhookServer, type ConnectionLimits, type TlsCredentials } from '../../sources/webhook/node-server.ts';
+import { readTlsCredentials } from '../../sources/webhook/tls-credentials.ts';
+import type { WebhookReceiver } from '../../sources/webhook/webhook-core.ts';
+import { maxBodyBytesFromEnv, readTokenFile } from '../../sources/webhook/webhook-settings.ts';
 import { EXIT, UsageError, type CliIo } from '../cli-io.ts';
 import { cliPipelineOptions, openCliEventStore } from '../ingest-setup.ts';
 

@@ -12,7 +12,7 @@ import { createEksHandler } from '../../../functions/eks-cloudwatch/handler.ts';
 import { DEFAULT_LIMITS } from '../../../shared/core/limits.ts';
 import type { IngestSummary } from '../../../shared/core/ingest-summary.ts';
 import { buildPipelineOptions, pipelineConfigFromEnv } from '../../../shared/pipeline/pipeline-options.ts';
-import type { EventHubTriggerMetadata } from '../../../shared/runtime/aks-eventhub.ts';
+import type { EventHubTriggerMetadata } from '../../../shared/sources/eventhub/trigger-runtime.ts';
 import type { FunctionRuntime } from '../../../shared/runtime/function-runtime.ts';
 import { METRIC_NAMESPACE } from '../../../shared/runtime/metric-names.ts';
 import { LakeEventStore } from '../../../shared/store/event-store.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeAuditEventList, decodeAuditLogLines } from '../../../shared/decode/audit-log.ts';
+import { decodeAuditEventList, decodeAuditLogLines } from '../../../shared/sources/audit-log/audit-log.ts';
 import { DECODER_CONTEXT, auditEvent, auditLogLines, eventList, fixtureText } from '../../helpers/audit-events.ts';
 
 const LOG_PATH = '/var/log/kubernetes/audit/kube-apiserver-audit.log';

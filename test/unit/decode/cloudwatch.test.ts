@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { decodeCloudWatchPayload, decodeCloudWatchSubscription } from '../../../shared/decode/cloudwatch.ts';
+import { decodeCloudWatchPayload, decodeCloudWatchSubscription } from '../../../shared/sources/cloudwatch/cloudwatch-payload.ts';
 import {
   DECODER_CONTEXT,
   auditEvent,

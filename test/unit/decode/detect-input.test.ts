@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { decodeInput, type DetectedInput } from '../../../shared/decode/detect-input.ts';
+import { decodeInput, type DetectedInput } from '../../../shared/sources/input-formats.ts';
 import {
   DECODER_CONTEXT,
   aksRecord,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { decodeEventHubMessages } from '../../../shared/decode/eventhub.ts';
+import { decodeEventHubMessages } from '../../../shared/sources/eventhub/eventhub-messages.ts';
 import { DECODER_CONTEXT, aksRecord, eventHubBody, eventHubMessages, fixtureEvent } from '../../helpers/audit-events.ts';
 
 const AKS_SERVICE = fixtureEvent('aks/aks-service-get-configmap.json');

@@ -4,9 +4,9 @@
  */
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { decodeCloudWatchSubscription } from '../../../shared/decode/cloudwatch.ts';
-import { decodeEventHubMessages } from '../../../shared/decode/eventhub.ts';
-import { decodeFirehoseRecord } from '../../../shared/firehose/decode-firehose-record.ts';
+import { decodeCloudWatchSubscription } from '../../../shared/sources/cloudwatch/cloudwatch-payload.ts';
+import { decodeEventHubMessages } from '../../../shared/sources/eventhub/eventhub-messages.ts';
+import { decodeFirehoseRecord } from '../../../shared/sources/firehose/decode-firehose-record.ts';
 import { DECODER_CONTEXT, eventHubMessages, firehoseRecord, quarantineOf, sourceRecord } from '../../helpers/audit-events.ts';
 
 const SECRET = 'Pw-7f3c91d2e8a4b6';

@@ -1,8 +1,8 @@
 import { v5 as uuidv5 } from 'uuid';
 import { describe, expect, it } from 'vitest';
-import { decodeAuditLogLines } from '../../../shared/decode/audit-log.ts';
-import { decodeCloudWatchSubscription } from '../../../shared/decode/cloudwatch.ts';
-import { decodeEventHubMessages } from '../../../shared/decode/eventhub.ts';
+import { decodeAuditLogLines } from '../../../shared/sources/audit-log/audit-log.ts';
+import { decodeCloudWatchSubscription } from '../../../shared/sources/cloudwatch/cloudwatch-payload.ts';
+import { decodeEventHubMessages } from '../../../shared/sources/eventhub/eventhub-messages.ts';
 import { EVENT_ID_NAMESPACE } from '../../../shared/core/event-id.ts';
 import {
   DECODER_CONTEXT,

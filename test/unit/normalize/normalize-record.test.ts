@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { decodeEventHubMessages } from '../../../shared/decode/eventhub.ts';
+import { decodeEventHubMessages } from '../../../shared/sources/eventhub/eventhub-messages.ts';
 import { CanonicalEventSchema } from '../../../shared/schema/canonical-event.ts';
 import { KAUDIT_VERSION } from '../../../shared/core/version.ts';
 import {

@@ -1,7 +1,7 @@
 import { v5 as uuidv5 } from 'uuid';
 import { describe, expect, it } from 'vitest';
-import { decodeCloudWatchPayload } from '../../../shared/decode/cloudwatch.ts';
-import { decodeEventHubMessages } from '../../../shared/decode/eventhub.ts';
+import { decodeCloudWatchPayload } from '../../../shared/sources/cloudwatch/cloudwatch-payload.ts';
+import { decodeEventHubMessages } from '../../../shared/sources/eventhub/eventhub-messages.ts';
 import { EVENT_ID_NAMESPACE } from '../../../shared/core/event-id.ts';
 import {
   DECODER_CONTEXT,

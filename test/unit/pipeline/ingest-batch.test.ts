@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCloudWatchPayload } from '../../../shared/decode/cloudwatch.ts';
-import { decodeEventHubMessages } from '../../../shared/decode/eventhub.ts';
+import { decodeCloudWatchPayload } from '../../../shared/sources/cloudwatch/cloudwatch-payload.ts';
+import { decodeEventHubMessages } from '../../../shared/sources/eventhub/eventhub-messages.ts';
 import { ingestBatch, processBatch, type EventTransform } from '../../../shared/pipeline/ingest-batch.ts';
 import { LakeEventStore } from '../../../shared/store/event-store.ts';
 import { StoreError } from '../../../shared/store/object-store.ts';

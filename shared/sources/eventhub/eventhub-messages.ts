@@ -1,12 +1,12 @@
-import type { Provenance } from '../schema/canonical-event.ts';
-import type { QuarantineReason } from '../schema/quarantine-record.ts';
-import { describeJsonError } from '../core/partial-json.ts';
-import { buildQuarantineRecord, undecompressedRaw } from '../core/quarantine.ts';
-import { toUtcIso } from '../core/time.ts';
-import type { Limits } from '../core/limits.ts';
-import { compressionOf, decompress, describeDecompressError, isDecompressLimitError } from '../core/compression.ts';
-import { safeText } from '../core/json-text.ts';
-import { countSkip, emptyBatch, provenanceOf, shortHash, type DecodedBatch } from '../core/decoded-batch.ts';
+import type { Provenance } from '../../schema/canonical-event.ts';
+import type { QuarantineReason } from '../../schema/quarantine-record.ts';
+import { describeJsonError } from '../../core/partial-json.ts';
+import { buildQuarantineRecord, undecompressedRaw } from '../../core/quarantine.ts';
+import { toUtcIso } from '../../core/time.ts';
+import type { Limits } from '../../core/limits.ts';
+import { compressionOf, decompress, describeDecompressError, isDecompressLimitError } from '../../core/compression.ts';
+import { safeText } from '../../core/json-text.ts';
+import { countSkip, emptyBatch, provenanceOf, shortHash, type DecodedBatch } from '../../core/decoded-batch.ts';
 
 /** AKS diagnostic-log categories that carry audit events. `kube-audit-admin` is `kube-audit` without get/list/watch. */
 export const AKS_AUDIT_CATEGORIES: ReadonlySet<string> = new Set(['kube-audit', 'kube-audit-admin']);

@@ -1,11 +1,11 @@
 import { gzipSync } from 'node:zlib';
-import type { DecodedBatch } from '../core/decoded-batch.ts';
-import { provenanceOf } from '../core/decoded-batch.ts';
-import { bodyText, textOf, type EventHubContext, type EventHubMessage } from '../decode/eventhub.ts';
-import { buildQuarantineRecord } from '../core/quarantine.ts';
-import { streamBatch, type BatchStream, type PipelineOptions, type ProcessedBatch } from '../pipeline/ingest-batch.ts';
-import { NdjsonGzipWriter } from '../store/ndjson-gzip-writer.ts';
-import type { EventHubDeadLetter, EventHubRange, FirehoseDeadLetter } from '../runtime/dead-letter-schema.ts';
+import type { DecodedBatch } from '../../core/decoded-batch.ts';
+import { provenanceOf } from '../../core/decoded-batch.ts';
+import { bodyText, textOf, type EventHubContext, type EventHubMessage } from './eventhub-messages.ts';
+import { buildQuarantineRecord } from '../../core/quarantine.ts';
+import { streamBatch, type BatchStream, type PipelineOptions, type ProcessedBatch } from '../../pipeline/ingest-batch.ts';
+import { NdjsonGzipWriter } from '../../store/ndjson-gzip-writer.ts';
+import type { EventHubDeadLetter, EventHubRange, FirehoseDeadLetter } from '../../runtime/dead-letter-schema.ts';
 
 /**
  * kaudit's dead letters: what a function could not store within its platform's retries, kept so

@@ -4,14 +4,14 @@ import {
   type CloudWatchLogsClient,
   type FilteredLogEvent,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { EKS_AUDIT_STREAM_PREFIX, decodeCloudWatchPayload } from '../decode/cloudwatch.ts';
-import type { Limits } from '../core/limits.ts';
-import { ingestBatch, type PipelineOptions } from '../pipeline/ingest-batch.ts';
-import { addSummary, emptySummary, type IngestSummary } from '../core/ingest-summary.ts';
-import type { EventStore } from '../store/event-store.ts';
-import { advanceWatermark, isBehind, type CheckpointFile, type Watermark, type WatermarkedEvent } from '../runtime/checkpoint.ts';
-import type { Progress } from '../runtime/progress.ts';
-import { withThrottlingRetry, type RetryPolicy } from '../core/retry.ts';
+import { EKS_AUDIT_STREAM_PREFIX, decodeCloudWatchPayload } from './cloudwatch-payload.ts';
+import type { Limits } from '../../core/limits.ts';
+import { ingestBatch, type PipelineOptions } from '../../pipeline/ingest-batch.ts';
+import { addSummary, emptySummary, type IngestSummary } from '../../core/ingest-summary.ts';
+import type { EventStore } from '../../store/event-store.ts';
+import { advanceWatermark, isBehind, type CheckpointFile, type Watermark, type WatermarkedEvent } from '../../runtime/checkpoint.ts';
+import type { Progress } from '../../runtime/progress.ts';
+import { withThrottlingRetry, type RetryPolicy } from '../../core/retry.ts';
 
 export interface EksBackfillRequest {
   cluster: string;

@@ -1,16 +1,16 @@
-import type { Provenance } from '../schema/canonical-event.ts';
-import { buildQuarantineRecord, undecompressedRaw, rawTextOf } from '../core/quarantine.ts';
-import { describeJsonError } from '../core/partial-json.ts';
-import { isoFromEpochMs } from '../core/time.ts';
-import type { Limits } from '../core/limits.ts';
-import { base64Bytes } from '../core/base64.ts';
-import { decodeCloudWatchPayload } from '../decode/cloudwatch.ts';
-import { compressionOf, decompress, describeDecompressError, isDecompressLimitError } from '../core/compression.ts';
-import type { QuarantineReason } from '../schema/quarantine-record.ts';
-import { emptyBatch, mergeInto, provenanceOf, shortHash, type DecodedBatch } from '../core/decoded-batch.ts';
-import { safeText } from '../core/json-text.ts';
+import type { Provenance } from '../../schema/canonical-event.ts';
+import { buildQuarantineRecord, undecompressedRaw, rawTextOf } from '../../core/quarantine.ts';
+import { describeJsonError } from '../../core/partial-json.ts';
+import { isoFromEpochMs } from '../../core/time.ts';
+import type { Limits } from '../../core/limits.ts';
+import { base64Bytes } from '../../core/base64.ts';
+import { decodeCloudWatchPayload } from '../cloudwatch/cloudwatch-payload.ts';
+import { compressionOf, decompress, describeDecompressError, isDecompressLimitError } from '../../core/compression.ts';
+import type { QuarantineReason } from '../../schema/quarantine-record.ts';
+import { emptyBatch, mergeInto, provenanceOf, shortHash, type DecodedBatch } from '../../core/decoded-batch.ts';
+import { safeText } from '../../core/json-text.ts';
 import { FirehoseRecordSchema, type FirehoseRecord } from './firehose-event.ts';
-import { splitJsonDocuments } from '../core/json-documents.ts';
+import { splitJsonDocuments } from '../../core/json-documents.ts';
 
 export interface FirehoseDecodeContext {
   /** Region of the delivery stream, which is the log groups' region: needed for the cluster ARN. */

@@ -1,8 +1,8 @@
-import { decodeCloudWatchSubscription } from '../decode/cloudwatch.ts';
-import { ingestBatch } from '../pipeline/ingest-batch.ts';
-import { BatchNotStoredError, messageOf } from './batch-not-stored-error.ts';
-import { storedReport, type InvocationReport } from './invocation-report.ts';
-import type { FunctionRuntime } from './function-runtime.ts';
+import { decodeCloudWatchSubscription } from './cloudwatch-payload.ts';
+import { ingestBatch } from '../../pipeline/ingest-batch.ts';
+import { BatchNotStoredError, messageOf } from '../../runtime/batch-not-stored-error.ts';
+import { storedReport, type InvocationReport } from '../../runtime/invocation-report.ts';
+import type { FunctionRuntime } from '../../runtime/function-runtime.ts';
 
 /**
  * One CloudWatch Logs subscription invocation. Bad records are quarantined and counted. A batch

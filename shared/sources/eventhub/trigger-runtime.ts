@@ -1,11 +1,11 @@
-import { decodeEventHubMessages, type EventHubContext, type EventHubMessage } from '../decode/eventhub.ts';
-import { ingestBatch } from '../pipeline/ingest-batch.ts';
-import { BatchNotStoredError, messageOf } from './batch-not-stored-error.ts';
-import { deadLetterKey, describeBatchRange, encodeEventHubDeadLetter, eventHubRangeOf } from '../reliability/dead-letter-file.ts';
-import { deadLetteredReport, storedReport, type InvocationReport } from './invocation-report.ts';
-import type { ObjectStore } from '../store/object-store.ts';
-import type { FunctionRuntime } from './function-runtime.ts';
-import { SETTINGS } from '../core/settings.ts';
+import { decodeEventHubMessages, type EventHubContext, type EventHubMessage } from './eventhub-messages.ts';
+import { ingestBatch } from '../../pipeline/ingest-batch.ts';
+import { BatchNotStoredError, messageOf } from '../../runtime/batch-not-stored-error.ts';
+import { deadLetterKey, describeBatchRange, encodeEventHubDeadLetter, eventHubRangeOf } from './dead-letter-file.ts';
+import { deadLetteredReport, storedReport, type InvocationReport } from '../../runtime/invocation-report.ts';
+import type { ObjectStore } from '../../store/object-store.ts';
+import type { FunctionRuntime } from '../../runtime/function-runtime.ts';
+import { SETTINGS } from '../../core/settings.ts';
 
 /** What the Event Hubs trigger passes beside the messages (cardinality many: arrays by message). */
 export interface EventHubTriggerMetadata {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { runtimeFromEnv } from '../runtime/function-runtime.ts';
-import { SETTINGS } from '../core/settings.ts';
+import { runtimeFromEnv } from '../../runtime/function-runtime.ts';
+import { SETTINGS } from '../../core/settings.ts';
 import { fixedTokens, RefreshingTokens, SECRET_REFRESH, type TokenSource } from './token-source.ts';
 import { parseTokensSecretReference, type KeyVaultReference, type SecretsManagerReference, type TokensSecretReference } from './tokens-secret.ts';
 import { bearerToken, parseTokenTable, type TokenTable } from './tokens.ts';

@@ -1,13 +1,13 @@
-import type { Provenance } from '../schema/canonical-event.ts';
-import type { QuarantineReason } from '../schema/quarantine-record.ts';
-import { describeJsonError } from '../core/partial-json.ts';
-import { buildQuarantineRecord, undecompressedRaw } from '../core/quarantine.ts';
-import { isoFromEpochMs } from '../core/time.ts';
-import type { Limits } from '../core/limits.ts';
-import { decompress, describeDecompressError, isDecompressLimitError } from '../core/compression.ts';
-import { base64Bytes } from '../core/base64.ts';
-import { safeText } from '../core/json-text.ts';
-import { countSkip, emptyBatch, provenanceOf, shortHash, type DecodedBatch } from '../core/decoded-batch.ts';
+import type { Provenance } from '../../schema/canonical-event.ts';
+import type { QuarantineReason } from '../../schema/quarantine-record.ts';
+import { describeJsonError } from '../../core/partial-json.ts';
+import { buildQuarantineRecord, undecompressedRaw } from '../../core/quarantine.ts';
+import { isoFromEpochMs } from '../../core/time.ts';
+import type { Limits } from '../../core/limits.ts';
+import { decompress, describeDecompressError, isDecompressLimitError } from '../../core/compression.ts';
+import { base64Bytes } from '../../core/base64.ts';
+import { safeText } from '../../core/json-text.ts';
+import { countSkip, emptyBatch, provenanceOf, shortHash, type DecodedBatch } from '../../core/decoded-batch.ts';
 
 export interface CloudWatchContext {
   /** The AWS region the log group is in: needed for the cluster ARN. */

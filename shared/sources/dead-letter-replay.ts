@@ -1,8 +1,8 @@
 import { emptyBatch, type DecodedBatch } from '../core/decoded-batch.ts';
-import { decodeEventHubMessages, type EventHubMessage } from '../decode/eventhub.ts';
+import { decodeEventHubMessages, type EventHubMessage } from './eventhub/eventhub-messages.ts';
 import type { Limits } from '../core/limits.ts';
 import type { ReplayedBatch } from '../pipeline/ingest-batch.ts';
-import { DEAD_LETTER_KINDS } from './dead-letter-file.ts';
+import { DEAD_LETTER_KINDS } from './eventhub/dead-letter-file.ts';
 import type { DeadLetterDocument, EventHubDeadLetter, EventHubRange } from '../runtime/dead-letter-schema.ts';
 
 /**

@@ -1,9 +1,9 @@
-import { decodeAuditEventList } from '../decode/audit-log.ts';
-import { shortHash } from '../core/decoded-batch.ts';
-import type { Limits } from '../core/limits.ts';
-import { ingestBatch, type PipelineOptions } from '../pipeline/ingest-batch.ts';
-import { addSummary, emptySummary } from '../core/ingest-summary.ts';
-import type { EventStore } from '../store/event-store.ts';
+import { decodeAuditEventList } from '../audit-log/audit-log.ts';
+import { shortHash } from '../../core/decoded-batch.ts';
+import type { Limits } from '../../core/limits.ts';
+import { ingestBatch, type PipelineOptions } from '../../pipeline/ingest-batch.ts';
+import { addSummary, emptySummary } from '../../core/ingest-summary.ts';
+import type { EventStore } from '../../store/event-store.ts';
 import { bearerToken, type ClusterIdentity, type TokenTable } from './tokens.ts';
 
 /** An HTTP request as each host (node:http, Lambda Function URL, Azure Functions) presents it. */

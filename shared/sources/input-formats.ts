@@ -1,17 +1,17 @@
 import { gunzipSync } from 'node:zlib';
 import type { Limits } from '../core/limits.ts';
-import { decodeAuditEventList, decodeAuditLogLines, type AuditLogContext } from './audit-log.ts';
-import { decodeCloudWatchPayload, decodeCloudWatchSubscription } from './cloudwatch.ts';
-import { replayDeadLetter } from '../reliability/dead-letter-replay.ts';
+import { decodeAuditEventList, decodeAuditLogLines, type AuditLogContext } from './audit-log/audit-log.ts';
+import { decodeCloudWatchPayload, decodeCloudWatchSubscription } from './cloudwatch/cloudwatch-payload.ts';
+import { replayDeadLetter } from './dead-letter-replay.ts';
 import { isDeadLetterDocument, parseDeadLetterDocument } from '../runtime/dead-letter-schema.ts';
-import { isLambdaDestinationRecord, readLambdaDestinationRecord, type LambdaDestinationRecord } from '../reliability/lambda-destination.ts';
+import { isLambdaDestinationRecord, readLambdaDestinationRecord, type LambdaDestinationRecord } from './cloudwatch/lambda-destination.ts';
 import { partKey } from '../core/batch-parts.ts';
 import { describeDecompressError } from '../core/compression.ts';
 import { emptyBatch, shortHash, type DecodedBatch } from '../core/decoded-batch.ts';
 import { safeText } from '../core/json-text.ts';
-import { decodeEventHubMessages } from './eventhub.ts';
-import { decodeFirehoseFailedRecord, decodeFirehoseTransformationEvent } from '../firehose/decode-firehose-record.ts';
-import { isFirehoseFailedRecord, isFirehoseTransformationEvent } from '../firehose/firehose-event.ts';
+import { decodeEventHubMessages } from './eventhub/eventhub-messages.ts';
+import { decodeFirehoseFailedRecord, decodeFirehoseTransformationEvent } from './firehose/decode-firehose-record.ts';
+import { isFirehoseFailedRecord, isFirehoseTransformationEvent } from './firehose/firehose-event.ts';
 
 /** JSON documents `kaudit ingest` recognises (SPEC §4). */
 export type DocumentFormat =
