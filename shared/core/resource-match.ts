@@ -1,3 +1,6 @@
+import * as z from 'zod';
+import type { CanonicalEvent } from '../schema/canonical-event.ts';
+
 /** The parts of a resource request a `resources` entry looks at. "" means absent. */
 export interface ResourceTarget {
   apiGroup: string;
@@ -37,3 +40,18 @@ export function compileGroupResources(spec: GroupResourcesSpec): (target: Resour
     return exact.has(`${target.resource}/${target.subresource}`) || subresourceOfAny.has(target.subresource);
   };
 }
+
+/** The API group as Kubernetes names it: "" for the core group, which the canonical event writes `core`. */
+export function apiGroupOf(event: CanonicalEvent): string {
+  return event.object_api_group === null || event.object_api_group === 'core' ? '' : event.object_api_group;
+}
+
+/** A lower-case RFC 1123 subdomain: what Kubernetes accepts as an API group name. */
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS_SUBDOMAIN_MAX = 253;
+
+/** An API group name: "" is the core group, else a lower-case DNS subdomain without a version. */
+export const ApiGroupSchema = z.string().refine((group) => group === '' || (group.length <= DNS_SUBDOMAIN_MAX && DNS_SUBDOMAIN.test(group)), {
+  error: (issue) =>
+    `${JSON.stringify(issue.input)} is not an API group name: expected a lower-case DNS subdomain without a version, like "apps" or "rbac.authorization.k8s.io" ("" is the core group)`,
+});

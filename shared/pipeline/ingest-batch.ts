@@ -2,19 +2,14 @@ import type { CanonicalEvent } from '../schema/canonical-event.ts';
 import type { QuarantineRecord } from '../schema/quarantine-record.ts';
 import type { DecodedBatch, SkipReason } from '../core/decoded-batch.ts';
 import { normalizeRecord } from '../normalize/normalize-record.ts';
+import type { EventTransform, QuarantineTransform } from '../transforms/transform.ts';
 import type { EventStore } from '../store/event-store.ts';
 import { addReason, emptySummary, type IngestSummary } from '../core/ingest-summary.ts';
-
-/**
- * A step after normalization (policy, redaction): returns the event to keep, possibly changed,
- * or the reason it is skipped by design.
- */
-export type EventTransform = (event: CanonicalEvent) => CanonicalEvent | { skip: SkipReason };
 
 export interface PipelineOptions {
   transforms?: readonly EventTransform[];
   /** Applied to every quarantine record before it is stored: redaction of its raw text. */
-  quarantineTransform?: (record: QuarantineRecord) => QuarantineRecord;
+  quarantineTransform?: QuarantineTransform;
 }
 
 /** What a batch becomes before anything is stored. */

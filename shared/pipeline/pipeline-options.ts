@@ -5,7 +5,8 @@ import { BUILTIN_REDACTIONS } from '../transforms/redaction/redaction-rules.ts';
 import { createRedactor, redactionTransform } from '../transforms/redaction/redactor.ts';
 import { quarantineScrubber } from '../transforms/redaction/scrub-quarantine.ts';
 import { SETTINGS } from '../core/settings.ts';
-import type { EventTransform, PipelineOptions } from './ingest-batch.ts';
+import type { EventTransform } from '../transforms/transform.ts';
+import type { PipelineOptions } from './ingest-batch.ts';
 
 /** How ingestion is configured, wherever it runs (functions read it from app settings, the CLI from flags). */
 export interface PipelineConfig {

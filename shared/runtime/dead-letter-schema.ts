@@ -4,13 +4,18 @@ import { MAX_JSON_DEPTH } from '../core/limits.ts';
 import type { IngestSummary } from '../core/ingest-summary.ts';
 import { CanonicalEventSchema } from '../schema/canonical-event.ts';
 import { QuarantineRecordSchema } from '../schema/quarantine-record.ts';
-import { DEAD_LETTER_KINDS } from '../sources/eventhub/dead-letter-file.ts';
 
 /**
  * The dead-letter documents kaudit writes and reads back (docs/delivery-semantics.md): what a
- * function could not store within its platform's retries. Files are untrusted input when read
- * back, so everything `kaudit ingest` uses is checked here.
+ * function could not store within its platform's retries, kept so that `kaudit ingest` replays it.
+ * Version 2 holds the pipeline's output (events after policy and redaction, quarantine records
+ * scrubbed), never the input, so a dead letter holds nothing redaction would have removed. Version
+ * 1 (every message verbatim) is only read. Files are untrusted input when read back, so everything
+ * `kaudit ingest` uses is checked here.
  */
+
+/** The `kind` of each version. */
+export const DEAD_LETTER_KINDS = { v1: 'kaudit.deadletter/v1', v2: 'kaudit.deadletter/v2' } as const;
 
 const nullableText = z.string().nullable();
 const count = z.number().int().nonnegative();

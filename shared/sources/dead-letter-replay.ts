@@ -2,8 +2,7 @@ import { emptyBatch, type DecodedBatch } from '../core/decoded-batch.ts';
 import { decodeEventHubMessages, type EventHubMessage } from './eventhub/eventhub-messages.ts';
 import type { Limits } from '../core/limits.ts';
 import type { ReplayedBatch } from '../pipeline/ingest-batch.ts';
-import { DEAD_LETTER_KINDS } from './eventhub/dead-letter-file.ts';
-import type { DeadLetterDocument, EventHubDeadLetter, EventHubRange } from '../runtime/dead-letter-schema.ts';
+import { DEAD_LETTER_KINDS, type DeadLetterDocument, type EventHubDeadLetter, type EventHubRange } from '../runtime/dead-letter-schema.ts';
 
 /**
  * The batch a dead letter holds, under the original batch key, so objects a failed attempt did

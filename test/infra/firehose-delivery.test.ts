@@ -5,8 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { FirehoseDelivery, OUTPUT_PREFIXES } from '../../infra/aws/constructs/firehose-delivery.ts';
 import { LakeStorage } from '../../infra/aws/constructs/lake-storage.ts';
 import { loadAwsDeploymentConfig } from '../../infra/aws/config.ts';
-import { DEAD_LETTER_PREFIX } from '../../shared/sources/eventhub/dead-letter-file.ts';
-import { EVENTS_PREFIX } from '../../shared/store/layout.ts';
+import { DEAD_LETTER_PREFIX, EVENTS_PREFIX } from '../../shared/store/layout.ts';
 import { kauditTemplate, onlyResource } from './helpers/kaudit-app.ts';
 
 /** The template of a stack holding a lake and the Firehose path for two clusters, synthesized without bundling. */

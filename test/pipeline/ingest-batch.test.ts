@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { decodeCloudWatchPayload } from '../../shared/sources/cloudwatch/cloudwatch-payload.ts';
 import { decodeEventHubMessages } from '../../shared/sources/eventhub/eventhub-messages.ts';
-import { ingestBatch, processBatch, type EventTransform } from '../../shared/pipeline/ingest-batch.ts';
+import { ingestBatch, processBatch } from '../../shared/pipeline/ingest-batch.ts';
+import type { EventTransform } from '../../shared/transforms/transform.ts';
 import { LakeEventStore } from '../../shared/store/event-store.ts';
 import { StoreError } from '../../shared/store/object-store.ts';
 import {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/cloudwatch-payload.ts';
-import { DEAD_LETTER_KINDS } from '../../shared/sources/eventhub/dead-letter-file.ts';
+import { DEAD_LETTER_KINDS } from '../../shared/runtime/dead-letter-schema.ts';
 import { readLambdaDestinationRecord } from '../../shared/sources/cloudwatch/lambda-destination.ts';
 import { DECODER_CONTEXT, auditEvent, cloudWatchPayload, cloudWatchSubscriptionEvent } from '../helpers/audit-events.ts';
 import { runKaudit } from '../helpers/cli.ts';

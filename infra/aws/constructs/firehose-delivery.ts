@@ -6,8 +6,7 @@ import * as logsDestinations from 'aws-cdk-lib/aws-logs-destinations';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { FirehoseOutputKind } from '../../../shared/sources/firehose/firehose-event.ts';
-import { DEAD_LETTER_PREFIX } from '../../../shared/sources/eventhub/dead-letter-file.ts';
-import { EVENTS_PREFIX } from '../../../shared/store/layout.ts';
+import { DEAD_LETTER_PREFIX, EVENTS_PREFIX } from '../../../shared/store/layout.ts';
 import { KauditFunction, type KauditFunctionProps } from './kaudit-function.ts';
 import { LakeStorage } from './lake-storage.ts';
 

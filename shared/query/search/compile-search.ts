@@ -2,8 +2,8 @@ import * as z from 'zod';
 import type { Column } from '../../schema/columns.ts';
 import { resolveField } from './search-fields.ts';
 import { parseSearch, type FieldToken } from './search-parser.ts';
-import { predicateOf } from './search-predicate.ts';
-import { SqlParameters, predicateSql, quoteIdentifier, type SqlValue } from './predicate-sql.ts';
+import { predicateOf, type SqlValue } from './search-predicate.ts';
+import { SqlParameters, predicateSql, quoteIdentifier } from './predicate-sql.ts';
 import { SearchSyntaxError } from './search-syntax-error.ts';
 
 /** Where a search looks, set by the caller (not by the query): a view, a time range, a cluster, a page. */

@@ -2,8 +2,10 @@ import type { Column, ColumnKind } from '../../schema/columns.ts';
 import type { ValueToken } from './search-lexer.ts';
 import { LOGTYPE_VALUE, resolveField } from './search-fields.ts';
 import type { Condition, Operator } from './search-parser.ts';
-import type { SqlValue } from './predicate-sql.ts';
 import { SearchSyntaxError, quoteToken } from './search-syntax-error.ts';
+
+/** A value a test compares a column with, bound as a statement parameter. */
+export type SqlValue = string | number | boolean;
 
 export type OrderOperator = '>' | '>=' | '<' | '<=';
 

@@ -1,23 +1,16 @@
 import { gzipSync } from 'node:zlib';
 import type { DecodedBatch } from '../../core/decoded-batch.ts';
-import { provenanceOf } from '../../core/decoded-batch.ts';
-import { bodyText, textOf, type EventHubContext, type EventHubMessage } from './eventhub-messages.ts';
-import { buildQuarantineRecord } from '../../core/quarantine.ts';
-import { streamBatch, type BatchStream, type PipelineOptions, type ProcessedBatch } from '../../pipeline/ingest-batch.ts';
+import { streamBatch, type BatchStream, type PipelineOptions } from '../../pipeline/ingest-batch.ts';
+import { scrubbedError, textScrubber } from '../../runtime/dead-letter-scrub.ts';
+import { DEAD_LETTER_KINDS, type EventHubDeadLetter, type EventHubRange } from '../../runtime/dead-letter-schema.ts';
+import { DEAD_LETTER_PREFIX } from '../../store/layout.ts';
 import { NdjsonGzipWriter } from '../../store/ndjson-gzip-writer.ts';
-import type { EventHubDeadLetter, EventHubRange, FirehoseDeadLetter } from '../../runtime/dead-letter-schema.ts';
+import { bodyText, textOf, type EventHubContext, type EventHubMessage } from './eventhub-messages.ts';
 
 /**
- * kaudit's dead letters: what a function could not store within its platform's retries, kept so
- * that `kaudit ingest` replays it. Version 2 holds the pipeline's output (events after policy and
- * redaction, quarantine records scrubbed), never the input, so a dead letter holds nothing
- * redaction would have removed. Version 1 (every message verbatim) is only read. Their fields are
- * checked by ./dead-letter-schema.ts; docs/delivery-semantics.md describes both.
+ * The Event Hubs function's dead letters (kaudit.deadletter/v2, source `eventhub`): the file a batch
+ * goes to on the trigger's last attempt, where it is named, and what range of the hub it covers.
  */
-export const DEAD_LETTER_KINDS = { v1: 'kaudit.deadletter/v1', v2: 'kaudit.deadletter/v2' } as const;
-
-/** The folder of a store that dead letters go to; the Firehose path writes its own under the lake's. */
-export const DEAD_LETTER_PREFIX = 'deadletter/v1/';
 
 /** Where the Event Hubs function puts a dead-letter file: by the day it was written, named by its batch key. */
 export function deadLetterKey(batchKey: string, deadLetteredAt: string): string {
@@ -42,24 +35,6 @@ export function eventHubRangeOf(messages: readonly EventHubMessage[], context: P
 /** `partition 3, sequence 100–131 (32 messages)`: what a batch covers, for logs that must say exactly what was lost. */
 export function describeBatchRange(range: EventHubRange): string {
   return `partition ${range.partition ?? 'unknown'}, sequence ${range.firstSequence ?? '?'}–${range.lastSequence ?? '?'} (${range.messages} messages)`;
-}
-
-/**
- * The redaction quarantine records' raw text gets (the pipeline's `quarantineTransform`), for any
- * text a dead letter keeps besides the pipeline's output: message bodies, error messages. The
- * identity when redaction is off.
- */
-export function textScrubber(options: PipelineOptions): (text: string) => string {
-  const transform = options.quarantineTransform;
-  if (!transform) return (text) => text;
-  const carrier = buildQuarantineRecord(provenanceOf({ platform: 'aks', cloud_provider: 'azure', source_type: 'eventhub', ingest_time: '' }), 'invalid_payload', '', null);
-  // Set after building, so a long text is scrubbed whole rather than cut to the quarantine raw limit.
-  return (text) => transform({ ...carrier, raw: text }).raw ?? '';
-}
-
-function scrubbedError(error: unknown, scrub: (text: string) => string): { name: string; message: string } {
-  const known = error instanceof Error ? error : new Error(String(error));
-  return { name: known.name, message: scrub(known.message) };
 }
 
 export interface EventHubDeadLetterInput {
@@ -140,29 +115,4 @@ async function gzipWithOutput(head: Omit<EventHubDeadLetter, 'output'>, stream: 
     writer.abort();
     throw error;
   }
-}
-
-export interface FirehoseDeadLetterInput {
-  record: { recordId: string; approximateArrivalTimestamp?: number };
-  processed: ProcessedBatch;
-  region: string | null;
-  error: unknown;
-  deadLetteredAt: string;
-  pipeline: PipelineOptions;
-}
-
-/** The v2 document of a Firehose record whose lake write failed: its output, for Firehose to deliver as one line. */
-export function firehoseDeadLetter(input: FirehoseDeadLetterInput): FirehoseDeadLetter {
-  const { events, quarantined, summary } = input.processed;
-  return {
-    kind: DEAD_LETTER_KINDS.v2,
-    source: 'firehose',
-    batchKey: input.processed.batchKey,
-    region: input.region,
-    firehose: { recordId: input.record.recordId, approximateArrivalTimestamp: input.record.approximateArrivalTimestamp ?? null },
-    error: scrubbedError(input.error, textScrubber(input.pipeline)),
-    attempts: null,
-    deadLetteredAt: input.deadLetteredAt,
-    output: { events, quarantined, summary },
-  };
 }

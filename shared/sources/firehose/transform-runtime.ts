@@ -2,7 +2,7 @@ import type { CanonicalEvent } from '../../schema/canonical-event.ts';
 import { processBatch, storeProcessedBatch, type PipelineOptions, type ProcessedBatch } from '../../pipeline/ingest-batch.ts';
 import { addSummary, emptySummary, type IngestSummary } from '../../core/ingest-summary.ts';
 import { messageOf } from '../../runtime/batch-not-stored-error.ts';
-import { firehoseDeadLetter } from '../eventhub/dead-letter-file.ts';
+import { firehoseDeadLetter } from './firehose-dead-letter.ts';
 import type { FunctionRuntime } from '../../runtime/function-runtime.ts';
 import { encodeNdjson, type EventStore } from '../../store/event-store.ts';
 import { partitionOf, partitionOfKey } from '../../store/layout.ts';

@@ -1,4 +1,4 @@
-import type { EventTransform } from '../../pipeline/ingest-batch.ts';
+import type { EventTransform } from '../transform.ts';
 import type { CanonicalEvent } from '../../schema/canonical-event.ts';
 import type { AuditDecision, CompiledPolicy, Level } from './compile-policy.ts';
 import { withoutManagedFields } from './managed-fields.ts';

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { ApiGroupSchema } from '../../core/resource-match.ts';
 import { LEVELS, STAGES } from '../../schema/vocabulary.ts';
 
 /**
@@ -7,18 +8,8 @@ import { LEVELS, STAGES } from '../../schema/vocabulary.ts';
  */
 export const POLICY_API_VERSION = 'audit.k8s.io/v1';
 
-/** A lower-case RFC 1123 subdomain: what Kubernetes accepts as an API group name. */
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const DNS_SUBDOMAIN_MAX = 253;
-
 const names = z.array(z.string()).nullish();
 const stages = z.array(z.enum(STAGES)).nullish();
-
-/** An API group name: "" is the core group, else a lower-case DNS subdomain without a version. */
-export const ApiGroupSchema = z.string().refine((group) => group === '' || (group.length <= DNS_SUBDOMAIN_MAX && DNS_SUBDOMAIN.test(group)), {
-  error: (issue) =>
-    `${JSON.stringify(issue.input)} is not an API group name: expected a lower-case DNS subdomain without a version, like "apps" or "rbac.authorization.k8s.io" ("" is the core group)`,
-});
 
 export const GroupResourcesSchema = z
   .strictObject({

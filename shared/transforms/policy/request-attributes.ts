@@ -1,3 +1,4 @@
+import { apiGroupOf } from '../../core/resource-match.ts';
 import type { CanonicalEvent } from '../../schema/canonical-event.ts';
 
 /**
@@ -39,11 +40,6 @@ export function requestAttributesOf(event: CanonicalEvent): RequestAttributes {
     name: verb === 'create' && subresource === '' ? '' : (event.object_name ?? ''),
     path: pathOf(event.request_uri),
   };
-}
-
-/** The API group as Kubernetes names it: "" for the core group, which the canonical event writes `core`. */
-export function apiGroupOf(event: CanonicalEvent): string {
-  return event.object_api_group === null || event.object_api_group === 'core' ? '' : event.object_api_group;
 }
 
 /** The decoded path of a request URI, without its query. */

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { parseConfigDocument, type Validated } from '../../core/config-document.ts';
-import { ApiGroupSchema } from '../policy/policy-schema.ts';
+import { ApiGroupSchema } from '../../core/resource-match.ts';
 import { parseJsonPath } from './json-path.ts';
 import type { RedactionRule } from './redaction-rules.ts';
 

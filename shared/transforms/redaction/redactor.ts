@@ -1,6 +1,5 @@
-import type { EventTransform } from '../../pipeline/ingest-batch.ts';
-import { apiGroupOf } from '../policy/request-attributes.ts';
-import { compileGroupResources, type ResourceTarget } from '../../core/resource-match.ts';
+import type { EventTransform } from '../transform.ts';
+import { apiGroupOf, compileGroupResources, type ResourceTarget } from '../../core/resource-match.ts';
 import type { CanonicalEvent } from '../../schema/canonical-event.ts';
 import { ANY, type PathSegment } from './json-path.ts';
 import { isRecord, mapItems, mapKeys, type JsonRecord } from '../../core/json-value.ts';

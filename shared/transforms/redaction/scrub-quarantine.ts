@@ -3,7 +3,7 @@ import { documentEnd } from '../../core/json-documents.ts';
 import { MAX_JSON_DEPTH } from '../../core/limits.ts';
 import { parseJsonPrefix } from '../../core/partial-json.ts';
 import { withoutTruncationMarker } from '../../core/read-audit-text.ts';
-import type { QuarantineRecord } from '../../schema/quarantine-record.ts';
+import type { QuarantineTransform } from '../transform.ts';
 import { isRecord, mapItems, mapKeys, mapValues, type JsonRecord } from '../../core/json-value.ts';
 import { REDACTED } from './path-tree.ts';
 import { escapeRegExp, queryParameterSource } from './patterns.ts';
@@ -22,7 +22,7 @@ export const WITHHELD = '[REDACTED: the rest of this text was withheld, it may h
  * hold a secret, since what follows cannot be told apart. `raw_sha256` and `quarantine_id` keep
  * describing the original text.
  */
-export function quarantineScrubber(redactor: Redactor): (record: QuarantineRecord) => QuarantineRecord {
+export function quarantineScrubber(redactor: Redactor): QuarantineTransform {
   const firstSecret = secretLocator(redactor);
 
   /** The text with what may be secret redacted or withheld; the text itself when nothing is. */
