@@ -1,6 +1,6 @@
 import type { InvocationContext } from '@azure/functions';
 import type { IngestSummary } from '../../shared/core/ingest-summary.ts';
-import { BatchNotStoredError, messageOf } from '../../shared/runtime/batch-not-stored-error.ts';
+import { BatchNotStoredError } from '../../shared/runtime/batch-not-stored-error.ts';
 import { metricValues, type InvocationReport } from '../../shared/runtime/invocation-report.ts';
 import { ingestEventHubBatch, type EventHubTriggerMetadata } from '../../shared/sources/eventhub/trigger-runtime.ts';
 import { runtimeFromEnv, type FunctionRuntime } from '../../shared/runtime/function-runtime.ts';
@@ -8,6 +8,7 @@ import { METRIC_NAMESPACE } from '../../shared/runtime/metric-names.ts';
 import { SETTINGS } from '../../shared/core/settings.ts';
 import type { ObjectStore } from '../../shared/store/object-store.ts';
 import { openDeadLetterStore } from '../../shared/store/open-store.ts';
+import { messageOf } from '../../shared/core/errors.ts';
 
 /**
  * The trigger's retry policy. Without one the host checkpoints past a failed batch at once; with it

@@ -6,13 +6,13 @@
  * Tells the part of the gap optimization can close from the part that comes with the canonical row.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/cloudwatch-payload.ts';
 import { processBatch } from '../../shared/pipeline/ingest-batch.ts';
 import { encodeNdjson } from '../../shared/store/event-store.ts';
 import { eksFloor } from './floor.ts';
 import { ingestEks, type FunctionPipelines } from './function-pipelines.ts';
 import type { EksBatch } from './payloads.ts';
 import { elapsedOf, median } from './statistics.ts';
+import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/subscription-envelope.ts';
 
 /** Median CPU milliseconds per batch, by stage; `rest` is the whole minus the stages. */
 export type StageMillis = Record<string, number>;

@@ -1,4 +1,5 @@
 import { constants, gunzipSync, inflateSync, type ZlibOptions } from 'node:zlib';
+import { messageOf } from './errors.ts';
 
 /**
  * Decompresses gzip or zlib (CloudWatch Logs sends gzip; some relays re-encode as zlib), refusing
@@ -6,6 +7,11 @@ import { constants, gunzipSync, inflateSync, type ZlibOptions } from 'node:zlib'
  */
 export function decompress(data: Buffer, maxBytes: number): Buffer {
   return inflateAs(compressionOf(data), data, { maxOutputLength: maxBytes });
+}
+
+/** The bytes gzip data inflates to (at most `maxBytes`); any other data as it is. */
+export function gunzipIfGzip(data: Buffer, maxBytes: number): Buffer {
+  return compressionOf(data) === 'gzip' ? gunzipSync(data, { maxOutputLength: maxBytes }) : data;
 }
 
 /**
@@ -64,5 +70,5 @@ export function isDecompressLimitError(error: unknown): boolean {
 /** The message of a decompression error, naming the limit when that is what was hit. */
 export function describeDecompressError(error: unknown, maxBytes: number): string {
   if (isDecompressLimitError(error)) return `decompressed size exceeds the limit of ${maxBytes} bytes`;
-  return error instanceof Error ? error.message : String(error);
+  return messageOf(error);
 }

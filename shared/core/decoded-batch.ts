@@ -1,9 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { Provenance } from '../schema/canonical-event.ts';
 import type { QuarantineRecord } from '../schema/quarantine-record.ts';
 import type { SourceRecord } from './source-record.ts';
 import { KAUDIT_VERSION } from './version.ts';
-import { safeText } from './json-text.ts';
 
 /** Why a decoder passed over a record on purpose. */
 export type SkipReason = 'control_message' | 'not_audit_stream' | 'not_audit_category' | 'policy' | 'omitted_stage';
@@ -26,6 +24,11 @@ export function emptyBatch(batchKey: string): DecodedBatch {
 
 export function countSkip(batch: DecodedBatch, reason: SkipReason, count = 1): void {
   if (count > 0) batch.skipped[reason] = (batch.skipped[reason] ?? 0) + count;
+}
+
+/** Records a batch came with: to normalize, quarantined already, or skipped by design. */
+export function receivedOf(batch: DecodedBatch): number {
+  return batch.records.length + batch.quarantined.length + Object.values(batch.skipped).reduce<number>((total, count) => total + (count ?? 0), 0);
 }
 
 /** Appends one decoded batch's contents to another (a file holding several envelopes). */
@@ -60,9 +63,12 @@ export function provenanceOf(fields: ProvenanceRequired & Partial<Provenance>): 
   };
 }
 
-/** A short, stable, file-name-safe digest for batch keys. */
-export function shortHash(...parts: unknown[]): string {
-  // Parts may be untrusted values of any type and depth: Array.prototype.join would recurse into them.
-  const texts = parts.map((part) => (part === null ? '' : (safeText(part) ?? '')));
-  return createHash('sha256').update(texts.join('\u001f')).digest('hex').slice(0, 32);
+/**
+ * The key of part `index` of a source batch stored in several parts (a source batch holding more
+ * records than one batch may): `<key>` for the first, `<key>-<index>` for the others. Derived
+ * from the source batch's key and the part's position only, so a redelivered source batch maps
+ * every part to the objects it was stored as before.
+ */
+export function partKey(batchKey: string, index: number): string {
+  return index === 0 ? batchKey : `${batchKey}-${index}`;
 }

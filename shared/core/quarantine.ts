@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { compressionOf, inflatePartially } from './compression.ts';
+import { sha256Hex } from './digest.ts';
 import type { Provenance } from '../schema/canonical-event.ts';
 import type { QuarantineReason, QuarantineRecord } from '../schema/quarantine-record.ts';
 
@@ -19,7 +19,7 @@ export function buildQuarantineRecord(
   raw: string | null,
   original: string | null = raw,
 ): QuarantineRecord {
-  const rawSha256 = original === null ? null : createHash('sha256').update(original).digest('hex');
+  const rawSha256 = original === null ? null : sha256Hex(original);
   const identity = [
     provenance.source_stream,
     provenance.source_partition,
@@ -31,7 +31,7 @@ export function buildQuarantineRecord(
   ].join('\u001f');
   const cut = raw !== null && raw.length > QUARANTINE_RAW_LIMIT;
   return {
-    quarantine_id: createHash('sha256').update(identity).digest('hex'),
+    quarantine_id: sha256Hex(identity),
     reason,
     detail: cut ? `${detail} (raw cut to ${QUARANTINE_RAW_LIMIT} of ${raw.length} characters)` : detail,
     raw: cut ? raw.slice(0, QUARANTINE_RAW_LIMIT) : raw,

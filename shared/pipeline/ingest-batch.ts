@@ -1,6 +1,7 @@
 import type { CanonicalEvent } from '../schema/canonical-event.ts';
 import type { QuarantineRecord } from '../schema/quarantine-record.ts';
-import type { DecodedBatch, SkipReason } from '../core/decoded-batch.ts';
+import { receivedOf, type DecodedBatch, type SkipReason } from '../core/decoded-batch.ts';
+import { BatchDeduper } from '../dedupe/batch-deduper.ts';
 import { normalizeRecord } from '../normalize/normalize-record.ts';
 import type { EventTransform, QuarantineTransform } from '../transforms/transform.ts';
 import type { EventStore } from '../store/event-store.ts';
@@ -107,7 +108,7 @@ class BatchRun {
 
   /** The events to store, in input order. Iterate once, to the end, before reading {@link outcome}. */
   *events(): Generator<CanonicalEvent> {
-    const seen = new Set<string>();
+    const deduper = new BatchDeduper();
     for (const record of this.batch.records) {
       const normalized = normalizeRecord(record);
       if (!normalized.ok) {
@@ -118,10 +119,9 @@ class BatchRun {
       if ('skip' in kept) {
         this.summary.skipped++;
         addReason(this.summary, kept.skip);
-      } else if (seen.has(kept.event_id)) {
+      } else if (deduper.isRepeat(kept)) {
         this.summary.duplicates++;
       } else {
-        seen.add(kept.event_id);
         yield kept;
       }
     }
@@ -133,7 +133,7 @@ class BatchRun {
     summary.quarantined = quarantined.length;
     for (const record of quarantined) addReason(summary, record.reason);
     // Counted from the input, so the identity received = written + duplicates + skipped + quarantined is a check, not a definition.
-    summary.received = batch.records.length + batch.quarantined.length + sumValues(batch.skipped);
+    summary.received = receivedOf(batch);
     const transform = this.options.quarantineTransform;
     return { quarantined: transform ? quarantined.map(transform) : quarantined, summary };
   }
@@ -147,8 +147,4 @@ function applyTransforms(event: CanonicalEvent, transforms: readonly EventTransf
     current = result;
   }
   return current;
-}
-
-function sumValues(counts: Partial<Record<string, number>>): number {
-  return Object.values(counts).reduce<number>((total, count) => total + (count ?? 0), 0);
 }

@@ -7,6 +7,7 @@ import { quarantineScrubber } from '../transforms/redaction/scrub-quarantine.ts'
 import { SETTINGS } from '../core/settings.ts';
 import type { EventTransform } from '../transforms/transform.ts';
 import type { PipelineOptions } from './ingest-batch.ts';
+import { fileErrorOf } from '../core/errors.ts';
 
 /** How ingestion is configured, wherever it runs (functions read it from app settings, the CLI from flags). */
 export interface PipelineConfig {
@@ -79,6 +80,6 @@ function documentText(setting: string, baseDir: string, what: string): { text: s
   try {
     return { text: readFileSync(file, 'utf8'), source: file };
   } catch (error) {
-    throw new Error(`${what} ${file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} (give a file path, or the document itself)`);
+    throw new Error(`${what} ${file}: cannot read: ${fileErrorOf(error)} (give a file path, or the document itself)`);
   }
 }

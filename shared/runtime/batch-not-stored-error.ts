@@ -16,8 +16,3 @@ export class BatchNotStoredError extends Error {
     super(message, options);
   }
 }
-
-/** The message of anything thrown. */
-export function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import * as z from 'zod';
 import { describeJsonError } from '../core/partial-json.ts';
+import { messageOf } from '../core/errors.ts';
 
 /**
  * How far a backfill has stored: the newest log event timestamp, and the ids of the events of
@@ -54,7 +55,7 @@ export class CheckpointFile {
       text = await readFile(this.path, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw new Error(`${this.path}: cannot read the checkpoint: ${(error as Error).message}`);
+      throw new Error(`${this.path}: cannot read the checkpoint: ${messageOf(error)}`);
     }
     let parsed;
     try {
@@ -74,7 +75,7 @@ export class CheckpointFile {
       await rename(temporary, this.path);
     } catch (error) {
       await rm(temporary, { force: true });
-      throw new Error(`${this.path}: cannot write the checkpoint: ${(error as Error).message}`);
+      throw new Error(`${this.path}: cannot write the checkpoint: ${messageOf(error)}`);
     }
   }
 }

@@ -1,4 +1,4 @@
-import type { DecodedBatch } from '../core/decoded-batch.ts';
+import { receivedOf, type DecodedBatch } from '../core/decoded-batch.ts';
 import { epochMicros } from '../core/time.ts';
 import { emptySummary, type IngestSummary } from '../core/ingest-summary.ts';
 import { METRICS } from './metric-names.ts';
@@ -45,7 +45,7 @@ export function storedReport(batch: DecodedBatch, summary: IngestSummary, ingest
  */
 export function deadLetteredReport(batch: DecodedBatch, ingestTime: string, deadLetterKey: string): InvocationReport {
   // Counted from the decoded batch, as processBatch counts it: processing may be what failed.
-  const received = batch.records.length + batch.quarantined.length + Object.values(batch.skipped).reduce((total, count) => total + (count ?? 0), 0);
+  const received = receivedOf(batch);
   return { ...storedReport(batch, { ...emptySummary(), received }, ingestTime), deadLettered: received, deadLetterKey };
 }
 

@@ -1,17 +1,17 @@
-import { gunzipSync } from 'node:zlib';
 import type { Limits } from '../core/limits.ts';
 import { decodeAuditEventList, decodeAuditLogLines, type AuditLogContext } from './audit-log/audit-log.ts';
-import { decodeCloudWatchPayload, decodeCloudWatchSubscription } from './cloudwatch/cloudwatch-payload.ts';
+import { decodeCloudWatchPayload } from './cloudwatch/cloudwatch-payload.ts';
 import { replayDeadLetter } from './dead-letter-replay.ts';
 import { isDeadLetterDocument, parseDeadLetterDocument } from '../runtime/dead-letter-schema.ts';
 import { isLambdaDestinationRecord, readLambdaDestinationRecord, type LambdaDestinationRecord } from './cloudwatch/lambda-destination.ts';
-import { partKey } from '../core/batch-parts.ts';
-import { describeDecompressError } from '../core/compression.ts';
-import { emptyBatch, shortHash, type DecodedBatch } from '../core/decoded-batch.ts';
-import { safeText } from '../core/json-text.ts';
+import { describeDecompressError, gunzipIfGzip } from '../core/compression.ts';
+import { emptyBatch, type DecodedBatch, partKey } from '../core/decoded-batch.ts';
+import { parseOrUndefined, safeText, withoutBom } from '../core/json-text.ts';
 import { decodeEventHubMessages } from './eventhub/eventhub-messages.ts';
 import { decodeFirehoseFailedRecord, decodeFirehoseTransformationEvent } from './firehose/decode-firehose-record.ts';
 import { isFirehoseFailedRecord, isFirehoseTransformationEvent } from './firehose/firehose-event.ts';
+import { decodeCloudWatchSubscription } from './cloudwatch/subscription-envelope.ts';
+import { shortHash } from '../core/digest.ts';
 
 /** JSON documents `kaudit ingest` recognises (SPEC §4). */
 export type DocumentFormat =
@@ -52,7 +52,7 @@ export type DetectedInput = { format: InputFormat; batches: DecodedBatch[] } | {
 export function decodeInput(data: Buffer, context: InputContext): DetectedInput {
   let text: string;
   try {
-    text = unwrapGzip(data, context.limits.maxDecodedBytes).toString('utf8').replace(/^\uFEFF/, '');
+    text = withoutBom(gunzipIfGzip(data, context.limits.maxDecodedBytes).toString('utf8'));
   } catch (error) {
     return { error: `gzip input could not be decompressed: ${describeDecompressError(error, context.limits.maxDecodedBytes)}` };
   }
@@ -174,14 +174,6 @@ class LineError extends Error {
   }
 }
 
-function parseOrUndefined(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
 function auditLogContext(context: InputContext): AuditLogContext {
   return {
     clusterName: context.clusterName,
@@ -216,8 +208,4 @@ export function formatOf(document: unknown): DocumentFormat | null {
   if (fields.kind === 'EventList') return 'audit-event-list';
   if (fields.kind === 'Event' || ('auditID' in fields && 'stage' in fields)) return 'audit-event';
   return null;
-}
-
-function unwrapGzip(data: Buffer, maxBytes: number): Buffer {
-  return data[0] === 0x1f && data[1] === 0x8b ? gunzipSync(data, { maxOutputLength: maxBytes }) : data;
 }

@@ -6,11 +6,11 @@
  * quarantine what is not CloudWatch at all, losing nothing.
  */
 import { describe, expect, it } from 'vitest';
-import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/cloudwatch-payload.ts';
 import { expectedReasonsOf, sumReasons, type CloudWatchPayload } from './expected-reasons.ts';
 import { listFixtures, readFixtureJson, readFixtureLines, readFixtureText } from './fixtures.ts';
 import { DECODER_CONTEXT, expectSoundRun, runFixture, runPipeline } from './pipeline-run.ts';
 import { subscriptionPayloadOf } from './spec-fields.ts';
+import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/subscription-envelope.ts';
 
 const payloadOf = (data: string) => subscriptionPayloadOf(data) as CloudWatchPayload;
 

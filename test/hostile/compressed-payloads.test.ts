@@ -9,13 +9,13 @@ import path from 'node:path';
 import { constants, createGzip, gzipSync } from 'node:zlib';
 import type { CloudWatchLogsEvent, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/cloudwatch-payload.ts';
 import { DEFAULT_LIMITS } from '../../shared/core/limits.ts';
 import { decodeFirehoseRecord } from '../../shared/sources/firehose/decode-firehose-record.ts';
 import { DECODER_CONTEXT, auditEvent, cloudWatchPayload, firehoseRecord } from '../helpers/audit-events.ts';
 import { runKaudit } from '../helpers/cli.ts';
 import { MemoryObjectStore, temporaryFileStore } from '../helpers/lake.ts';
 import { eksFunction, testRuntime } from '../reliability/helpers/platforms.ts';
+import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/subscription-envelope.ts';
 
 const BOMB_BYTES = 2 * 1024 ** 3;
 

@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeAuditEventList, decodeAuditLogLines } from '../../shared/sources/audit-log/audit-log.ts';
-import { decodeCloudWatchPayload, decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/cloudwatch-payload.ts';
+import { decodeCloudWatchPayload } from '../../shared/sources/cloudwatch/cloudwatch-payload.ts';
 import type { DecodedBatch } from '../../shared/core/decoded-batch.ts';
 import { decodeInput } from '../../shared/sources/input-formats.ts';
 import { decodeEventHubMessages } from '../../shared/sources/eventhub/eventhub-messages.ts';
@@ -34,6 +34,7 @@ import {
 import { MemoryObjectStore } from '../helpers/lake.ts';
 import { deadLetterFileOf, legacyDeadLetterFile } from '../reliability/helpers/dead-letters.ts';
 import { destinationRecordOf, triggerMetadataFor } from '../reliability/helpers/platforms.ts';
+import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/subscription-envelope.ts';
 
 const context = { ...DECODER_CONTEXT, clusterName: 'onprem-dc1', clusterId: null, name: 'fuzz' };
 const EVENTS = [auditEvent({ auditID: 'f-1' }), auditEvent({ auditID: 'f-2', verb: 'delete', objectRef: { resource: 'secrets', namespace: 'kube-system', name: 'token' } })];

@@ -5,7 +5,7 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { decodeAuditLogLines } from '../../shared/sources/audit-log/audit-log.ts';
-import { decodeCloudWatchPayload, decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/cloudwatch-payload.ts';
+import { decodeCloudWatchPayload } from '../../shared/sources/cloudwatch/cloudwatch-payload.ts';
 import type { DecodedBatch } from '../../shared/core/decoded-batch.ts';
 import { decodeInput } from '../../shared/sources/input-formats.ts';
 import { decodeEventHubMessages } from '../../shared/sources/eventhub/eventhub-messages.ts';
@@ -24,6 +24,7 @@ import {
   eventList,
 } from '../helpers/audit-events.ts';
 import { MemoryObjectStore } from '../helpers/lake.ts';
+import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/subscription-envelope.ts';
 
 describe('limitsFromEnv', () => {
   it('gives the defaults when nothing is set, or a variable is empty', () => {

@@ -7,13 +7,14 @@ import type { CloudWatchLogsEvent, Context } from 'aws-lambda';
 import { InvocationContext } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
 import { decodeAuditEventList, decodeAuditLogLines } from '../../shared/sources/audit-log/audit-log.ts';
-import { decodeCloudWatchPayload, decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/cloudwatch-payload.ts';
+import { decodeCloudWatchPayload } from '../../shared/sources/cloudwatch/cloudwatch-payload.ts';
 import type { DecodedBatch } from '../../shared/core/decoded-batch.ts';
 import { decodeEventHubMessages } from '../../shared/sources/eventhub/eventhub-messages.ts';
 import { processBatch } from '../../shared/pipeline/ingest-batch.ts';
 import { DECODER_CONTEXT, aksRecord, auditEvent, cloudWatchPayload, cloudWatchSubscriptionEvent, eventHubBody, eventHubMessages, eventList } from '../helpers/audit-events.ts';
 import { MemoryObjectStore } from '../helpers/lake.ts';
 import { aksFunction, eksFunction, testRuntime, triggerMetadataFor } from '../reliability/helpers/platforms.ts';
+import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/subscription-envelope.ts';
 
 const context = { ...DECODER_CONTEXT, clusterName: 'onprem-dc1' };
 const INVALID_UTF8 = Buffer.from([0xc3, 0x28, 0xff, 0xfe, 0xed, 0xa0, 0x80]);

@@ -8,7 +8,7 @@ import { gunzipSync } from 'node:zlib';
 import type { CloudWatchLogsEvent, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { decodeAuditLogLines } from '../../shared/sources/audit-log/audit-log.ts';
-import { decodeCloudWatchPayload, decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/cloudwatch-payload.ts';
+import { decodeCloudWatchPayload } from '../../shared/sources/cloudwatch/cloudwatch-payload.ts';
 import type { DecodedBatch } from '../../shared/core/decoded-batch.ts';
 import { decodeEventHubMessages } from '../../shared/sources/eventhub/eventhub-messages.ts';
 import { DEFAULT_LIMITS, MAX_JSON_DEPTH } from '../../shared/core/limits.ts';
@@ -22,6 +22,7 @@ import { DECODER_CONTEXT, aksRecord, auditEvent, cloudWatchPayload, cloudWatchSu
 import { runKaudit } from '../helpers/cli.ts';
 import { MemoryObjectStore, temporaryFileStore } from '../helpers/lake.ts';
 import { eksFunction, testRuntime } from '../reliability/helpers/platforms.ts';
+import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/subscription-envelope.ts';
 
 const context = { ...DECODER_CONTEXT, clusterName: 'onprem-dc1' };
 const TEN_MB = 10 * 1024 * 1024;

@@ -1,7 +1,6 @@
 import { v5 as uuidv5 } from 'uuid';
 import { describe, expect, it } from 'vitest';
 import { decodeAuditLogLines } from '../../shared/sources/audit-log/audit-log.ts';
-import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/cloudwatch-payload.ts';
 import { decodeEventHubMessages } from '../../shared/sources/eventhub/eventhub-messages.ts';
 import { EVENT_ID_NAMESPACE } from '../../shared/core/event-id.ts';
 import {
@@ -17,6 +16,7 @@ import {
   fixtureEvent,
   sourceRecord,
 } from '../helpers/audit-events.ts';
+import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/subscription-envelope.ts';
 
 const EKS_CLUSTER_ARN = 'arn:aws:eks:eu-west-1:123456789012:cluster/prod-eu';
 

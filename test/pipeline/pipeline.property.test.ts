@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { decodeAuditEventList, decodeAuditLogLines } from '../../shared/sources/audit-log/audit-log.ts';
-import { decodeCloudWatchPayload, decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/cloudwatch-payload.ts';
+import { decodeCloudWatchPayload } from '../../shared/sources/cloudwatch/cloudwatch-payload.ts';
 import type { DecodedBatch } from '../../shared/core/decoded-batch.ts';
 import { decodeInput } from '../../shared/sources/input-formats.ts';
 import { decodeEventHubMessages } from '../../shared/sources/eventhub/eventhub-messages.ts';
@@ -29,6 +29,7 @@ import {
   type AuditEvent,
 } from '../helpers/audit-events.ts';
 import { MemoryObjectStore, temporaryFileStore } from '../helpers/lake.ts';
+import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/subscription-envelope.ts';
 
 const CONTEXT = { ...DECODER_CONTEXT, clusterName: 'onprem-dc1', name: '/data/input.json', clusterId: null };
 

@@ -6,7 +6,6 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/cloudwatch-payload.ts';
 import type { DecodedBatch } from '../../shared/core/decoded-batch.ts';
 import { decodeInput } from '../../shared/sources/input-formats.ts';
 import { decodeEventHubMessages } from '../../shared/sources/eventhub/eventhub-messages.ts';
@@ -48,6 +47,7 @@ import {
   URL_TOKEN,
 } from './secret-events.ts';
 import { storedText } from './stored-bytes.ts';
+import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/subscription-envelope.ts';
 
 /** What the events hold: Secret values written out (stringData) and in base64 (data), tokens as issued. */
 const CARRIED = [DB_PASSWORD, base64(DB_PASSWORD), API_KEY, base64(API_KEY), REVIEWED_TOKEN, ISSUED_TOKEN, base64(INJECTED_PASSWORD), URL_TOKEN];

@@ -2,13 +2,13 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/cloudwatch-payload.ts';
 import { DEAD_LETTER_KINDS } from '../../shared/runtime/dead-letter-schema.ts';
 import { readLambdaDestinationRecord } from '../../shared/sources/cloudwatch/lambda-destination.ts';
 import { DECODER_CONTEXT, auditEvent, cloudWatchPayload, cloudWatchSubscriptionEvent } from '../helpers/audit-events.ts';
 import { runKaudit } from '../helpers/cli.ts';
 import { readRows, storedKeys, temporaryFileStore } from '../helpers/lake.ts';
 import { destinationRecordOf } from './helpers/platforms.ts';
+import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/subscription-envelope.ts';
 
 const SUBSCRIPTION_EVENT = cloudWatchSubscriptionEvent(cloudWatchPayload({ events: [auditEvent({ auditID: 'a-1' }), auditEvent({ auditID: 'a-2' })] }));
 const RECORD = destinationRecordOf(SUBSCRIPTION_EVENT, new Error('store down'));

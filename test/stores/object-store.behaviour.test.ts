@@ -4,13 +4,13 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/cloudwatch-payload.ts';
 import { DEFAULT_LIMITS } from '../../shared/core/limits.ts';
 import { processBatch } from '../../shared/pipeline/ingest-batch.ts';
 import { StoreError, type ObjectStore, type StoredObject } from '../../shared/store/object-store.ts';
 import { openEventStore, openObjectStore } from '../../shared/store/open-store.ts';
 import { auditEvent, cloudWatchPayload, cloudWatchSubscriptionEvent } from '../helpers/audit-events.ts';
 import { INTERRUPTIBLE_KINDS, STORE_KINDS, freshPrefix, useStore } from './store-kinds.ts';
+import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/subscription-envelope.ts';
 
 const KEY = 'events/v1/dt=2026-11-20/hour=14/batch-0001.ndjson.gz';
 

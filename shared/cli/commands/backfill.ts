@@ -10,6 +10,7 @@ import { SETTINGS } from '../../core/settings.ts';
 import { EXIT, UsageError, type CliIo } from '../cli-io.ts';
 import { cliPipelineOptions, openCliEventStore } from '../ingest-setup.ts';
 import { describeSummary } from './ingest.ts';
+import { messageOf } from '../../core/errors.ts';
 
 interface CommonOptions {
   since: string;
@@ -146,7 +147,7 @@ function timeOption(flag: string, text: string, now: Date): Date {
   try {
     return parseTimeBound(text, now);
   } catch (error) {
-    throw new UsageError(`${flag}: ${(error as Error).message}`);
+    throw new UsageError(`${flag}: ${messageOf(error)}`);
   }
 }
 

@@ -8,6 +8,7 @@ import { ingestBatch } from '../../pipeline/ingest-batch.ts';
 import { addSummary, emptySummary, type IngestSummary } from '../../core/ingest-summary.ts';
 import { EXIT, UsageError, readStream, type CliIo } from '../cli-io.ts';
 import { cliPipelineOptions, openCliEventStore } from '../ingest-setup.ts';
+import { fileErrorOf } from '../../core/errors.ts';
 
 export interface IngestOptions {
   store?: string;
@@ -67,7 +68,7 @@ export async function readInput(input: string, io: CliIo): Promise<Buffer> {
   try {
     return input === '-' ? await readStream(io.stdin) : await readFile(path.resolve(io.cwd, input));
   } catch (error) {
-    throw new UsageError(`${input}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new UsageError(`${input}: cannot read: ${fileErrorOf(error)}`);
   }
 }
 

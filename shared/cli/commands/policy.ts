@@ -11,6 +11,7 @@ import { requestAttributesOf } from '../../transforms/policy/request-attributes.
 import type { CanonicalEvent } from '../../schema/canonical-event.ts';
 import { EXIT, UsageError, type CliIo } from '../cli-io.ts';
 import { readInput } from './ingest.ts';
+import { fileErrorOf } from '../../core/errors.ts';
 
 export interface PolicyEvalOptions {
   policy: string;
@@ -97,7 +98,7 @@ async function readPolicy(file: string, io: CliIo): Promise<LoadedPolicy | { pro
   try {
     text = await readFile(path.resolve(io.cwd, file), 'utf8');
   } catch (error) {
-    throw new UsageError(`${file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new UsageError(`${file}: cannot read: ${fileErrorOf(error)}`);
   }
   try {
     return loadPolicy(text, file);

@@ -9,6 +9,7 @@ import { openObjectStore, resolveStoreUrl } from '../../store/open-store.ts';
 import { resolveFileStoreUrl } from '../../store/file-object-store.ts';
 import { EXIT, UsageError, type CliIo } from '../cli-io.ts';
 import { ROW_FORMATS, formatRows, type RowFormat } from '../format-rows.ts';
+import { messageOf } from '../../core/errors.ts';
 
 export interface QueryOptions {
   store?: string;
@@ -52,7 +53,7 @@ function timeRangeOf(options: QueryOptions, now: Date): TimeRange {
   try {
     return parseTimeRange({ since: options.since, until: options.until }, now);
   } catch (error) {
-    throw new UsageError(`--since/--until: ${(error as Error).message}`);
+    throw new UsageError(`--since/--until: ${messageOf(error)}`);
   }
 }
 

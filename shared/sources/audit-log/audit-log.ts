@@ -2,8 +2,8 @@ import type { Provenance } from '../../schema/canonical-event.ts';
 import { buildQuarantineRecord } from '../../core/quarantine.ts';
 import type { Limits } from '../../core/limits.ts';
 import { safeText } from '../../core/json-text.ts';
-import { partKey } from '../../core/batch-parts.ts';
-import { emptyBatch, provenanceOf, shortHash, type DecodedBatch } from '../../core/decoded-batch.ts';
+import { emptyBatch, provenanceOf, type DecodedBatch, partKey } from '../../core/decoded-batch.ts';
+import { shortHash } from '../../core/digest.ts';
 
 /** Identity of a self-managed cluster, configured by whoever runs the ingestion. */
 export interface AuditLogContext {

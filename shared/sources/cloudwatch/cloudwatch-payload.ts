@@ -1,56 +1,26 @@
+/**
+ * The payload a CloudWatch Logs subscription delivers, once unwrapped from its transport (the
+ * Lambda event's base64 gzip, ./subscription-envelope.ts; a Firehose record, sources/firehose):
+ * its log events become source records with EKS provenance.
+ */
 import type { Provenance } from '../../schema/canonical-event.ts';
 import type { QuarantineReason } from '../../schema/quarantine-record.ts';
-import { describeJsonError } from '../../core/partial-json.ts';
-import { buildQuarantineRecord, undecompressedRaw } from '../../core/quarantine.ts';
+import { buildQuarantineRecord } from '../../core/quarantine.ts';
 import { isoFromEpochMs } from '../../core/time.ts';
 import type { Limits } from '../../core/limits.ts';
-import { decompress, describeDecompressError, isDecompressLimitError } from '../../core/compression.ts';
-import { base64Bytes } from '../../core/base64.ts';
 import { safeText } from '../../core/json-text.ts';
-import { countSkip, emptyBatch, provenanceOf, shortHash, type DecodedBatch } from '../../core/decoded-batch.ts';
+import { countSkip, emptyBatch, provenanceOf, type DecodedBatch } from '../../core/decoded-batch.ts';
+import { eksStreamProvenance, type EksStreamContext } from './eks-provenance.ts';
+import { shortHash } from '../../core/digest.ts';
 
-export interface CloudWatchContext {
-  /** The AWS region the log group is in: needed for the cluster ARN. */
-  region: string | null;
-  ingestTime: string;
+export interface CloudWatchContext extends EksStreamContext {
   limits: Limits;
-  sourceType?: Extract<Provenance['source_type'], 'cloudwatch_subscription' | 'cloudwatch_api' | 'firehose'>;
   /** `source_record_id` of the log event at an index of `logEvents`, when not the log event's own id (Firehose: recordId + index). */
   recordIdOf?: (index: number) => string;
 }
 
 /** Streams of EKS's control-plane log group that carry audit events. */
 export const EKS_AUDIT_STREAM_PREFIX = 'kube-apiserver-audit';
-const EKS_LOG_GROUP = /^\/aws\/eks\/([^/]+)\/cluster$/;
-/** A log group given as its ARN, as the CloudWatch Logs API and some forwarders name it: region, account, name. */
-const LOG_GROUP_ARN = /^arn:aws[a-z-]*:logs:([a-z0-9-]+):(\d{12}):log-group:(.+?)(?::\*)?$/;
-
-/**
- * A CloudWatch Logs subscription's Lambda event, `{"awslogs":{"data": base64(gzip(JSON))}}`.
- * Never throws: a payload that can't be decoded becomes one quarantine record.
- */
-export function decodeCloudWatchSubscription(event: unknown, context: CloudWatchContext): DecodedBatch {
-  const data = (event as { awslogs?: { data?: unknown } } | null)?.awslogs?.data;
-  const fail = (detail: string, raw: string | null) => invalidPayload(context, detail, raw);
-  if (typeof data !== 'string') return fail('expected a CloudWatch Logs subscription event {"awslogs":{"data":"<base64>"}}', safeText(event));
-  const bytes = base64Bytes(data);
-  if (bytes === null) return fail('awslogs.data is not base64', data);
-  let json: string;
-  try {
-    json = decompress(bytes, context.limits.maxDecodedBytes).toString('utf8');
-  } catch (error) {
-    const { raw, note } = undecompressedRaw(bytes, context.limits.maxDecodedBytes);
-    const detail = `awslogs.data could not be decompressed: ${describeDecompressError(error, context.limits.maxDecodedBytes)}; ${note}`;
-    return invalidPayload(context, detail, raw, isDecompressLimitError(error) ? 'limit_exceeded' : 'invalid_payload', data);
-  }
-  let payload: unknown;
-  try {
-    payload = JSON.parse(json);
-  } catch {
-    return fail(`decompressed awslogs.data is not JSON: ${describeJsonError(json)}`, json);
-  }
-  return decodeCloudWatchPayload(payload, context);
-}
 
 interface LogEvent {
   id?: unknown;
@@ -111,34 +81,11 @@ export function decodeCloudWatchPayload(payload: unknown, context: CloudWatchCon
   return batch;
 }
 
-/** Provenance shared by every event of one EKS log stream. */
-export function eksStreamProvenance(logGroup: string, logStream: string, owner: string | null, context: CloudWatchContext): Provenance {
-  const arn = LOG_GROUP_ARN.exec(logGroup);
-  const clusterName = EKS_LOG_GROUP.exec(arn?.[3] ?? logGroup)?.[1] ?? null;
-  // The ARN's region is the cluster's own; the function's region only stands in for it.
-  const region = arn?.[1] ?? context.region;
-  const account = owner ?? arn?.[2] ?? null;
-  return provenanceOf({
-    platform: 'eks',
-    cloud_provider: 'aws',
-    cloud_account_id: account,
-    cloud_region: region,
-    cluster_name: clusterName,
-    cluster_id: clusterName && region && account ? `arn:aws:eks:${region}:${account}:cluster/${clusterName}` : null,
-    source_type: context.sourceType ?? 'cloudwatch_subscription',
-    source_stream: `${logGroup}/${logStream}`,
-    source_category: streamPrefix(logStream),
-    ingest_time: context.ingestTime,
-  });
-}
-
-/** `kube-apiserver-audit` of `kube-apiserver-audit-0123abcd…`: the stream name without its instance id. */
-function streamPrefix(logStream: string): string {
-  return /^(.+?)-[0-9a-f]{8,}$/.exec(logStream)?.[1] ?? logStream;
-}
-
-/** `original`: the text received, when `raw` renders it (see buildQuarantineRecord). */
-function invalidPayload(context: CloudWatchContext, detail: string, raw: string | null, reason: QuarantineReason = 'invalid_payload', original: string | null = raw): DecodedBatch {
+/**
+ * A batch of one quarantine record for a payload (or its envelope) that is not what CloudWatch Logs
+ * sends. `original`: the text received, when `raw` renders it (see buildQuarantineRecord).
+ */
+export function invalidPayload(context: CloudWatchContext, detail: string, raw: string | null, reason: QuarantineReason = 'invalid_payload', original: string | null = raw): DecodedBatch {
   const batch = emptyBatch(`cwl-invalid-${shortHash(original)}`);
   const provenance = provenanceOf({
     platform: 'eks',

@@ -1,15 +1,18 @@
-import type { Provenance } from '../../schema/canonical-event.ts';
+/**
+ * Event Hubs messages, the transport AKS diagnostic settings send through: each body (an object,
+ * JSON text, or bytes a relay may have compressed) holds `{"records":[…]}`, whose records
+ * ./aks-diagnostic-record.ts maps. One bad message is quarantined alone.
+ */
 import type { QuarantineReason } from '../../schema/quarantine-record.ts';
 import { describeJsonError } from '../../core/partial-json.ts';
 import { buildQuarantineRecord, undecompressedRaw } from '../../core/quarantine.ts';
 import { toUtcIso } from '../../core/time.ts';
 import type { Limits } from '../../core/limits.ts';
 import { compressionOf, decompress, describeDecompressError, isDecompressLimitError } from '../../core/compression.ts';
-import { safeText } from '../../core/json-text.ts';
-import { countSkip, emptyBatch, provenanceOf, shortHash, type DecodedBatch } from '../../core/decoded-batch.ts';
-
-/** AKS diagnostic-log categories that carry audit events. `kube-audit-admin` is `kube-audit` without get/list/watch. */
-export const AKS_AUDIT_CATEGORIES: ReadonlySet<string> = new Set(['kube-audit', 'kube-audit-admin']);
+import { safeText, withoutBom } from '../../core/json-text.ts';
+import { emptyBatch, provenanceOf, type DecodedBatch } from '../../core/decoded-batch.ts';
+import { decodeAksRecord } from './aks-diagnostic-record.ts';
+import { shortHash } from '../../core/digest.ts';
 
 /** One Event Hubs message with what the trigger knows of it. */
 export interface EventHubMessage {
@@ -30,8 +33,6 @@ export interface EventHubContext {
   ingestTime: string;
   limits: Limits;
 }
-
-const RESOURCE_ID = /^\/subscriptions\/([^/]+)\/resourcegroups\/([^/]+)\/providers\/microsoft\.containerservice\/managedclusters\/([^/]+)$/i;
 
 /**
  * A batch of Event Hubs messages from AKS diagnostic settings. One bad message is quarantined
@@ -57,50 +58,9 @@ export function decodeEventHubMessages(messages: readonly EventHubMessage[], con
       batch.quarantined.push(buildQuarantineRecord(base, records.reason, `message ${messageIndex}: ${records.error}`, records.raw, records.original));
       return;
     }
-    records.records.forEach((record, recordIndex) => decodeRecord(batch, record, { ...base, source_record_index: recordIndex }, `message ${messageIndex} records[${recordIndex}]`, context.limits));
+    records.records.forEach((record, recordIndex) => decodeAksRecord(batch, record, { ...base, source_record_index: recordIndex }, `message ${messageIndex} records[${recordIndex}]`, context.limits));
   });
   return batch;
-}
-
-function decodeRecord(batch: DecodedBatch, record: unknown, base: Provenance, where: string, limits: Limits): void {
-  const fields = (typeof record === 'object' && record !== null ? record : {}) as Record<string, unknown>;
-  const category = typeof fields.category === 'string' ? fields.category : null;
-  if (category !== null && !AKS_AUDIT_CATEGORIES.has(category)) {
-    countSkip(batch, 'not_audit_category');
-    return;
-  }
-  const provenance: Provenance = {
-    ...base,
-    ...clusterOf(fields.resourceId),
-    source_category: category,
-    source_time: (typeof fields.time === 'string' ? toUtcIso(fields.time) : null) ?? base.source_time,
-  };
-  const log = (fields.properties as { log?: unknown } | undefined)?.log;
-  if (category === null || (typeof log !== 'string' && (typeof log !== 'object' || log === null))) {
-    const detail = `${where}: expected an AKS diagnostic record {category, resourceId, properties: {log}}`;
-    batch.quarantined.push(buildQuarantineRecord(provenance, 'invalid_record', detail, safeText(record)));
-  } else if (typeof log === 'string' && log.length > limits.maxEventBytes) {
-    const detail = `${where}: properties.log is ${log.length} characters, over the event size limit of ${limits.maxEventBytes}`;
-    batch.quarantined.push(buildQuarantineRecord(provenance, 'limit_exceeded', detail, log));
-  } else if (typeof log === 'string') {
-    batch.records.push({ text: log, provenance });
-  } else {
-    batch.records.push({ text: null, value: log, provenance });
-  }
-}
-
-/** Subscription, resource group and cluster from an AKS `resourceId` (Azure upper-cases it). */
-export function clusterOf(resourceId: unknown): Partial<Provenance> {
-  if (typeof resourceId !== 'string') return {};
-  const match = RESOURCE_ID.exec(resourceId);
-  if (!match) return {};
-  const [, subscription, resourceGroup, cluster] = match as unknown as [string, string, string, string];
-  return {
-    cloud_account_id: subscription.toLowerCase(),
-    azure_resource_group: resourceGroup.toLowerCase(),
-    cluster_name: cluster.toLowerCase(),
-    cluster_id: resourceId.toLowerCase(),
-  };
 }
 
 type RecordsRead = { records: unknown[] } | RecordsProblem;
@@ -114,7 +74,7 @@ function readRecords(body: unknown, limits: Limits): RecordsRead {
   const text = bytes ?? body;
   if (typeof text === 'string') {
     if (text.length > limits.maxDecodedBytes) return { error: `body exceeds the payload limit of ${limits.maxDecodedBytes} bytes`, raw: text, reason: 'limit_exceeded' };
-    const json = text.replace(/^\uFEFF/, '');
+    const json = withoutBom(text);
     try {
       value = JSON.parse(json);
     } catch {

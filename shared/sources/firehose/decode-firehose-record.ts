@@ -7,10 +7,11 @@ import { base64Bytes } from '../../core/base64.ts';
 import { decodeCloudWatchPayload } from '../cloudwatch/cloudwatch-payload.ts';
 import { compressionOf, decompress, describeDecompressError, isDecompressLimitError } from '../../core/compression.ts';
 import type { QuarantineReason } from '../../schema/quarantine-record.ts';
-import { emptyBatch, mergeInto, provenanceOf, shortHash, type DecodedBatch } from '../../core/decoded-batch.ts';
+import { emptyBatch, mergeInto, provenanceOf, type DecodedBatch } from '../../core/decoded-batch.ts';
 import { safeText } from '../../core/json-text.ts';
 import { FirehoseRecordSchema, type FirehoseRecord } from './firehose-event.ts';
 import { splitJsonDocuments } from '../../core/json-documents.ts';
+import { shortHash } from '../../core/digest.ts';
 
 export interface FirehoseDecodeContext {
   /** Region of the delivery stream, which is the log groups' region: needed for the cluster ARN. */

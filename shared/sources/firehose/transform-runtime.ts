@@ -1,7 +1,6 @@
 import type { CanonicalEvent } from '../../schema/canonical-event.ts';
 import { processBatch, storeProcessedBatch, type PipelineOptions, type ProcessedBatch } from '../../pipeline/ingest-batch.ts';
 import { addSummary, emptySummary, type IngestSummary } from '../../core/ingest-summary.ts';
-import { messageOf } from '../../runtime/batch-not-stored-error.ts';
 import { firehoseDeadLetter } from './firehose-dead-letter.ts';
 import type { FunctionRuntime } from '../../runtime/function-runtime.ts';
 import { encodeNdjson, type EventStore } from '../../store/event-store.ts';
@@ -15,6 +14,7 @@ import {
   type FirehoseTransformationResult,
 } from './firehose-event.ts';
 import { LAMBDA_RESPONSE_LIMIT_BYTES, ResponseBudget, bytesInResponse, reservationOf } from './response-budget.ts';
+import { messageOf } from '../../core/errors.ts';
 
 /** How many input records got each answer, and how many events the Lambda wrote to the lake itself. */
 export interface FirehoseTransformCounts {

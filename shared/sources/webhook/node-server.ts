@@ -3,6 +3,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { isIPv4, type AddressInfo } from 'node:net';
 import { requestPath } from './request-target.ts';
 import { handleWebhookRequest, type WebhookReceiver, type WebhookRequest, type WebhookResponse } from './webhook-core.ts';
+import { messageOf } from '../../core/errors.ts';
 
 /** What bounds the time and the connections any client, authenticated or not, can hold. */
 export interface ConnectionLimits {
@@ -106,7 +107,7 @@ async function respond(request: IncomingMessage, response: ServerResponse, recei
     answer = await handleWebhookRequest(nodeRequest(request, path), receiver);
   } catch (error) {
     // A failure reading the request (the client went away): nothing was stored, and nobody may be listening.
-    receiver.logError('kaudit webhook request failed', { path, error: (error as Error).message });
+    receiver.logError('kaudit webhook request failed', { path, error: messageOf(error) });
     answer = { status: 500, headers: { 'content-type': 'application/json' }, body: '{"error":"internal error"}\n' };
   }
   if (response.destroyed) {

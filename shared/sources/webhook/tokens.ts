@@ -1,5 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
+import { sha256Bytes } from '../../core/digest.ts';
 
 /** Shortest accepted token: a bearer token is the only credential, so it must not be guessable. */
 export const MIN_TOKEN_LENGTH = 16;
@@ -33,7 +34,7 @@ export class TokenTable {
 
   constructor(tokens: z.infer<typeof WebhookTokensSchema>) {
     this.entries = Object.entries(tokens).map(([token, identity]) => ({
-      digest: digest(token),
+      digest: sha256Bytes(token),
       identity: { cluster_name: identity.cluster_name, cluster_id: identity.cluster_id ?? identity.cluster_name },
     }));
   }
@@ -44,7 +45,7 @@ export class TokenTable {
 
   /** The cluster of a token, or null. */
   identify(token: string): ClusterIdentity | null {
-    const presented = digest(token);
+    const presented = sha256Bytes(token);
     let found: ClusterIdentity | null = null;
     for (const entry of this.entries) {
       if (timingSafeEqual(entry.digest, presented) && found === null) found = entry.identity;
@@ -77,8 +78,4 @@ export function parseTokenTable(text: string, source: string): TokenTable {
 export function bearerToken(authorization: string | undefined): string | null {
   const match = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(authorization ?? '');
   return match ? (match[1] as string) : null;
-}
-
-function digest(token: string): Buffer {
-  return createHash('sha256').update(token).digest();
 }

@@ -1,10 +1,12 @@
+import { withoutBom } from '../../core/json-text.ts';
 import { decodeAuditEventList } from '../audit-log/audit-log.ts';
-import { shortHash } from '../../core/decoded-batch.ts';
 import type { Limits } from '../../core/limits.ts';
 import { ingestBatch, type PipelineOptions } from '../../pipeline/ingest-batch.ts';
 import { addSummary, emptySummary } from '../../core/ingest-summary.ts';
 import type { EventStore } from '../../store/event-store.ts';
 import { bearerToken, type ClusterIdentity, type TokenTable } from './tokens.ts';
+import { shortHash } from '../../core/digest.ts';
+import { messageOf } from '../../core/errors.ts';
 
 /** An HTTP request as each host (node:http, Lambda Function URL, Azure Functions) presents it. */
 export interface WebhookRequest {
@@ -76,7 +78,7 @@ export async function handleWebhookRequest(request: WebhookRequest, receiver: We
  * the answer 503; the API server's resend finds the parts already stored and writes only the rest.
  */
 async function storeBatch(body: Buffer, identity: ClusterIdentity, path: string, receiver: WebhookReceiver): Promise<WebhookResponse> {
-  const text = body.toString('utf8').replace(/^\uFEFF/, '');
+  const text = withoutBom(body.toString('utf8'));
   const read = readEventList(text);
   const batches = decodeAuditEventList(
     // A body that is no EventList goes to quarantine as the text that came, not as JSON re-written.
@@ -97,7 +99,7 @@ async function storeBatch(body: Buffer, identity: ClusterIdentity, path: string,
     try {
       addSummary(summary, await ingestBatch(batch, receiver.store, receiver.pipeline));
     } catch (error) {
-      receiver.logError('kaudit webhook batch not stored', { cluster_id: identity.cluster_id, batch_key: batch.batchKey, error: (error as Error).message ?? String(error) });
+      receiver.logError('kaudit webhook batch not stored', { cluster_id: identity.cluster_id, batch_key: batch.batchKey, error: messageOf(error) });
       return json(503, { error: 'the store is unavailable: the batch was not stored, retry later' }, { 'retry-after': '5' });
     }
   }

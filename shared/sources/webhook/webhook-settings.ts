@@ -5,6 +5,7 @@ import { fixedTokens, RefreshingTokens, SECRET_REFRESH, type TokenSource } from 
 import { parseTokensSecretReference, type KeyVaultReference, type SecretsManagerReference, type TokensSecretReference } from './tokens-secret.ts';
 import { bearerToken, parseTokenTable, type TokenTable } from './tokens.ts';
 import { DEFAULT_MAX_BODY_BYTES, handleWebhookRequest, type WebhookReceiver, type WebhookRequest, type WebhookResponse } from './webhook-core.ts';
+import { fileErrorOf } from '../../core/errors.ts';
 
 /** The tokens file of `kaudit serve --tokens FILE`. */
 export async function readTokenFile(path: string): Promise<TokenTable> {
@@ -12,7 +13,7 @@ export async function readTokenFile(path: string): Promise<TokenTable> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new Error(`${path}: cannot read the tokens file: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new Error(`${path}: cannot read the tokens file: ${fileErrorOf(error)}`);
   }
   return parseTokenTable(text, path);
 }

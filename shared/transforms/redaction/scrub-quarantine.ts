@@ -1,4 +1,4 @@
-import { nestsDeeperThan } from '../../core/json-text.ts';
+import { nestsDeeperThan, parseOrUndefined } from '../../core/json-text.ts';
 import { documentEnd } from '../../core/json-documents.ts';
 import { MAX_JSON_DEPTH } from '../../core/limits.ts';
 import { parseJsonPrefix } from '../../core/partial-json.ts';
@@ -168,12 +168,4 @@ function nextOpening(text: string, from: number): number {
 /** A parsed value that can be walked without overflowing the stack; undefined for anything else. */
 function walkable(value: unknown): unknown {
   return value === undefined || nestsDeeperThan(value, MAX_JSON_DEPTH) ? undefined : value;
-}
-
-function parseOrUndefined(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

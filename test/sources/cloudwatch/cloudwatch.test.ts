@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { decodeCloudWatchPayload, decodeCloudWatchSubscription } from '../../../shared/sources/cloudwatch/cloudwatch-payload.ts';
+import { decodeCloudWatchPayload } from '../../../shared/sources/cloudwatch/cloudwatch-payload.ts';
 import {
   DECODER_CONTEXT,
   auditEvent,
@@ -8,6 +8,7 @@ import {
   cloudWatchSubscriptionEvent,
   fixtureEvent,
 } from '../../helpers/audit-events.ts';
+import { decodeCloudWatchSubscription } from '../../../shared/sources/cloudwatch/subscription-envelope.ts';
 
 const SSO_ADMIN = fixtureEvent('eks/sso-admin-get-aws-auth.json');
 const NODE = fixtureEvent('eks/node-patch-node-status.json');

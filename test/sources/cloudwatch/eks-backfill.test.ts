@@ -6,12 +6,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CheckpointFile } from '../../../shared/runtime/checkpoint.ts';
 import { BackfillSetupError, backfillEks, type EksBackfillDeps, type EksBackfillRequest } from '../../../shared/sources/cloudwatch/eks-backfill.ts';
 import { progressOn } from '../../../shared/runtime/progress.ts';
-import { decodeCloudWatchSubscription } from '../../../shared/sources/cloudwatch/cloudwatch-payload.ts';
 import { DEFAULT_LIMITS } from '../../../shared/core/limits.ts';
 import { processBatch } from '../../../shared/pipeline/ingest-batch.ts';
 import { openEventStore } from '../../../shared/store/open-store.ts';
 import { auditEvent, cloudWatchPayload, cloudWatchSubscriptionEvent } from '../../helpers/audit-events.ts';
 import { readRows, storedKeys, temporaryFileStore } from '../../helpers/lake.ts';
+import { decodeCloudWatchSubscription } from '../../../shared/sources/cloudwatch/subscription-envelope.ts';
 
 const LOG_GROUP = '/aws/eks/prod-eu/cluster';
 const STREAM = 'kube-apiserver-audit-6d4c1a0b2e3f4a5b6c7d8e9f0a1b2c3d';
