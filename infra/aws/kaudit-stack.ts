@@ -134,7 +134,7 @@ export class KauditStack extends Stack {
   }
 
   /**
-   * Every function's settings, by the names the code reads (shared/runtime/settings.ts). No
+   * Every function's settings, by the names the code reads (shared/core/settings.ts). No
    * dead-letter store: a batch the EKS function cannot store goes to the on-failure queue.
    */
   private functionEnvironment(config: AwsDeploymentConfig): Record<string, string> {

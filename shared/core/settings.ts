@@ -66,11 +66,11 @@ export const SETTINGS = {
   azureClientId: 'AZURE_CLIENT_ID',
   /** Where `kaudit query` caches the partitions it pulls from a cloud store (default ./.kaudit-cache). */
   cacheDir: 'KAUDIT_CACHE_DIR',
-  /** Largest decompressed (or received) payload in bytes; defaults and reasons in shared/limits.ts. */
+  /** Largest decompressed (or received) payload in bytes; defaults and reasons in shared/core/limits.ts. */
   maxDecodedBytes: 'KAUDIT_MAX_DECODED_BYTES',
-  /** Largest single audit event text in bytes (shared/limits.ts). */
+  /** Largest single audit event text in bytes (shared/core/limits.ts). */
   maxEventBytes: 'KAUDIT_MAX_EVENT_BYTES',
-  /** Most records in one batch (shared/limits.ts). */
+  /** Most records in one batch (shared/core/limits.ts). */
   maxRecordsPerBatch: 'KAUDIT_MAX_RECORDS_PER_BATCH',
 } as const;
 

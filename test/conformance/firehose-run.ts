@@ -1,5 +1,5 @@
 /**
- * Runs Firehose data-transformation events through kaudit's own transform (shared/firehose, what the
+ * Runs Firehose data-transformation events through kaudit's own transform (shared/sources/firehose, what the
  * `eks-firehose` function runs) with the function's lake in memory, and gathers what it answered and
  * what it stored, so `expectSoundRun` checks the transform as it checks every other path.
  */

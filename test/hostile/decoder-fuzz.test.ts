@@ -4,7 +4,7 @@
  * `__proto__` keys, lone surrogates, numbers where text belongs), a key deleted, or a hostile key
  * added. Whatever comes in, decoding, processing and storing never throw, batch keys stay safe
  * object names, every quarantine record is a valid one with a bounded raw, and no prototype changes.
- * (The counting identity under random input is test/unit/pipeline.property.test.ts's.)
+ * (The counting identity under random input is test/pipeline/pipeline.property.test.ts's.)
  */
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';

@@ -76,7 +76,7 @@ function asTemplateColumns(columns: GlueColumn[]): TemplateColumn[] {
 
 /**
  * How the Lambda deployment treats each setting the code reads that it does not always set. A
- * setting added to shared/runtime/settings.ts fails a test below until it is classified here.
+ * setting added to shared/core/settings.ts fails a test below until it is classified here.
  */
 const NOT_ALWAYS_SET_ON_LAMBDA: Record<string, string> = {
   policy: 'set only when the deployment configures `auditPolicyFile`',

@@ -26,7 +26,7 @@ const EVENT_HUB_CONNECTION_SETTING = `${SETTINGS.eventHubConnection}__fullyQuali
 
 /**
  * How the Azure deployment treats each setting the code reads that main.bicep does not always set.
- * A setting added to shared/runtime/settings.ts fails a test below until it is classified here.
+ * A setting added to shared/core/settings.ts fails a test below until it is classified here.
  */
 const NOT_ALWAYS_SET_ON_AZURE: Record<string, string> = {
   policy: 'set only when the auditPolicy parameter is not empty',
