@@ -57,6 +57,6 @@ export function createAksHandler(openRuntime: () => Promise<AksRuntime>) {
 }
 
 /** The invocation's metrics as one structured log record, under the same names as the EMF metrics on AWS. */
-export function metricsLogRecord(report: InvocationReport, invocationId: string): Record<string, unknown> {
+function metricsLogRecord(report: InvocationReport, invocationId: string): Record<string, unknown> {
   return { message: 'kaudit invocation metrics', namespace: METRIC_NAMESPACE, invocationId, batchKey: report.batchKey, cluster: report.cluster, metrics: metricValues(report) };
 }

@@ -3,7 +3,7 @@ import { SETTINGS } from '../../shared/core/settings.ts';
 import { EVENT_HUB_RETRY, aksRuntimeFromEnv, createAksHandler } from './create-handler.ts';
 
 /** Event Hubs (AKS diagnostic settings) → kaudit; see ./create-handler.ts for what happens on failure. */
-export const aksEventHubHandler = createAksHandler(() => aksRuntimeFromEnv(process.env));
+const aksEventHubHandler = createAksHandler(() => aksRuntimeFromEnv(process.env));
 
 const hub = {
   connection: SETTINGS.eventHubConnection,

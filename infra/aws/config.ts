@@ -43,7 +43,7 @@ const PrincipalArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(?:role|user)
 const PrincipalList = z.preprocess((value) => (typeof value === 'string' ? splitList(value) : value), z.array(PrincipalArn)).default([]);
 
 /** Everything a deployment can choose; every key can be set in the config file or with `-c key=value`. */
-export const AwsDeploymentConfigSchema = z
+const AwsDeploymentConfigSchema = z
   .object({
     /** EKS clusters in this account and region whose audit logs are subscribed. */
     clusters: ClusterList,
@@ -133,7 +133,7 @@ export type AwsDeploymentConfig = z.infer<typeof AwsDeploymentConfigSchema>;
 export type ContextReader = (key: string) => unknown;
 
 /** Context key naming a JSON config file; other context keys override the file's values. */
-export const CONFIG_FILE_CONTEXT_KEY = 'config';
+const CONFIG_FILE_CONTEXT_KEY = 'config';
 
 /**
  * The deployment configuration: defaults, then the JSON file named by `-c config=FILE` (relative

@@ -15,7 +15,7 @@ import { elapsedOf, median } from './statistics.ts';
 import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/subscription-envelope.ts';
 
 /** Median CPU milliseconds per batch, by stage; `rest` is the whole minus the stages. */
-export type StageMillis = Record<string, number>;
+type StageMillis = Record<string, number>;
 
 export interface Breakdown {
   floor: StageMillis;

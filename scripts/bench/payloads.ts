@@ -11,11 +11,11 @@ import { nextAuditEvent } from './audit-mix.ts';
 import { Sequence } from './sequence.ts';
 
 const MIB = 1024 * 1024;
-export const CLOUDWATCH_MAX_EVENTS = 10_000;
-export const CLOUDWATCH_MAX_BATCH_BYTES = MIB;
+const CLOUDWATCH_MAX_EVENTS = 10_000;
+const CLOUDWATCH_MAX_BATCH_BYTES = MIB;
 const CLOUDWATCH_EVENT_OVERHEAD = 26;
-export const EVENTHUB_BATCH_MESSAGES = 100;
-export const EVENTHUB_MAX_MESSAGE_BYTES = MIB;
+const EVENTHUB_BATCH_MESSAGES = 100;
+const EVENTHUB_MAX_MESSAGE_BYTES = MIB;
 /** Diagnostic settings don't always fill a message: sizes spread over this range, up to the limit. */
 const EVENTHUB_MIN_MESSAGE_BYTES = 128 * 1024;
 

@@ -42,11 +42,11 @@ export function parseConfigDocument<S extends z.ZodType>(text: string, source: s
 }
 
 /** `rules[2].resources[0].group: …`: the Kubernetes field path, then what was expected. */
-export function describeIssue(issue: z.core.$ZodIssue): string {
+function describeIssue(issue: z.core.$ZodIssue): string {
   return `${fieldPath(issue.path)}: ${issueText(issue)}`;
 }
 
-export function fieldPath(path: readonly PropertyKey[]): string {
+function fieldPath(path: readonly PropertyKey[]): string {
   let text = '';
   for (const part of path) text += typeof part === 'number' ? `[${part}]` : `${text === '' ? '' : '.'}${String(part)}`;
   return text === '' ? '(document)' : text;
@@ -68,7 +68,7 @@ function issueText(issue: z.core.$ZodIssue): string {
 }
 
 /** A value as a message shows it: JSON, cut short. */
-export function shown(value: unknown): string {
+function shown(value: unknown): string {
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }

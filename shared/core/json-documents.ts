@@ -1,5 +1,5 @@
 /** Where a text of concatenated JSON documents stopped making sense, and what was left. */
-export interface SplitRest {
+interface SplitRest {
   /** Character offset of the first character that is not part of a complete document. */
   at: number;
   text: string;

@@ -36,7 +36,7 @@ export async function withThrottlingRetry<T>(operation: () => Promise<T>, policy
 }
 
 /** AWS's throttling errors, by name or by the SDK's own retry classification. */
-export function isThrottling(error: unknown): boolean {
+function isThrottling(error: unknown): boolean {
   const fields = error as { name?: unknown; $retryable?: { throttling?: boolean } } | null;
   return (
     fields?.$retryable?.throttling === true ||

@@ -30,7 +30,7 @@ export interface ReplayedBatch extends DecodedBatch {
   output: Omit<ProcessedBatch, 'batchKey'>;
 }
 
-export function isReplayedBatch(batch: DecodedBatch): batch is ReplayedBatch {
+function isReplayedBatch(batch: DecodedBatch): batch is ReplayedBatch {
   return Object.hasOwn(batch, 'output');
 }
 

@@ -10,13 +10,13 @@ import { messageOf } from '../core/errors.ts';
  * re-read) and passes over just those ids, so events sharing the millisecond are neither skipped
  * nor stored twice.
  */
-export const WatermarkSchema = z.strictObject({
+const WatermarkSchema = z.strictObject({
   timestamp: z.number().int().nonnegative(),
   eventIds: z.array(z.string()),
 });
 export type Watermark = z.infer<typeof WatermarkSchema>;
 
-export const EksCheckpointSchema = z.strictObject({
+const EksCheckpointSchema = z.strictObject({
   kind: z.literal('kaudit-backfill-eks/1'),
   logGroup: z.string(),
   region: z.string(),

@@ -34,7 +34,7 @@ const MessageSchema = z.object({
 const ErrorSchema = z.object({ name: z.string(), message: z.string() });
 
 /** Version 1, written by older deployments of the Event Hubs function: every message verbatim. Read, never written. */
-export const DeadLetterV1Schema = z.object({
+const DeadLetterV1Schema = z.object({
   kind: z.literal(DEAD_LETTER_KINDS.v1),
   source: z.literal('eventhub'),
   batchKey: BatchKeySchema,
@@ -60,7 +60,7 @@ const SummarySchema: z.ZodType<IngestSummary> = z.object({
 });
 
 /** What the pipeline made of a batch: its events after policy and redaction, its quarantine records scrubbed, and its counts. */
-export const PipelineOutputSchema = z
+const PipelineOutputSchema = z
   .object({
     events: z.array(
       // The pipeline never emits deeper bodies (the normalizer quarantines them); storing one would overflow JSON.stringify.
@@ -76,10 +76,9 @@ export const PipelineOutputSchema = z
       summary.written === 0 && summary.quarantined === quarantined.length && summary.received === events.length + summary.duplicates + summary.skipped + summary.quarantined,
     { message: 'the counts do not match what the file holds (received = events + duplicates + skipped + quarantined, nothing written yet)', path: ['summary'] },
   );
-export type PipelineOutput = z.infer<typeof PipelineOutputSchema>;
 
 /** The Event Hubs range a batch covers: what a replay, or a log of a lost batch, must name exactly. */
-export const EventHubRangeSchema = z.object({
+const EventHubRangeSchema = z.object({
   namespace: nullableText,
   hub: nullableText,
   consumerGroup: nullableText,
@@ -126,8 +125,8 @@ const FirehoseDeadLetterSchema = z.object({
   output: PipelineOutputSchema,
 });
 
-export const DeadLetterV2Schema = z.discriminatedUnion('source', [EventHubDeadLetterSchema, FirehoseDeadLetterSchema]);
-export type DeadLetterV2 = z.infer<typeof DeadLetterV2Schema>;
+const DeadLetterV2Schema = z.discriminatedUnion('source', [EventHubDeadLetterSchema, FirehoseDeadLetterSchema]);
+type DeadLetterV2 = z.infer<typeof DeadLetterV2Schema>;
 export type EventHubDeadLetter = z.infer<typeof EventHubDeadLetterSchema>;
 export type FirehoseDeadLetter = z.infer<typeof FirehoseDeadLetterSchema>;
 

@@ -6,8 +6,6 @@
 import * as z from 'zod';
 import { CLOUD_PROVIDERS, LEVELS, OUTCOMES, PLATFORMS, SCHEMA_VERSION, SOURCE_TYPES, STAGES, USER_TYPES } from './vocabulary.ts';
 
-export { CLOUD_PROVIDERS, LEVELS, OUTCOMES, PLATFORMS, SCHEMA_VERSION, SOURCE_TYPES, STAGES, USER_TYPES };
-
 const text = z.string().nullable();
 const textList = z.array(z.string()).nullable();
 const timestamp = z.string().describe('ISO-8601 UTC, source precision kept');
@@ -93,5 +91,3 @@ export const CanonicalEventSchema = z.object({
 });
 
 export type CanonicalEvent = z.infer<typeof CanonicalEventSchema>;
-
-export const CANONICAL_FIELDS = Object.keys(CanonicalEventSchema.shape) as (keyof CanonicalEvent)[];

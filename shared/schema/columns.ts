@@ -27,7 +27,7 @@ export function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
  * Columns of a zod object schema, in order, derived through its JSON Schema so that every
  * artefact (DuckDB views, Glue table, docs) follows the one schema.
  */
-export function columnsOf(schema: z.ZodObject): Column[] {
+function columnsOf(schema: z.ZodObject): Column[] {
   const properties = (jsonSchemaOf(schema) as { properties: Record<string, JsonSchemaProperty> }).properties;
   return Object.entries(properties).map(([name, property]) => {
     const variants = property.anyOf ?? [property];

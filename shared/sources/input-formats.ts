@@ -14,7 +14,7 @@ import { decodeCloudWatchSubscription } from './cloudwatch/subscription-envelope
 import { shortHash } from '../core/digest.ts';
 
 /** JSON documents `kaudit ingest` recognises (SPEC §4). */
-export type DocumentFormat =
+type DocumentFormat =
   | 'cloudwatch-subscription-event'
   | 'cloudwatch-payload'
   | 'eventhub-body'
@@ -185,7 +185,7 @@ function auditLogContext(context: InputContext): AuditLogContext {
 }
 
 /** Which format a parsed JSON document is, or null. */
-export function formatOf(document: unknown): DocumentFormat | null {
+function formatOf(document: unknown): DocumentFormat | null {
   if (Array.isArray(document)) {
     return document.length > 0 && document.every((item) => Array.isArray((item as { records?: unknown } | null)?.records))
       ? 'eventhub-body-array'

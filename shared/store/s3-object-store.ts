@@ -98,7 +98,7 @@ export class S3ObjectStore implements ObjectStore {
 }
 
 /** A client whose retries and timeouts are the store settings', for the configured endpoint. */
-export function s3ClientFor(settings: StoreSettings): S3Client {
+function s3ClientFor(settings: StoreSettings): S3Client {
   return new S3Client({
     // Without a configured region, us-east-1 and a redirect to the bucket's own region.
     region: settings.s3.region ?? 'us-east-1',

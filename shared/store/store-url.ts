@@ -7,7 +7,7 @@ export type StoreLocation =
   | { kind: 's3'; url: string; bucket: string; prefix: string }
   | { kind: 'azblob'; url: string; endpoint: string; account: string; container: string; prefix: string };
 
-export const STORE_URL_FORMS = 'file://PATH, s3://BUCKET/PREFIX, azblob://ACCOUNT/CONTAINER/PREFIX or https://ACCOUNT.blob.core.windows.net/CONTAINER/PREFIX';
+const STORE_URL_FORMS = 'file://PATH, s3://BUCKET/PREFIX, azblob://ACCOUNT/CONTAINER/PREFIX or https://ACCOUNT.blob.core.windows.net/CONTAINER/PREFIX';
 
 // The naming rules of S3 buckets and of Azure storage accounts and containers.
 const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;

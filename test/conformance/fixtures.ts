@@ -30,10 +30,10 @@ function locateFixtures(): string {
   return root;
 }
 
-export const FIXTURES_ROOT = locateFixtures();
+const FIXTURES_ROOT = locateFixtures();
 
 /** Absolute path of a fixture, given relative to the fixtures folder. */
-export function fixturePath(relativePath: string): string {
+function fixturePath(relativePath: string): string {
   return path.join(FIXTURES_ROOT, relativePath);
 }
 

@@ -8,11 +8,12 @@
 import { describe, expect, it } from 'vitest';
 import { decodeAuditLogLines } from '../../shared/sources/audit-log/audit-log.ts';
 import { decodeEventHubMessages } from '../../shared/sources/eventhub/eventhub-messages.ts';
-import { STAGES, type CanonicalEvent } from '../../shared/schema/canonical-event.ts';
+import { type CanonicalEvent } from '../../shared/schema/canonical-event.ts';
 import { listFixtures, readFixtureJson } from './fixtures.ts';
 import { DECODER_CONTEXT, expectSoundRun, runPipeline, type PipelineRun } from './pipeline-run.ts';
 import { auditEventOfAksRecord, type Json, specFieldsOf } from './spec-fields.ts';
 import { AKS_AUDIT_CATEGORIES } from '../../shared/sources/eventhub/aks-diagnostic-record.ts';
+import { STAGES } from '../../shared/schema/vocabulary.ts';
 
 interface PantherTest {
   rule: string;

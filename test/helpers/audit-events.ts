@@ -61,7 +61,7 @@ export function auditEvent(overrides: AuditEvent = {}): AuditEvent {
   };
 }
 
-export interface LogEventInput {
+interface LogEventInput {
   id?: string;
   timestamp?: number;
   message: string;

@@ -52,7 +52,7 @@ export function freshPrefix(): string {
   return `t-${randomUUID().slice(0, 8)}`;
 }
 
-export const FILE_KIND: InterruptibleStoreKind = {
+const FILE_KIND: InterruptibleStoreKind = {
   name: 'file',
   async start() {
     const root = await mkdtemp(path.join(tmpdir(), 'kaudit-file-store-'));
@@ -94,7 +94,7 @@ export const S3_KIND: StoreKind = {
   },
 };
 
-export const BLOB_KIND: InterruptibleStoreKind = {
+const BLOB_KIND: InterruptibleStoreKind = {
   name: 'azblob',
   async start() {
     const { server, proxy } = await behindProxy(() => startAzurite([CONTAINER]));

@@ -19,7 +19,7 @@ interface CommonOptions {
   json?: boolean;
 }
 
-export interface BackfillEksOptions extends CommonOptions {
+interface BackfillEksOptions extends CommonOptions {
   cluster: string;
   region?: string;
   until?: string;
@@ -71,7 +71,7 @@ export function registerBackfill(program: Command, io: CliIo, setExit: (code: nu
 }
 
 /** `kaudit backfill eks`. */
-export async function backfillEksCommand(options: BackfillEksOptions, io: CliIo): Promise<number> {
+async function backfillEksCommand(options: BackfillEksOptions, io: CliIo): Promise<number> {
   const region = options.region ?? io.env[SETTINGS.awsRegion] ?? io.env.AWS_DEFAULT_REGION;
   if (!region) throw new UsageError('backfill eks needs --region (or AWS_REGION): the cluster id is arn:aws:eks:<region>:<account>:cluster/<name>');
   if (options.account !== undefined && !/^\d{12}$/.test(options.account)) throw new UsageError(`--account: expected a 12-digit AWS account id, got ${JSON.stringify(options.account)}`);

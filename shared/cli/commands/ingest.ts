@@ -10,7 +10,7 @@ import { EXIT, UsageError, readStream, type CliIo } from '../cli-io.ts';
 import { cliPipelineOptions, openCliEventStore } from '../ingest-setup.ts';
 import { fileErrorOf } from '../../core/errors.ts';
 
-export interface IngestOptions {
+interface IngestOptions {
   store?: string;
   region?: string;
   cluster?: string;
@@ -33,7 +33,7 @@ export function registerIngest(program: Command, io: CliIo, setExit: (code: numb
 }
 
 /** `kaudit ingest`: decodes every input first (so unreadable input stores nothing), then stores. */
-export async function ingestCommand(inputs: string[], options: IngestOptions, io: CliIo): Promise<number> {
+async function ingestCommand(inputs: string[], options: IngestOptions, io: CliIo): Promise<number> {
   const limits = limitsFromEnv(io.env);
   const ingestTime = new Date().toISOString();
   const region = options.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? null;

@@ -13,7 +13,7 @@ import { EXIT, UsageError, type CliIo } from '../cli-io.ts';
 import { readInput } from './ingest.ts';
 import { fileErrorOf } from '../../core/errors.ts';
 
-export interface PolicyEvalOptions {
+interface PolicyEvalOptions {
   policy: string;
 }
 
@@ -35,7 +35,7 @@ export function registerPolicy(program: Command, io: CliIo, setExit: (code: numb
 }
 
 /** `kaudit policy check FILE`. */
-export async function policyCheckCommand(file: string, io: CliIo): Promise<number> {
+async function policyCheckCommand(file: string, io: CliIo): Promise<number> {
   const loaded = await readPolicy(file, io);
   if ('problems' in loaded) {
     for (const problem of loaded.problems) io.stderr.write(`${file}: ${problem}\n`);
@@ -47,7 +47,7 @@ export async function policyCheckCommand(file: string, io: CliIo): Promise<numbe
 }
 
 /** `kaudit policy eval --policy FILE [EVENTS…|-]`. */
-export async function policyEvalCommand(inputs: string[], options: PolicyEvalOptions, io: CliIo): Promise<number> {
+async function policyEvalCommand(inputs: string[], options: PolicyEvalOptions, io: CliIo): Promise<number> {
   const loaded = await readPolicy(options.policy, io);
   if ('problems' in loaded) throw new UsageError(`${options.policy}: ${loaded.problems.join('; ')}`);
   const limits = limitsFromEnv(io.env);
@@ -82,7 +82,7 @@ export async function policyEvalCommand(inputs: string[], options: PolicyEvalOpt
 }
 
 /** One line of `policy eval` output (SPEC §6). */
-export function decisionLine(policy: CompiledPolicy, event: CanonicalEvent) {
+function decisionLine(policy: CompiledPolicy, event: CanonicalEvent) {
   const decision = policy.evaluate(requestAttributesOf(event));
   return {
     audit_id: event.audit_id,

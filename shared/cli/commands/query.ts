@@ -11,7 +11,7 @@ import { EXIT, UsageError, type CliIo } from '../cli-io.ts';
 import { ROW_FORMATS, formatRows, type RowFormat } from '../format-rows.ts';
 import { messageOf } from '../../core/errors.ts';
 
-export interface QueryOptions {
+interface QueryOptions {
   store?: string;
   format: RowFormat;
   since?: string;
@@ -31,7 +31,7 @@ export function registerQuery(program: Command, io: CliIo, setExit: (code: numbe
     .action(async (sql: string, options: QueryOptions) => setExit(await queryCommand(sql, options, io)));
 }
 
-export async function queryCommand(sql: string, options: QueryOptions, io: CliIo): Promise<number> {
+async function queryCommand(sql: string, options: QueryOptions, io: CliIo): Promise<number> {
   const now = new Date();
   const range = timeRangeOf(options, now);
   const objects = await openObjectStore(resolveFileStoreUrl(resolveStoreUrl(options.store, io.env), io.cwd), io.env);
@@ -71,7 +71,7 @@ async function pullPartitions(objects: ObjectStore, range: TimeRange, now: Date,
 }
 
 /** `kaudit: s3://lake/prod: 12/40 objects in range, 5 downloaded (1.2 MB)`. */
-export function describePull(storeUrl: string, progress: CacheProgress): string {
+function describePull(storeUrl: string, progress: CacheProgress): string {
   const megabytes = (progress.downloadedBytes / 1_000_000).toFixed(1);
   return `kaudit: ${storeUrl}: ${progress.done}/${progress.total} objects in range, ${progress.downloaded} downloaded (${megabytes} MB)`;
 }

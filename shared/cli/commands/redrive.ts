@@ -11,7 +11,7 @@ import { cliPipelineOptions, openCliEventStore } from '../ingest-setup.ts';
 import { describeSummary } from './ingest.ts';
 import { messageOf } from '../../core/errors.ts';
 
-export interface RedriveOptions {
+interface RedriveOptions {
   sqs: string;
   store?: string;
   region?: string;
@@ -21,7 +21,7 @@ export interface RedriveOptions {
 }
 
 /** What a redrive did: the events, and the queue messages they came in. */
-export interface RedriveReport {
+interface RedriveReport {
   summary: IngestSummary;
   messages: QueueMessages;
 }
@@ -46,7 +46,7 @@ export function registerRedrive(program: Command, io: CliIo, setExit: (code: num
  * already there). A message that can't be decoded stays in the queue and is reported; a store
  * failure stops the run after deleting what was stored before it.
  */
-export async function redriveCommand(options: RedriveOptions, io: CliIo): Promise<number> {
+async function redriveCommand(options: RedriveOptions, io: CliIo): Promise<number> {
   const queueUrl = parseQueueUrl(options.sqs);
   const waitSeconds = Number(options.waitSeconds);
   if (!Number.isInteger(waitSeconds) || waitSeconds < 1 || waitSeconds > 20) throw new UsageError(`--wait-seconds must be an integer from 1 to 20, got ${options.waitSeconds}`);

@@ -10,7 +10,7 @@ import { EXIT, UsageError, type CliIo } from '../cli-io.ts';
 import { cliPipelineOptions, openCliEventStore } from '../ingest-setup.ts';
 
 /** Only this machine can reach the receiver unless `--host` says otherwise. */
-export const DEFAULT_HOST = '127.0.0.1';
+const DEFAULT_HOST = '127.0.0.1';
 
 export interface ServeOptions {
   port: string;

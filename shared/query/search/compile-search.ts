@@ -7,7 +7,7 @@ import { SqlParameters, predicateSql, quoteIdentifier } from './predicate-sql.ts
 import { SearchSyntaxError } from './search-syntax-error.ts';
 
 /** Where a search looks, set by the caller (not by the query): a view, a time range, a cluster, a page. */
-export const SearchScopeSchema = z.object({
+const SearchScopeSchema = z.object({
   view: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'a view name: lower-case letters, digits and _'),
   /** Events at or after this time. */
   since: z.date().nullable().default(null),

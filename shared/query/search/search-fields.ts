@@ -16,7 +16,7 @@ export const FIELD_ALIASES: Readonly<Record<string, string>> = {
  * `logtype` is not a column: queries written for a SIEM holding many log types name the one
  * they mean, and every kaudit event is of this one.
  */
-export const LOGTYPE_FIELD = 'logtype';
+const LOGTYPE_FIELD = 'logtype';
 export const LOGTYPE_VALUE = 'Kubernetes Audit Logs';
 
 export type Field = { type: 'column'; column: Column } | { type: 'logtype' };

@@ -7,7 +7,7 @@ import { SearchSyntaxError, quoteToken } from './search-syntax-error.ts';
 /** A value a test compares a column with, bound as a statement parameter. */
 export type SqlValue = string | number | boolean;
 
-export type OrderOperator = '>' | '>=' | '<' | '<=';
+type OrderOperator = '>' | '>=' | '<' | '<=';
 
 /**
  * What one column of an event is tested for. A pattern is a LIKE pattern with `\` as its escape

@@ -44,7 +44,7 @@ export function decodeAksRecord(batch: DecodedBatch, record: unknown, base: Prov
 }
 
 /** Subscription, resource group and cluster from an AKS `resourceId` (Azure upper-cases it). */
-export function clusterOf(resourceId: unknown): Partial<Provenance> {
+function clusterOf(resourceId: unknown): Partial<Provenance> {
   if (typeof resourceId !== 'string') return {};
   const match = RESOURCE_ID.exec(resourceId);
   if (!match) return {};

@@ -18,7 +18,6 @@ export const FirehoseTransformationEventSchema = z.looseObject({
   region: z.string().optional(),
   records: z.array(FirehoseRecordSchema),
 });
-export type FirehoseTransformationEvent = z.infer<typeof FirehoseTransformationEventSchema>;
 
 /** Whether a parsed JSON document is a transformation event (told apart from an Event Hubs body, which also has `records`). */
 export function isFirehoseTransformationEvent(document: unknown): boolean {

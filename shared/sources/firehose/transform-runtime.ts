@@ -17,7 +17,7 @@ import { LAMBDA_RESPONSE_LIMIT_BYTES, ResponseBudget, bytesInResponse, reservati
 import { messageOf } from '../../core/errors.ts';
 
 /** How many input records got each answer, and how many events the Lambda wrote to the lake itself. */
-export interface FirehoseTransformCounts {
+interface FirehoseTransformCounts {
   /** Answered Ok with canonical events. */
   ok: number;
   dropped: number;

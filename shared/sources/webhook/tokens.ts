@@ -3,10 +3,10 @@ import * as z from 'zod';
 import { sha256Bytes } from '../../core/digest.ts';
 
 /** Shortest accepted token: a bearer token is the only credential, so it must not be guessable. */
-export const MIN_TOKEN_LENGTH = 16;
+const MIN_TOKEN_LENGTH = 16;
 
 /** The cluster a token writes as. */
-export const ClusterIdentitySchema = z.strictObject({
+const ClusterIdentitySchema = z.strictObject({
   cluster_name: z.string().min(1),
   /** Defaults to the name. */
   cluster_id: z.string().min(1).optional(),

@@ -39,7 +39,7 @@ export interface WebhookReceiver {
 }
 
 /** Where the health check answers (GET, no token). */
-export const HEALTH_PATH = '/healthz';
+const HEALTH_PATH = '/healthz';
 
 /** Default largest body: above kube-apiserver's default truncating batch limit of 10 MiB. */
 export const DEFAULT_MAX_BODY_BYTES = 12 * 1024 * 1024;

@@ -22,7 +22,7 @@ export async function readTokenFile(path: string): Promise<TokenTable> {
  * The tokens of `KAUDIT_WEBHOOK_TOKENS`, for self-hosting: the JSON itself or, when it does not
  * start with `{`, the path of a tokens file.
  */
-export async function tokenTableFromEnv(env: NodeJS.ProcessEnv): Promise<TokenTable> {
+async function tokenTableFromEnv(env: NodeJS.ProcessEnv): Promise<TokenTable> {
   const value = env[SETTINGS.webhookTokens]?.trim();
   if (!value) {
     throw new Error(
@@ -46,7 +46,7 @@ export interface TokensSecretReaders {
  * The receiver's tokens: from the secret `KAUDIT_WEBHOOK_TOKENS_SECRET` names, re-read as
  * `RefreshingTokens` says, or from `KAUDIT_WEBHOOK_TOKENS`, read once.
  */
-export async function tokenSourceFromEnv(env: NodeJS.ProcessEnv, readers: TokensSecretReaders, logError: WebhookReceiver['logError']): Promise<TokenSource> {
+async function tokenSourceFromEnv(env: NodeJS.ProcessEnv, readers: TokensSecretReaders, logError: WebhookReceiver['logError']): Promise<TokenSource> {
   const secret = env[SETTINGS.webhookTokensSecret]?.trim();
   if (!secret) return fixedTokens(await tokenTableFromEnv(env));
   if (env[SETTINGS.webhookTokens]?.trim()) {

@@ -28,7 +28,7 @@ export function policyTransform(policy: CompiledPolicy): EventTransform {
  * did not record, so asking for more than the recorded level keeps it and says so. The same
  * reference when nothing changes.
  */
-export function applyDecision(event: CanonicalEvent, decision: AuditDecision): CanonicalEvent {
+function applyDecision(event: CanonicalEvent, decision: AuditDecision): CanonicalEvent {
   const recorded = event.level;
   const raises = recorded !== null && RANK[decision.level] > RANK[recorded];
   // An event without a (known) level may hold anything: it is bounded by the policy alone.

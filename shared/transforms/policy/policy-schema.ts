@@ -6,12 +6,12 @@ import { LEVELS, STAGES } from '../../schema/vocabulary.ts';
  * The audit.k8s.io/v1 `Policy` document, validated as kube-apiserver validates it when it loads
  * `--audit-policy-file`. Optional lists may be null (an empty YAML key), which Kubernetes reads as empty.
  */
-export const POLICY_API_VERSION = 'audit.k8s.io/v1';
+const POLICY_API_VERSION = 'audit.k8s.io/v1';
 
 const names = z.array(z.string()).nullish();
 const stages = z.array(z.enum(STAGES)).nullish();
 
-export const GroupResourcesSchema = z
+const GroupResourcesSchema = z
   .strictObject({
     /** API group; "" (or absent) is the core group. */
     group: ApiGroupSchema.nullish(),
@@ -23,13 +23,12 @@ export const GroupResourcesSchema = z
     path: ['resourceNames'],
     message: 'resourceNames needs at least one resource in resources',
   });
-export type GroupResources = z.infer<typeof GroupResourcesSchema>;
 
 const nonResourceUrl = z.string().refine((url) => nonResourceUrlProblem(url) === null, {
   error: (issue) => `${JSON.stringify(issue.input)}: ${nonResourceUrlProblem(issue.input as string)}`,
 });
 
-export const PolicyRuleSchema = z
+const PolicyRuleSchema = z
   .strictObject({
     level: z.enum(LEVELS),
     users: names,

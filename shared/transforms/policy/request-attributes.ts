@@ -43,7 +43,7 @@ export function requestAttributesOf(event: CanonicalEvent): RequestAttributes {
 }
 
 /** The decoded path of a request URI, without its query. */
-export function pathOf(requestUri: string | null): string {
+function pathOf(requestUri: string | null): string {
   if (requestUri === null) return '';
   const query = requestUri.indexOf('?');
   const path = query === -1 ? requestUri : requestUri.slice(0, query);

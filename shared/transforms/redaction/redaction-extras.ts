@@ -14,7 +14,7 @@ import type { RedactorOptions } from './redactor.ts';
  * - `external-secrets`: the templates of external-secrets.io ExternalSecrets, which may inline
  *   secret data.
  */
-export const REDACTION_EXTRAS = ['nested-secrets', 'query-params', 'configmap-passwords', 'external-secrets'] as const;
+const REDACTION_EXTRAS = ['nested-secrets', 'query-params', 'configmap-passwords', 'external-secrets'] as const;
 export type RedactionExtra = (typeof REDACTION_EXTRAS)[number];
 
 /**
@@ -28,7 +28,7 @@ export const DEFAULT_EXTRAS: readonly RedactionExtra[] = ['nested-secrets', 'que
  * Query parameters whose value is a credential: bearer and OAuth tokens, passwords, API keys, and
  * the signatures of pre-signed URLs (S3's, Azure's SAS), which grant access as a token does.
  */
-export const CREDENTIAL_QUERY_PARAMETERS: readonly string[] = [
+const CREDENTIAL_QUERY_PARAMETERS: readonly string[] = [
   'token',
   'access_token',
   'id_token',

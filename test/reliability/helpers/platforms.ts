@@ -20,9 +20,9 @@ import type { ObjectStore } from '../../../shared/store/object-store.ts';
 import { INGEST_TIME } from '../../helpers/audit-events.ts';
 
 /** The region of the EKS function, in its ARN as Lambda puts it in destination records. */
-export const FUNCTION_ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:kaudit-eks-ingest:$LATEST';
+const FUNCTION_ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:kaudit-eks-ingest:$LATEST';
 /** Lambda's retries of a failed asynchronous invocation, as infra/aws configures them (the platform's default, too). */
-export const LAMBDA_ASYNC_RETRIES = 2;
+const LAMBDA_ASYNC_RETRIES = 2;
 
 /** A function's runtime over an object store, at a fixed ingest time, with the default pipeline (redaction on). */
 const DEFAULT_PIPELINE = await buildPipelineOptions(pipelineConfigFromEnv({}));
@@ -39,7 +39,7 @@ export function eksFunction(runtime: FunctionRuntime, metrics = silentMetrics())
   return createEksHandler({ runtime: async () => runtime, logger: new Logger({ logLevel: 'SILENT' }), metrics });
 }
 
-export function silentMetrics(): Metrics {
+function silentMetrics(): Metrics {
   const before = process.env.POWERTOOLS_METRICS_DISABLED;
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   try {
