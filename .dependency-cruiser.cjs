@@ -11,7 +11,20 @@
 const folder = (name) => (name.endsWith('.ts') ? `^shared/${name.replaceAll('.', '\\.')}$` : `^shared/${name}/`);
 
 const SOURCES = ['cloudwatch', 'firehose', 'eventhub', 'audit-log', 'webhook'];
-const BELOW_SOURCES = ['schema', 'core', 'config', 'normalize', 'transforms/transform.ts', 'transforms/policy', 'transforms/redaction', 'transforms/detection', 'dedupe', 'store', 'pipeline', 'runtime'];
+const BELOW_SOURCES = [
+  'schema',
+  'core',
+  'config',
+  'normalize',
+  'transforms/transform.ts',
+  'transforms/policy',
+  'transforms/redaction',
+  'transforms/detection',
+  'dedupe',
+  'store',
+  'pipeline',
+  'runtime',
+];
 const BELOW_STORE = ['schema', 'core', 'config', 'normalize', 'transforms/transform.ts', 'transforms/policy', 'transforms/redaction', 'transforms/detection', 'dedupe', 'store'];
 
 /**

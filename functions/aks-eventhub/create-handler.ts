@@ -1,14 +1,14 @@
 import type { InvocationContext } from '@azure/functions';
+import { messageOf } from '../../shared/core/errors.ts';
 import type { IngestSummary } from '../../shared/core/ingest-summary.ts';
-import { BatchNotStoredError } from '../../shared/runtime/batch-not-stored-error.ts';
-import { metricValues, type InvocationReport } from '../../shared/runtime/invocation-report.ts';
-import { ingestEventHubBatch, type EventHubTriggerMetadata } from '../../shared/sources/eventhub/trigger-runtime.ts';
-import { runtimeFromEnv, type FunctionRuntime } from '../../shared/runtime/function-runtime.ts';
-import { METRIC_NAMESPACE } from '../../shared/runtime/metric-names.ts';
 import { SETTINGS } from '../../shared/core/settings.ts';
+import { BatchNotStoredError } from '../../shared/runtime/batch-not-stored-error.ts';
+import { type FunctionRuntime, runtimeFromEnv } from '../../shared/runtime/function-runtime.ts';
+import { type InvocationReport, metricValues } from '../../shared/runtime/invocation-report.ts';
+import { METRIC_NAMESPACE } from '../../shared/runtime/metric-names.ts';
+import { type EventHubTriggerMetadata, ingestEventHubBatch } from '../../shared/sources/eventhub/trigger-runtime.ts';
 import type { ObjectStore } from '../../shared/store/object-store.ts';
 import { openDeadLetterStore } from '../../shared/store/open-store.ts';
-import { messageOf } from '../../shared/core/errors.ts';
 
 /**
  * The trigger's retry policy. Without one the host checkpoints past a failed batch at once; with it

@@ -1,6 +1,6 @@
 import { app, trigger } from '@azure/functions';
 import { SETTINGS } from '../../shared/core/settings.ts';
-import { EVENT_HUB_RETRY, aksRuntimeFromEnv, createAksHandler } from './create-handler.ts';
+import { aksRuntimeFromEnv, createAksHandler, EVENT_HUB_RETRY } from './create-handler.ts';
 
 /** Event Hubs (AKS diagnostic settings) → kaudit; see ./create-handler.ts for what happens on failure. */
 const aksEventHubHandler = createAksHandler(() => aksRuntimeFromEnv(process.env));

@@ -2,7 +2,7 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 import { SETTINGS } from '../../shared/core/settings.ts';
 import { azureHttpRequest, azureHttpResponse } from '../../shared/sources/webhook/host-requests.ts';
 import type { KeyVaultReference } from '../../shared/sources/webhook/tokens-secret.ts';
-import { answerWebhookRequest, builtOnFirstUse, webhookReceiverFromEnv, type FunctionWebhookReceiver } from '../../shared/sources/webhook/webhook-settings.ts';
+import { answerWebhookRequest, builtOnFirstUse, type FunctionWebhookReceiver, webhookReceiverFromEnv } from '../../shared/sources/webhook/webhook-settings.ts';
 
 let receiver: (() => Promise<FunctionWebhookReceiver>) | undefined;
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 import { KAUDIT_VERSION } from '../../shared/core/version.ts';
 import { bundleOptionsFor, esbuildBuildOptions } from './esbuild-options.ts';
-import { REPO_ROOT, type FunctionEntry } from './function-entries.ts';
+import { type FunctionEntry, REPO_ROOT } from './function-entries.ts';
 import { zipDirectory } from './zip.ts';
 
 /** The Functions host configuration shipped with the Azure app (extension bundle for Event Hubs). */

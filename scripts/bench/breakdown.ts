@@ -7,12 +7,12 @@
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { processBatch } from '../../shared/pipeline/ingest-batch.ts';
+import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/subscription-envelope.ts';
 import { encodeNdjson } from '../../shared/store/event-store.ts';
 import { eksFloor } from './floor.ts';
-import { ingestEks, type FunctionPipelines } from './function-pipelines.ts';
+import { type FunctionPipelines, ingestEks } from './function-pipelines.ts';
 import type { EksBatch } from './payloads.ts';
 import { elapsedOf, median } from './statistics.ts';
-import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/subscription-envelope.ts';
 
 /** Median CPU milliseconds per batch, by stage; `rest` is the whole minus the stages. */
 type StageMillis = Record<string, number>;

@@ -6,7 +6,7 @@
  *   maxEventBatchSize), each `{"records":[…]}` up to Event Hubs' 1 MiB message limit.
  */
 import type { EventHubTriggerMetadata } from '../../shared/sources/eventhub/trigger-runtime.ts';
-import { aksRecord, cloudWatchPayload, cloudWatchSubscriptionEvent, type AuditEvent } from '../../test/helpers/audit-events.ts';
+import { type AuditEvent, aksRecord, cloudWatchPayload, cloudWatchSubscriptionEvent } from '../../test/helpers/audit-events.ts';
 import { nextAuditEvent } from './audit-mix.ts';
 import { Sequence } from './sequence.ts';
 

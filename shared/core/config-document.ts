@@ -27,7 +27,10 @@ export function parseConfigDocument<S extends z.ZodType>(text: string, source: s
   const document = parseDocument(text);
   if (document.errors.length > 0) {
     // The first line of the message says what and where ("… at line 4, column 1:"); the rest draws it.
-    throw new ConfigError(source, document.errors.map((error) => `YAML: ${(error.message.split('\n')[0] as string).replace(/:$/, '')}`));
+    throw new ConfigError(
+      source,
+      document.errors.map((error) => `YAML: ${(error.message.split('\n')[0] as string).replace(/:$/, '')}`),
+    );
   }
   const input: unknown = document.toJS();
   const first = schema.safeParse(input, { reportInput: true });

@@ -22,16 +22,7 @@ export interface EventIdParts {
 }
 
 export function eventId(parts: EventIdParts): string {
-  const name = [
-    parts.cluster_id,
-    parts.audit_id,
-    parts.stage,
-    parts.start_time,
-    parts.time,
-    parts.verb,
-    parts.request_uri,
-    parts.user_name,
-  ].join(SEPARATOR); // join writes null as ""
+  const name = [parts.cluster_id, parts.audit_id, parts.stage, parts.start_time, parts.time, parts.verb, parts.request_uri, parts.user_name].join(SEPARATOR); // join writes null as ""
   return uuidV5(name);
 }
 

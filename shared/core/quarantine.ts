@@ -1,7 +1,7 @@
-import { compressionOf, inflatePartially } from './compression.ts';
-import { sha256Hex } from './digest.ts';
 import type { Provenance } from '../schema/canonical-event.ts';
 import type { QuarantineReason, QuarantineRecord } from '../schema/quarantine-record.ts';
+import { compressionOf, inflatePartially } from './compression.ts';
+import { sha256Hex } from './digest.ts';
 
 /** Raw text kept in a quarantine record; larger records keep this much (Event Hubs' message size) and say so in `detail`. */
 export const QUARANTINE_RAW_LIMIT = 1024 * 1024;
@@ -12,13 +12,7 @@ export const QUARANTINE_RAW_LIMIT = 1024 * 1024;
  * `original`: the text received, when `raw` is a rendering of it (the text compressed data
  * inflates to); raw_sha256 and the id are then of the original, so they still name what came in.
  */
-export function buildQuarantineRecord(
-  provenance: Provenance,
-  reason: QuarantineReason,
-  detail: string,
-  raw: string | null,
-  original: string | null = raw,
-): QuarantineRecord {
+export function buildQuarantineRecord(provenance: Provenance, reason: QuarantineReason, detail: string, raw: string | null, original: string | null = raw): QuarantineRecord {
   const rawSha256 = original === null ? null : sha256Hex(original);
   const identity = [
     provenance.source_stream,

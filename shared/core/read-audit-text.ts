@@ -1,9 +1,7 @@
 import type { QuarantineReason } from '../schema/quarantine-record.ts';
 import { describeJsonError, parseJsonPrefix } from './partial-json.ts';
 
-export type AuditTextRead =
-  | { value: unknown; truncated: boolean }
-  | { error: string; reason: QuarantineReason };
+export type AuditTextRead = { value: unknown; truncated: boolean } | { error: string; reason: QuarantineReason };
 
 /** EKS appends this marker to an audit event it cut at CloudWatch's event size limit, sometimes after `...`. */
 const EKS_TRUNCATION_MARKER = '[Truncated...]';

@@ -39,9 +39,6 @@ export async function withThrottlingRetry<T>(operation: () => Promise<T>, policy
 function isThrottling(error: unknown): boolean {
   const fields = error as { name?: unknown; $retryable?: { throttling?: boolean } } | null;
   return (
-    fields?.$retryable?.throttling === true ||
-    fields?.name === 'ThrottlingException' ||
-    fields?.name === 'TooManyRequestsException' ||
-    fields?.name === 'RequestLimitExceeded'
+    fields?.$retryable?.throttling === true || fields?.name === 'ThrottlingException' || fields?.name === 'TooManyRequestsException' || fields?.name === 'RequestLimitExceeded'
   );
 }

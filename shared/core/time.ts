@@ -42,7 +42,13 @@ function isRealDate(year: number, month: number, day: number, hour: number, minu
 }
 
 /** Where each field of `YYYY-MM-DDTHH:MM:SS` starts, and the separators between them. */
-const SEPARATORS: readonly [number, string][] = [[4, '-'], [7, '-'], [10, 'T'], [13, ':'], [16, ':']];
+const SEPARATORS: readonly [number, string][] = [
+  [4, '-'],
+  [7, '-'],
+  [10, 'T'],
+  [13, ':'],
+  [16, ':'],
+];
 const FRACTION_START = 20;
 const MAX_FRACTION_DIGITS = 9;
 

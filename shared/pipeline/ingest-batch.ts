@@ -1,11 +1,11 @@
-import type { CanonicalEvent } from '../schema/canonical-event.ts';
-import type { QuarantineRecord } from '../schema/quarantine-record.ts';
-import { receivedOf, type DecodedBatch, type SkipReason } from '../core/decoded-batch.ts';
+import { type DecodedBatch, receivedOf, type SkipReason } from '../core/decoded-batch.ts';
+import { addReason, emptySummary, type IngestSummary } from '../core/ingest-summary.ts';
 import { BatchDeduper } from '../dedupe/batch-deduper.ts';
 import { normalizeRecord } from '../normalize/normalize-record.ts';
-import type { EventTransform, QuarantineTransform } from '../transforms/transform.ts';
+import type { CanonicalEvent } from '../schema/canonical-event.ts';
+import type { QuarantineRecord } from '../schema/quarantine-record.ts';
 import type { EventStore } from '../store/event-store.ts';
-import { addReason, emptySummary, type IngestSummary } from '../core/ingest-summary.ts';
+import type { EventTransform, QuarantineTransform } from '../transforms/transform.ts';
 
 export interface PipelineOptions {
   transforms?: readonly EventTransform[];

@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileErrorOf } from '../core/errors.ts';
+import { SETTINGS } from '../core/settings.ts';
 import { extrasRedaction, parseRedactionExtras } from '../transforms/redaction/redaction-extras.ts';
 import { BUILTIN_REDACTIONS } from '../transforms/redaction/redaction-rules.ts';
 import { createRedactor, redactionTransform } from '../transforms/redaction/redactor.ts';
 import { quarantineScrubber } from '../transforms/redaction/scrub-quarantine.ts';
-import { SETTINGS } from '../core/settings.ts';
 import type { EventTransform } from '../transforms/transform.ts';
 import type { PipelineOptions } from './ingest-batch.ts';
-import { fileErrorOf } from '../core/errors.ts';
 
 /** How ingestion is configured, wherever it runs (functions read it from app settings, the CLI from flags). */
 export interface PipelineConfig {
@@ -50,7 +50,10 @@ export async function buildPipelineOptions(config: PipelineConfig): Promise<Pipe
     transforms.push(policyTransform(loadPolicy(text, source).policy));
   }
   if (!redactionEnabled(config.redaction)) {
-    for (const [setting, value] of [[SETTINGS.redactionPaths, config.redactionPaths], [SETTINGS.redactionExtras, config.redactionExtras]] as const) {
+    for (const [setting, value] of [
+      [SETTINGS.redactionPaths, config.redactionPaths],
+      [SETTINGS.redactionExtras, config.redactionExtras],
+    ] as const) {
       if (value) throw new Error(`${setting} is set, but ${SETTINGS.redaction} is off: nothing would be redacted`);
     }
     return { transforms };

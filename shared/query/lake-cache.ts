@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { sha256Hex } from '../core/digest.ts';
-import { EVENTS_PREFIX, OBJECT_SUFFIX, QUARANTINE_PREFIX, partitionOfKey } from '../store/layout.ts';
-import { StoreError, type ObjectStore, type StoredObject } from '../store/object-store.ts';
+import { EVENTS_PREFIX, OBJECT_SUFFIX, partitionOfKey, QUARANTINE_PREFIX } from '../store/layout.ts';
+import { type ObjectStore, type StoredObject, StoreError } from '../store/object-store.ts';
 import { daysOf, partitionOverlaps, type TimeRange } from './time-range.ts';
 
 /** Where a pull stands: `done` of `total` objects handled, of which `downloaded` fetched. */

@@ -1,8 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance, type DuckDBType } from '@duckdb/node-api';
 import { oneRowPerEventSql } from '../dedupe/dedupe-rule.ts';
-import { CANONICAL_COLUMNS, QUARANTINE_COLUMNS, type Column, type ColumnKind } from '../schema/columns.ts';
+import { CANONICAL_COLUMNS, type Column, type ColumnKind, QUARANTINE_COLUMNS } from '../schema/columns.ts';
 import { EVENTS_PREFIX, OBJECT_SUFFIX, QUARANTINE_PREFIX } from '../store/layout.ts';
 import { ALL_TIME, type TimeRange } from './time-range.ts';
 

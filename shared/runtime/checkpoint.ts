@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import * as z from 'zod';
-import { describeJsonError } from '../core/partial-json.ts';
 import { messageOf } from '../core/errors.ts';
+import { describeJsonError } from '../core/partial-json.ts';
 
 /**
  * How far a backfill has stored: the newest log event timestamp, and the ids of the events of

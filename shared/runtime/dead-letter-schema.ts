@@ -1,7 +1,7 @@
 import * as z from 'zod';
+import type { IngestSummary } from '../core/ingest-summary.ts';
 import { nestsDeeperThan } from '../core/json-text.ts';
 import { MAX_JSON_DEPTH } from '../core/limits.ts';
-import type { IngestSummary } from '../core/ingest-summary.ts';
 import { CanonicalEventSchema } from '../schema/canonical-event.ts';
 import { QuarantineRecordSchema } from '../schema/quarantine-record.ts';
 

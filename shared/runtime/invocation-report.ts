@@ -1,6 +1,6 @@
-import { receivedOf, type DecodedBatch } from '../core/decoded-batch.ts';
-import { epochMicros } from '../core/time.ts';
+import { type DecodedBatch, receivedOf } from '../core/decoded-batch.ts';
 import { emptySummary, type IngestSummary } from '../core/ingest-summary.ts';
+import { epochMicros } from '../core/time.ts';
 import { METRICS } from './metric-names.ts';
 
 /** What one function invocation did with its batch: the source of its log line and its metrics. */

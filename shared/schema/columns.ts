@@ -34,7 +34,15 @@ function columnsOf(schema: z.ZodObject): Column[] {
     const nonNull = variants.filter((variant) => variant.type !== 'null');
     const types = nonNull.flatMap((variant) => (Array.isArray(variant.type) ? variant.type : [variant.type]));
     const nullable = variants.length > nonNull.length || (Array.isArray(property.type) && property.type.includes('null'));
-    return { name, kind: kindOf(types.filter((type) => type !== 'null'), nonNull[0]), nullable, description: property.description ?? null };
+    return {
+      name,
+      kind: kindOf(
+        types.filter((type) => type !== 'null'),
+        nonNull[0],
+      ),
+      nullable,
+      description: property.description ?? null,
+    };
   });
 }
 

@@ -1,8 +1,8 @@
-import { emptyBatch, type DecodedBatch } from '../core/decoded-batch.ts';
-import { decodeEventHubMessages, type EventHubMessage } from './eventhub/eventhub-messages.ts';
+import { type DecodedBatch, emptyBatch } from '../core/decoded-batch.ts';
 import type { Limits } from '../core/limits.ts';
 import type { ReplayedBatch } from '../pipeline/ingest-batch.ts';
 import { DEAD_LETTER_KINDS, type DeadLetterDocument, type EventHubDeadLetter, type EventHubRange } from '../runtime/dead-letter-schema.ts';
+import { decodeEventHubMessages, type EventHubMessage } from './eventhub/eventhub-messages.ts';
 
 /**
  * The batch a dead letter holds, under the original batch key, so objects a failed attempt did

@@ -1,17 +1,17 @@
-import type { Limits } from '../core/limits.ts';
-import { decodeAuditEventList, decodeAuditLogLines, type AuditLogContext } from './audit-log/audit-log.ts';
-import { decodeCloudWatchPayload } from './cloudwatch/cloudwatch-payload.ts';
-import { replayDeadLetter } from './dead-letter-replay.ts';
-import { isDeadLetterDocument, parseDeadLetterDocument } from '../runtime/dead-letter-schema.ts';
-import { isLambdaDestinationRecord, readLambdaDestinationRecord, type LambdaDestinationRecord } from './cloudwatch/lambda-destination.ts';
 import { describeDecompressError, gunzipIfGzip } from '../core/compression.ts';
-import { emptyBatch, type DecodedBatch, partKey } from '../core/decoded-batch.ts';
+import { type DecodedBatch, emptyBatch, partKey } from '../core/decoded-batch.ts';
+import { shortHash } from '../core/digest.ts';
 import { parseOrUndefined, safeText, withoutBom } from '../core/json-text.ts';
+import type { Limits } from '../core/limits.ts';
+import { isDeadLetterDocument, parseDeadLetterDocument } from '../runtime/dead-letter-schema.ts';
+import { type AuditLogContext, decodeAuditEventList, decodeAuditLogLines } from './audit-log/audit-log.ts';
+import { decodeCloudWatchPayload } from './cloudwatch/cloudwatch-payload.ts';
+import { isLambdaDestinationRecord, type LambdaDestinationRecord, readLambdaDestinationRecord } from './cloudwatch/lambda-destination.ts';
+import { decodeCloudWatchSubscription } from './cloudwatch/subscription-envelope.ts';
+import { replayDeadLetter } from './dead-letter-replay.ts';
 import { decodeEventHubMessages } from './eventhub/eventhub-messages.ts';
 import { decodeFirehoseFailedRecord, decodeFirehoseTransformationEvent } from './firehose/decode-firehose-record.ts';
 import { isFirehoseFailedRecord, isFirehoseTransformationEvent } from './firehose/firehose-event.ts';
-import { decodeCloudWatchSubscription } from './cloudwatch/subscription-envelope.ts';
-import { shortHash } from '../core/digest.ts';
 
 /** JSON documents `kaudit ingest` recognises (SPEC §4). */
 type DocumentFormat =
@@ -114,7 +114,10 @@ function decodeAs(format: Exclude<DocumentFormat, ReplayFormat | 'audit-event-li
     case 'eventhub-body':
       return decodeEventHubMessages([{ body: document }], cloud);
     case 'eventhub-body-array':
-      return decodeEventHubMessages((document as unknown[]).map((body) => ({ body })), cloud);
+      return decodeEventHubMessages(
+        (document as unknown[]).map((body) => ({ body })),
+        cloud,
+      );
     case 'aks-diagnostic-record':
       return decodeEventHubMessages([{ body: { records: [document] } }], cloud);
     case 'audit-event':
@@ -146,7 +149,8 @@ function decodeLines(text: string, context: InputContext): DetectedInput {
     return '';
   });
   const auditLog = decodeAuditLogLines(auditLines.join('\n'), auditLogContext(context));
-  const auditBatches = auditLog.records.length + auditLog.quarantined.length > 0 ? splitBatch({ ...auditLog, batchKey: `file-${shortHash(text)}` }, context.limits.maxRecordsPerBatch) : [];
+  const auditBatches =
+    auditLog.records.length + auditLog.quarantined.length > 0 ? splitBatch({ ...auditLog, batchKey: `file-${shortHash(text)}` }, context.limits.maxRecordsPerBatch) : [];
   const batches = [...auditBatches, ...envelopes];
   return { format: envelopes.length > 0 ? 'envelope-lines' : 'audit-log', batches };
 }
@@ -187,9 +191,7 @@ function auditLogContext(context: InputContext): AuditLogContext {
 /** Which format a parsed JSON document is, or null. */
 function formatOf(document: unknown): DocumentFormat | null {
   if (Array.isArray(document)) {
-    return document.length > 0 && document.every((item) => Array.isArray((item as { records?: unknown } | null)?.records))
-      ? 'eventhub-body-array'
-      : null;
+    return document.length > 0 && document.every((item) => Array.isArray((item as { records?: unknown } | null)?.records)) ? 'eventhub-body-array' : null;
   }
   if (typeof document !== 'object' || document === null) return null;
   const fields = document as Record<string, unknown>;

@@ -1,8 +1,8 @@
-import { BlobServiceClient, RestError, type ContainerClient, type StoragePipelineOptions } from '@azure/storage-blob';
 import type { TokenCredential } from '@azure/core-auth';
+import { BlobServiceClient, type ContainerClient, RestError, type StoragePipelineOptions } from '@azure/storage-blob';
 import { SETTINGS } from '../core/settings.ts';
 import { AppServiceManagedIdentityCredential } from './app-service-managed-identity.ts';
-import { StoreError, type ObjectStore, type StoredObject } from './object-store.ts';
+import { type ObjectStore, type StoredObject, StoreError } from './object-store.ts';
 import type { StoreSettings } from './store-settings.ts';
 
 export interface BlobLocation {

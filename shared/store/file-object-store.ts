@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { confinedDirectory, confinedExisting, confinedIfExists, isInside, realPathIfExists } from './directory-confinement.ts';
-import { StoreError, type ObjectStore, type StoredObject } from './object-store.ts';
 import { messageOf } from '../core/errors.ts';
+import { confinedDirectory, confinedExisting, confinedIfExists, isInside, realPathIfExists } from './directory-confinement.ts';
+import { type ObjectStore, type StoredObject, StoreError } from './object-store.ts';
 
 /** Permission bits of what the store creates. */
 interface Modes {

@@ -1,12 +1,5 @@
-import {
-  GetObjectCommand,
-  HeadObjectCommand,
-  PutObjectCommand,
-  S3Client,
-  paginateListObjectsV2,
-  type PutObjectCommandInput,
-} from '@aws-sdk/client-s3';
-import { StoreError, type ObjectStore, type StoredObject } from './object-store.ts';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type PutObjectCommandInput, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
+import { type ObjectStore, type StoredObject, StoreError } from './object-store.ts';
 import type { StoreSettings } from './store-settings.ts';
 
 export interface S3Location {

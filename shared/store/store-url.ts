@@ -25,7 +25,9 @@ export function parseStoreUrl(url: string): StoreLocation {
     throw invalid(url, `expected ${STORE_URL_FORMS}`);
   }
   if (parsed.search || parsed.hash) throw invalid(url, 'a store URL takes no query or fragment');
-  const segments = decodeURIComponent(parsed.pathname).split('/').filter((segment) => segment !== '');
+  const segments = decodeURIComponent(parsed.pathname)
+    .split('/')
+    .filter((segment) => segment !== '');
   if (parsed.protocol === 's3:') return s3Location(url, parsed.hostname, segments);
   if (parsed.protocol === 'azblob:') return blobLocation(url, `https://${parsed.hostname}.blob.core.windows.net`, parsed.hostname, segments);
   const blobHost = parsed.protocol === 'https:' ? BLOB_HOST.exec(parsed.hostname) : null;

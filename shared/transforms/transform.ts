@@ -1,6 +1,6 @@
+import type { SkipReason } from '../core/decoded-batch.ts';
 import type { CanonicalEvent } from '../schema/canonical-event.ts';
 import type { QuarantineRecord } from '../schema/quarantine-record.ts';
-import type { SkipReason } from '../core/decoded-batch.ts';
 
 /**
  * The contract every event transform implements (policy, redaction, detections): a step after

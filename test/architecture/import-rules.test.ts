@@ -14,7 +14,8 @@ import { REPO_ROOT } from '../../infra/packaging/function-entries.ts';
 /** `<rule>: <from> → <to>` for every import that breaks a rule, over `folders` of `baseDir`. */
 async function violations(baseDir: string, folders: readonly string[], options: ICruiseOptions): Promise<string[]> {
   const result = await cruise([...folders], { ...options, baseDir, validate: true, outputType: 'json' }, {}, { tsConfig: extractTSConfig(path.join(REPO_ROOT, 'tsconfig.json')) });
-  const output = typeof result.output === 'string' ? (JSON.parse(result.output) as { summary: { violations: { rule: { name: string }; from: string; to: string }[] } }) : result.output;
+  const output =
+    typeof result.output === 'string' ? (JSON.parse(result.output) as { summary: { violations: { rule: { name: string }; from: string; to: string }[] } }) : result.output;
   return output.summary.violations.map((violation) => `${violation.rule.name}: ${violation.from} → ${violation.to}`).sort();
 }
 

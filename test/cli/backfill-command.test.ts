@@ -1,6 +1,6 @@
+import { PassThrough, Readable } from 'node:stream';
 import { CloudWatchLogsClient, DescribeLogGroupsCommand, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { mockClient } from 'aws-sdk-client-mock';
-import { PassThrough, Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../shared/cli/cli-io.ts';
 import { backfillAksCommand, type ConsumerFactory } from '../../shared/cli/commands/backfill.ts';
@@ -27,7 +27,10 @@ describe('kaudit backfill eks', () => {
 
   it('stores the events, prints the summary and reports progress on stderr', async () => {
     // Act
-    const run = await runKaudit(['backfill', 'eks', '--cluster', 'prod-eu', '--region', 'eu-west-1', '--since', '2026-11-20', '--until', '2026-11-21', '--store', lake.url, '--json'], { cwd: lake.root });
+    const run = await runKaudit(
+      ['backfill', 'eks', '--cluster', 'prod-eu', '--region', 'eu-west-1', '--since', '2026-11-20', '--until', '2026-11-21', '--store', lake.url, '--json'],
+      { cwd: lake.root },
+    );
 
     // Assess
     expect(run.exitCode).toBe(0);
@@ -38,7 +41,25 @@ describe('kaudit backfill eks', () => {
 
   it('keeps a checkpoint where --checkpoint says', async () => {
     // Act
-    await runKaudit(['backfill', 'eks', '--cluster', 'prod-eu', '--region', 'eu-west-1', '--since', '2026-11-20', '--until', '2026-11-21', '--store', lake.url, '--checkpoint', 'prod-eu.checkpoint.json'], { cwd: lake.root });
+    await runKaudit(
+      [
+        'backfill',
+        'eks',
+        '--cluster',
+        'prod-eu',
+        '--region',
+        'eu-west-1',
+        '--since',
+        '2026-11-20',
+        '--until',
+        '2026-11-21',
+        '--store',
+        lake.url,
+        '--checkpoint',
+        'prod-eu.checkpoint.json',
+      ],
+      { cwd: lake.root },
+    );
 
     // Assess
     const { CheckpointFile } = await import('../../shared/runtime/checkpoint.ts');
@@ -106,7 +127,9 @@ describe('kaudit backfill aks', () => {
     // Assess
     expect(exitCode).toBe(0);
     expect(cli.out()).toBe('1 received: 1 written, 0 duplicates, 0 skipped, 0 quarantined\n');
-    expect(opened).toEqual([['kaudit-prod.servicebus.windows.net', 'aks-audit', '$Default', 'Endpoint=sb://kaudit-prod.servicebus.windows.net/;SharedAccessKeyName=listen;SharedAccessKey=c2VjcmV0']]);
+    expect(opened).toEqual([
+      ['kaudit-prod.servicebus.windows.net', 'aks-audit', '$Default', 'Endpoint=sb://kaudit-prod.servicebus.windows.net/;SharedAccessKeyName=listen;SharedAccessKey=c2VjcmV0'],
+    ]);
     expect(hub.closed).toBe(true);
   });
 
@@ -115,7 +138,11 @@ describe('kaudit backfill aks', () => {
     const hub = new FakeEventHub({ '0': [{ body: 'not json', enqueuedTime: '2026-11-20T01:00:00Z' }] });
 
     // Act
-    const exitCode = await backfillAksCommand({ namespace: 'kaudit-prod.servicebus.windows.net', hub: 'aks-audit', consumerGroup: '$Default', since: '2026-11-20', store: lake.url }, io({}), async () => hub);
+    const exitCode = await backfillAksCommand(
+      { namespace: 'kaudit-prod.servicebus.windows.net', hub: 'aks-audit', consumerGroup: '$Default', since: '2026-11-20', store: lake.url },
+      io({}),
+      async () => hub,
+    );
 
     // Assess
     expect(exitCode).toBe(1);

@@ -1,15 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import {
-  aksRecord,
-  auditEvent,
-  cloudWatchPayload,
-  cloudWatchSubscriptionEvent,
-  eventHubBody,
-  fixtureEvent,
-  fixtureText,
-} from '../helpers/audit-events.ts';
+import { aksRecord, auditEvent, cloudWatchPayload, cloudWatchSubscriptionEvent, eventHubBody, fixtureEvent, fixtureText } from '../helpers/audit-events.ts';
 import { runKaudit } from '../helpers/cli.ts';
 import { readRows, temporaryFileStore } from '../helpers/lake.ts';
 
@@ -53,7 +45,10 @@ describe('kaudit ingest', () => {
 
   it('exits 0 when records are only skipped by design', async () => {
     // Prepare
-    const input = await write('authenticator.json', cloudWatchPayload({ logStream: 'authenticator-6d4c1a0b2e3f4a5b6c7d8e9f0a1b2c3d', events: ['time="2026-11-20T09:14:02Z" level=info msg="access granted"'] }));
+    const input = await write(
+      'authenticator.json',
+      cloudWatchPayload({ logStream: 'authenticator-6d4c1a0b2e3f4a5b6c7d8e9f0a1b2c3d', events: ['time="2026-11-20T09:14:02Z" level=info msg="access granted"'] }),
+    );
 
     // Act
     const run = await runKaudit(['ingest', '--store', storeUrl, '--region', 'eu-west-1', '--json', input], { cwd: lake.root });

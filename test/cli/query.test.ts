@@ -17,7 +17,9 @@ describe('kaudit query', () => {
     lake = await temporaryFileStore();
     storeUrl = `file://${path.join(lake.root, 'lake')}`;
     const inputs = {
-      'eks.json': cloudWatchSubscriptionEvent(cloudWatchPayload({ events: [fixtureEvent('eks/sso-admin-get-aws-auth.json'), fixtureEvent('eks/iam-user-forbidden-list-secrets.json')] })),
+      'eks.json': cloudWatchSubscriptionEvent(
+        cloudWatchPayload({ events: [fixtureEvent('eks/sso-admin-get-aws-auth.json'), fixtureEvent('eks/iam-user-forbidden-list-secrets.json')] }),
+      ),
       'kube-audit.json': eventHubBody([aksRecord(FORBIDDEN_DELETE, { category: 'kube-audit' }), aksRecord('E1120 10:00:06.118 audit log line garbled\n')]),
       'kube-audit-admin.json': eventHubBody([aksRecord(FORBIDDEN_DELETE, { category: 'kube-audit-admin' })]),
     };
@@ -78,7 +80,12 @@ describe('kaudit query', () => {
     const run = await query('SELECT reason, raw, cluster_name, source_category FROM quarantine', '--format', 'json');
 
     // Assess
-    expect(JSON.parse(run.stdout)).toEqual({ reason: 'invalid_json', raw: 'E1120 10:00:06.118 audit log line garbled\n', cluster_name: 'aks-weu-prod', source_category: 'kube-audit-admin' });
+    expect(JSON.parse(run.stdout)).toEqual({
+      reason: 'invalid_json',
+      raw: 'E1120 10:00:06.118 audit log line garbled\n',
+      cluster_name: 'aks-weu-prod',
+      source_category: 'kube-audit-admin',
+    });
   });
 
   it('reads JSON columns back as JSON', async () => {
@@ -99,7 +106,9 @@ describe('kaudit query', () => {
 
   it('shows empty views over an empty store', async () => {
     // Act
-    const run = await runKaudit(['query', '--format', 'json', 'SELECT (SELECT count(*) FROM events) AS events, (SELECT count(*) FROM quarantine) AS quarantine'], { cwd: lake.root });
+    const run = await runKaudit(['query', '--format', 'json', 'SELECT (SELECT count(*) FROM events) AS events, (SELECT count(*) FROM quarantine) AS quarantine'], {
+      cwd: lake.root,
+    });
 
     // Assess
     expect(run.stdout).toBe('{"events":0,"quarantine":0}\n');

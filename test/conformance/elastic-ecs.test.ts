@@ -6,11 +6,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { CanonicalEvent } from '../../shared/schema/canonical-event.ts';
+import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/subscription-envelope.ts';
 import { cloudWatchSubscriptionEvent } from '../helpers/audit-events.ts';
 import { readFixtureJson, readFixtureLines } from './fixtures.ts';
 import { DECODER_CONTEXT, decodeData, expectSoundRun, runFixture, runPipeline } from './pipeline-run.ts';
-import { object, type Json } from './spec-fields.ts';
-import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/subscription-envelope.ts';
+import { type Json, object } from './spec-fields.ts';
 
 /** A dotted path into an ECS document, or undefined. */
 function at(document: unknown, dottedPath: string): unknown {

@@ -4,11 +4,11 @@
  * what it stored, so `expectSoundRun` checks the transform as it checks every other path.
  */
 import { gunzipSync } from 'node:zlib';
-import { transformFirehoseEvent, type FirehoseTransformOutcome } from '../../shared/sources/firehose/transform-runtime.ts';
 import { buildPipelineOptions } from '../../shared/pipeline/pipeline-options.ts';
 import type { FunctionRuntime } from '../../shared/runtime/function-runtime.ts';
 import type { CanonicalEvent } from '../../shared/schema/canonical-event.ts';
 import type { QuarantineRecord } from '../../shared/schema/quarantine-record.ts';
+import { type FirehoseTransformOutcome, transformFirehoseEvent } from '../../shared/sources/firehose/transform-runtime.ts';
 import { LakeEventStore } from '../../shared/store/event-store.ts';
 import { EVENTS_PREFIX, QUARANTINE_PREFIX } from '../../shared/store/layout.ts';
 import { StoreError } from '../../shared/store/object-store.ts';

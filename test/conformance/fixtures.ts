@@ -43,7 +43,9 @@ export function readFixture(relativePath: string): Buffer {
 
 /** Fixture text without the UTF-8 byte-order mark some upstream files carry. */
 export function readFixtureText(relativePath: string): string {
-  return readFixture(relativePath).toString('utf8').replace(/^\uFEFF/, '');
+  return readFixture(relativePath)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '');
 }
 
 export function readFixtureJson<T = unknown>(relativePath: string): T {

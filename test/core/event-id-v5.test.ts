@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { v5 as uuidv5 } from 'uuid';
 import { describe, expect, it } from 'vitest';
-import { EVENT_ID_NAMESPACE, eventId, type EventIdParts } from '../../shared/core/event-id.ts';
+import { EVENT_ID_NAMESPACE, type EventIdParts, eventId } from '../../shared/core/event-id.ts';
 
 const text = fc.string({ unit: 'binary', maxLength: 40 });
 const parts = fc.record<EventIdParts>({

@@ -38,17 +38,24 @@ describe('describeJsonError', () => {
   it('names no character of the input but JSON punctuation, whatever the input', () => {
     fc.assert(
       // Before the secret: any text, or JSON cut short, so that the parse reaches the secret and fails on it.
-      fc.property(fc.oneof(fc.string(), fc.json().map((json) => json.slice(0, -1))), fc.string(), (before, after) => {
-        // Prepare
-        const text = `${before}${SECRET}${after}`;
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.json().map((json) => json.slice(0, -1)),
+        ),
+        fc.string(),
+        (before, after) => {
+          // Prepare
+          const text = `${before}${SECRET}${after}`;
 
-        // Act
-        const described = describeJsonError(text);
+          // Act
+          const described = describeJsonError(text);
 
-        // Assess
-        expect(stretchesOf(SECRET).filter((stretch) => described.includes(stretch))).toEqual([]);
-        expect(described.replace(/'[{}[\]:,"]'/g, '')).not.toMatch(/'/);
-      }),
+          // Assess
+          expect(stretchesOf(SECRET).filter((stretch) => described.includes(stretch))).toEqual([]);
+          expect(described.replace(/'[{}[\]:,"]'/g, '')).not.toMatch(/'/);
+        },
+      ),
     );
   });
 });

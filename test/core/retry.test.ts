@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { withThrottlingRetry, type RetryPolicy } from '../../shared/core/retry.ts';
+import { type RetryPolicy, withThrottlingRetry } from '../../shared/core/retry.ts';
 
 function policy(sleeps: number[]): RetryPolicy {
   return { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 250, sleep: async (ms) => void sleeps.push(ms) };

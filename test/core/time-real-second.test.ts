@@ -10,7 +10,14 @@ function existsPerDate(seconds: string): boolean {
 
 const two = (max: number) => fc.integer({ min: 0, max }).map((value) => String(value).padStart(2, '0'));
 const seconds = fc
-  .tuple(fc.integer({ min: 0, max: 9999 }).map((year) => String(year).padStart(4, '0')), two(13), two(32), two(25), two(61), two(61))
+  .tuple(
+    fc.integer({ min: 0, max: 9999 }).map((year) => String(year).padStart(4, '0')),
+    two(13),
+    two(32),
+    two(25),
+    two(61),
+    two(61),
+  )
   .map(([year, month, day, hour, minute, second]) => `${year}-${month}-${day}T${hour}:${minute}:${second}`);
 
 describe('toUtcIso: a timestamp must name a real second', () => {

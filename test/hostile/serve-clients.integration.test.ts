@@ -7,8 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ServeOptions } from '../../shared/cli/commands/serve.ts';
 import { auditEvent, eventList } from '../helpers/audit-events.ts';
 import { readRows, temporaryFileStore } from '../helpers/lake.ts';
-import { CLOSE_BOUND_MS, RawClient, exchange, healthStatus } from '../helpers/raw-client.ts';
-import { PROD_TOKEN, serve, type Serving } from '../helpers/webhook-server.ts';
+import { CLOSE_BOUND_MS, exchange, healthStatus, RawClient } from '../helpers/raw-client.ts';
+import { PROD_TOKEN, type Serving, serve } from '../helpers/webhook-server.ts';
 
 /** Short limits, so each case ends quickly; each describe may change them. */
 const SHORT: Partial<ServeOptions> = { headerTimeout: '0.3', requestTimeout: '1', keepAliveTimeout: '0.3', maxConnections: '8' };
@@ -103,7 +103,11 @@ describe('kaudit serve against hostile clients', () => {
       ['a chunk size that is not hexadecimal, after valid headers', 400, rawRequest('POST / HTTP/1.1', { ...AUTHORIZED, 'Transfer-Encoding': 'chunked' }, 'zz\r\nabc\r\n')],
       ['a header larger than the header size limit', 431, rawRequest('GET /healthz HTTP/1.1', { 'X-Large': 'a'.repeat(20_000) })],
       ['a request line larger than the header size limit', 431, rawRequest(`GET /${'a'.repeat(20_000)} HTTP/1.1`)],
-      ['more headers than fit the header size limit', 431, rawRequest('GET /healthz HTTP/1.1', Object.fromEntries(Array.from({ length: 3_000 }, (_, index) => [`X-${index}`, '1'])))],
+      [
+        'more headers than fit the header size limit',
+        431,
+        rawRequest('GET /healthz HTTP/1.1', Object.fromEntries(Array.from({ length: 3_000 }, (_, index) => [`X-${index}`, '1']))),
+      ],
     ])('%s: answered %i, the connection closed, the server stays up', async (_name, status, request) => {
       // Prepare
       const { url } = await start();

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Node } from 'web-tree-sitter';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { Node } from 'web-tree-sitter';
 import { SETTINGS } from '../../shared/core/settings.ts';
 import {
   AZURE_INFRA,
@@ -226,7 +226,7 @@ describe('main.bicep', () => {
 
       // Assess
       expect(containers.body?.parent?.text).toContain('for name in lakeContainerNames');
-      expect(main.text).toContain("var lakeContainerNames = [lakeContainerName, deadLetterContainerName]");
+      expect(main.text).toContain('var lakeContainerNames = [lakeContainerName, deadLetterContainerName]');
       expect(stringValue(propertyAt(containers.body, 'properties.publicAccess'))).toBe('None');
     });
 

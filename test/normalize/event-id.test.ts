@@ -1,22 +1,22 @@
 import { v5 as uuidv5 } from 'uuid';
 import { describe, expect, it } from 'vitest';
-import { decodeAuditLogLines } from '../../shared/sources/audit-log/audit-log.ts';
-import { decodeEventHubMessages } from '../../shared/sources/eventhub/eventhub-messages.ts';
 import { EVENT_ID_NAMESPACE } from '../../shared/core/event-id.ts';
+import { decodeAuditLogLines } from '../../shared/sources/audit-log/audit-log.ts';
+import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/subscription-envelope.ts';
+import { decodeEventHubMessages } from '../../shared/sources/eventhub/eventhub-messages.ts';
 import {
-  DECODER_CONTEXT,
   aksRecord,
   auditEvent,
   auditLogLines,
   canonicalOf,
   cloudWatchPayload,
   cloudWatchSubscriptionEvent,
+  DECODER_CONTEXT,
   eventHubBody,
   eventHubMessages,
   fixtureEvent,
   sourceRecord,
 } from '../helpers/audit-events.ts';
-import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/subscription-envelope.ts';
 
 const EKS_CLUSTER_ARN = 'arn:aws:eks:eu-west-1:123456789012:cluster/prod-eu';
 
@@ -50,7 +50,16 @@ describe('event_id (SPEC §2)', () => {
   it('writes an absent part as the empty string', () => {
     // Prepare
     const event = auditEvent({ user: undefined, requestReceivedTimestamp: undefined });
-    const name = ['onprem-dc1', '6f8c3c2a-1d2e-4b7a-9c0d-3e4f5a6b7c8d', 'ResponseComplete', '', '2026-11-20T14:03:07.419876Z', 'list', '/api/v1/namespaces/default/pods?limit=500', ''].join('\u001f');
+    const name = [
+      'onprem-dc1',
+      '6f8c3c2a-1d2e-4b7a-9c0d-3e4f5a6b7c8d',
+      'ResponseComplete',
+      '',
+      '2026-11-20T14:03:07.419876Z',
+      'list',
+      '/api/v1/namespaces/default/pods?limit=500',
+      '',
+    ].join('\u001f');
 
     // Act
     const canonical = canonicalOf(sourceRecord(event, { cluster_id: 'onprem-dc1' }));

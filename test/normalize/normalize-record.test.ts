@@ -1,19 +1,9 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { decodeEventHubMessages } from '../../shared/sources/eventhub/eventhub-messages.ts';
-import { CanonicalEventSchema } from '../../shared/schema/canonical-event.ts';
 import { KAUDIT_VERSION } from '../../shared/core/version.ts';
-import {
-  DECODER_CONTEXT,
-  aksRecord,
-  auditEvent,
-  canonicalOf,
-  eventHubBody,
-  eventHubMessages,
-  fixtureEvent,
-  quarantineOf,
-  sourceRecord,
-} from '../helpers/audit-events.ts';
+import { CanonicalEventSchema } from '../../shared/schema/canonical-event.ts';
+import { decodeEventHubMessages } from '../../shared/sources/eventhub/eventhub-messages.ts';
+import { aksRecord, auditEvent, canonicalOf, DECODER_CONTEXT, eventHubBody, eventHubMessages, fixtureEvent, quarantineOf, sourceRecord } from '../helpers/audit-events.ts';
 
 const FIXTURES = [
   'eks/sso-admin-get-aws-auth.json',
@@ -164,8 +154,7 @@ describe('normalizer: source and outcome', () => {
       response_code: 403,
       response_status: 'Failure',
       response_reason: 'Forbidden',
-      response_message:
-        'namespaces "payments" is forbidden: User "sam.lindqvist@contoso.com" cannot delete resource "namespaces" in API group "" in the namespace "payments"',
+      response_message: 'namespaces "payments" is forbidden: User "sam.lindqvist@contoso.com" cannot delete resource "namespaces" in API group "" in the namespace "payments"',
       authz_decision: 'forbid',
       outcome: 'failure',
     });
@@ -262,7 +251,9 @@ describe('normalizer: time', () => {
 
   it('computes the duration of a long watch across seconds', () => {
     // Act
-    const canonical = canonicalOf(sourceRecord(auditEvent({ verb: 'watch', requestReceivedTimestamp: '2026-11-20T14:03:07.412135Z', stageTimestamp: '2026-11-20T14:09:49.000001Z' })));
+    const canonical = canonicalOf(
+      sourceRecord(auditEvent({ verb: 'watch', requestReceivedTimestamp: '2026-11-20T14:03:07.412135Z', stageTimestamp: '2026-11-20T14:09:49.000001Z' })),
+    );
 
     // Assess
     expect(canonical.duration_ms).toBe(401_587.866);
@@ -270,7 +261,9 @@ describe('normalizer: time', () => {
 
   it('converts timestamps with a UTC offset to UTC, keeping the fraction', () => {
     // Act
-    const canonical = canonicalOf(sourceRecord(auditEvent({ requestReceivedTimestamp: '2026-11-20T15:03:07.412135+01:00', stageTimestamp: '2026-11-20T09:03:07.419876123-05:00' })));
+    const canonical = canonicalOf(
+      sourceRecord(auditEvent({ requestReceivedTimestamp: '2026-11-20T15:03:07.412135+01:00', stageTimestamp: '2026-11-20T09:03:07.419876123-05:00' })),
+    );
 
     // Assess
     expect(canonical).toMatchObject({ start_time: '2026-11-20T14:03:07.412135Z', time: '2026-11-20T14:03:07.419876123Z', duration_ms: 7.741 });
@@ -315,7 +308,12 @@ describe('normalizer: time', () => {
 describe('normalizer: mistyped fields', () => {
   it.each([
     ['user.username', { user: { username: 42, groups: ['developers'] } }, { user_name: null, user_type: null }, 'user.username: expected string, got number'],
-    ['user.groups', { user: { username: 'alice@example.com', groups: 'developers' } }, { user_groups: null, user_type: 'user' }, 'user.groups: expected array of strings, got string'],
+    [
+      'user.groups',
+      { user: { username: 'alice@example.com', groups: 'developers' } },
+      { user_groups: null, user_type: 'user' },
+      'user.groups: expected array of strings, got string',
+    ],
     ['sourceIPs', { sourceIPs: '203.0.113.10' }, { source_ips: null, src_ip: null }, 'sourceIPs: expected array of strings, got string'],
     ['objectRef', { objectRef: 'pods/default' }, { is_resource_request: false, object_resource: null }, 'objectRef: expected object, got string'],
     ['responseStatus.code', { responseStatus: { code: 'OK' } }, { response_code: null }, 'responseStatus.code: expected integer, got string'],
@@ -335,7 +333,14 @@ describe('normalizer: mistyped fields', () => {
 
   it('drops mistyped entries of user.extra and annotations, keeping the rest', () => {
     // Act
-    const canonical = canonicalOf(sourceRecord(auditEvent({ user: { username: 'alice@example.com', extra: { oid: ['c8e1f4a7'], scopes: 'openid' } }, annotations: { 'authorization.k8s.io/decision': 'allow', retries: 3 } })));
+    const canonical = canonicalOf(
+      sourceRecord(
+        auditEvent({
+          user: { username: 'alice@example.com', extra: { oid: ['c8e1f4a7'], scopes: 'openid' } },
+          annotations: { 'authorization.k8s.io/decision': 'allow', retries: 3 },
+        }),
+      ),
+    );
 
     // Assess
     expect(canonical).toMatchObject({ user_extra: { oid: ['c8e1f4a7'] }, annotations: { 'authorization.k8s.io/decision': 'allow' } });

@@ -1,15 +1,15 @@
 import { v5 as uuidv5 } from 'uuid';
 import { describe, expect, it } from 'vitest';
+import { EVENT_ID_NAMESPACE } from '../../shared/core/event-id.ts';
 import { decodeCloudWatchPayload } from '../../shared/sources/cloudwatch/cloudwatch-payload.ts';
 import { decodeEventHubMessages } from '../../shared/sources/eventhub/eventhub-messages.ts';
-import { EVENT_ID_NAMESPACE } from '../../shared/core/event-id.ts';
 import {
-  DECODER_CONTEXT,
   aksRecord,
   auditEvent,
   canonicalOf,
   cloudWatchPayload,
   cutAfter,
+  DECODER_CONTEXT,
   eventHubBody,
   eventHubMessages,
   fixtureText,

@@ -1,19 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { ingestBatch, processBatch } from '../../shared/pipeline/ingest-batch.ts';
 import { decodeCloudWatchPayload } from '../../shared/sources/cloudwatch/cloudwatch-payload.ts';
 import { decodeEventHubMessages } from '../../shared/sources/eventhub/eventhub-messages.ts';
-import { ingestBatch, processBatch } from '../../shared/pipeline/ingest-batch.ts';
-import type { EventTransform } from '../../shared/transforms/transform.ts';
 import { LakeEventStore } from '../../shared/store/event-store.ts';
 import { StoreError } from '../../shared/store/object-store.ts';
-import {
-  DECODER_CONTEXT,
-  aksRecord,
-  auditEvent,
-  cloudWatchPayload,
-  eventHubBody,
-  eventHubMessages,
-  fixtureEvent,
-} from '../helpers/audit-events.ts';
+import type { EventTransform } from '../../shared/transforms/transform.ts';
+import { aksRecord, auditEvent, cloudWatchPayload, DECODER_CONTEXT, eventHubBody, eventHubMessages, fixtureEvent } from '../helpers/audit-events.ts';
 import { MemoryObjectStore } from '../helpers/lake.ts';
 
 const SSO_ADMIN = fixtureEvent('eks/sso-admin-get-aws-auth.json');
@@ -79,10 +71,7 @@ describe('pipeline', () => {
     await ingestBatch(batch, new LakeEventStore(objects));
 
     // Assess
-    expect([...objects.objects.keys()]).toEqual([
-      `events/v1/dt=2026-11-20/hour=09/${batch.batchKey}.ndjson.gz`,
-      `quarantine/v1/dt=2026-11-20/hour=14/${batch.batchKey}.ndjson.gz`,
-    ]);
+    expect([...objects.objects.keys()]).toEqual([`events/v1/dt=2026-11-20/hour=09/${batch.batchKey}.ndjson.gz`, `quarantine/v1/dt=2026-11-20/hour=14/${batch.batchKey}.ndjson.gz`]);
   });
 
   it('counts events a transform skips by design under its reason', () => {

@@ -5,31 +5,31 @@
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it, onTestFinished } from 'vitest';
+import type { DecodedBatch } from '../../shared/core/decoded-batch.ts';
+import type { IngestSummary } from '../../shared/core/ingest-summary.ts';
+import { ingestBatch } from '../../shared/pipeline/ingest-batch.ts';
+import { LakeQuery } from '../../shared/query/lake-query.ts';
 import { decodeAuditEventList, decodeAuditLogLines } from '../../shared/sources/audit-log/audit-log.ts';
 import { decodeCloudWatchPayload } from '../../shared/sources/cloudwatch/cloudwatch-payload.ts';
-import type { DecodedBatch } from '../../shared/core/decoded-batch.ts';
-import { decodeInput } from '../../shared/sources/input-formats.ts';
+import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/subscription-envelope.ts';
 import { decodeEventHubMessages } from '../../shared/sources/eventhub/eventhub-messages.ts';
-import { ingestBatch } from '../../shared/pipeline/ingest-batch.ts';
-import type { IngestSummary } from '../../shared/core/ingest-summary.ts';
-import { LakeQuery } from '../../shared/query/lake-query.ts';
+import { decodeInput } from '../../shared/sources/input-formats.ts';
 import { LakeEventStore } from '../../shared/store/event-store.ts';
 import { FileObjectStore } from '../../shared/store/file-object-store.ts';
 import {
-  DECODER_CONTEXT,
+  type AuditEvent,
   aksRecord,
   auditEvent,
   cloudWatchPayload,
   cloudWatchSubscriptionEvent,
+  DECODER_CONTEXT,
   eventHubBody,
   eventHubMessages,
   eventList,
   fixtureEvent,
   fixtureText,
-  type AuditEvent,
 } from '../helpers/audit-events.ts';
 import { MemoryObjectStore, temporaryFileStore } from '../helpers/lake.ts';
-import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/subscription-envelope.ts';
 
 const CONTEXT = { ...DECODER_CONTEXT, clusterName: 'onprem-dc1', name: '/data/input.json', clusterId: null };
 
@@ -39,9 +39,9 @@ const DECODERS: Record<string, (input: unknown) => DecodedBatch[]> = {
   cloudwatchPayload: (input) => [decodeCloudWatchPayload(input, CONTEXT)],
   eventhub: (input) => [decodeEventHubMessages(eventHubMessages([input]), CONTEXT)],
   eventList: (input) => [...decodeAuditEventList(input, CONTEXT, 'file-property')],
-  auditLog: (input) => [decodeAuditLogLines(typeof input === 'string' ? input : JSON.stringify(input) ?? '', CONTEXT)],
+  auditLog: (input) => [decodeAuditLogLines(typeof input === 'string' ? input : (JSON.stringify(input) ?? ''), CONTEXT)],
   detectInput: (input) => {
-    const detected = decodeInput(Buffer.isBuffer(input) ? input : Buffer.from(typeof input === 'string' ? input : JSON.stringify(input) ?? ''), CONTEXT);
+    const detected = decodeInput(Buffer.isBuffer(input) ? input : Buffer.from(typeof input === 'string' ? input : (JSON.stringify(input) ?? '')), CONTEXT);
     return 'error' in detected ? [] : detected.batches;
   },
 };
@@ -129,7 +129,9 @@ describe('pipeline on random payloads inside valid envelopes', () => {
   });
 
   it('accounts for random log events in a CloudWatch payload', async () => {
-    const logEvents = fc.array(fc.oneof(fc.jsonValue(), fc.record({ id: fc.string(), timestamp: fc.oneof(fc.integer(), fc.double()), message: fc.oneof(fc.string(), fc.jsonValue()) })));
+    const logEvents = fc.array(
+      fc.oneof(fc.jsonValue(), fc.record({ id: fc.string(), timestamp: fc.oneof(fc.integer(), fc.double()), message: fc.oneof(fc.string(), fc.jsonValue()) })),
+    );
     await fc.assert(
       fc.asyncProperty(logEvents, async (events) => {
         const payload = { ...cloudWatchPayload({ events: [] }), logEvents: events };
@@ -148,7 +150,12 @@ describe('pipeline on random payloads inside valid envelopes', () => {
   });
 
   it('accounts for random items in an EventList', async () => {
-    await fc.assert(fc.asyncProperty(fc.array(fc.jsonValue()), async (items) => void (await ingestAndAccount([...decodeAuditEventList(eventList(items as AuditEvent[]), CONTEXT, 'file-property')]))));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.jsonValue()),
+        async (items) => void (await ingestAndAccount([...decodeAuditEventList(eventList(items as AuditEvent[]), CONTEXT, 'file-property')])),
+      ),
+    );
   });
 });
 
@@ -174,13 +181,18 @@ describe('pipeline on mutated valid payloads', () => {
 
   it('accounts for a CloudWatch subscription event with its JSON, its base64 or its compressed bytes cut short', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(baseEvent, { minLength: 1, maxLength: 4 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom('json', 'base64', 'gzip'), async (events, fraction, layer) => {
-        const json = JSON.stringify(cloudWatchPayload({ events }));
-        const cut = (text: string) => text.slice(0, Math.floor(text.length * fraction));
-        const gzip = gzipSync(layer === 'json' ? cut(json) : json);
-        const data = layer === 'gzip' ? gzip.subarray(0, Math.floor(gzip.length * fraction)).toString('base64') : gzip.toString('base64');
-        await ingestAndAccount([decodeCloudWatchSubscription({ awslogs: { data: layer === 'base64' ? cut(data) : data } }, CONTEXT)]);
-      }),
+      fc.asyncProperty(
+        fc.array(baseEvent, { minLength: 1, maxLength: 4 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.constantFrom('json', 'base64', 'gzip'),
+        async (events, fraction, layer) => {
+          const json = JSON.stringify(cloudWatchPayload({ events }));
+          const cut = (text: string) => text.slice(0, Math.floor(text.length * fraction));
+          const gzip = gzipSync(layer === 'json' ? cut(json) : json);
+          const data = layer === 'gzip' ? gzip.subarray(0, Math.floor(gzip.length * fraction)).toString('base64') : gzip.toString('base64');
+          await ingestAndAccount([decodeCloudWatchSubscription({ awslogs: { data: layer === 'base64' ? cut(data) : data } }, CONTEXT)]);
+        },
+      ),
     );
   });
 
@@ -213,7 +225,8 @@ describe('pipeline on mutated valid payloads', () => {
       fc.asyncProperty(baseEvent, fc.jsonValue(), async (event, value) => {
         const record = aksRecord(event);
         const paths = pathsOf(record).filter((path) => path[0] !== 'properties' || path.length <= 2);
-        for (const path of paths) await ingestAndAccount([decodeEventHubMessages(eventHubMessages([eventHubBody([withValueAt(record, path, value) as Record<string, unknown>])]), CONTEXT)]);
+        for (const path of paths)
+          await ingestAndAccount([decodeEventHubMessages(eventHubMessages([eventHubBody([withValueAt(record, path, value) as Record<string, unknown>])]), CONTEXT)]);
       }),
       { numRuns: 20 },
     );

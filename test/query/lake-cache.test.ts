@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cacheDirFor, pullIntoCache, type CacheProgress } from '../../shared/query/lake-cache.ts';
+import { type CacheProgress, cacheDirFor, pullIntoCache } from '../../shared/query/lake-cache.ts';
 import { StoreError } from '../../shared/store/object-store.ts';
 import { MemoryObjectStore, storedKeys } from '../helpers/lake.ts';
 

@@ -61,11 +61,7 @@ describe('redaction configuration', () => {
 
   it('redacts the fields named, in the resources named, lists and last-applied included', () => {
     // Prepare
-    const text = [
-      '- group: apps',
-      '  resources: [deployments]',
-      '  paths: ["spec.template.spec.containers[*].env[*].value"]',
-    ].join('\n');
+    const text = ['- group: apps', '  resources: [deployments]', '  paths: ["spec.template.spec.containers[*].env[*].value"]'].join('\n');
     const redactor = createRedactor(loadRedactionRules(text, 'redaction.yaml').value);
     const env = [{ name: 'DB_URL', value: 'postgres://app:Pw-7f3c91d2e8a4b6@db:5432/shop' }];
     const deployment = { kind: 'Deployment', spec: { template: { spec: { containers: [{ name: 'api', image: 'shop/api:1.4', env }] } } } };

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CheckpointFile, advanceWatermark, isBehind } from '../../shared/runtime/checkpoint.ts';
+import { advanceWatermark, CheckpointFile, isBehind } from '../../shared/runtime/checkpoint.ts';
 import { temporaryFileStore } from '../helpers/lake.ts';
 
 describe('watermark', () => {
@@ -65,7 +65,13 @@ describe('CheckpointFile', () => {
   it('reads back what it wrote', async () => {
     // Prepare
     const file = new CheckpointFile(path.join(dir.root, 'checkpoint.json'));
-    const checkpoint = { kind: 'kaudit-backfill-eks/1' as const, logGroup: '/aws/eks/prod-eu/cluster', region: 'eu-west-1', watermark: { timestamp: 12, eventIds: ['b'] }, updatedAt: '2026-11-22T09:00:00.000Z' };
+    const checkpoint = {
+      kind: 'kaudit-backfill-eks/1' as const,
+      logGroup: '/aws/eks/prod-eu/cluster',
+      region: 'eu-west-1',
+      watermark: { timestamp: 12, eventIds: ['b'] },
+      updatedAt: '2026-11-22T09:00:00.000Z',
+    };
 
     // Act
     await file.write(checkpoint);

@@ -1,13 +1,13 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { decodeInput, type DetectedInput } from '../../shared/sources/input-formats.ts';
+import { type DetectedInput, decodeInput } from '../../shared/sources/input-formats.ts';
 import {
-  DECODER_CONTEXT,
   aksRecord,
   auditEvent,
   auditLogLines,
   cloudWatchPayload,
   cloudWatchSubscriptionEvent,
+  DECODER_CONTEXT,
   eventHubBody,
   eventList,
   fixtureEvent,
@@ -65,10 +65,7 @@ describe('input format detection', () => {
 
     // Assess
     if ('error' in detected) throw new Error(detected.error);
-    expect(detected.batches.map((batch) => batch.records.map((record) => record.provenance.platform))).toEqual([
-      ['self_managed', 'self_managed'],
-      ['aks'],
-    ]);
+    expect(detected.batches.map((batch) => batch.records.map((record) => record.provenance.platform))).toEqual([['self_managed', 'self_managed'], ['aks']]);
     expect(detected.batches[0]?.records.map((record) => record.provenance.source_offset)).toEqual(['1', '3']);
   });
 

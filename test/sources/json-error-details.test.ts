@@ -4,10 +4,10 @@
  */
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/subscription-envelope.ts';
 import { decodeEventHubMessages } from '../../shared/sources/eventhub/eventhub-messages.ts';
 import { decodeFirehoseRecord } from '../../shared/sources/firehose/decode-firehose-record.ts';
 import { DECODER_CONTEXT, eventHubMessages, firehoseRecord, quarantineOf, sourceRecord } from '../helpers/audit-events.ts';
-import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/subscription-envelope.ts';
 
 const SECRET = 'Pw-7f3c91d2e8a4b6';
 /** A Secret written by hand with its value unquoted: the parse error falls on the value. */

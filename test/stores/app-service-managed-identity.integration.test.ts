@@ -136,7 +136,9 @@ describe('AppServiceManagedIdentityCredential', () => {
     server = await startIdentityEndpoint({ status: 400, body: '{"error":"invalid_request","error_description":"bad resource"}' });
 
     // Act
-    await credentialFor(server.endpoint).getToken(SCOPE).catch(() => undefined);
+    await credentialFor(server.endpoint)
+      .getToken(SCOPE)
+      .catch(() => undefined);
 
     // Assess
     expect(server.requests).toHaveLength(1);

@@ -35,7 +35,9 @@ describe('file store', () => {
     expect(result).toEqual({ written: 2, duplicates: 0 });
     const key = `events/v1/dt=2026-11-20/hour=14/${BATCH_KEY}.ndjson.gz`;
     expect(await storedKeys(lake.url, 'events/')).toEqual([key]);
-    const lines = gunzipSync(await readFile(path.join(lake.root, key))).toString('utf8').split('\n');
+    const lines = gunzipSync(await readFile(path.join(lake.root, key)))
+      .toString('utf8')
+      .split('\n');
     expect(lines.slice(0, -1).map((line) => JSON.parse(line))).toEqual(events);
     expect(lines.at(-1)).toBe('');
   });
@@ -48,10 +50,7 @@ describe('file store', () => {
     await store.writeEvents(BATCH_KEY, events);
 
     // Assess
-    expect(await storedKeys(lake.url, 'events/')).toEqual([
-      `events/v1/dt=2026-11-20/hour=23/${BATCH_KEY}.ndjson.gz`,
-      `events/v1/dt=2026-11-21/hour=00/${BATCH_KEY}.ndjson.gz`,
-    ]);
+    expect(await storedKeys(lake.url, 'events/')).toEqual([`events/v1/dt=2026-11-20/hour=23/${BATCH_KEY}.ndjson.gz`, `events/v1/dt=2026-11-21/hour=00/${BATCH_KEY}.ndjson.gz`]);
   });
 
   it('counts a redelivered batch as duplicates and stores no second copy', async () => {

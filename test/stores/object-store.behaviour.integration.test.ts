@@ -6,11 +6,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../shared/core/limits.ts';
 import { processBatch } from '../../shared/pipeline/ingest-batch.ts';
-import { StoreError, type ObjectStore, type StoredObject } from '../../shared/store/object-store.ts';
+import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/subscription-envelope.ts';
+import { type ObjectStore, type StoredObject, StoreError } from '../../shared/store/object-store.ts';
 import { openEventStore, openObjectStore } from '../../shared/store/open-store.ts';
 import { auditEvent, cloudWatchPayload, cloudWatchSubscriptionEvent } from '../helpers/audit-events.ts';
-import { INTERRUPTIBLE_KINDS, STORE_KINDS, freshPrefix, useStore } from './store-kinds.ts';
-import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/subscription-envelope.ts';
+import { freshPrefix, INTERRUPTIBLE_KINDS, STORE_KINDS, useStore } from './store-kinds.ts';
 
 const KEY = 'events/v1/dt=2026-11-20/hour=14/batch-0001.ndjson.gz';
 
@@ -23,9 +23,7 @@ describe.each(STORE_KINDS)('$name store', (kind) => {
     // Prepare
     const prefix = freshPrefix();
     const lake = await openEventStore(running().url(prefix), running().env);
-    const event = cloudWatchSubscriptionEvent(
-      cloudWatchPayload({ events: [auditEvent(), auditEvent({ auditID: 'later', stageTimestamp: '2026-11-20T15:00:00.000001Z' })] }),
-    );
+    const event = cloudWatchSubscriptionEvent(cloudWatchPayload({ events: [auditEvent(), auditEvent({ auditID: 'later', stageTimestamp: '2026-11-20T15:00:00.000001Z' })] }));
     const batch = processBatch(decodeCloudWatchSubscription(event, { region: 'eu-west-1', ingestTime: '2026-11-20T15:01:00.000Z', limits: DEFAULT_LIMITS }));
 
     // Act

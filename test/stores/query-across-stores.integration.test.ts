@@ -9,8 +9,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvent, auditLogLines } from '../helpers/audit-events.ts';
-import { runKaudit, type CliRun } from '../helpers/cli.ts';
-import { NETWORK_KINDS, STORE_KINDS, freshPrefix, useStore, type RunningStore, type StoreKind } from './store-kinds.ts';
+import { type CliRun, runKaudit } from '../helpers/cli.ts';
+import { freshPrefix, NETWORK_KINDS, type RunningStore, STORE_KINDS, type StoreKind, useStore } from './store-kinds.ts';
 
 const SAMPLES = ['eks-cloudwatch-subscription-event.json', 'aks-eventhub-batch.json'].map((name) => fileURLToPath(new URL(`../../samples/${name}`, import.meta.url)));
 
@@ -35,7 +35,10 @@ function freshUrl(kind: StoreKind): string {
 async function queryRows(kind: StoreKind, url: string, sql: string, options: string[] = []): Promise<Record<string, unknown>[]> {
   const run = await kaudit(kind, url, ['query', '--format', 'json', ...options, sql]);
   expect(run).toMatchObject({ exitCode: 0 });
-  return run.stdout.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>);
+  return run.stdout
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 describe('kaudit ingest and query over every store kind', () => {

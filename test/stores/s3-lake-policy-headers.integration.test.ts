@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { openObjectStore } from '../../shared/store/open-store.ts';
-import { S3_KIND, freshPrefix, proxyOf, useStore } from './store-kinds.ts';
+import { freshPrefix, proxyOf, S3_KIND, useStore } from './store-kinds.ts';
 
 const KEYS = ['events/v1/dt=2026-11-20/hour=14/batch-0001.ndjson.gz', 'quarantine/v1/dt=2026-11-20/hour=14/batch-0001.ndjson.gz'];
 

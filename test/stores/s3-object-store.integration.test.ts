@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { StoreError } from '../../shared/store/object-store.ts';
 import { openObjectStore } from '../../shared/store/open-store.ts';
 import type { SeenRequest } from '../helpers/servers.ts';
-import { S3_KIND, freshPrefix, proxyOf, useStore } from './store-kinds.ts';
+import { freshPrefix, proxyOf, S3_KIND, useStore } from './store-kinds.ts';
 
 const KEY = 'events/v1/dt=2026-11-20/hour=14/batch-0001.ndjson.gz';
 

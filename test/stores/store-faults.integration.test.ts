@@ -5,14 +5,14 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ingestEventHubBatch } from '../../shared/sources/eventhub/trigger-runtime.ts';
+import { type FunctionRuntime, runtimeFromEnv } from '../../shared/runtime/function-runtime.ts';
 import { ingestCloudWatchSubscription } from '../../shared/sources/cloudwatch/subscription-runtime.ts';
-import { runtimeFromEnv, type FunctionRuntime } from '../../shared/runtime/function-runtime.ts';
+import { ingestEventHubBatch } from '../../shared/sources/eventhub/trigger-runtime.ts';
 import { StoreError } from '../../shared/store/object-store.ts';
 import { openObjectStore } from '../../shared/store/open-store.ts';
 import { aksRecord, auditEvent, cloudWatchPayload, cloudWatchSubscriptionEvent, eventHubBody } from '../helpers/audit-events.ts';
 import type { Fault } from '../helpers/servers.ts';
-import { NETWORK_KINDS, freshPrefix, proxyOf, useStore } from './store-kinds.ts';
+import { freshPrefix, NETWORK_KINDS, proxyOf, useStore } from './store-kinds.ts';
 
 const KEY = 'events/v1/dt=2026-11-20/hour=14/batch-0001.ndjson.gz';
 
@@ -20,8 +20,7 @@ const KEY = 'events/v1/dt=2026-11-20/hour=14/batch-0001.ndjson.gz';
 const HANDLERS: { name: string; deliver: (runtime: FunctionRuntime) => Promise<unknown> }[] = [
   {
     name: 'ingestCloudWatchSubscription',
-    deliver: (runtime) =>
-      ingestCloudWatchSubscription(cloudWatchSubscriptionEvent(cloudWatchPayload({ events: [auditEvent(), auditEvent({ auditID: 'second' })] })), runtime),
+    deliver: (runtime) => ingestCloudWatchSubscription(cloudWatchSubscriptionEvent(cloudWatchPayload({ events: [auditEvent(), auditEvent({ auditID: 'second' })] })), runtime),
   },
   {
     name: 'ingestEventHubBatch',

@@ -100,9 +100,7 @@ export class FirehoseDelivery extends Construct {
             },
           ],
         },
-        encryptionConfiguration: lake.encryptionKey
-          ? { kmsEncryptionConfig: { awskmsKeyArn: lake.encryptionKey.keyArn } }
-          : { noEncryptionConfig: 'NoEncryption' },
+        encryptionConfiguration: lake.encryptionKey ? { kmsEncryptionConfig: { awskmsKeyArn: lake.encryptionKey.keyArn } } : { noEncryptionConfig: 'NoEncryption' },
         cloudWatchLoggingOptions: { enabled: true, logGroupName: this.transform.logGroup.logGroupName, logStreamName: errorStream.logStreamName },
       },
     });
@@ -150,7 +148,9 @@ export class FirehoseDelivery extends Construct {
     const prefixes = [...Object.values(OUTPUT_PREFIXES).map((prefix) => `${LakeStorage.LAKE_ROOT}/${prefix}`), `${FirehoseDelivery.ERROR_ROOT}/`];
     const role = this.deliveryRole;
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'], resources: [lake.bucket.bucketArn] }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:AbortMultipartUpload'], resources: prefixes.map((prefix) => lake.bucket.arnForObjects(`${prefix}*`)) }));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:AbortMultipartUpload'], resources: prefixes.map((prefix) => lake.bucket.arnForObjects(`${prefix}*`)) }),
+    );
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction', 'lambda:GetFunctionConfiguration'], resources: [this.transform.function.functionArn] }));
     this.transform.logGroup.grantWrite(role);
     lake.encryptionKey?.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');

@@ -20,9 +20,7 @@ export interface SecureBucketProps {
  */
 export function secureBucket(scope: Construct, id: string, props: SecureBucketProps): s3.Bucket {
   return new s3.Bucket(scope, id, {
-    ...(props.encryptionKey
-      ? { encryption: s3.BucketEncryption.KMS, encryptionKey: props.encryptionKey, bucketKeyEnabled: true }
-      : { encryption: s3.BucketEncryption.S3_MANAGED }),
+    ...(props.encryptionKey ? { encryption: s3.BucketEncryption.KMS, encryptionKey: props.encryptionKey, bucketKeyEnabled: true } : { encryption: s3.BucketEncryption.S3_MANAGED }),
     blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
     enforceSSL: true,
     minimumTLSVersion: 1.2,

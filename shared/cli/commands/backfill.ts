@@ -1,16 +1,16 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { PartitionConsumer } from '../../sources/eventhub/aks-backfill.ts';
-import { progressOn } from '../../runtime/progress.ts';
-import { DEFAULT_RETRY } from '../../core/retry.ts';
-import { limitsFromEnv } from '../../core/limits.ts';
+import { messageOf } from '../../core/errors.ts';
 import type { IngestSummary } from '../../core/ingest-summary.ts';
-import { parseTimeBound } from '../../query/time-range.ts';
+import { limitsFromEnv } from '../../core/limits.ts';
+import { DEFAULT_RETRY } from '../../core/retry.ts';
 import { SETTINGS } from '../../core/settings.ts';
-import { EXIT, UsageError, type CliIo } from '../cli-io.ts';
+import { parseTimeBound } from '../../query/time-range.ts';
+import { progressOn } from '../../runtime/progress.ts';
+import type { PartitionConsumer } from '../../sources/eventhub/aks-backfill.ts';
+import { type CliIo, EXIT, UsageError } from '../cli-io.ts';
 import { cliPipelineOptions, openCliEventStore } from '../ingest-setup.ts';
 import { describeSummary } from './ingest.ts';
-import { messageOf } from '../../core/errors.ts';
 
 interface CommonOptions {
   since: string;
@@ -74,7 +74,8 @@ export function registerBackfill(program: Command, io: CliIo, setExit: (code: nu
 async function backfillEksCommand(options: BackfillEksOptions, io: CliIo): Promise<number> {
   const region = options.region ?? io.env[SETTINGS.awsRegion] ?? io.env.AWS_DEFAULT_REGION;
   if (!region) throw new UsageError('backfill eks needs --region (or AWS_REGION): the cluster id is arn:aws:eks:<region>:<account>:cluster/<name>');
-  if (options.account !== undefined && !/^\d{12}$/.test(options.account)) throw new UsageError(`--account: expected a 12-digit AWS account id, got ${JSON.stringify(options.account)}`);
+  if (options.account !== undefined && !/^\d{12}$/.test(options.account))
+    throw new UsageError(`--account: expected a 12-digit AWS account id, got ${JSON.stringify(options.account)}`);
   const now = new Date();
   const since = timeOption('--since', options.since, now);
   const until = options.until === undefined ? now : timeOption('--until', options.until, now);

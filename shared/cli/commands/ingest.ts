@@ -1,14 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { decodeInput } from '../../sources/input-formats.ts';
 import type { DecodedBatch } from '../../core/decoded-batch.ts';
+import { fileErrorOf } from '../../core/errors.ts';
+import { addSummary, emptySummary, type IngestSummary } from '../../core/ingest-summary.ts';
 import { limitsFromEnv } from '../../core/limits.ts';
 import { ingestBatch } from '../../pipeline/ingest-batch.ts';
-import { addSummary, emptySummary, type IngestSummary } from '../../core/ingest-summary.ts';
-import { EXIT, UsageError, readStream, type CliIo } from '../cli-io.ts';
+import { decodeInput } from '../../sources/input-formats.ts';
+import { type CliIo, EXIT, readStream, UsageError } from '../cli-io.ts';
 import { cliPipelineOptions, openCliEventStore } from '../ingest-setup.ts';
-import { fileErrorOf } from '../../core/errors.ts';
 
 interface IngestOptions {
   store?: string;

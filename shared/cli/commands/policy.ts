@@ -1,17 +1,17 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { decodeInput } from '../../sources/input-formats.ts';
+import { ConfigError } from '../../core/config-document.ts';
+import { fileErrorOf } from '../../core/errors.ts';
 import { limitsFromEnv } from '../../core/limits.ts';
 import { normalizeRecord } from '../../normalize/normalize-record.ts';
-import type { CompiledPolicy } from '../../transforms/policy/compile-policy.ts';
-import { ConfigError } from '../../core/config-document.ts';
-import { loadPolicy, type LoadedPolicy } from '../../transforms/policy/load-policy.ts';
-import { requestAttributesOf } from '../../transforms/policy/request-attributes.ts';
 import type { CanonicalEvent } from '../../schema/canonical-event.ts';
-import { EXIT, UsageError, type CliIo } from '../cli-io.ts';
+import { decodeInput } from '../../sources/input-formats.ts';
+import type { CompiledPolicy } from '../../transforms/policy/compile-policy.ts';
+import { type LoadedPolicy, loadPolicy } from '../../transforms/policy/load-policy.ts';
+import { requestAttributesOf } from '../../transforms/policy/request-attributes.ts';
+import { type CliIo, EXIT, UsageError } from '../cli-io.ts';
 import { readInput } from './ingest.ts';
-import { fileErrorOf } from '../../core/errors.ts';
 
 interface PolicyEvalOptions {
   policy: string;

@@ -1,15 +1,15 @@
 import path from 'node:path';
-import { Option, type Command } from 'commander';
-import { cacheDirFor, pullIntoCache, type CacheProgress } from '../../query/lake-cache.ts';
+import { type Command, Option } from 'commander';
+import { messageOf } from '../../core/errors.ts';
+import { SETTINGS } from '../../core/settings.ts';
+import { type CacheProgress, cacheDirFor, pullIntoCache } from '../../query/lake-cache.ts';
 import { LakeQuery } from '../../query/lake-query.ts';
 import { parseTimeRange, type TimeRange } from '../../query/time-range.ts';
-import { SETTINGS } from '../../core/settings.ts';
+import { resolveFileStoreUrl } from '../../store/file-object-store.ts';
 import type { ObjectStore } from '../../store/object-store.ts';
 import { openObjectStore, resolveStoreUrl } from '../../store/open-store.ts';
-import { resolveFileStoreUrl } from '../../store/file-object-store.ts';
-import { EXIT, UsageError, type CliIo } from '../cli-io.ts';
-import { ROW_FORMATS, formatRows, type RowFormat } from '../format-rows.ts';
-import { messageOf } from '../../core/errors.ts';
+import { type CliIo, EXIT, UsageError } from '../cli-io.ts';
+import { formatRows, ROW_FORMATS, type RowFormat } from '../format-rows.ts';
 
 interface QueryOptions {
   store?: string;

@@ -1,15 +1,15 @@
-import { SQSClient, type Message } from '@aws-sdk/client-sqs';
+import { type Message, SQSClient } from '@aws-sdk/client-sqs';
 import type { Command } from 'commander';
-import { queueRegion, redriveQueue, type QueueMessages } from '../../sources/cloudwatch/redrive-queue.ts';
-import { decodeInput } from '../../sources/input-formats.ts';
-import { limitsFromEnv } from '../../core/limits.ts';
-import { ingestBatch } from '../../pipeline/ingest-batch.ts';
+import { messageOf } from '../../core/errors.ts';
 import { addSummary, emptySummary, type IngestSummary } from '../../core/ingest-summary.ts';
+import { limitsFromEnv } from '../../core/limits.ts';
 import { SETTINGS } from '../../core/settings.ts';
-import { EXIT, UsageError, type CliIo } from '../cli-io.ts';
+import { ingestBatch } from '../../pipeline/ingest-batch.ts';
+import { type QueueMessages, queueRegion, redriveQueue } from '../../sources/cloudwatch/redrive-queue.ts';
+import { decodeInput } from '../../sources/input-formats.ts';
+import { type CliIo, EXIT, UsageError } from '../cli-io.ts';
 import { cliPipelineOptions, openCliEventStore } from '../ingest-setup.ts';
 import { describeSummary } from './ingest.ts';
-import { messageOf } from '../../core/errors.ts';
 
 interface RedriveOptions {
   sqs: string;

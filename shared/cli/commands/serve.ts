@@ -2,11 +2,11 @@ import { once } from 'node:events';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { limitsFromEnv } from '../../core/limits.ts';
-import { DEFAULT_CONNECTION_LIMITS, isLoopbackAddress, startWebhookServer, type ConnectionLimits, type TlsCredentials } from '../../sources/webhook/node-server.ts';
+import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS, isLoopbackAddress, startWebhookServer, type TlsCredentials } from '../../sources/webhook/node-server.ts';
 import { readTlsCredentials } from '../../sources/webhook/tls-credentials.ts';
 import type { WebhookReceiver } from '../../sources/webhook/webhook-core.ts';
 import { maxBodyBytesFromEnv, readTokenFile } from '../../sources/webhook/webhook-settings.ts';
-import { EXIT, UsageError, type CliIo } from '../cli-io.ts';
+import { type CliIo, EXIT, UsageError } from '../cli-io.ts';
 import { cliPipelineOptions, openCliEventStore } from '../ingest-setup.ts';
 
 /** Only this machine can reach the receiver unless `--host` says otherwise. */
@@ -92,7 +92,9 @@ export async function serveCommand(options: ServeOptions, io: CliIo, stop: Abort
   });
   log(`listening on ${server.url} (${tokens.size} token${tokens.size === 1 ? '' : 's'}, store ${store.url})`);
   if (tls === null && !isLoopbackAddress(server.address)) {
-    log(`warning: ${server.address} is reachable from other hosts and this is plain HTTP: bearer tokens and audit events cross the network in clear text; give --tls-cert and --tls-key, or put a TLS-terminating proxy in front`);
+    log(
+      `warning: ${server.address} is reachable from other hosts and this is plain HTTP: bearer tokens and audit events cross the network in clear text; give --tls-cert and --tls-key, or put a TLS-terminating proxy in front`,
+    );
   }
   if (!stop.aborted) await once(stop, 'abort');
   await server.close();

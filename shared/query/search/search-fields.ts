@@ -1,6 +1,6 @@
 import { CANONICAL_COLUMNS, type Column } from '../../schema/columns.ts';
 import type { FieldToken } from './search-parser.ts';
-import { SearchSyntaxError, quoteToken } from './search-syntax-error.ts';
+import { quoteToken, SearchSyntaxError } from './search-syntax-error.ts';
 
 /** Names other query languages use for canonical columns (the seed-002 examples use them). */
 export const FIELD_ALIASES: Readonly<Record<string, string>> = {

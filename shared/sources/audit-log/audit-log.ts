@@ -1,9 +1,9 @@
-import type { Provenance } from '../../schema/canonical-event.ts';
-import { buildQuarantineRecord } from '../../core/quarantine.ts';
-import type { Limits } from '../../core/limits.ts';
-import { safeText } from '../../core/json-text.ts';
-import { emptyBatch, provenanceOf, type DecodedBatch, partKey } from '../../core/decoded-batch.ts';
+import { type DecodedBatch, emptyBatch, partKey, provenanceOf } from '../../core/decoded-batch.ts';
 import { shortHash } from '../../core/digest.ts';
+import { safeText } from '../../core/json-text.ts';
+import type { Limits } from '../../core/limits.ts';
+import { buildQuarantineRecord } from '../../core/quarantine.ts';
+import type { Provenance } from '../../schema/canonical-event.ts';
 
 /** Identity of a self-managed cluster, configured by whoever runs the ingestion. */
 export interface AuditLogContext {

@@ -3,15 +3,16 @@
  * Lambda event's base64 gzip, ./subscription-envelope.ts; a Firehose record, sources/firehose):
  * its log events become source records with EKS provenance.
  */
-import type { Provenance } from '../../schema/canonical-event.ts';
-import type { QuarantineReason } from '../../schema/quarantine-record.ts';
+
+import { countSkip, type DecodedBatch, emptyBatch, provenanceOf } from '../../core/decoded-batch.ts';
+import { shortHash } from '../../core/digest.ts';
+import { safeText } from '../../core/json-text.ts';
+import type { Limits } from '../../core/limits.ts';
 import { buildQuarantineRecord } from '../../core/quarantine.ts';
 import { isoFromEpochMs } from '../../core/time.ts';
-import type { Limits } from '../../core/limits.ts';
-import { safeText } from '../../core/json-text.ts';
-import { countSkip, emptyBatch, provenanceOf, type DecodedBatch } from '../../core/decoded-batch.ts';
-import { eksStreamProvenance, type EksStreamContext } from './eks-provenance.ts';
-import { shortHash } from '../../core/digest.ts';
+import type { Provenance } from '../../schema/canonical-event.ts';
+import type { QuarantineReason } from '../../schema/quarantine-record.ts';
+import { type EksStreamContext, eksStreamProvenance } from './eks-provenance.ts';
 
 export interface CloudWatchContext extends EksStreamContext {
   limits: Limits;
@@ -41,11 +42,7 @@ export function decodeCloudWatchPayload(payload: unknown, context: CloudWatchCon
   }
   const { logGroup, logStream, owner, logEvents } = body;
   if (body.messageType !== 'DATA_MESSAGE' || typeof logGroup !== 'string' || typeof logStream !== 'string' || !Array.isArray(logEvents)) {
-    return invalidPayload(
-      context,
-      'expected a CloudWatch Logs payload {messageType: DATA_MESSAGE|CONTROL_MESSAGE, logGroup, logStream, logEvents[]}',
-      safeText(payload),
-    );
+    return invalidPayload(context, 'expected a CloudWatch Logs payload {messageType: DATA_MESSAGE|CONTROL_MESSAGE, logGroup, logStream, logEvents[]}', safeText(payload));
   }
   const events = logEvents as LogEvent[];
   const batch = emptyBatch(`cwl-${shortHash(logGroup, logStream, events[0]?.id, events.at(-1)?.id)}`);
@@ -67,12 +64,15 @@ export function decodeCloudWatchPayload(payload: unknown, context: CloudWatchCon
       source_time: typeof logEvent?.timestamp === 'number' ? isoFromEpochMs(logEvent.timestamp) : null,
     };
     if (typeof logEvent?.message !== 'string') {
-      batch.quarantined.push(
-        buildQuarantineRecord(provenance, 'invalid_record', `logEvents[${index}].message: expected a string`, safeText(logEvent)),
-      );
+      batch.quarantined.push(buildQuarantineRecord(provenance, 'invalid_record', `logEvents[${index}].message: expected a string`, safeText(logEvent)));
     } else if (logEvent.message.length > context.limits.maxEventBytes) {
       batch.quarantined.push(
-        buildQuarantineRecord(provenance, 'limit_exceeded', `logEvents[${index}].message: ${logEvent.message.length} characters exceeds the event size limit of ${context.limits.maxEventBytes}`, logEvent.message),
+        buildQuarantineRecord(
+          provenance,
+          'limit_exceeded',
+          `logEvents[${index}].message: ${logEvent.message.length} characters exceeds the event size limit of ${context.limits.maxEventBytes}`,
+          logEvent.message,
+        ),
       );
     } else {
       batch.records.push({ text: logEvent.message, provenance });
@@ -85,7 +85,13 @@ export function decodeCloudWatchPayload(payload: unknown, context: CloudWatchCon
  * A batch of one quarantine record for a payload (or its envelope) that is not what CloudWatch Logs
  * sends. `original`: the text received, when `raw` renders it (see buildQuarantineRecord).
  */
-export function invalidPayload(context: CloudWatchContext, detail: string, raw: string | null, reason: QuarantineReason = 'invalid_payload', original: string | null = raw): DecodedBatch {
+export function invalidPayload(
+  context: CloudWatchContext,
+  detail: string,
+  raw: string | null,
+  reason: QuarantineReason = 'invalid_payload',
+  original: string | null = raw,
+): DecodedBatch {
   const batch = emptyBatch(`cwl-invalid-${shortHash(original)}`);
   const provenance = provenanceOf({
     platform: 'eks',

@@ -1,17 +1,12 @@
-import {
-  DescribeLogGroupsCommand,
-  FilterLogEventsCommand,
-  type CloudWatchLogsClient,
-  type FilteredLogEvent,
-} from '@aws-sdk/client-cloudwatch-logs';
-import { EKS_AUDIT_STREAM_PREFIX, decodeCloudWatchPayload } from './cloudwatch-payload.ts';
-import type { Limits } from '../../core/limits.ts';
-import { ingestBatch, type PipelineOptions } from '../../pipeline/ingest-batch.ts';
+import { type CloudWatchLogsClient, DescribeLogGroupsCommand, type FilteredLogEvent, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { addSummary, emptySummary, type IngestSummary } from '../../core/ingest-summary.ts';
-import type { EventStore } from '../../store/event-store.ts';
-import { advanceWatermark, isBehind, type CheckpointFile, type Watermark, type WatermarkedEvent } from '../../runtime/checkpoint.ts';
+import type { Limits } from '../../core/limits.ts';
+import { type RetryPolicy, withThrottlingRetry } from '../../core/retry.ts';
+import { ingestBatch, type PipelineOptions } from '../../pipeline/ingest-batch.ts';
+import { advanceWatermark, type CheckpointFile, isBehind, type Watermark, type WatermarkedEvent } from '../../runtime/checkpoint.ts';
 import type { Progress } from '../../runtime/progress.ts';
-import { withThrottlingRetry, type RetryPolicy } from '../../core/retry.ts';
+import type { EventStore } from '../../store/event-store.ts';
+import { decodeCloudWatchPayload, EKS_AUDIT_STREAM_PREFIX } from './cloudwatch-payload.ts';
 
 export interface EksBackfillRequest {
   cluster: string;
@@ -79,7 +74,10 @@ export async function backfillEks(request: EksBackfillRequest, deps: EksBackfill
       const payload = { messageType: 'DATA_MESSAGE', owner: account, logGroup, logStream, logEvents };
       addSummary(summary, await ingestBatch(decodeCloudWatchPayload(payload, context), deps.store, deps.pipeline));
     }
-    watermark = advanceWatermark(watermark, events.map(placed).filter((place) => place !== null));
+    watermark = advanceWatermark(
+      watermark,
+      events.map(placed).filter((place) => place !== null),
+    );
     await deps.checkpoint?.write({ kind: 'kaudit-backfill-eks/1', logGroup, region: request.region, watermark, updatedAt: deps.now().toISOString() });
     nextToken = page.nextToken;
     deps.progress.update(fractionDone(request, watermark), status(watermark, summary, pages));
@@ -112,7 +110,9 @@ async function logGroupAccount(logGroup: string, region: string, deps: EksBackfi
   const found = await withThrottlingRetry(() => deps.client.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: logGroup })), deps.retry);
   const group = found.logGroups?.find((candidate) => candidate.logGroupName === logGroup);
   if (!group) {
-    throw new BackfillSetupError(`log group ${logGroup} not found in ${region}: is the cluster's control-plane audit logging enabled (eksctl utils update-cluster-logging --enable-types audit)?`);
+    throw new BackfillSetupError(
+      `log group ${logGroup} not found in ${region}: is the cluster's control-plane audit logging enabled (eksctl utils update-cluster-logging --enable-types audit)?`,
+    );
   }
   const account = (group.logGroupArn ?? group.arn ?? '').split(':')[4];
   if (!account || !/^\d{12}$/.test(account)) throw new BackfillSetupError(`log group ${logGroup}: no account id in its ARN ${JSON.stringify(group.arn)}; pass --account`);

@@ -4,7 +4,7 @@
  * received from SQS, handed to `ingest` (which stores it as `kaudit ingest` would), and deleted
  * only once stored.
  */
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { messageOf } from '../../core/errors.ts';
 
 /** The queue messages of one redrive: received, deleted once stored, and left in the queue with the reason. */

@@ -4,7 +4,7 @@ import type { DecodedBatch } from '../../core/decoded-batch.ts';
 import { safeText } from '../../core/json-text.ts';
 import { describeJsonError } from '../../core/partial-json.ts';
 import { undecompressedRaw } from '../../core/quarantine.ts';
-import { decodeCloudWatchPayload, invalidPayload, type CloudWatchContext } from './cloudwatch-payload.ts';
+import { type CloudWatchContext, decodeCloudWatchPayload, invalidPayload } from './cloudwatch-payload.ts';
 
 /**
  * A CloudWatch Logs subscription's Lambda event, `{"awslogs":{"data": base64(gzip(JSON))}}`.

@@ -1,9 +1,9 @@
+import { messageOf } from '../../core/errors.ts';
 import { ingestBatch } from '../../pipeline/ingest-batch.ts';
 import { BatchNotStoredError } from '../../runtime/batch-not-stored-error.ts';
-import { storedReport, type InvocationReport } from '../../runtime/invocation-report.ts';
 import type { FunctionRuntime } from '../../runtime/function-runtime.ts';
+import { type InvocationReport, storedReport } from '../../runtime/invocation-report.ts';
 import { decodeCloudWatchSubscription } from './subscription-envelope.ts';
-import { messageOf } from '../../core/errors.ts';
 
 /**
  * One CloudWatch Logs subscription invocation. Bad records are quarantined and counted. A batch

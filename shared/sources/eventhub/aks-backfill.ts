@@ -1,10 +1,10 @@
 import type { PartitionProperties, ReceivedEventData, SubscribeOptions, Subscription, SubscriptionEventHandlers } from '@azure/event-hubs';
-import { decodeEventHubMessages, type EventHubMessage } from './eventhub-messages.ts';
+import { addSummary, emptySummary, type IngestSummary } from '../../core/ingest-summary.ts';
 import type { Limits } from '../../core/limits.ts';
 import { ingestBatch, type PipelineOptions } from '../../pipeline/ingest-batch.ts';
-import { addSummary, emptySummary, type IngestSummary } from '../../core/ingest-summary.ts';
-import type { EventStore } from '../../store/event-store.ts';
 import type { Progress } from '../../runtime/progress.ts';
+import type { EventStore } from '../../store/event-store.ts';
+import { decodeEventHubMessages, type EventHubMessage } from './eventhub-messages.ts';
 
 /** What a backfill uses of `EventHubConsumerClient`, so tests can hand it a fake. */
 export interface PartitionConsumer {

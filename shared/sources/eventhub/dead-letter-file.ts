@@ -1,11 +1,11 @@
 import { gzipSync } from 'node:zlib';
 import type { DecodedBatch } from '../../core/decoded-batch.ts';
-import { streamBatch, type BatchStream, type PipelineOptions } from '../../pipeline/ingest-batch.ts';
-import { scrubbedError, textScrubber } from '../../runtime/dead-letter-scrub.ts';
+import { type BatchStream, type PipelineOptions, streamBatch } from '../../pipeline/ingest-batch.ts';
 import { DEAD_LETTER_KINDS, type EventHubDeadLetter, type EventHubRange } from '../../runtime/dead-letter-schema.ts';
+import { scrubbedError, textScrubber } from '../../runtime/dead-letter-scrub.ts';
 import { DEAD_LETTER_PREFIX } from '../../store/layout.ts';
 import { NdjsonGzipWriter } from '../../store/ndjson-gzip-writer.ts';
-import { bodyText, textOf, type EventHubContext, type EventHubMessage } from './eventhub-messages.ts';
+import { bodyText, type EventHubContext, type EventHubMessage, textOf } from './eventhub-messages.ts';
 
 /**
  * The Event Hubs function's dead letters (kaudit.deadletter/v2, source `eventhub`): the file a batch

@@ -3,16 +3,17 @@
  * JSON text, or bytes a relay may have compressed) holds `{"records":[…]}`, whose records
  * ./aks-diagnostic-record.ts maps. One bad message is quarantined alone.
  */
-import type { QuarantineReason } from '../../schema/quarantine-record.ts';
+
+import { compressionOf, decompress, describeDecompressError, isDecompressLimitError } from '../../core/compression.ts';
+import { type DecodedBatch, emptyBatch, provenanceOf } from '../../core/decoded-batch.ts';
+import { shortHash } from '../../core/digest.ts';
+import { safeText, withoutBom } from '../../core/json-text.ts';
+import type { Limits } from '../../core/limits.ts';
 import { describeJsonError } from '../../core/partial-json.ts';
 import { buildQuarantineRecord, undecompressedRaw } from '../../core/quarantine.ts';
 import { toUtcIso } from '../../core/time.ts';
-import type { Limits } from '../../core/limits.ts';
-import { compressionOf, decompress, describeDecompressError, isDecompressLimitError } from '../../core/compression.ts';
-import { safeText, withoutBom } from '../../core/json-text.ts';
-import { emptyBatch, provenanceOf, type DecodedBatch } from '../../core/decoded-batch.ts';
+import type { QuarantineReason } from '../../schema/quarantine-record.ts';
 import { decodeAksRecord } from './aks-diagnostic-record.ts';
-import { shortHash } from '../../core/digest.ts';
 
 /** One Event Hubs message with what the trigger knows of it. */
 export interface EventHubMessage {
@@ -58,7 +59,9 @@ export function decodeEventHubMessages(messages: readonly EventHubMessage[], con
       batch.quarantined.push(buildQuarantineRecord(base, records.reason, `message ${messageIndex}: ${records.error}`, records.raw, records.original));
       return;
     }
-    records.records.forEach((record, recordIndex) => decodeAksRecord(batch, record, { ...base, source_record_index: recordIndex }, `message ${messageIndex} records[${recordIndex}]`, context.limits));
+    records.records.forEach((record, recordIndex) =>
+      decodeAksRecord(batch, record, { ...base, source_record_index: recordIndex }, `message ${messageIndex} records[${recordIndex}]`, context.limits),
+    );
   });
   return batch;
 }
@@ -83,7 +86,8 @@ function readRecords(body: unknown, limits: Limits): RecordsRead {
   }
   const records = (value as { records?: unknown } | null)?.records;
   if (!Array.isArray(records)) return { error: 'expected a body {"records":[…]}', raw: safeText(value), reason: 'invalid_payload' };
-  if (records.length > limits.maxRecordsPerBatch) return { error: `${records.length} records exceed the limit of ${limits.maxRecordsPerBatch}`, raw: safeText(value), reason: 'limit_exceeded' };
+  if (records.length > limits.maxRecordsPerBatch)
+    return { error: `${records.length} records exceed the limit of ${limits.maxRecordsPerBatch}`, raw: safeText(value), reason: 'limit_exceeded' };
   return { records };
 }
 

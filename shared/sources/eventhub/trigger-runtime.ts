@@ -1,12 +1,12 @@
-import { decodeEventHubMessages, type EventHubContext, type EventHubMessage } from './eventhub-messages.ts';
+import { messageOf } from '../../core/errors.ts';
+import { SETTINGS } from '../../core/settings.ts';
 import { ingestBatch } from '../../pipeline/ingest-batch.ts';
 import { BatchNotStoredError } from '../../runtime/batch-not-stored-error.ts';
-import { deadLetterKey, describeBatchRange, encodeEventHubDeadLetter, eventHubRangeOf } from './dead-letter-file.ts';
-import { deadLetteredReport, storedReport, type InvocationReport } from '../../runtime/invocation-report.ts';
-import type { ObjectStore } from '../../store/object-store.ts';
 import type { FunctionRuntime } from '../../runtime/function-runtime.ts';
-import { SETTINGS } from '../../core/settings.ts';
-import { messageOf } from '../../core/errors.ts';
+import { deadLetteredReport, type InvocationReport, storedReport } from '../../runtime/invocation-report.ts';
+import type { ObjectStore } from '../../store/object-store.ts';
+import { deadLetterKey, describeBatchRange, encodeEventHubDeadLetter, eventHubRangeOf } from './dead-letter-file.ts';
+import { decodeEventHubMessages, type EventHubContext, type EventHubMessage } from './eventhub-messages.ts';
 
 /** What the Event Hubs trigger passes beside the messages (cardinality many: arrays by message). */
 export interface EventHubTriggerMetadata {

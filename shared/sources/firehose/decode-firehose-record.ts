@@ -1,17 +1,17 @@
-import type { Provenance } from '../../schema/canonical-event.ts';
-import { buildQuarantineRecord, undecompressedRaw, rawTextOf } from '../../core/quarantine.ts';
-import { describeJsonError } from '../../core/partial-json.ts';
-import { isoFromEpochMs } from '../../core/time.ts';
-import type { Limits } from '../../core/limits.ts';
 import { base64Bytes } from '../../core/base64.ts';
-import { decodeCloudWatchPayload } from '../cloudwatch/cloudwatch-payload.ts';
 import { compressionOf, decompress, describeDecompressError, isDecompressLimitError } from '../../core/compression.ts';
-import type { QuarantineReason } from '../../schema/quarantine-record.ts';
-import { emptyBatch, mergeInto, provenanceOf, type DecodedBatch } from '../../core/decoded-batch.ts';
-import { safeText } from '../../core/json-text.ts';
-import { FirehoseRecordSchema, type FirehoseRecord } from './firehose-event.ts';
-import { splitJsonDocuments } from '../../core/json-documents.ts';
+import { type DecodedBatch, emptyBatch, mergeInto, provenanceOf } from '../../core/decoded-batch.ts';
 import { shortHash } from '../../core/digest.ts';
+import { splitJsonDocuments } from '../../core/json-documents.ts';
+import { safeText } from '../../core/json-text.ts';
+import type { Limits } from '../../core/limits.ts';
+import { describeJsonError } from '../../core/partial-json.ts';
+import { buildQuarantineRecord, rawTextOf, undecompressedRaw } from '../../core/quarantine.ts';
+import { isoFromEpochMs } from '../../core/time.ts';
+import type { Provenance } from '../../schema/canonical-event.ts';
+import type { QuarantineReason } from '../../schema/quarantine-record.ts';
+import { decodeCloudWatchPayload } from '../cloudwatch/cloudwatch-payload.ts';
+import { type FirehoseRecord, FirehoseRecordSchema } from './firehose-event.ts';
 
 export interface FirehoseDecodeContext {
   /** Region of the delivery stream, which is the log groups' region: needed for the cluster ARN. */
@@ -19,7 +19,6 @@ export interface FirehoseDecodeContext {
   ingestTime: string;
   limits: Limits;
 }
-
 
 /**
  * One Firehose record from a CloudWatch Logs subscription: base64 of gzip (or plain text) of one or more CloudWatch payloads written back to back. Each

@@ -44,9 +44,7 @@ export function isFirehoseFailedRecord(document: unknown): boolean {
  * What the Lambda returns for one record (Firehose's data-transformation contract). kaudit never
  * answers `ProcessingFailed`: Firehose would keep the record's original data, unredacted.
  */
-export type FirehoseResultRecord =
-  | { recordId: string; result: 'Ok'; data: string; metadata: { partitionKeys: FirehosePartitionKeys } }
-  | { recordId: string; result: 'Dropped' };
+export type FirehoseResultRecord = { recordId: string; result: 'Ok'; data: string; metadata: { partitionKeys: FirehosePartitionKeys } } | { recordId: string; result: 'Dropped' };
 
 /**
  * The lake folder an `Ok` record goes to: `events` for canonical events, `deadletter` for the

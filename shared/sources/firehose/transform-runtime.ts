@@ -1,20 +1,20 @@
-import type { CanonicalEvent } from '../../schema/canonical-event.ts';
-import { processBatch, storeProcessedBatch, type PipelineOptions, type ProcessedBatch } from '../../pipeline/ingest-batch.ts';
+import { messageOf } from '../../core/errors.ts';
 import { addSummary, emptySummary, type IngestSummary } from '../../core/ingest-summary.ts';
-import { firehoseDeadLetter } from './firehose-dead-letter.ts';
+import { type PipelineOptions, type ProcessedBatch, processBatch, storeProcessedBatch } from '../../pipeline/ingest-batch.ts';
 import type { FunctionRuntime } from '../../runtime/function-runtime.ts';
-import { encodeNdjson, type EventStore } from '../../store/event-store.ts';
+import type { CanonicalEvent } from '../../schema/canonical-event.ts';
+import { type EventStore, encodeNdjson } from '../../store/event-store.ts';
 import { partitionOf, partitionOfKey } from '../../store/layout.ts';
 import { decodeFirehoseRecord } from './decode-firehose-record.ts';
+import { firehoseDeadLetter } from './firehose-dead-letter.ts';
 import {
-  FirehoseTransformationEventSchema,
   type FirehosePartitionKeys,
   type FirehoseRecord,
   type FirehoseResultRecord,
+  FirehoseTransformationEventSchema,
   type FirehoseTransformationResult,
 } from './firehose-event.ts';
-import { LAMBDA_RESPONSE_LIMIT_BYTES, ResponseBudget, bytesInResponse, reservationOf } from './response-budget.ts';
-import { messageOf } from '../../core/errors.ts';
+import { bytesInResponse, LAMBDA_RESPONSE_LIMIT_BYTES, ResponseBudget, reservationOf } from './response-budget.ts';
 
 /** How many input records got each answer, and how many events the Lambda wrote to the lake itself. */
 interface FirehoseTransformCounts {
@@ -52,11 +52,7 @@ export interface FirehoseTransformOutcome {
  *   invocation, which Firehose retries.
  * Quarantine records are written to the lake's quarantine/ by the function, as on every path.
  */
-export async function transformFirehoseEvent(
-  event: unknown,
-  runtime: FunctionRuntime,
-  responseLimit = LAMBDA_RESPONSE_LIMIT_BYTES,
-): Promise<FirehoseTransformOutcome> {
+export async function transformFirehoseEvent(event: unknown, runtime: FunctionRuntime, responseLimit = LAMBDA_RESPONSE_LIMIT_BYTES): Promise<FirehoseTransformOutcome> {
   const parsed = FirehoseTransformationEventSchema.safeParse(event);
   if (!parsed.success) {
     // Without recordIds there is nothing to answer: failing the invocation makes Firehose retry it and then keep the records.
@@ -123,7 +119,13 @@ async function storeDirectly(processed: ProcessedBatch, events: CanonicalEvent[]
 }
 
 /** A record's whole output as one dead-letter line, partitioned by the time it was dead-lettered. */
-function deadLetterRecord(record: FirehoseRecord, processed: ProcessedBatch, error: unknown, context: { region: string | null; ingestTime: string }, pipeline: PipelineOptions): FirehoseResultRecord {
+function deadLetterRecord(
+  record: FirehoseRecord,
+  processed: ProcessedBatch,
+  error: unknown,
+  context: { region: string | null; ingestTime: string },
+  pipeline: PipelineOptions,
+): FirehoseResultRecord {
   const document = firehoseDeadLetter({ record, processed, region: context.region, error, deadLetteredAt: context.ingestTime, pipeline });
   return okRecord(record.recordId, `${JSON.stringify(document)}\n`, { kind: 'deadletter', ...hourOf(context.ingestTime) });
 }

@@ -1,6 +1,6 @@
+import { SETTINGS } from '../../core/settings.ts';
 import { AppServiceManagedIdentityCredential, networkErrorText } from '../../store/app-service-managed-identity.ts';
 import { storeSettingsFromEnv } from '../../store/store-settings.ts';
-import { SETTINGS } from '../../core/settings.ts';
 import type { KeyVaultReference } from './tokens-secret.ts';
 
 const API_VERSION = '7.4';

@@ -1,9 +1,9 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerOptions, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { isIPv4, type AddressInfo } from 'node:net';
+import { type AddressInfo, isIPv4 } from 'node:net';
+import { messageOf } from '../../core/errors.ts';
 import { requestPath } from './request-target.ts';
 import { handleWebhookRequest, type WebhookReceiver, type WebhookRequest, type WebhookResponse } from './webhook-core.ts';
-import { messageOf } from '../../core/errors.ts';
 
 /** What bounds the time and the connections any client, authenticated or not, can hold. */
 export interface ConnectionLimits {

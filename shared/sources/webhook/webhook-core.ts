@@ -1,12 +1,12 @@
-import { withoutBom } from '../../core/json-text.ts';
-import { decodeAuditEventList } from '../audit-log/audit-log.ts';
-import type { Limits } from '../../core/limits.ts';
-import { ingestBatch, type PipelineOptions } from '../../pipeline/ingest-batch.ts';
-import { addSummary, emptySummary } from '../../core/ingest-summary.ts';
-import type { EventStore } from '../../store/event-store.ts';
-import { bearerToken, type ClusterIdentity, type TokenTable } from './tokens.ts';
 import { shortHash } from '../../core/digest.ts';
 import { messageOf } from '../../core/errors.ts';
+import { addSummary, emptySummary } from '../../core/ingest-summary.ts';
+import { withoutBom } from '../../core/json-text.ts';
+import type { Limits } from '../../core/limits.ts';
+import { ingestBatch, type PipelineOptions } from '../../pipeline/ingest-batch.ts';
+import type { EventStore } from '../../store/event-store.ts';
+import { decodeAuditEventList } from '../audit-log/audit-log.ts';
+import { bearerToken, type ClusterIdentity, type TokenTable } from './tokens.ts';
 
 /** An HTTP request as each host (node:http, Lambda Function URL, Azure Functions) presents it. */
 export interface WebhookRequest {

@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { runtimeFromEnv } from '../../runtime/function-runtime.ts';
-import { SETTINGS } from '../../core/settings.ts';
-import { fixedTokens, RefreshingTokens, SECRET_REFRESH, type TokenSource } from './token-source.ts';
-import { parseTokensSecretReference, type KeyVaultReference, type SecretsManagerReference, type TokensSecretReference } from './tokens-secret.ts';
-import { bearerToken, parseTokenTable, type TokenTable } from './tokens.ts';
-import { DEFAULT_MAX_BODY_BYTES, handleWebhookRequest, type WebhookReceiver, type WebhookRequest, type WebhookResponse } from './webhook-core.ts';
 import { fileErrorOf } from '../../core/errors.ts';
+import { SETTINGS } from '../../core/settings.ts';
+import { runtimeFromEnv } from '../../runtime/function-runtime.ts';
+import { fixedTokens, RefreshingTokens, SECRET_REFRESH, type TokenSource } from './token-source.ts';
+import { bearerToken, parseTokenTable, type TokenTable } from './tokens.ts';
+import { type KeyVaultReference, parseTokensSecretReference, type SecretsManagerReference, type TokensSecretReference } from './tokens-secret.ts';
+import { DEFAULT_MAX_BODY_BYTES, handleWebhookRequest, type WebhookReceiver, type WebhookRequest, type WebhookResponse } from './webhook-core.ts';
 
 /** The tokens file of `kaudit serve --tokens FILE`. */
 export async function readTokenFile(path: string): Promise<TokenTable> {

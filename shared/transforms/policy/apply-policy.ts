@@ -1,5 +1,5 @@
-import type { EventTransform } from '../transform.ts';
 import type { CanonicalEvent } from '../../schema/canonical-event.ts';
+import type { EventTransform } from '../transform.ts';
 import type { AuditDecision, CompiledPolicy, Level } from './compile-policy.ts';
 import { withoutManagedFields } from './managed-fields.ts';
 import { requestAttributesOf } from './request-attributes.ts';

@@ -1,7 +1,7 @@
+import { compileGroupResources, type ResourceTarget } from '../../core/resource-match.ts';
 import type { CanonicalEvent } from '../../schema/canonical-event.ts';
 import type { Policy, PolicyRule } from './policy-schema.ts';
 import type { RequestAttributes } from './request-attributes.ts';
-import { compileGroupResources, type ResourceTarget } from '../../core/resource-match.ts';
 
 export type Level = NonNullable<CanonicalEvent['level']>;
 export type Stage = CanonicalEvent['stage'];
@@ -76,10 +76,7 @@ function compileScope(rule: PolicyRule): Predicate | null {
   const resources = rule.resources?.length ? rule.resources.map(compileGroupResources) : null;
   if (namespaces || resources) {
     // Scoped to resources: never a non-resource request. Cluster-scoped resources have namespace "".
-    return (request) =>
-      request.isResourceRequest &&
-      (namespaces === null || namespaces.has(request.namespace)) &&
-      (resources === null || anyMatches(resources, request));
+    return (request) => request.isResourceRequest && (namespaces === null || namespaces.has(request.namespace)) && (resources === null || anyMatches(resources, request));
   }
   if (rule.nonResourceURLs?.length) {
     const matchesPath = compileNonResourceUrls(rule.nonResourceURLs);

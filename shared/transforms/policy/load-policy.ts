@@ -1,5 +1,5 @@
-import { compilePolicy, type CompiledPolicy } from './compile-policy.ts';
 import { parseConfigDocument } from '../../core/config-document.ts';
+import { type CompiledPolicy, compilePolicy } from './compile-policy.ts';
 import { PolicySchema } from './policy-schema.ts';
 
 export interface LoadedPolicy {

@@ -1,4 +1,4 @@
-import { isRecord, mapItems, mapKeys, withKey, type JsonRecord } from '../../core/json-value.ts';
+import { isRecord, type JsonRecord, mapItems, mapKeys, withKey } from '../../core/json-value.ts';
 
 /**
  * An object without `metadata.managedFields`, also in the items of a list and the objects of a

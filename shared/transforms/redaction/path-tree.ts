@@ -1,7 +1,7 @@
 import { nestsDeeperThan } from '../../core/json-text.ts';
+import { isRecord, mapItems, mapKeys, mapValues } from '../../core/json-value.ts';
 import { MAX_JSON_DEPTH } from '../../core/limits.ts';
 import { ANY, type PathSegment } from './json-path.ts';
-import { isRecord, mapItems, mapKeys, mapValues } from '../../core/json-value.ts';
 
 /** What stands in for a redacted value. Keys stay, so analysts still see which fields were there. */
 export const REDACTED = '[REDACTED]';

@@ -80,7 +80,9 @@ export function parseRedactionExtras(setting: string | null | undefined): Readon
     const off = item.startsWith('-');
     const name = off ? item.slice(1) : item;
     if (!isExtra(name)) {
-      throw new Error(`${SETTINGS.redactionExtras}: unknown extra ${JSON.stringify(name)}: expected a comma-separated list of ${REDACTION_EXTRAS.join(', ')} (a leading "-" switches a default off)`);
+      throw new Error(
+        `${SETTINGS.redactionExtras}: unknown extra ${JSON.stringify(name)}: expected a comma-separated list of ${REDACTION_EXTRAS.join(', ')} (a leading "-" switches a default off)`,
+      );
     }
     if (off) extras.delete(name);
     else extras.add(name);

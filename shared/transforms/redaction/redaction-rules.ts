@@ -1,4 +1,4 @@
-import { parseJsonPath, type PathSegment } from './json-path.ts';
+import { type PathSegment, parseJsonPath } from './json-path.ts';
 
 /** Fields to redact in the bodies of some resources' requests and responses. */
 export interface RedactionRule {

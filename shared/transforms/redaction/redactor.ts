@@ -1,20 +1,20 @@
-import type { EventTransform } from '../transform.ts';
+import { isRecord, type JsonRecord, mapItems, mapKeys } from '../../core/json-value.ts';
 import { apiGroupOf, compileGroupResources, type ResourceTarget } from '../../core/resource-match.ts';
 import type { CanonicalEvent } from '../../schema/canonical-event.ts';
+import type { EventTransform } from '../transform.ts';
 import { ANY, type PathSegment } from './json-path.ts';
-import { isRecord, mapItems, mapKeys, type JsonRecord } from '../../core/json-value.ts';
 import {
   jsonTextNode,
   mergeNodes,
   nodeAtPath,
   nodeAtPointer,
+  type PathNode,
   REDACT_ALL,
   REDACTED,
   redactJsonPatch,
   redactLeaves,
   redactValue,
   rewriteJsonText,
-  type PathNode,
 } from './path-tree.ts';
 import { queryParameterSource } from './patterns.ts';
 import { ADMISSION_PATCH_ANNOTATION_PREFIX, LAST_APPLIED_ANNOTATION, type RedactionRule } from './redaction-rules.ts';

@@ -1,14 +1,14 @@
-import { nestsDeeperThan, parseOrUndefined } from '../../core/json-text.ts';
 import { documentEnd } from '../../core/json-documents.ts';
+import { nestsDeeperThan, parseOrUndefined } from '../../core/json-text.ts';
+import { isRecord, type JsonRecord, mapItems, mapKeys, mapValues } from '../../core/json-value.ts';
 import { MAX_JSON_DEPTH } from '../../core/limits.ts';
 import { parseJsonPrefix } from '../../core/partial-json.ts';
 import { withoutTruncationMarker } from '../../core/read-audit-text.ts';
 import type { QuarantineTransform } from '../transform.ts';
-import { isRecord, mapItems, mapKeys, mapValues, type JsonRecord } from '../../core/json-value.ts';
 import { REDACTED } from './path-tree.ts';
 import { escapeRegExp, queryParameterSource } from './patterns.ts';
 import { ADMISSION_PATCH_ANNOTATION_PREFIX } from './redaction-rules.ts';
-import { kindOf, type BodyResource, type Redactor } from './redactor.ts';
+import { type BodyResource, kindOf, type Redactor } from './redactor.ts';
 
 /** Ends a raw text cut at a place that may hold a secret value. */
 export const WITHHELD = '[REDACTED: the rest of this text was withheld, it may hold secret values]';
@@ -94,9 +94,7 @@ function isAuditEvent(value: JsonRecord): boolean {
 function redactAuditEvent(event: JsonRecord, redactor: Redactor): JsonRecord {
   const resource = auditEventResource(event);
   const kind = kindOf(event.requestObject) || kindOf(event.responseObject);
-  let result = mapKeys(event, ['requestObject', 'responseObject'], (body, key) =>
-    redactor.redactBody(body, resource, key === 'requestObject' && event.verb === 'patch'),
-  );
+  let result = mapKeys(event, ['requestObject', 'responseObject'], (body, key) => redactor.redactBody(body, resource, key === 'requestObject' && event.verb === 'patch'));
   result = mapKeys(result, ['annotations'], (annotations) => (isRecord(annotations) ? redactor.redactAnnotations(annotations, resource, kind) : annotations));
   result = mapKeys(result, ['requestURI'], (uri) => (typeof uri === 'string' ? redactor.redactQuery(uri) : uri));
   return mapKeys(result, ['responseStatus'], (status) =>

@@ -142,7 +142,10 @@ describe('search errors', () => {
       const error = compileError(query);
 
       // Assess
-      expect({ column: error.column, reason: error.reason }).toEqual({ column: MAX_NESTING * opening.length + 1, reason: expect.stringMatching(new RegExp(`^parentheses and not nest at most ${MAX_NESTING} deep`)) });
+      expect({ column: error.column, reason: error.reason }).toEqual({
+        column: MAX_NESTING * opening.length + 1,
+        reason: expect.stringMatching(new RegExp(`^parentheses and not nest at most ${MAX_NESTING} deep`)),
+      });
     });
 
     it('refuse a query longer than the limit, at the first character past it', () => {

@@ -8,20 +8,10 @@ import { compileSearch } from '../../../shared/query/search/compile-search.ts';
 import { FIELD_ALIASES } from '../../../shared/query/search/search-fields.ts';
 import { SearchSyntaxError } from '../../../shared/query/search/search-syntax-error.ts';
 import { CANONICAL_COLUMNS } from '../../../shared/schema/columns.ts';
-import { HOSTILE_USER, clusterHistory } from './search-events.ts';
+import { clusterHistory, HOSTILE_USER } from './search-events.ts';
 import { SearchTable } from './search-table.ts';
 
-const PROBES = [
-  HOSTILE_USER,
-  '"; DROP TABLE events; --',
-  "') OR TRUE --",
-  "x' UNION SELECT * FROM events --",
-  "'; SELECT 1; --",
-  '$1',
-  '?',
-  '\\',
-  "' OR ''='",
-];
+const PROBES = [HOSTILE_USER, '"; DROP TABLE events; --', "') OR TRUE --", "x' UNION SELECT * FROM events --", "'; SELECT 1; --", '$1', '?', '\\', "' OR ''='"];
 
 /** A double-quoted query string holding exactly `value`: stars escaped too, so none is a wildcard. */
 function literal(value: string): string {
@@ -35,7 +25,9 @@ function withWildcards(value: string): string {
 
 const KNOWN_NAMES = new Set(['events', 'count', 'logtype', ...CANONICAL_COLUMNS.map((column) => column.name), ...Object.keys(FIELD_ALIASES)]);
 const SQL_WORDS = new Set(
-  'SELECT FROM WHERE AND OR IS NOT TRUE FALSE LIKE ILIKE ESCAPE len list_filter lambda element CAST AS VARCHAR TRY_CAST TIMESTAMP ORDER BY DESC NULLS LAST GROUP ALL count LIMIT OFFSET'.split(' '),
+  'SELECT FROM WHERE AND OR IS NOT TRUE FALSE LIKE ILIKE ESCAPE len list_filter lambda element CAST AS VARCHAR TRY_CAST TIMESTAMP ORDER BY DESC NULLS LAST GROUP ALL count LIMIT OFFSET'.split(
+    ' ',
+  ),
 );
 
 /**

@@ -23,7 +23,11 @@ describe('the scope a caller gives a search', () => {
     const pages = await Promise.all([0, 2, 4].map((offset) => table.auditIds('response_code = 403 or verb = get', { limit: 2, offset })));
 
     // Assess
-    expect(pages).toEqual([['hostile-get-secret', 'bob-list-configmaps'], ['alice-get-pod', 'demo-list-pods'], ['demo-list-secrets-2', 'demo-list-secrets-1']]);
+    expect(pages).toEqual([
+      ['hostile-get-secret', 'bob-list-configmaps'],
+      ['alice-get-pod', 'demo-list-pods'],
+      ['demo-list-secrets-2', 'demo-list-secrets-1'],
+    ]);
   });
 
   it('returns the largest groups first when a groupby is limited', async () => {

@@ -1,9 +1,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { LakeQuery } from '../../../shared/query/lake-query.ts';
-import { compileSearch, type CompiledSearch, type SearchScope } from '../../../shared/query/search/compile-search.ts';
+import { type CompiledSearch, compileSearch, type SearchScope } from '../../../shared/query/search/compile-search.ts';
 import type { CanonicalEvent } from '../../../shared/schema/canonical-event.ts';
 
 /** DuckDB in memory holding a table `events` with the columns and types of the lake's `events` view. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileSearch } from '../../../shared/query/search/compile-search.ts';
 import { explainSearch } from '../../../shared/query/search/explain-search.ts';
-import { DEMO_SA, clusterHistory } from './search-events.ts';
+import { clusterHistory, DEMO_SA } from './search-events.ts';
 import { SearchTable } from './search-table.ts';
 
 /** The two queries of seed 002, verbatim: who was refused listing, then what that one account was refused. */

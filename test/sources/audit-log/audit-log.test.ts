@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeAuditEventList, decodeAuditLogLines } from '../../../shared/sources/audit-log/audit-log.ts';
-import { DECODER_CONTEXT, auditEvent, auditLogLines, eventList, fixtureText } from '../../helpers/audit-events.ts';
+import { auditEvent, auditLogLines, DECODER_CONTEXT, eventList, fixtureText } from '../../helpers/audit-events.ts';
 
 const LOG_PATH = '/var/log/kubernetes/audit/kube-apiserver-audit.log';
 const CONTEXT = { ...DECODER_CONTEXT, clusterName: 'onprem-dc1', sourceStream: LOG_PATH };
@@ -30,10 +30,7 @@ describe('audit log decoder (the API server log backend, one event per line)', (
     const batch = decodeAuditLogLines(text, CONTEXT);
 
     // Assess
-    expect(batch.records.map((record) => JSON.parse(record.text ?? '').auditID)).toEqual([
-      '6f8c3c2a-1d2e-4b7a-9c0d-3e4f5a6b7c8d',
-      'b7e1c2d3-0000-4000-8000-000000000002',
-    ]);
+    expect(batch.records.map((record) => JSON.parse(record.text ?? '').auditID)).toEqual(['6f8c3c2a-1d2e-4b7a-9c0d-3e4f5a6b7c8d', 'b7e1c2d3-0000-4000-8000-000000000002']);
   });
 
   it('gives self-managed provenance with the configured cluster, which is also its id', () => {
@@ -122,8 +119,14 @@ describe('EventList decoder', () => {
     // Assess
     expect(batches.map((batch) => batch.batchKey)).toEqual(['file-0123', 'file-0123-1', 'file-0123-2']);
     expect(batches.map((batch) => batch.records.map((record) => [(record.value as { auditID: string }).auditID, record.provenance.source_record_index]))).toEqual([
-      [['a1', 0], ['a2', 1]],
-      [['a3', 2], ['a4', 3]],
+      [
+        ['a1', 0],
+        ['a2', 1],
+      ],
+      [
+        ['a3', 2],
+        ['a4', 3],
+      ],
       [['a5', 4]],
     ]);
     expect(batches.flatMap((batch) => batch.quarantined)).toEqual([]);

@@ -1,14 +1,8 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { decodeCloudWatchPayload } from '../../../shared/sources/cloudwatch/cloudwatch-payload.ts';
-import {
-  DECODER_CONTEXT,
-  auditEvent,
-  cloudWatchPayload,
-  cloudWatchSubscriptionEvent,
-  fixtureEvent,
-} from '../../helpers/audit-events.ts';
 import { decodeCloudWatchSubscription } from '../../../shared/sources/cloudwatch/subscription-envelope.ts';
+import { auditEvent, cloudWatchPayload, cloudWatchSubscriptionEvent, DECODER_CONTEXT, fixtureEvent } from '../../helpers/audit-events.ts';
 
 const SSO_ADMIN = fixtureEvent('eks/sso-admin-get-aws-auth.json');
 const NODE = fixtureEvent('eks/node-patch-node-status.json');
@@ -177,7 +171,17 @@ describe('CloudWatch Logs subscription decoder', () => {
   it.each([
     ['data that is not base64', { awslogs: { data: 'H4sI!!not*base64' } }, 'awslogs.data is not base64'],
     ['base64 of neither gzip nor zlib', { awslogs: { data: Buffer.from('{"messageType":"DATA_MESSAGE"}').toString('base64') } }, 'could not be decompressed: not gzip or zlib'],
-    ['a gzip stream cut short', { awslogs: { data: gzipSync(JSON.stringify(cloudWatchPayload({ events: [SSO_ADMIN] }))).subarray(0, 60).toString('base64') } }, 'could not be decompressed'],
+    [
+      'a gzip stream cut short',
+      {
+        awslogs: {
+          data: gzipSync(JSON.stringify(cloudWatchPayload({ events: [SSO_ADMIN] })))
+            .subarray(0, 60)
+            .toString('base64'),
+        },
+      },
+      'could not be decompressed',
+    ],
     ['gzip of text that is not JSON', { awslogs: { data: gzipSync('kube-apiserver-audit: plain text').toString('base64') } }, 'decompressed awslogs.data is not JSON'],
     ['gzip of JSON of the wrong shape', cloudWatchSubscriptionEvent({ records: [SSO_ADMIN] }), 'expected a CloudWatch Logs payload'],
     ['an event without awslogs', { Records: [{ eventSource: 'aws:sqs' }] }, 'expected a CloudWatch Logs subscription event'],
@@ -207,7 +211,11 @@ describe('CloudWatch Logs subscription decoder', () => {
   it('quarantines a log event without a message string alone and decodes the others', () => {
     // Prepare
     const payload = cloudWatchPayload({ events: [SSO_ADMIN, NODE] });
-    (payload.logEvents as Record<string, unknown>[])[0] = { id: '38162910201384756201847562018475620184756201847562000000', timestamp: Date.parse('2026-11-20T09:14:02.125Z'), message: { auditID: 'x' } };
+    (payload.logEvents as Record<string, unknown>[])[0] = {
+      id: '38162910201384756201847562018475620184756201847562000000',
+      timestamp: Date.parse('2026-11-20T09:14:02.125Z'),
+      message: { auditID: 'x' },
+    };
 
     // Act
     const batch = decodeCloudWatchPayload(payload, DECODER_CONTEXT);

@@ -1,17 +1,17 @@
-import { CloudWatchLogsClient, DescribeLogGroupsCommand, FilterLogEventsCommand, ThrottlingException, type FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
-import { mockClient } from 'aws-sdk-client-mock';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
+import { CloudWatchLogsClient, DescribeLogGroupsCommand, type FilteredLogEvent, FilterLogEventsCommand, ThrottlingException } from '@aws-sdk/client-cloudwatch-logs';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CheckpointFile } from '../../../shared/runtime/checkpoint.ts';
-import { BackfillSetupError, backfillEks, type EksBackfillDeps, type EksBackfillRequest } from '../../../shared/sources/cloudwatch/eks-backfill.ts';
-import { progressOn } from '../../../shared/runtime/progress.ts';
 import { DEFAULT_LIMITS } from '../../../shared/core/limits.ts';
 import { processBatch } from '../../../shared/pipeline/ingest-batch.ts';
+import { CheckpointFile } from '../../../shared/runtime/checkpoint.ts';
+import { progressOn } from '../../../shared/runtime/progress.ts';
+import { BackfillSetupError, backfillEks, type EksBackfillDeps, type EksBackfillRequest } from '../../../shared/sources/cloudwatch/eks-backfill.ts';
+import { decodeCloudWatchSubscription } from '../../../shared/sources/cloudwatch/subscription-envelope.ts';
 import { openEventStore } from '../../../shared/store/open-store.ts';
 import { auditEvent, cloudWatchPayload, cloudWatchSubscriptionEvent } from '../../helpers/audit-events.ts';
 import { readRows, storedKeys, temporaryFileStore } from '../../helpers/lake.ts';
-import { decodeCloudWatchSubscription } from '../../../shared/sources/cloudwatch/subscription-envelope.ts';
 
 const LOG_GROUP = '/aws/eks/prod-eu/cluster';
 const STREAM = 'kube-apiserver-audit-6d4c1a0b2e3f4a5b6c7d8e9f0a1b2c3d';
@@ -55,8 +55,15 @@ describe('backfillEks', () => {
   it('gives events the ids the subscription path gives the same log events', async () => {
     // Prepare
     const payload = cloudWatchPayload({ events: [auditEvent({ auditID: 'a1' }), auditEvent({ auditID: 'a2', verb: 'get' })] });
-    const subscription = processBatch(decodeCloudWatchSubscription(cloudWatchSubscriptionEvent(payload), { region: 'eu-west-1', ingestTime: '2026-11-20T14:05:00.000Z', limits: DEFAULT_LIMITS }));
-    const logEvents = (payload.logEvents as { id: string; timestamp: number; message: string }[]).map((event) => ({ logStreamName: STREAM, eventId: event.id, timestamp: event.timestamp, message: event.message }));
+    const subscription = processBatch(
+      decodeCloudWatchSubscription(cloudWatchSubscriptionEvent(payload), { region: 'eu-west-1', ingestTime: '2026-11-20T14:05:00.000Z', limits: DEFAULT_LIMITS }),
+    );
+    const logEvents = (payload.logEvents as { id: string; timestamp: number; message: string }[]).map((event) => ({
+      logStreamName: STREAM,
+      eventId: event.id,
+      timestamp: event.timestamp,
+      message: event.message,
+    }));
     cloudWatch.on(FilterLogEventsCommand).resolves({ events: logEvents });
 
     // Act
@@ -157,7 +164,13 @@ describe('backfillEks', () => {
 
   it('reads nothing when the checkpoint is already past --until', async () => {
     // Prepare
-    await deps.checkpoint?.write({ kind: 'kaudit-backfill-eks/1', logGroup: LOG_GROUP, region: 'eu-west-1', watermark: { timestamp: REQUEST.until.getTime() + 5, eventIds: ['e9'] }, updatedAt: '2026-11-21T00:00:00.000Z' });
+    await deps.checkpoint?.write({
+      kind: 'kaudit-backfill-eks/1',
+      logGroup: LOG_GROUP,
+      region: 'eu-west-1',
+      watermark: { timestamp: REQUEST.until.getTime() + 5, eventIds: ['e9'] },
+      updatedAt: '2026-11-21T00:00:00.000Z',
+    });
 
     // Act
     const summary = await backfillEks(REQUEST, deps);
@@ -198,7 +211,9 @@ describe('backfillEks', () => {
 
   it('says how to enable audit logging when the log group does not exist', async () => {
     // Prepare
-    cloudWatch.on(DescribeLogGroupsCommand).resolves({ logGroups: [{ logGroupName: '/aws/eks/prod-eu/cluster-old', arn: 'arn:aws:logs:eu-west-1:123456789012:log-group:/aws/eks/prod-eu/cluster-old:*' }] });
+    cloudWatch
+      .on(DescribeLogGroupsCommand)
+      .resolves({ logGroups: [{ logGroupName: '/aws/eks/prod-eu/cluster-old', arn: 'arn:aws:logs:eu-west-1:123456789012:log-group:/aws/eks/prod-eu/cluster-old:*' }] });
 
     // Act
     const run = backfillEks(REQUEST, deps);
@@ -210,7 +225,13 @@ describe('backfillEks', () => {
 
   it('refuses a checkpoint of another cluster', async () => {
     // Prepare
-    await deps.checkpoint?.write({ kind: 'kaudit-backfill-eks/1', logGroup: '/aws/eks/staging/cluster', region: 'eu-west-1', watermark: null, updatedAt: '2026-11-21T00:00:00.000Z' });
+    await deps.checkpoint?.write({
+      kind: 'kaudit-backfill-eks/1',
+      logGroup: '/aws/eks/staging/cluster',
+      region: 'eu-west-1',
+      watermark: null,
+      updatedAt: '2026-11-21T00:00:00.000Z',
+    });
 
     // Act
     const run = backfillEks(REQUEST, deps);

@@ -1,15 +1,15 @@
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { backfillAks, type AksBackfillDeps, type AksBackfillRequest } from '../../../shared/sources/eventhub/aks-backfill.ts';
-import { progressOn } from '../../../shared/runtime/progress.ts';
-import { decodeEventHubMessages } from '../../../shared/sources/eventhub/eventhub-messages.ts';
 import { DEFAULT_LIMITS } from '../../../shared/core/limits.ts';
+import { progressOn } from '../../../shared/runtime/progress.ts';
+import { type AksBackfillDeps, type AksBackfillRequest, backfillAks } from '../../../shared/sources/eventhub/aks-backfill.ts';
+import { decodeEventHubMessages } from '../../../shared/sources/eventhub/eventhub-messages.ts';
 import type { EventStore } from '../../../shared/store/event-store.ts';
 import { StoreError } from '../../../shared/store/object-store.ts';
 import { openEventStore } from '../../../shared/store/open-store.ts';
 import { aksRecord, auditEvent, eventHubBody } from '../../helpers/audit-events.ts';
 import { readRows, storedKeys, temporaryFileStore } from '../../helpers/lake.ts';
-import { FakeEventHub, type FakeEvent } from './fake-event-hub.ts';
+import { type FakeEvent, FakeEventHub } from './fake-event-hub.ts';
 
 const REQUEST: AksBackfillRequest = {
   namespace: 'kaudit-prod.servicebus.windows.net',
@@ -106,7 +106,14 @@ describe('backfillAks', () => {
     const hub = new FakeEventHub({ '3': events });
     const functionBatch = decodeEventHubMessages(
       events.map((event, index) => ({ body: event.body, partition: '3', sequenceNumber: 100 + index, offset: String((100 + index) * 1024), enqueuedTime: event.enqueuedTime })),
-      { namespace: REQUEST.namespace, hub: REQUEST.hub, consumerGroup: REQUEST.consumerGroup, region: 'westeurope', ingestTime: '2026-11-22T09:00:00.000Z', limits: DEFAULT_LIMITS },
+      {
+        namespace: REQUEST.namespace,
+        hub: REQUEST.hub,
+        consumerGroup: REQUEST.consumerGroup,
+        region: 'westeurope',
+        ingestTime: '2026-11-22T09:00:00.000Z',
+        limits: DEFAULT_LIMITS,
+      },
     );
 
     // Act

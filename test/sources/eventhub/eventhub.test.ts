@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { deflateSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { decodeEventHubMessages } from '../../../shared/sources/eventhub/eventhub-messages.ts';
-import { DECODER_CONTEXT, aksRecord, eventHubBody, eventHubMessages, fixtureEvent } from '../../helpers/audit-events.ts';
+import { aksRecord, DECODER_CONTEXT, eventHubBody, eventHubMessages, fixtureEvent } from '../../helpers/audit-events.ts';
 
 const AKS_SERVICE = fixtureEvent('aks/aks-service-get-configmap.json');
 const MASTERCLIENT = fixtureEvent('aks/masterclient-list-nodes.json');
@@ -210,7 +210,9 @@ describe('Event Hubs (AKS diagnostic settings) decoder', () => {
     const [record] = batch.quarantined;
     expect(record).toMatchObject({
       reason: 'invalid_payload',
-      detail: expect.stringMatching(/^message 0: body could not be decompressed: unexpected end of file; raw is the text the data inflates to before that point \(\d+ bytes\), not the data$/),
+      detail: expect.stringMatching(
+        /^message 0: body could not be decompressed: unexpected end of file; raw is the text the data inflates to before that point \(\d+ bytes\), not the data$/,
+      ),
       raw_sha256: createHash('sha256').update(body.toString('base64')).digest('hex'),
     });
     expect(text.startsWith(record?.raw as string)).toBe(true);

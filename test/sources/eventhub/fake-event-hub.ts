@@ -18,12 +18,7 @@ export class FakeEventHub implements PartitionConsumer {
   private readonly partitions: Map<string, ReceivedEventData[]>;
 
   constructor(partitions: Record<string, FakeEvent[]>, firstSequenceNumber = 100) {
-    this.partitions = new Map(
-      Object.entries(partitions).map(([id, events]) => [
-        id,
-        events.map((event, index) => received(event, firstSequenceNumber + index)),
-      ]),
-    );
+    this.partitions = new Map(Object.entries(partitions).map(([id, events]) => [id, events.map((event, index) => received(event, firstSequenceNumber + index))]));
   }
 
   /** Enqueues events after the backfill has looked at the partition, as live traffic does. */
@@ -51,7 +46,13 @@ export class FakeEventHub implements PartitionConsumer {
   subscribe(partitionId: string, handlers: SubscriptionEventHandlers, options?: SubscribeOptions): Subscription {
     const subscription = { partitionId, options, closed: false };
     this.subscriptions.push(subscription);
-    const context = { partitionId, consumerGroup: '$Default', eventHubName: 'aks-audit', fullyQualifiedNamespace: 'kaudit-prod.servicebus.windows.net', updateCheckpoint: async () => undefined };
+    const context = {
+      partitionId,
+      consumerGroup: '$Default',
+      eventHubName: 'aks-audit',
+      fullyQualifiedNamespace: 'kaudit-prod.servicebus.windows.net',
+      updateCheckpoint: async () => undefined,
+    };
     const start = (options?.startPosition as { enqueuedOn?: Date } | undefined)?.enqueuedOn?.getTime() ?? 0;
     const batchSize = options?.maxBatchSize ?? 10;
     void (async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS } from '../../../shared/core/limits.ts';
 import { decodeCloudWatchPayload } from '../../../shared/sources/cloudwatch/cloudwatch-payload.ts';
 import { decodeFirehoseRecord } from '../../../shared/sources/firehose/decode-firehose-record.ts';
-import { DEFAULT_LIMITS } from '../../../shared/core/limits.ts';
 import { auditEvent, cloudWatchPayload, firehoseRecord } from '../../helpers/audit-events.ts';
 
 const context = { region: 'eu-west-1', ingestTime: '2026-11-20T14:05:00.000Z', limits: DEFAULT_LIMITS };
@@ -104,7 +104,12 @@ describe('decodeFirehoseRecord', () => {
 
     // Assess
     expect(batch.records).toEqual([]);
-    expect(batch.quarantined[0]).toMatchObject({ reason: 'invalid_payload', detail: `Firehose record ${RECORD_ID}: data is not base64`, raw: 'not base64!', source_type: 'firehose' });
+    expect(batch.quarantined[0]).toMatchObject({
+      reason: 'invalid_payload',
+      detail: `Firehose record ${RECORD_ID}: data is not base64`,
+      raw: 'not base64!',
+      source_type: 'firehose',
+    });
   });
 
   it('quarantines data that inflates past the payload limit as limit_exceeded', () => {
@@ -116,7 +121,9 @@ describe('decodeFirehoseRecord', () => {
 
     // Assess
     expect(batch.quarantined[0]?.reason).toBe('limit_exceeded');
-    expect(batch.quarantined[0]?.detail).toBe(`Firehose record ${RECORD_ID}: data could not be decompressed: decompressed size exceeds the limit of 100 bytes; raw is the text the data inflates to before that point (100 bytes), not the data`);
+    expect(batch.quarantined[0]?.detail).toBe(
+      `Firehose record ${RECORD_ID}: data could not be decompressed: decompressed size exceeds the limit of 100 bytes; raw is the text the data inflates to before that point (100 bytes), not the data`,
+    );
   });
 
   it('gives the same batch key to the same payloads whatever their record id', () => {

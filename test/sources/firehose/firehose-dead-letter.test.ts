@@ -8,11 +8,11 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { FirehoseResultRecord } from '../../../shared/sources/firehose/firehose-event.ts';
-import { transformFirehoseEvent } from '../../../shared/sources/firehose/transform-runtime.ts';
 import { DEFAULT_LIMITS } from '../../../shared/core/limits.ts';
 import { buildPipelineOptions } from '../../../shared/pipeline/pipeline-options.ts';
 import type { FunctionRuntime } from '../../../shared/runtime/function-runtime.ts';
+import type { FirehoseResultRecord } from '../../../shared/sources/firehose/firehose-event.ts';
+import { transformFirehoseEvent } from '../../../shared/sources/firehose/transform-runtime.ts';
 import type { EventStore } from '../../../shared/store/event-store.ts';
 import { StoreError } from '../../../shared/store/object-store.ts';
 import { openEventStore } from '../../../shared/store/open-store.ts';
@@ -96,7 +96,12 @@ describe('a Firehose record whose lake write fails', () => {
     const working = await newLake();
     const delivered = await transformFirehoseEvent(firehoseTransformationEvent(RECORDS), runtimeWith(await openEventStore(working.url)));
     const expected = [
-      ...delivered.response.records.flatMap((answer) => textOf(answer).split('\n').filter(Boolean).map((line) => (JSON.parse(line) as { event_id: string }).event_id)),
+      ...delivered.response.records.flatMap((answer) =>
+        textOf(answer)
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => (JSON.parse(line) as { event_id: string }).event_id),
+      ),
       ...(await readRows(working.url, 'events/v1/')).map((row) => row.event_id as string),
     ].sort();
     const failing = await transformFirehoseEvent(firehoseTransformationEvent(RECORDS), runtimeWith(downLake));

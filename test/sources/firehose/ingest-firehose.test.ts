@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { decodeInput } from '../../../shared/sources/input-formats.ts';
 import { DEFAULT_LIMITS } from '../../../shared/core/limits.ts';
-import { auditEvent, aksRecord, cloudWatchPayload, eventHubBody, firehoseRecord, firehoseTransformationEvent } from '../../helpers/audit-events.ts';
+import { decodeInput } from '../../../shared/sources/input-formats.ts';
+import { aksRecord, auditEvent, cloudWatchPayload, eventHubBody, firehoseRecord, firehoseTransformationEvent } from '../../helpers/audit-events.ts';
 import { runKaudit } from '../../helpers/cli.ts';
 import { readRows, temporaryFileStore } from '../../helpers/lake.ts';
 
@@ -57,7 +57,9 @@ describe('kaudit ingest of Firehose documents', () => {
     const detected = decodeInput(Buffer.from(JSON.stringify(event)), context);
 
     // Assess
-    expect(detected).toMatchObject({ batches: [{ records: [], quarantined: [{ reason: 'invalid_payload', source_record_id: 'r1', detail: 'Firehose record r1: expected {recordId, data: "<base64>"}' }] }] });
+    expect(detected).toMatchObject({
+      batches: [{ records: [], quarantined: [{ reason: 'invalid_payload', source_record_id: 'r1', detail: 'Firehose record r1: expected {recordId, data: "<base64>"}' }] }],
+    });
   });
 
   it('replays the records Firehose left under its error prefix', async () => {

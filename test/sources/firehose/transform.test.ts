@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { decodeCloudWatchPayload } from '../../../shared/sources/cloudwatch/cloudwatch-payload.ts';
-import { transformFirehoseEvent } from '../../../shared/sources/firehose/transform-runtime.ts';
-import type { FirehoseResultRecord } from '../../../shared/sources/firehose/firehose-event.ts';
 import { DEFAULT_LIMITS } from '../../../shared/core/limits.ts';
 import { processBatch } from '../../../shared/pipeline/ingest-batch.ts';
 import { buildPipelineOptions } from '../../../shared/pipeline/pipeline-options.ts';
 import type { FunctionRuntime } from '../../../shared/runtime/function-runtime.ts';
+import { decodeCloudWatchPayload } from '../../../shared/sources/cloudwatch/cloudwatch-payload.ts';
+import type { FirehoseResultRecord } from '../../../shared/sources/firehose/firehose-event.ts';
+import { transformFirehoseEvent } from '../../../shared/sources/firehose/transform-runtime.ts';
 import type { EventStore } from '../../../shared/store/event-store.ts';
 import { StoreError } from '../../../shared/store/object-store.ts';
 import { openEventStore } from '../../../shared/store/open-store.ts';
@@ -23,7 +23,11 @@ function runtimeWith(store: EventStore): FunctionRuntime {
 /** The canonical events an Ok answer carries. */
 function rowsOf(answer: FirehoseResultRecord | undefined): Record<string, unknown>[] {
   if (answer?.result !== 'Ok') throw new Error(`expected an Ok answer, got ${answer?.result}`);
-  return Buffer.from(answer.data, 'base64').toString('utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
+  return Buffer.from(answer.data, 'base64')
+    .toString('utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
 const failingStore: EventStore = {
@@ -70,7 +74,9 @@ describe('transformFirehoseEvent', () => {
 
   it('answers Ok with the canonical events as NDJSON, partitioned by their hour', async () => {
     // Prepare
-    const event = firehoseTransformationEvent([firehoseRecord([cloudWatchPayload({ events: [eventAt('a1', '2026-11-20T14:03:07.419876Z'), eventAt('a2', '2026-11-20T14:59:59.999999Z')] })])]);
+    const event = firehoseTransformationEvent([
+      firehoseRecord([cloudWatchPayload({ events: [eventAt('a1', '2026-11-20T14:03:07.419876Z'), eventAt('a2', '2026-11-20T14:59:59.999999Z')] })]),
+    ]);
 
     // Act
     const { response } = await transformFirehoseEvent(event, runtime);
@@ -82,7 +88,11 @@ describe('transformFirehoseEvent', () => {
       ['a1', 'firehose'],
       ['a2', 'firehose'],
     ]);
-    expect(Buffer.from((answer as { data: string }).data, 'base64').toString('utf8').endsWith('}\n')).toBe(true);
+    expect(
+      Buffer.from((answer as { data: string }).data, 'base64')
+        .toString('utf8')
+        .endsWith('}\n'),
+    ).toBe(true);
   });
 
   it('gives events the ids the subscription path gives them', async () => {
@@ -151,7 +161,9 @@ describe('transformFirehoseEvent', () => {
     // Assess
     const [answer] = outcome.response.records;
     expect(answer).toMatchObject({ recordId: 'r1', result: 'Ok', metadata: { partitionKeys: { kind: 'deadletter', dt: '2026-11-20', hour: '14' } } });
-    const lines = Buffer.from((answer as { data: string }).data, 'base64').toString('utf8').split('\n');
+    const lines = Buffer.from((answer as { data: string }).data, 'base64')
+      .toString('utf8')
+      .split('\n');
     expect(lines).toHaveLength(2);
     expect(lines[1]).toBe('');
     expect(JSON.parse(lines[0] ?? '')).toMatchObject({

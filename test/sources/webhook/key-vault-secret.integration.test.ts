@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readKeyVaultSecret } from '../../../shared/sources/webhook/key-vault-secret.ts';
 import type { KeyVaultReference } from '../../../shared/sources/webhook/tokens-secret.ts';
-import { startStubServer, type StubServer } from '../../helpers/stub-server.ts';
+import { type StubServer, startStubServer } from '../../helpers/stub-server.ts';
 
 const TOKENS = JSON.stringify({ 'prod-token-5b1f0c9e2d7a4e3f': { cluster_name: 'onprem-prod', cluster_id: 'dc1/onprem-prod' } });
 const IDENTITY_HEADER = 'identity-header-7f3a9c';

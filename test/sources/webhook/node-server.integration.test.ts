@@ -1,9 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../../shared/core/limits.ts';
-import { LakeEventStore, type EventStore } from '../../../shared/store/event-store.ts';
-import { startWebhookServer, type RunningServer } from '../../../shared/sources/webhook/node-server.ts';
+import { type RunningServer, startWebhookServer } from '../../../shared/sources/webhook/node-server.ts';
 import { TokenTable } from '../../../shared/sources/webhook/tokens.ts';
+import { type EventStore, LakeEventStore } from '../../../shared/store/event-store.ts';
 import { auditEvent, eventList } from '../../helpers/audit-events.ts';
 import { MemoryObjectStore } from '../../helpers/lake.ts';
 import { PROD_TOKEN, post } from '../../helpers/webhook-server.ts';

@@ -32,9 +32,16 @@ describe('requestPath', () => {
 
   it('is total: any text gives a path of printable ASCII starting with /', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' }).map((text) => `http://${text}`), fc.string().map((text) => `/${text}`)), (target) => {
-        expect(requestPath(target)).toMatch(/^\/[\x21-\x7e]*$/);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: 'binary' }),
+          fc.string({ unit: 'binary' }).map((text) => `http://${text}`),
+          fc.string().map((text) => `/${text}`),
+        ),
+        (target) => {
+          expect(requestPath(target)).toMatch(/^\/[\x21-\x7e]*$/);
+        },
+      ),
     );
   });
 });

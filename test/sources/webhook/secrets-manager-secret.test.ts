@@ -41,7 +41,9 @@ describe('readSecretsManagerSecret', () => {
 
   it('names the secret and Secrets Manager’s answer when it cannot read it', async () => {
     // Prepare
-    secretsManager.on(GetSecretValueCommand).rejects(new ResourceNotFoundException({ message: "Secrets Manager can't find the specified secret.", $metadata: { httpStatusCode: 400 } }));
+    secretsManager
+      .on(GetSecretValueCommand)
+      .rejects(new ResourceNotFoundException({ message: "Secrets Manager can't find the specified secret.", $metadata: { httpStatusCode: 400 } }));
 
     // Act
     const reading = readSecretsManagerSecret({ store: 'aws-secrets-manager', secretId: 'kaudit-webhook-tokens' });

@@ -9,11 +9,11 @@ import https from 'node:https';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../../shared/cli/cli-io.ts';
-import { serveCommand, type ServeOptions } from '../../../shared/cli/commands/serve.ts';
+import { type ServeOptions, serveCommand } from '../../../shared/cli/commands/serve.ts';
 import { auditEvent, eventList } from '../../helpers/audit-events.ts';
 import { readRows, temporaryFileStore } from '../../helpers/lake.ts';
-import { RawClient, healthStatus } from '../../helpers/raw-client.ts';
-import { PROD_TOKEN, capturedIo, serve, type Serving } from '../../helpers/webhook-server.ts';
+import { healthStatus, RawClient } from '../../helpers/raw-client.ts';
+import { capturedIo, PROD_TOKEN, type Serving, serve } from '../../helpers/webhook-server.ts';
 
 /** A self-signed certificate for IP 127.0.0.1 and its key, as PEM files in `dir`. */
 function selfSignedCertificate(dir: string): { cert: string; key: string } {
@@ -21,7 +21,25 @@ function selfSignedCertificate(dir: string): { cert: string; key: string } {
   const key = path.join(dir, 'tls.key');
   execFileSync(
     'openssl',
-    ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=kaudit', '-addext', 'subjectAltName=IP:127.0.0.1'],
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=kaudit',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
     { stdio: 'ignore' },
   );
   return { cert, key };

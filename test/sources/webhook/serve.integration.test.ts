@@ -4,11 +4,11 @@ import { PassThrough, Readable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CliIo } from '../../../shared/cli/cli-io.ts';
 import { UsageError } from '../../../shared/cli/cli-io.ts';
-import { serveCommand, type ServeOptions } from '../../../shared/cli/commands/serve.ts';
+import { type ServeOptions, serveCommand } from '../../../shared/cli/commands/serve.ts';
 import { auditEvent, eventList } from '../../helpers/audit-events.ts';
-import { readRows, temporaryFileStore } from '../../helpers/lake.ts';
 import { runKaudit } from '../../helpers/cli.ts';
-import { LAB_TOKEN, PROD_TOKEN, capturedIo, post, serve, type Serving } from '../../helpers/webhook-server.ts';
+import { readRows, temporaryFileStore } from '../../helpers/lake.ts';
+import { capturedIo, LAB_TOKEN, PROD_TOKEN, post, type Serving, serve } from '../../helpers/webhook-server.ts';
 
 /** Every event and quarantine record in the store. */
 async function storedRows(url: string): Promise<Record<string, unknown>[]> {

@@ -22,8 +22,7 @@ function secretStore(initial: TokenTable) {
     if (store.failing) throw new Error('Secrets Manager secret kaudit-webhook-tokens: cannot read it: ThrottlingException (HTTP 400): Rate exceeded');
     return store.content;
   };
-  const open = () =>
-    RefreshingTokens.open(read, { ...SECRET_REFRESH, now: () => store.time, onRefreshError: (error) => void store.errors.push(error.message) });
+  const open = () => RefreshingTokens.open(read, { ...SECRET_REFRESH, now: () => store.time, onRefreshError: (error) => void store.errors.push(error.message) });
   return { store, open };
 }
 

@@ -46,7 +46,11 @@ describe('the webhook tokens secret reference', () => {
     ['plain HTTP, which would carry the identity’s token in the clear', 'http://kaudit-tokens.vault.azure.net/secrets/kaudit-webhook-tokens', "the URL's scheme is http"],
     ['a host that is no vault', 'https://example.com/secrets/kaudit-webhook-tokens', 'example.com is no vault host'],
     ['a path that is no secret', 'https://kaudit-tokens.vault.azure.net/keys/kaudit-webhook-tokens', 'the URL is not /secrets/<name>[/<version>] of kaudit-tokens.vault.azure.net'],
-    ['a query', 'https://kaudit-tokens.vault.azure.net/secrets/kaudit-webhook-tokens?api-version=7.4', 'the URL is not /secrets/<name>[/<version>] of kaudit-tokens.vault.azure.net'],
+    [
+      'a query',
+      'https://kaudit-tokens.vault.azure.net/secrets/kaudit-webhook-tokens?api-version=7.4',
+      'the URL is not /secrets/<name>[/<version>] of kaudit-tokens.vault.azure.net',
+    ],
   ])('refuses a Key Vault URI with %s, naming the setting and the expected form', (_, value, problem) => {
     // Act
     const parse = () => parseTokensSecretReference(value, SETTING);

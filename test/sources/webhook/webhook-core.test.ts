@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LIMITS } from '../../../shared/core/limits.ts';
-import { LakeEventStore, type EventStore } from '../../../shared/store/event-store.ts';
-import { handleWebhookRequest, type WebhookReceiver, type WebhookRequest } from '../../../shared/sources/webhook/webhook-core.ts';
 import { TokenTable } from '../../../shared/sources/webhook/tokens.ts';
+import { handleWebhookRequest, type WebhookReceiver, type WebhookRequest } from '../../../shared/sources/webhook/webhook-core.ts';
+import { type EventStore, LakeEventStore } from '../../../shared/store/event-store.ts';
 import { auditEvent, eventList } from '../../helpers/audit-events.ts';
-import { FAULTS, FaultyObjectStore } from '../../reliability/helpers/faulty-object-store.ts';
 import { MemoryObjectStore } from '../../helpers/lake.ts';
+import { FAULTS, FaultyObjectStore } from '../../reliability/helpers/faulty-object-store.ts';
 
 const TOKEN = 'prod-token-5b1f0c9e2d7a4e3f';
 

@@ -94,7 +94,10 @@ describe('the webhook function with its tokens in Secrets Manager', () => {
 
   it('fails a request while the secret cannot be read, and reads it again at the next request', async () => {
     // Prepare
-    secretsManager.on(GetSecretValueCommand).rejectsOnce(new Error('connect ETIMEDOUT')).resolves({ SecretString: tokensJson({ [PROD_TOKEN]: 'onprem-prod' }) });
+    secretsManager
+      .on(GetSecretValueCommand)
+      .rejectsOnce(new Error('connect ETIMEDOUT'))
+      .resolves({ SecretString: tokensJson({ [PROD_TOKEN]: 'onprem-prod' }) });
     const handler = await coldStart();
 
     // Act
