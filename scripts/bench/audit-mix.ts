@@ -25,7 +25,7 @@ function humanUser(seq: Sequence, platform: Platform): AuditEvent {
   }
   const session = `alice-${seq.token(6)}`;
   return {
-    username: 'arn:aws:sts::123456789012:assumed-role/PlatformAdmin/' + session,
+    username: `arn:aws:sts::123456789012:assumed-role/PlatformAdmin/${session}`,
     uid: 'aws-iam-authenticator:123456789012:AROAEXAMPLEROLEID',
     groups: ['system:authenticated'],
     extra: {

@@ -57,7 +57,7 @@ export class CheckpointFile {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw new Error(`${this.path}: cannot read the checkpoint: ${messageOf(error)}`);
     }
-    let parsed;
+    let parsed: ReturnType<typeof EksCheckpointSchema.safeParse>;
     try {
       parsed = EksCheckpointSchema.safeParse(JSON.parse(text));
     } catch {

@@ -6,7 +6,7 @@
  * must be one SPEC gives (only an unusable auditID or stage costs an audit event).
  */
 import { describe, expect, it } from 'vitest';
-import { type CanonicalEvent } from '../../shared/schema/canonical-event.ts';
+import type { CanonicalEvent } from '../../shared/schema/canonical-event.ts';
 import { STAGES } from '../../shared/schema/vocabulary.ts';
 import { decodeAuditLogLines } from '../../shared/sources/audit-log/audit-log.ts';
 import { AKS_AUDIT_CATEGORIES } from '../../shared/sources/eventhub/aks-diagnostic-record.ts';

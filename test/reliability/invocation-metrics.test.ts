@@ -60,7 +60,7 @@ describe('the EKS function’s metrics', () => {
       [METRICS.deadLettered]: 0,
       [METRICS.ingestLagSeconds]: 112.578,
     });
-    const declared = (line?._aws as { CloudWatchMetrics: { Metrics: { Name: string; Unit: string }[] }[] }).CloudWatchMetrics[0]?.Metrics;
+    const declared = (line?._aws as { CloudWatchMetrics: { Metrics: { Name: string; Unit: string }[] }[] } | undefined)?.CloudWatchMetrics[0]?.Metrics;
     expect(declared).toEqual([
       { Name: 'Received', Unit: 'Count' },
       { Name: 'Written', Unit: 'Count' },

@@ -7,7 +7,6 @@ import http, { type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AppServiceManagedIdentityCredential, type ManagedIdentityEndpoint } from '../../shared/store/app-service-managed-identity.ts';
-import { storeSettingsFromEnv } from '../../shared/store/store-settings.ts';
 
 const SCOPE = 'https://storage.azure.com/.default';
 const HEADER_SECRET = 'identity-header-7f3a9c';

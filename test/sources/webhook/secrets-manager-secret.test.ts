@@ -36,7 +36,7 @@ describe('readSecretsManagerSecret', () => {
 
     // Assess
     const [call] = secretsManager.commandCalls(GetSecretValueCommand);
-    expect(await (call?.thisValue as SecretsManagerClient).config.region()).toBe('us-east-2');
+    expect(await (call?.thisValue as SecretsManagerClient | undefined)?.config.region()).toBe('us-east-2');
   });
 
   it('names the secret and Secrets Manager’s answer when it cannot read it', async () => {
