@@ -4,18 +4,12 @@ import { nestsDeeperThan } from '../core/json-text.ts';
 import { MAX_JSON_DEPTH } from '../core/limits.ts';
 import { CanonicalEventSchema } from '../schema/canonical-event.ts';
 import { QuarantineRecordSchema } from '../schema/quarantine-record.ts';
+import { DEAD_LETTER_KINDS } from './dead-letter.ts';
 
 /**
- * The dead-letter documents kaudit writes and reads back (docs/delivery-semantics.md): what a
- * function could not store within its platform's retries, kept so that `kaudit ingest` replays it.
- * Version 2 holds the pipeline's output (events after policy and redaction, quarantine records
- * scrubbed), never the input, so a dead letter holds nothing redaction would have removed. Version
- * 1 (every message verbatim) is only read. Files are untrusted input when read back, so everything
- * `kaudit ingest` uses is checked here.
+ * The dead-letter documents kaudit writes and reads back (./dead-letter.ts, docs/delivery-semantics.md).
+ * Files are untrusted input when read back, so everything `kaudit ingest` uses is checked here.
  */
-
-/** The `kind` of each version. */
-export const DEAD_LETTER_KINDS = { v1: 'kaudit.deadletter/v1', v2: 'kaudit.deadletter/v2' } as const;
 
 const nullableText = z.string().nullable();
 const count = z.number().int().nonnegative();

@@ -1,7 +1,8 @@
 import { type DecodedBatch, emptyBatch } from '../core/decoded-batch.ts';
 import type { Limits } from '../core/limits.ts';
 import type { ReplayedBatch } from '../pipeline/ingest-batch.ts';
-import { DEAD_LETTER_KINDS, type DeadLetterDocument, type EventHubDeadLetter, type EventHubRange } from '../runtime/dead-letter-schema.ts';
+import { DEAD_LETTER_KINDS } from '../runtime/dead-letter.ts';
+import type { DeadLetterDocument, EventHubDeadLetter, EventHubRange } from '../runtime/dead-letter-schema.ts';
 import { decodeEventHubMessages, type EventHubMessage } from './eventhub/eventhub-messages.ts';
 
 /**

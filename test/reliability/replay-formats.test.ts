@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { DEAD_LETTER_KINDS } from '../../shared/runtime/dead-letter-schema.ts';
+import { DEAD_LETTER_KINDS } from '../../shared/runtime/dead-letter.ts';
 import { readLambdaDestinationRecord } from '../../shared/sources/cloudwatch/lambda-destination.ts';
 import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/subscription-envelope.ts';
 import { auditEvent, cloudWatchPayload, cloudWatchSubscriptionEvent, DECODER_CONTEXT } from '../helpers/audit-events.ts';

@@ -1,8 +1,8 @@
 import { gzipSync } from 'node:zlib';
 import type { DecodedBatch } from '../../core/decoded-batch.ts';
 import { type BatchStream, type PipelineOptions, streamBatch } from '../../pipeline/ingest-batch.ts';
-import { DEAD_LETTER_KINDS, type EventHubDeadLetter, type EventHubRange } from '../../runtime/dead-letter-schema.ts';
-import { scrubbedError, textScrubber } from '../../runtime/dead-letter-scrub.ts';
+import { DEAD_LETTER_KINDS, scrubbedError, textScrubber } from '../../runtime/dead-letter.ts';
+import type { EventHubDeadLetter, EventHubRange } from '../../runtime/dead-letter-schema.ts';
 import { DEAD_LETTER_PREFIX } from '../../store/layout.ts';
 import { NdjsonGzipWriter } from '../../store/ndjson-gzip-writer.ts';
 import { bodyText, type EventHubContext, type EventHubMessage, textOf } from './eventhub-messages.ts';

@@ -1,6 +1,6 @@
 import type { PipelineOptions, ProcessedBatch } from '../../pipeline/ingest-batch.ts';
-import { DEAD_LETTER_KINDS, type FirehoseDeadLetter } from '../../runtime/dead-letter-schema.ts';
-import { scrubbedError, textScrubber } from '../../runtime/dead-letter-scrub.ts';
+import { DEAD_LETTER_KINDS, scrubbedError, textScrubber } from '../../runtime/dead-letter.ts';
+import type { FirehoseDeadLetter } from '../../runtime/dead-letter-schema.ts';
 
 export interface FirehoseDeadLetterInput {
   record: { recordId: string; approximateArrivalTimestamp?: number };
