@@ -29,7 +29,9 @@ const { values: options } = parseArgs({
 const eventCount = positiveInteger('--events', options.events);
 const repeats = positiveInteger('--repeats', options.repeats);
 
-const files = readdirSync(options.rules).filter((file) => /\.ya?ml$/.test(file)).sort();
+const files = readdirSync(options.rules)
+  .filter((file) => /\.ya?ml$/.test(file))
+  .sort();
 const { rules, refusals } = compileRules(files.map((file) => ({ path: file, text: readFileSync(path.join(options.rules, file), 'utf8') })));
 if (rules.all.length === 0) throw new Error(`no rule in ${options.rules} loads`);
 

@@ -14,7 +14,7 @@ import { measureBundles } from './bench/bundles.ts';
 import { openFunctionPipelines } from './bench/function-pipelines.ts';
 import { measureBatchMemory, measureLambdaBundleMemory } from './bench/memory.ts';
 import { aksBatch, maxEksBatch } from './bench/payloads.ts';
-import { formatReport, targetsOf, type BenchResult, type Machine, type WorkloadDescription } from './bench/report.ts';
+import { type BenchResult, formatReport, type Machine, targetsOf, type WorkloadDescription } from './bench/report.ts';
 import { compareAks, compareEks } from './bench/throughput.ts';
 
 const EKS_BATCHES = 8;

@@ -6,7 +6,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { aksRecord, cloudWatchPayload, cloudWatchSubscriptionEvent, eventHubBody, type AuditEvent } from '../test/helpers/audit-events.ts';
+import { type AuditEvent, aksRecord, cloudWatchPayload, cloudWatchSubscriptionEvent, eventHubBody } from '../test/helpers/audit-events.ts';
 
 const SAMPLES = path.resolve(import.meta.dirname, '../samples');
 
@@ -55,7 +55,9 @@ export function buildEksSamples(source: EksSource): Record<string, unknown> {
   ].map((logEvent, index) => ({ ...logEvent, id: `${38_421_556_780_000_000_000n + BigInt(index)}0000000000000000000000000000` }));
   const audit = cloudWatchSubscriptionEvent(cloudWatchPayload({ clusterName: source.cluster, owner: source.account, logStream: source.logStream, events: messages }));
   const other = source.otherStreams.map((stream) =>
-    cloudWatchSubscriptionEvent(cloudWatchPayload({ clusterName: source.cluster, owner: source.account, logStream: stream.logStream, events: [{ message: stream.message, timestamp: 1_795_684_442_000 }] })),
+    cloudWatchSubscriptionEvent(
+      cloudWatchPayload({ clusterName: source.cluster, owner: source.account, logStream: stream.logStream, events: [{ message: stream.message, timestamp: 1_795_684_442_000 }] }),
+    ),
   );
   return { 'eks-cloudwatch-subscription-event.json': audit, 'eks-cloudwatch-authenticator-event.json': other[0] };
 }

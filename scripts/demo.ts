@@ -32,14 +32,7 @@ const QUERIES: [title: string, sql: string][] = [
 async function main(): Promise<number> {
   io.stdout.write('Ingesting samples/ (EKS CloudWatch subscription events, an AKS Event Hubs batch)\n  ');
   const ingested = await runCli(
-    [
-      'ingest',
-      '--region',
-      'eu-west-1',
-      samples('eks-cloudwatch-subscription-event.json'),
-      samples('eks-cloudwatch-authenticator-event.json'),
-      samples('aks-eventhub-batch.json'),
-    ],
+    ['ingest', '--region', 'eu-west-1', samples('eks-cloudwatch-subscription-event.json'), samples('eks-cloudwatch-authenticator-event.json'), samples('aks-eventhub-batch.json')],
     io,
   );
   if (ingested > 1) return ingested;

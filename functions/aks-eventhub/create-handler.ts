@@ -1,11 +1,12 @@
 import type { InvocationContext } from '@azure/functions';
-import type { IngestSummary } from '../../shared/pipeline/ingest-summary.ts';
-import { BatchNotStoredError, messageOf } from '../../shared/reliability/batch-not-stored-error.ts';
-import { metricValues, type InvocationReport } from '../../shared/reliability/invocation-report.ts';
-import { ingestEventHubBatch, type EventHubTriggerMetadata } from '../../shared/runtime/aks-eventhub.ts';
-import { runtimeFromEnv, type FunctionRuntime } from '../../shared/runtime/function-runtime.ts';
+import { messageOf } from '../../shared/core/errors.ts';
+import type { IngestSummary } from '../../shared/core/ingest-summary.ts';
+import { SETTINGS } from '../../shared/core/settings.ts';
+import { BatchNotStoredError } from '../../shared/runtime/batch-not-stored-error.ts';
+import { type FunctionRuntime, runtimeFromEnv } from '../../shared/runtime/function-runtime.ts';
+import { type InvocationReport, metricValues } from '../../shared/runtime/invocation-report.ts';
 import { METRIC_NAMESPACE } from '../../shared/runtime/metric-names.ts';
-import { SETTINGS } from '../../shared/runtime/settings.ts';
+import { type EventHubTriggerMetadata, ingestEventHubBatch } from '../../shared/sources/eventhub/trigger-runtime.ts';
 import type { ObjectStore } from '../../shared/store/object-store.ts';
 import { openDeadLetterStore } from '../../shared/store/open-store.ts';
 
@@ -56,6 +57,6 @@ export function createAksHandler(openRuntime: () => Promise<AksRuntime>) {
 }
 
 /** The invocation's metrics as one structured log record, under the same names as the EMF metrics on AWS. */
-export function metricsLogRecord(report: InvocationReport, invocationId: string): Record<string, unknown> {
+function metricsLogRecord(report: InvocationReport, invocationId: string): Record<string, unknown> {
   return { message: 'kaudit invocation metrics', namespace: METRIC_NAMESPACE, invocationId, batchKey: report.batchKey, cluster: report.cluster, metrics: metricValues(report) };
 }

@@ -1,9 +1,9 @@
 import { app, trigger } from '@azure/functions';
-import { SETTINGS } from '../../shared/runtime/settings.ts';
-import { EVENT_HUB_RETRY, aksRuntimeFromEnv, createAksHandler } from './create-handler.ts';
+import { SETTINGS } from '../../shared/core/settings.ts';
+import { aksRuntimeFromEnv, createAksHandler, EVENT_HUB_RETRY } from './create-handler.ts';
 
 /** Event Hubs (AKS diagnostic settings) → kaudit; see ./create-handler.ts for what happens on failure. */
-export const aksEventHubHandler = createAksHandler(() => aksRuntimeFromEnv(process.env));
+const aksEventHubHandler = createAksHandler(() => aksRuntimeFromEnv(process.env));
 
 const hub = {
   connection: SETTINGS.eventHubConnection,

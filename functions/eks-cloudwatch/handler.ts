@@ -1,12 +1,12 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { CloudWatchLogsEvent, Context } from 'aws-lambda';
-import type { IngestSummary } from '../../shared/pipeline/ingest-summary.ts';
-import { metricValues, type InvocationReport } from '../../shared/reliability/invocation-report.ts';
-import { ingestCloudWatchSubscription } from '../../shared/runtime/eks-cloudwatch.ts';
-import { runtimeFromEnv, type FunctionRuntime } from '../../shared/runtime/function-runtime.ts';
+import type { IngestSummary } from '../../shared/core/ingest-summary.ts';
+import { SETTINGS } from '../../shared/core/settings.ts';
+import { type FunctionRuntime, runtimeFromEnv } from '../../shared/runtime/function-runtime.ts';
+import { type InvocationReport, metricValues } from '../../shared/runtime/invocation-report.ts';
 import { METRIC_NAMESPACE, METRICS } from '../../shared/runtime/metric-names.ts';
-import { SETTINGS } from '../../shared/runtime/settings.ts';
+import { ingestCloudWatchSubscription } from '../../shared/sources/cloudwatch/subscription-runtime.ts';
 
 const SERVICE = 'kaudit-eks-cloudwatch';
 

@@ -1,8 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, FirehoseTransformationEvent, FirehoseTransformationResult } from 'aws-lambda';
-import { transformFirehoseEvent } from '../../shared/firehose/transform.ts';
-import { runtimeFromEnv, type FunctionRuntime } from '../../shared/runtime/function-runtime.ts';
-import { SETTINGS } from '../../shared/runtime/settings.ts';
+import { SETTINGS } from '../../shared/core/settings.ts';
+import { type FunctionRuntime, runtimeFromEnv } from '../../shared/runtime/function-runtime.ts';
+import { transformFirehoseEvent } from '../../shared/sources/firehose/transform-runtime.ts';
 
 const logger = new Logger({ serviceName: 'kaudit-eks-firehose' });
 let runtime: Promise<FunctionRuntime> | undefined;

@@ -1,8 +1,8 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
-import { SETTINGS } from '../../shared/runtime/settings.ts';
-import { azureHttpRequest, azureHttpResponse } from '../../shared/webhook/host-requests.ts';
-import type { KeyVaultReference } from '../../shared/webhook/tokens-secret.ts';
-import { answerWebhookRequest, builtOnFirstUse, webhookReceiverFromEnv, type FunctionWebhookReceiver } from '../../shared/webhook/webhook-settings.ts';
+import { SETTINGS } from '../../shared/core/settings.ts';
+import { azureHttpRequest, azureHttpResponse } from '../../shared/sources/webhook/host-requests.ts';
+import type { KeyVaultReference } from '../../shared/sources/webhook/tokens-secret.ts';
+import { answerWebhookRequest, builtOnFirstUse, type FunctionWebhookReceiver, webhookReceiverFromEnv } from '../../shared/sources/webhook/webhook-settings.ts';
 
 let receiver: (() => Promise<FunctionWebhookReceiver>) | undefined;
 
@@ -11,7 +11,7 @@ let receiver: (() => Promise<FunctionWebhookReceiver>) | undefined;
  * app never pays for what only the webhook reads.
  */
 async function readKeyVaultSecret(reference: KeyVaultReference, env: NodeJS.ProcessEnv): Promise<string> {
-  return (await import('../../shared/webhook/key-vault-secret.ts')).readKeyVaultSecret(reference, env);
+  return (await import('../../shared/sources/webhook/key-vault-secret.ts')).readKeyVaultSecret(reference, env);
 }
 
 /**

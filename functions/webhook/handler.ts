@@ -1,8 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
-import { functionUrlRequest, functionUrlResult } from '../../shared/webhook/host-requests.ts';
-import type { SecretsManagerReference } from '../../shared/webhook/tokens-secret.ts';
-import { answerWebhookRequest, builtOnFirstUse, webhookReceiverFromEnv } from '../../shared/webhook/webhook-settings.ts';
+import { functionUrlRequest, functionUrlResult } from '../../shared/sources/webhook/host-requests.ts';
+import type { SecretsManagerReference } from '../../shared/sources/webhook/tokens-secret.ts';
+import { answerWebhookRequest, builtOnFirstUse, webhookReceiverFromEnv } from '../../shared/sources/webhook/webhook-settings.ts';
 
 const logger = new Logger({ serviceName: 'kaudit-webhook' });
 
@@ -11,7 +11,7 @@ const logger = new Logger({ serviceName: 'kaudit-webhook' });
  * a static import here would evaluate while the module loads rather than once, at the first request.
  */
 async function readSecretsManagerSecret(reference: SecretsManagerReference): Promise<string> {
-  return (await import('../../shared/webhook/secrets-manager-secret.ts')).readSecretsManagerSecret(reference);
+  return (await import('../../shared/sources/webhook/secrets-manager-secret.ts')).readSecretsManagerSecret(reference);
 }
 
 const receiver = builtOnFirstUse(() =>

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { parseRedactionExtras } from '../../shared/redaction/redaction-extras.ts';
-import { SECRETS_MANAGER_SECRET_ID } from '../../shared/webhook/tokens-secret.ts';
+import { SECRETS_MANAGER_SECRET_ID } from '../../shared/sources/webhook/tokens-secret.ts';
+import { parseRedactionExtras } from '../../shared/transforms/redaction/redaction-extras.ts';
 
 /**
  * Function size from the benchmark (docs/performance.md): the work is CPU-bound, so 512 MB costs
@@ -43,7 +43,7 @@ const PrincipalArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(?:role|user)
 const PrincipalList = z.preprocess((value) => (typeof value === 'string' ? splitList(value) : value), z.array(PrincipalArn)).default([]);
 
 /** Everything a deployment can choose; every key can be set in the config file or with `-c key=value`. */
-export const AwsDeploymentConfigSchema = z
+const AwsDeploymentConfigSchema = z
   .object({
     /** EKS clusters in this account and region whose audit logs are subscribed. */
     clusters: ClusterList,
@@ -103,7 +103,10 @@ export const AwsDeploymentConfigSchema = z
      */
     webhookTokensSecret: z.string().regex(SECRETS_MANAGER_SECRET_ID, 'not a Secrets Manager secret name or ARN').default('kaudit-webhook-tokens'),
     /** The customer managed KMS key that encrypts the tokens secret, which the webhook may then decrypt through Secrets Manager; unset: the AWS managed key. */
-    webhookTokensSecretKeyArn: z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]+$/, 'not a KMS key ARN').optional(),
+    webhookTokensSecretKeyArn: z
+      .string()
+      .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]+$/, 'not a KMS key ARN')
+      .optional(),
     /** Executions reserved for the webhook, which also caps them: a flood at its public URL is throttled there; `none`: the account's shared pool. */
     webhookReservedConcurrency: ReservedConcurrency.default(DEFAULT_RESERVED_CONCURRENCY.webhook),
     /** SNS topic the alarms notify; unset: alarms without actions. */
@@ -111,7 +114,10 @@ export const AwsDeploymentConfigSchema = z
     /** First day Athena's partition projection covers; older events are not queryable. */
     partitionsSince: z.iso.date().default('2024-01-01'),
     /** Glue database and Athena workgroup name. */
-    catalogName: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'lower-case letters, digits and underscores').default('kaudit'),
+    catalogName: z
+      .string()
+      .regex(/^[a-z][a-z0-9_]{0,63}$/, 'lower-case letters, digits and underscores')
+      .default('kaudit'),
   })
   .strict()
   .refine((config) => config.objectLockMode === 'none' || config.lakeExpirationDays === undefined || config.lakeExpirationDays >= config.objectLockDays, {
@@ -133,7 +139,7 @@ export type AwsDeploymentConfig = z.infer<typeof AwsDeploymentConfigSchema>;
 export type ContextReader = (key: string) => unknown;
 
 /** Context key naming a JSON config file; other context keys override the file's values. */
-export const CONFIG_FILE_CONTEXT_KEY = 'config';
+const CONFIG_FILE_CONTEXT_KEY = 'config';
 
 /**
  * The deployment configuration: defaults, then the JSON file named by `-c config=FILE` (relative

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
-import { loadPolicy } from '../../shared/policy/load-policy.ts';
-import { loadRedactionRules } from '../../shared/redaction/redaction-config.ts';
-import { SETTINGS } from '../../shared/runtime/settings.ts';
+import { SETTINGS } from '../../shared/core/settings.ts';
+import { loadPolicy } from '../../shared/transforms/policy/load-policy.ts';
+import { loadRedactionRules } from '../../shared/transforms/redaction/redaction-config.ts';
 
 /**
  * Lambda refuses a function whose environment variables, names and values together, take more

@@ -1,7 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import type { Construct } from 'constructs';
-import { SETTINGS } from '../../shared/runtime/settings.ts';
+import { SETTINGS } from '../../shared/core/settings.ts';
 import type { AwsDeploymentConfig } from './config.ts';
 import { AuditCatalog } from './constructs/audit-catalog.ts';
 import { CloudWatchIngest } from './constructs/cloudwatch-ingest.ts';
@@ -134,7 +134,7 @@ export class KauditStack extends Stack {
   }
 
   /**
-   * Every function's settings, by the names the code reads (shared/runtime/settings.ts). No
+   * Every function's settings, by the names the code reads (shared/core/settings.ts). No
    * dead-letter store: a batch the EKS function cannot store goes to the on-failure queue.
    */
   private functionEnvironment(config: AwsDeploymentConfig): Record<string, string> {

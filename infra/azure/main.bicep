@@ -455,7 +455,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   }
 }
 
-// Exactly the settings functions/ reads (shared/runtime/settings.ts), plus the host's own.
+// Exactly the settings functions/ reads (shared/core/settings.ts), plus the host's own.
 resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: functionApp
   name: 'appsettings'

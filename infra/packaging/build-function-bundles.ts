@@ -1,9 +1,9 @@
 import { copyFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { KAUDIT_VERSION } from '../../shared/version.ts';
+import { KAUDIT_VERSION } from '../../shared/core/version.ts';
 import { bundleOptionsFor, esbuildBuildOptions } from './esbuild-options.ts';
-import { REPO_ROOT, type FunctionEntry } from './function-entries.ts';
+import { type FunctionEntry, REPO_ROOT } from './function-entries.ts';
 import { zipDirectory } from './zip.ts';
 
 /** The Functions host configuration shipped with the Azure app (extension bundle for Event Hubs). */

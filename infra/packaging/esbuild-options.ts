@@ -29,8 +29,7 @@ export interface FunctionBundleOptions {
 
 // The bundles are ES modules, but some dependencies are CommonJS and call require() at run time
 // (node built-ins, @azure/functions-core); an ES module has no require of its own.
-const REQUIRE_SHIM =
-  "import { createRequire as kauditCreateRequire } from 'node:module'; const require = kauditCreateRequire(import.meta.url);";
+const REQUIRE_SHIM = "import { createRequire as kauditCreateRequire } from 'node:module'; const require = kauditCreateRequire(import.meta.url);";
 
 /**
  * Each bundle carries its own cloud's SDK only: the store factory loads each cloud's store module

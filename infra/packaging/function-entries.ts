@@ -11,8 +11,8 @@ export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
  * - every `functions/<name>/handler.ts` is a Lambda function exporting `handler`;
  * - `functions/azure.ts` is the one Azure Functions app, importing every Azure function module.
  */
-export const LAMBDA_HANDLER_FILE = 'handler.ts';
-export const AZURE_APP_ENTRY = 'functions/azure.ts';
+const LAMBDA_HANDLER_FILE = 'handler.ts';
+const AZURE_APP_ENTRY = 'functions/azure.ts';
 export const AZURE_APP_BUNDLE = 'azure-app';
 
 export interface FunctionEntry {

@@ -3,7 +3,7 @@
  * RequestResponse events whose objects dominate the bytes (a Deployment rollout, a ConfigMap
  * update, a pod list, a Secret creation). Weights are by event count.
  */
-import { auditEvent, type AuditEvent } from '../../test/helpers/audit-events.ts';
+import { type AuditEvent, auditEvent } from '../../test/helpers/audit-events.ts';
 import { configMap, deployment, pod, secret } from './k8s-objects.ts';
 import type { Sequence } from './sequence.ts';
 
@@ -25,7 +25,7 @@ function humanUser(seq: Sequence, platform: Platform): AuditEvent {
   }
   const session = `alice-${seq.token(6)}`;
   return {
-    username: 'arn:aws:sts::123456789012:assumed-role/PlatformAdmin/' + session,
+    username: `arn:aws:sts::123456789012:assumed-role/PlatformAdmin/${session}`,
     uid: 'aws-iam-authenticator:123456789012:AROAEXAMPLEROLEID',
     groups: ['system:authenticated'],
     extra: {
@@ -108,27 +108,38 @@ const TEMPLATES: Template[] = [
   {
     name: 'watch (Metadata, ResponseStarted)',
     weight: 8,
-    build: (seq) => request(seq, {
-      stage: 'ResponseStarted',
-      verb: 'watch',
-      requestURI: `/api/v1/pods?allowWatchBookmarks=true&resourceVersion=${seq.int(10_000_000, 99_999_999)}&timeout=8m43s&timeoutSeconds=523&watch=true`,
-      user: { username: 'system:kube-controller-manager', groups: ['system:authenticated'] },
-      userAgent: 'kube-controller-manager/v1.31.2 (linux/amd64) kubernetes/5864a46/shared-informers',
-      objectRef: { resource: 'pods', apiVersion: 'v1' },
-      annotations: allow('RBAC: allowed by ClusterRoleBinding "system:kube-controller-manager" of ClusterRole "system:kube-controller-manager" to User "system:kube-controller-manager"'),
-    }),
+    build: (seq) =>
+      request(seq, {
+        stage: 'ResponseStarted',
+        verb: 'watch',
+        requestURI: `/api/v1/pods?allowWatchBookmarks=true&resourceVersion=${seq.int(10_000_000, 99_999_999)}&timeout=8m43s&timeoutSeconds=523&watch=true`,
+        user: { username: 'system:kube-controller-manager', groups: ['system:authenticated'] },
+        userAgent: 'kube-controller-manager/v1.31.2 (linux/amd64) kubernetes/5864a46/shared-informers',
+        objectRef: { resource: 'pods', apiVersion: 'v1' },
+        annotations: allow(
+          'RBAC: allowed by ClusterRoleBinding "system:kube-controller-manager" of ClusterRole "system:kube-controller-manager" to User "system:kube-controller-manager"',
+        ),
+      }),
   },
   {
     name: 'forbidden get secret (Metadata)',
     weight: 4,
-    build: (seq, platform) => request(seq, {
-      verb: 'get',
-      requestURI: '/api/v1/namespaces/payments/secrets/stripe-api-key',
-      user: humanUser(seq, platform),
-      objectRef: { resource: 'secrets', namespace: 'payments', name: 'stripe-api-key', apiVersion: 'v1' },
-      responseStatus: { metadata: {}, status: 'Failure', message: 'secrets "stripe-api-key" is forbidden: User "alice" cannot get resource "secrets" in API group "" in the namespace "payments"', reason: 'Forbidden', details: { name: 'stripe-api-key', kind: 'secrets' }, code: 403 },
-      annotations: { 'authorization.k8s.io/decision': 'forbid', 'authorization.k8s.io/reason': '' },
-    }),
+    build: (seq, platform) =>
+      request(seq, {
+        verb: 'get',
+        requestURI: '/api/v1/namespaces/payments/secrets/stripe-api-key',
+        user: humanUser(seq, platform),
+        objectRef: { resource: 'secrets', namespace: 'payments', name: 'stripe-api-key', apiVersion: 'v1' },
+        responseStatus: {
+          metadata: {},
+          status: 'Failure',
+          message: 'secrets "stripe-api-key" is forbidden: User "alice" cannot get resource "secrets" in API group "" in the namespace "payments"',
+          reason: 'Forbidden',
+          details: { name: 'stripe-api-key', kind: 'secrets' },
+          code: 403,
+        },
+        annotations: { 'authorization.k8s.io/decision': 'forbid', 'authorization.k8s.io/reason': '' },
+      }),
   },
   {
     name: 'Deployment rollout patch (RequestResponse)',
@@ -144,9 +155,13 @@ const TEMPLATES: Template[] = [
         user: serviceAccount(seq, 'argocd', 'argocd-application-controller'),
         userAgent: 'argocd-controller/v2.13.1 (linux/amd64) kubernetes/$Format',
         objectRef: { resource: 'deployments', namespace, name: app, apiGroup: 'apps', apiVersion: 'v1' },
-        requestObject: { spec: { template: { spec: { containers: [{ name: app, image }] }, metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': seq.timestamp() } } } } },
+        requestObject: {
+          spec: { template: { spec: { containers: [{ name: app, image }] }, metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': seq.timestamp() } } } },
+        },
         responseObject: deployment(seq, app, namespace, image),
-        annotations: allow('RBAC: allowed by ClusterRoleBinding "argocd-application-controller" of ClusterRole "argocd-application-controller" to ServiceAccount "argocd-application-controller/argocd"'),
+        annotations: allow(
+          'RBAC: allowed by ClusterRoleBinding "argocd-application-controller" of ClusterRole "argocd-application-controller" to ServiceAccount "argocd-application-controller/argocd"',
+        ),
       });
     },
   },
@@ -181,7 +196,12 @@ const TEMPLATES: Template[] = [
         requestURI: `/api/v1/namespaces/${namespace}/pods?labelSelector=app%3D${app}`,
         user: humanUser(seq, platform),
         objectRef: { resource: 'pods', namespace, apiVersion: 'v1' },
-        responseObject: { kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: String(seq.int(10_000_000, 99_999_999)) }, items: Array.from({ length: 8 }, () => pod(seq, app, namespace, node)) },
+        responseObject: {
+          kind: 'PodList',
+          apiVersion: 'v1',
+          metadata: { resourceVersion: String(seq.int(10_000_000, 99_999_999)) },
+          items: Array.from({ length: 8 }, () => pod(seq, app, namespace, node)),
+        },
       });
     },
   },
@@ -199,7 +219,10 @@ const TEMPLATES: Template[] = [
         user: humanUser(seq, platform),
         objectRef: { resource: 'secrets', namespace, name, apiVersion: 'v1' },
         requestObject: object,
-        responseObject: { ...object, metadata: { ...(object.metadata as object), uid: seq.uuid(), resourceVersion: String(seq.int(10_000_000, 99_999_999)), creationTimestamp: seq.timestamp() } },
+        responseObject: {
+          ...object,
+          metadata: { ...(object.metadata as object), uid: seq.uuid(), resourceVersion: String(seq.int(10_000_000, 99_999_999)), creationTimestamp: seq.timestamp() },
+        },
         responseStatus: { metadata: {}, code: 201 },
       });
     },

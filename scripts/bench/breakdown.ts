@@ -6,16 +6,16 @@
  * Tells the part of the gap optimization can close from the part that comes with the canonical row.
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { decodeCloudWatchSubscription } from '../../shared/decode/cloudwatch.ts';
 import { processBatch } from '../../shared/pipeline/ingest-batch.ts';
+import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/subscription-envelope.ts';
 import { encodeNdjson } from '../../shared/store/event-store.ts';
 import { eksFloor } from './floor.ts';
-import { ingestEks, type FunctionPipelines } from './function-pipelines.ts';
+import { type FunctionPipelines, ingestEks } from './function-pipelines.ts';
 import type { EksBatch } from './payloads.ts';
 import { elapsedOf, median } from './statistics.ts';
 
 /** Median CPU milliseconds per batch, by stage; `rest` is the whole minus the stages. */
-export type StageMillis = Record<string, number>;
+type StageMillis = Record<string, number>;
 
 export interface Breakdown {
   floor: StageMillis;

@@ -46,7 +46,11 @@ export async function measureBundles(outDir: string, imports: number): Promise<B
 
 /** Milliseconds, wall-clock and CPU, that a fresh node takes to import the bundle. */
 function importMs(file: string): { wall: number; cpu: number } {
-  const child = spawnSync(process.execPath, ['--input-type=module', '-e', IMPORT_TIMER, pathToFileURL(file).href], { encoding: 'utf8', env: { PATH: process.env.PATH }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', IMPORT_TIMER, pathToFileURL(file).href], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const [wall, cpu] = (child.stdout.trim().split('\n').at(-1) ?? '').split(' ').map(Number);
   if (child.status !== 0 || !Number.isFinite(wall) || !Number.isFinite(cpu)) throw new Error(firstErrorLine(child.stderr || child.stdout));
   return { wall: wall as number, cpu: cpu as number };

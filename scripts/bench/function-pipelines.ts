@@ -8,11 +8,11 @@
 import { mkdtempSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { InvocationReport } from '../../shared/reliability/invocation-report.ts';
-import { ingestEventHubBatch } from '../../shared/runtime/aks-eventhub.ts';
-import { ingestCloudWatchSubscription } from '../../shared/runtime/eks-cloudwatch.ts';
-import { runtimeFromEnv, type FunctionRuntime } from '../../shared/runtime/function-runtime.ts';
-import { SETTINGS } from '../../shared/runtime/settings.ts';
+import { SETTINGS } from '../../shared/core/settings.ts';
+import { type FunctionRuntime, runtimeFromEnv } from '../../shared/runtime/function-runtime.ts';
+import type { InvocationReport } from '../../shared/runtime/invocation-report.ts';
+import { ingestCloudWatchSubscription } from '../../shared/sources/cloudwatch/subscription-runtime.ts';
+import { ingestEventHubBatch } from '../../shared/sources/eventhub/trigger-runtime.ts';
 import type { AksBatch, EksBatch } from './payloads.ts';
 
 export interface FunctionPipelines {

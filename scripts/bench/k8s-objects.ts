@@ -28,7 +28,14 @@ function container(app: string, image: string): Json {
       { name: 'POD_NAME', valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.name' } } },
     ],
     resources: { limits: { cpu: '1', memory: '512Mi' }, requests: { cpu: '250m', memory: '256Mi' } },
-    livenessProbe: { httpGet: { path: '/healthz', port: 'http', scheme: 'HTTP' }, initialDelaySeconds: 10, timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3 },
+    livenessProbe: {
+      httpGet: { path: '/healthz', port: 'http', scheme: 'HTTP' },
+      initialDelaySeconds: 10,
+      timeoutSeconds: 1,
+      periodSeconds: 10,
+      successThreshold: 1,
+      failureThreshold: 3,
+    },
     readinessProbe: { httpGet: { path: '/ready', port: 'http', scheme: 'HTTP' }, timeoutSeconds: 1, periodSeconds: 5, successThreshold: 1, failureThreshold: 3 },
     volumeMounts: [
       { name: 'config', mountPath: '/etc/checkout', readOnly: true },
@@ -84,8 +91,20 @@ export function deployment(seq: Sequence, app: string, namespace: string, image:
         'kubectl.kubernetes.io/last-applied-configuration': `${JSON.stringify({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: app, namespace, labels: APP_LABELS(app) }, spec })}\n`,
       },
       managedFields: [
-        managedField('argocd-controller', 'Apply', time, { 'f:metadata': { 'f:labels': { 'f:app': {}, 'f:app.kubernetes.io/name': {} } }, 'f:spec': { 'f:replicas': {}, 'f:template': { 'f:spec': { 'f:containers': { 'k:{"name":"checkout"}': { '.': {}, 'f:image': {}, 'f:env': {} } } } } } }),
-        managedField('kube-controller-manager', 'Update', time, { 'f:metadata': { 'f:annotations': { 'f:deployment.kubernetes.io/revision': {} } }, 'f:status': { 'f:availableReplicas': {}, 'f:conditions': {}, 'f:observedGeneration': {}, 'f:readyReplicas': {}, 'f:replicas': {}, 'f:updatedReplicas': {} } }, 'status'),
+        managedField('argocd-controller', 'Apply', time, {
+          'f:metadata': { 'f:labels': { 'f:app': {}, 'f:app.kubernetes.io/name': {} } },
+          'f:spec': { 'f:replicas': {}, 'f:template': { 'f:spec': { 'f:containers': { 'k:{"name":"checkout"}': { '.': {}, 'f:image': {}, 'f:env': {} } } } } },
+        }),
+        managedField(
+          'kube-controller-manager',
+          'Update',
+          time,
+          {
+            'f:metadata': { 'f:annotations': { 'f:deployment.kubernetes.io/revision': {} } },
+            'f:status': { 'f:availableReplicas': {}, 'f:conditions': {}, 'f:observedGeneration': {}, 'f:readyReplicas': {}, 'f:replicas': {}, 'f:updatedReplicas': {} },
+          },
+          'status',
+        ),
       ],
     },
     spec,
@@ -97,7 +116,14 @@ export function deployment(seq: Sequence, app: string, namespace: string, image:
       availableReplicas: 3,
       conditions: [
         { type: 'Available', status: 'True', lastUpdateTime: time, lastTransitionTime: time, reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' },
-        { type: 'Progressing', status: 'True', lastUpdateTime: time, lastTransitionTime: time, reason: 'ReplicaSetUpdated', message: `ReplicaSet "${app}-7d9f8b6c5d" is progressing.` },
+        {
+          type: 'Progressing',
+          status: 'True',
+          lastUpdateTime: time,
+          lastTransitionTime: time,
+          reason: 'ReplicaSetUpdated',
+          message: `ReplicaSet "${app}-7d9f8b6c5d" is progressing.`,
+        },
       ],
     },
   };
@@ -119,14 +145,42 @@ export function pod(seq: Sequence, app: string, namespace: string, node: string)
       labels: APP_LABELS(app),
       ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${app}-7d9f8b6c5d`, uid: seq.uuid(), controller: true, blockOwnerDeletion: true }],
       managedFields: [
-        { manager: 'kube-controller-manager', operation: 'Update', apiVersion: 'v1', time: started, fieldsType: 'FieldsV1', fieldsV1: { 'f:metadata': { 'f:generateName': {}, 'f:labels': { '.': {}, 'f:app': {} }, 'f:ownerReferences': { '.': {}, [`k:{"uid":"${seq.uuid()}"}`]: {} } }, 'f:spec': { 'f:containers': { 'k:{"name":"checkout"}': { '.': {}, 'f:image': {} } } } } },
-        { manager: 'kubelet', operation: 'Update', apiVersion: 'v1', time: started, fieldsType: 'FieldsV1', fieldsV1: { 'f:status': { 'f:conditions': {}, 'f:containerStatuses': {}, 'f:hostIP': {}, 'f:phase': {}, 'f:podIP': {}, 'f:podIPs': {}, 'f:startTime': {} } }, subresource: 'status' },
+        {
+          manager: 'kube-controller-manager',
+          operation: 'Update',
+          apiVersion: 'v1',
+          time: started,
+          fieldsType: 'FieldsV1',
+          fieldsV1: {
+            'f:metadata': { 'f:generateName': {}, 'f:labels': { '.': {}, 'f:app': {} }, 'f:ownerReferences': { '.': {}, [`k:{"uid":"${seq.uuid()}"}`]: {} } },
+            'f:spec': { 'f:containers': { 'k:{"name":"checkout"}': { '.': {}, 'f:image': {} } } },
+          },
+        },
+        {
+          manager: 'kubelet',
+          operation: 'Update',
+          apiVersion: 'v1',
+          time: started,
+          fieldsType: 'FieldsV1',
+          fieldsV1: { 'f:status': { 'f:conditions': {}, 'f:containerStatuses': {}, 'f:hostIP': {}, 'f:phase': {}, 'f:podIP': {}, 'f:podIPs': {}, 'f:startTime': {} } },
+          subresource: 'status',
+        },
       ],
     },
     spec: {
       volumes: [
         { name: 'config', configMap: { name: `${app}-config`, defaultMode: 420 } },
-        { name: 'kube-api-access-x7k2p', projected: { sources: [{ serviceAccountToken: { expirationSeconds: 3607, path: 'token' } }, { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } }, { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } }], defaultMode: 420 } },
+        {
+          name: 'kube-api-access-x7k2p',
+          projected: {
+            sources: [
+              { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
+              { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+              { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+            ],
+            defaultMode: 420,
+          },
+        },
       ],
       containers: [container(app, `123456789012.dkr.ecr.eu-west-1.amazonaws.com/${app}:1.42.${seq.int(0, 9)}`)],
       restartPolicy: 'Always',
@@ -147,12 +201,29 @@ export function pod(seq: Sequence, app: string, namespace: string, node: string)
     },
     status: {
       phase: 'Running',
-      conditions: ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map((type) => ({ type, status: 'True', lastProbeTime: null, lastTransitionTime: started })),
+      conditions: ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map((type) => ({
+        type,
+        status: 'True',
+        lastProbeTime: null,
+        lastTransitionTime: started,
+      })),
       hostIP: `10.0.${seq.int(0, 255)}.${seq.int(1, 254)}`,
       podIP: podIp,
       podIPs: [{ ip: podIp }],
       startTime: started,
-      containerStatuses: [{ name: app, state: { running: { startedAt: started } }, lastState: {}, ready: true, restartCount: 0, image: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/${app}:1.42.0`, imageID: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/${app}@sha256:${seq.hex(64)}`, containerID: `containerd://${seq.hex(64)}`, started: true }],
+      containerStatuses: [
+        {
+          name: app,
+          state: { running: { startedAt: started } },
+          lastState: {},
+          ready: true,
+          restartCount: 0,
+          image: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/${app}:1.42.0`,
+          imageID: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/${app}@sha256:${seq.hex(64)}`,
+          containerID: `containerd://${seq.hex(64)}`,
+          started: true,
+        },
+      ],
       qosClass: 'Burstable',
     },
   };
@@ -166,7 +237,7 @@ export function configMap(seq: Sequence, name: string, namespace: string): Json 
     metadata: { name, namespace, uid: seq.uuid(), resourceVersion: String(seq.int(10_000_000, 99_999_999)), creationTimestamp: '2026-03-02T09:14:51Z' },
     data: {
       'config.yaml': `server:\n  port: 8080\n  shutdownTimeout: 25s\nfeatures:\n  newCheckout: true\n  ratelimit: ${seq.int(50, 500)}\ntracing:\n  sampleRate: 0.05\n`,
-      'leader': JSON.stringify({ holderIdentity: `controller-${seq.token(5)}`, leaseDurationSeconds: 15, acquireTime: seq.timestamp(), renewTime: seq.timestamp() }),
+      leader: JSON.stringify({ holderIdentity: `controller-${seq.token(5)}`, leaseDurationSeconds: 15, acquireTime: seq.timestamp(), renewTime: seq.timestamp() }),
     },
   };
 }

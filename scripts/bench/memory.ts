@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { MemoryProbeResult } from './memory-probe.ts';
-import { median } from './statistics.ts';
 import type { AksBatch, EksBatch } from './payloads.ts';
+import { median } from './statistics.ts';
 
 const PROBE = path.join(import.meta.dirname, 'memory-probe.ts');
 

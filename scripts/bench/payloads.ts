@@ -5,17 +5,17 @@
  * - AKS: an Event Hubs trigger batch of 100 diagnostic-settings messages (the trigger's default
  *   maxEventBatchSize), each `{"records":[…]}` up to Event Hubs' 1 MiB message limit.
  */
-import type { EventHubTriggerMetadata } from '../../shared/runtime/aks-eventhub.ts';
-import { aksRecord, cloudWatchPayload, cloudWatchSubscriptionEvent, type AuditEvent } from '../../test/helpers/audit-events.ts';
+import type { EventHubTriggerMetadata } from '../../shared/sources/eventhub/trigger-runtime.ts';
+import { type AuditEvent, aksRecord, cloudWatchPayload, cloudWatchSubscriptionEvent } from '../../test/helpers/audit-events.ts';
 import { nextAuditEvent } from './audit-mix.ts';
 import { Sequence } from './sequence.ts';
 
 const MIB = 1024 * 1024;
-export const CLOUDWATCH_MAX_EVENTS = 10_000;
-export const CLOUDWATCH_MAX_BATCH_BYTES = MIB;
+const CLOUDWATCH_MAX_EVENTS = 10_000;
+const CLOUDWATCH_MAX_BATCH_BYTES = MIB;
 const CLOUDWATCH_EVENT_OVERHEAD = 26;
-export const EVENTHUB_BATCH_MESSAGES = 100;
-export const EVENTHUB_MAX_MESSAGE_BYTES = MIB;
+const EVENTHUB_BATCH_MESSAGES = 100;
+const EVENTHUB_MAX_MESSAGE_BYTES = MIB;
 /** Diagnostic settings don't always fill a message: sizes spread over this range, up to the limit. */
 const EVENTHUB_MIN_MESSAGE_BYTES = 128 * 1024;
 

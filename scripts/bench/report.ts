@@ -68,10 +68,7 @@ export function formatReport(result: BenchResult): string {
     '',
     table(
       ['throughput', 'events/s', 'MB/s', 'median s', 'pipeline/floor', 'events/CPU s', 'per CPU s'],
-      [
-        ...throughputRows('EKS', throughput.eks),
-        ...throughputRows('AKS', throughput.aks),
-      ],
+      [...throughputRows('EKS', throughput.eks), ...throughputRows('AKS', throughput.aks)],
     ),
     '',
     breakdownTable(result.breakdown),
@@ -80,8 +77,20 @@ export function formatReport(result: BenchResult): string {
       ['memory', 'idle RSS', 'peak RSS', 'over idle', 'batch size'],
       [
         ['EKS max batch (source via tsx)', mib(memory.eks.idleBytes), mib(memory.eks.peakBytes), mib(memory.eks.overIdleBytes), mib(workload.eks.payloadBytesPerBatch)],
-        ['EKS max batch, Lambda bundle', mib(memory.eksLambdaBundle.idleBytes), mib(memory.eksLambdaBundle.peakBytes), mib(memory.eksLambdaBundle.overIdleBytes), mib(workload.eks.payloadBytesPerBatch)],
-        ['AKS batch (source via tsx)', mib(memory.aks.idleBytes), mib(memory.aks.peakBytes), `${mib(memory.aks.overIdleBytes)} (${memory.aks.overIdlePerBatchByte.toFixed(2)}×)`, mib(memory.aks.batchBytes)],
+        [
+          'EKS max batch, Lambda bundle',
+          mib(memory.eksLambdaBundle.idleBytes),
+          mib(memory.eksLambdaBundle.peakBytes),
+          mib(memory.eksLambdaBundle.overIdleBytes),
+          mib(workload.eks.payloadBytesPerBatch),
+        ],
+        [
+          'AKS batch (source via tsx)',
+          mib(memory.aks.idleBytes),
+          mib(memory.aks.peakBytes),
+          `${mib(memory.aks.overIdleBytes)} (${memory.aks.overIdlePerBatchByte.toFixed(2)}×)`,
+          mib(memory.aks.batchBytes),
+        ],
       ],
     ),
     '',
@@ -144,7 +153,11 @@ function percent(fraction: number): string {
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const format = (row: string[]) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] as number) : cell.padStart(widths[column] as number))).join('  ').trimEnd();
+  const format = (row: string[]) =>
+    row
+      .map((cell, column) => (column === 0 ? cell.padEnd(widths[column] as number) : cell.padStart(widths[column] as number)))
+      .join('  ')
+      .trimEnd();
   return [format(header), ...rows.map(format)].join('\n');
 }
 

@@ -8,12 +8,13 @@
  * batch does not. Wall-clock is what the issue's targets speak of; CPU time is what a function is
  * billed for when it has less than one core, and what other load on the machine disturbs least.
  */
-import { aksFloor, eksFloor } from './floor.ts';
-import type { InvocationReport } from '../../shared/reliability/invocation-report.ts';
+
 import type { FunctionRuntime } from '../../shared/runtime/function-runtime.ts';
-import { expectAllWritten, ingestAks, ingestEks, type FunctionPipelines } from './function-pipelines.ts';
+import type { InvocationReport } from '../../shared/runtime/invocation-report.ts';
+import { aksFloor, eksFloor } from './floor.ts';
+import { expectAllWritten, type FunctionPipelines, ingestAks, ingestEks } from './function-pipelines.ts';
 import type { AksBatch, EksBatch } from './payloads.ts';
-import { elapsedOf, median, type Elapsed } from './statistics.ts';
+import { type Elapsed, elapsedOf, median } from './statistics.ts';
 
 export interface Rounds {
   /** Samples dropped at the start of each block. */
@@ -55,11 +56,19 @@ interface Contenders<Batch> {
 }
 
 export function compareEks(batches: readonly EksBatch[], pipelines: FunctionPipelines, rounds: Rounds): Promise<Comparison> {
-  return compareContenders(batches, { what: 'EKS pipeline', floor: (batch) => eksFloor(batch.event), ingest: ingestEks, runtime: pipelines.eks, forgetStored: pipelines.forgetStoredObjects }, rounds);
+  return compareContenders(
+    batches,
+    { what: 'EKS pipeline', floor: (batch) => eksFloor(batch.event), ingest: ingestEks, runtime: pipelines.eks, forgetStored: pipelines.forgetStoredObjects },
+    rounds,
+  );
 }
 
 export function compareAks(batches: readonly AksBatch[], pipelines: FunctionPipelines, rounds: Rounds): Promise<Comparison> {
-  return compareContenders(batches, { what: 'AKS pipeline', floor: (batch) => aksFloor(batch.bodies), ingest: ingestAks, runtime: pipelines.aks, forgetStored: pipelines.forgetStoredObjects }, rounds);
+  return compareContenders(
+    batches,
+    { what: 'AKS pipeline', floor: (batch) => aksFloor(batch.bodies), ingest: ingestAks, runtime: pipelines.aks, forgetStored: pipelines.forgetStoredObjects },
+    rounds,
+  );
 }
 
 function compareContenders<Batch extends { events: number; payloadBytes: number }>(batches: readonly Batch[], contenders: Contenders<Batch>, rounds: Rounds): Promise<Comparison> {

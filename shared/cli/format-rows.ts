@@ -9,9 +9,7 @@ export function formatRows(result: QueryResult, format: RowFormat): string {
     case 'json':
       return result.rows.map((row) => `${JSON.stringify(row)}\n`).join('');
     case 'csv':
-      return [result.columns, ...result.rows.map((row) => result.columns.map((column) => cellText(row[column])))]
-        .map((cells) => `${cells.map(csvField).join(',')}\r\n`)
-        .join('');
+      return [result.columns, ...result.rows.map((row) => result.columns.map((column) => cellText(row[column])))].map((cells) => `${cells.map(csvField).join(',')}\r\n`).join('');
     case 'table':
       return table(result);
   }
@@ -36,7 +34,11 @@ function table(result: QueryResult): string {
     }),
   );
   const widths = result.columns.map((column, index) => Math.max(column.length, ...cells.map((row) => (row[index] as string).length)));
-  const line = (row: string[]) => `${row.map((cell, index) => cell.padEnd(widths[index] as number)).join('  ').trimEnd()}\n`;
+  const line = (row: string[]) =>
+    `${row
+      .map((cell, index) => cell.padEnd(widths[index] as number))
+      .join('  ')
+      .trimEnd()}\n`;
   const rule = widths.map((width) => '-'.repeat(width));
   const count = `(${result.rows.length} row${result.rows.length === 1 ? '' : 's'})\n`;
   return line(result.columns) + line(rule) + cells.map(line).join('') + count;

@@ -1,7 +1,7 @@
 import type { PipelineOptions } from '../pipeline/ingest-batch.ts';
 import { buildPipelineOptions, pipelineConfigFromEnv } from '../pipeline/pipeline-options.ts';
-import { resolveFileStoreUrl } from '../store/file-object-store.ts';
 import type { LakeEventStore } from '../store/event-store.ts';
+import { resolveFileStoreUrl } from '../store/file-object-store.ts';
 import { openEventStore, resolveStoreUrl } from '../store/open-store.ts';
 import type { CliIo } from './cli-io.ts';
 

@@ -1,6 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { KAUDIT_VERSION } from '../version.ts';
-import { EXIT, UsageError, type CliIo } from './cli-io.ts';
+import { KAUDIT_VERSION } from '../core/version.ts';
+import { type CliIo, EXIT, UsageError } from './cli-io.ts';
 import { registerBackfill } from './commands/backfill.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerPolicy } from './commands/policy.ts';

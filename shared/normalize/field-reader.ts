@@ -5,8 +5,6 @@
 export class FieldReader {
   readonly warnings: string[] = [];
 
-  constructor(private readonly label = 'event') {}
-
   record(value: unknown, path: string): Record<string, unknown> | null {
     if (value === undefined || value === null) return null;
     if (typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;

@@ -1,20 +1,18 @@
-import { nestsDeeperThan, opensAtMost, safeText } from '../decode/json-text.ts';
-import { MAX_JSON_DEPTH } from '../limits.ts';
-import { sha256Hex } from '../digest.ts';
-import { eventId } from '../event-id.ts';
+import { sha256Hex } from '../core/digest.ts';
+import { eventId } from '../core/event-id.ts';
+import { nestsDeeperThan, opensAtMost, safeText } from '../core/json-text.ts';
+import { MAX_JSON_DEPTH } from '../core/limits.ts';
+import { buildQuarantineRecord } from '../core/quarantine.ts';
+import { readAuditEventText } from '../core/read-audit-text.ts';
+import type { SourceRecord } from '../core/source-record.ts';
+import { durationMs, toUtcIso } from '../core/time.ts';
 import type { CanonicalEvent } from '../schema/canonical-event.ts';
 import type { QuarantineReason, QuarantineRecord } from '../schema/quarantine-record.ts';
 import { LEVELS, SCHEMA_VERSION, STAGES } from '../schema/vocabulary.ts';
 import { classifyUser, cloudPrincipalOf, outcomeOf, serviceAccountOf } from './actor.ts';
 import { FieldReader } from './field-reader.ts';
-import { buildQuarantineRecord } from './quarantine.ts';
-import { readAuditEventText } from './read-audit-text.ts';
-import type { SourceRecord } from './source-record.ts';
-import { durationMs, toUtcIso } from './time.ts';
 
-export type NormalizeResult =
-  | { ok: true; event: CanonicalEvent }
-  | { ok: false; quarantine: QuarantineRecord };
+export type NormalizeResult = { ok: true; event: CanonicalEvent } | { ok: false; quarantine: QuarantineRecord };
 
 const STAGE_SET: ReadonlySet<string> = new Set(STAGES);
 const LEVEL_SET: ReadonlySet<string> = new Set(LEVELS);
@@ -30,9 +28,7 @@ export function normalizeRecord(record: SourceRecord): NormalizeResult {
   return { ok: true, event: buildCanonicalEvent(found.event, found.auditId, found.stage, record, rawText, found.truncated) };
 }
 
-type AuditEventFound =
-  | { event: Record<string, unknown>; auditId: string; stage: CanonicalEvent['stage']; truncated: boolean }
-  | { reason: QuarantineReason; detail: string };
+type AuditEventFound = { event: Record<string, unknown>; auditId: string; stage: CanonicalEvent['stage']; truncated: boolean } | { reason: QuarantineReason; detail: string };
 
 /** The audit event a record holds, with the fields every event must have, or why it holds none. */
 function auditEventOf(record: SourceRecord): AuditEventFound {

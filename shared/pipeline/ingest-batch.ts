@@ -1,20 +1,16 @@
+import { type DecodedBatch, receivedOf, type SkipReason } from '../core/decoded-batch.ts';
+import { addReason, emptySummary, type IngestSummary } from '../core/ingest-summary.ts';
+import { BatchDeduper } from '../dedupe/batch-deduper.ts';
+import { normalizeRecord } from '../normalize/normalize-record.ts';
 import type { CanonicalEvent } from '../schema/canonical-event.ts';
 import type { QuarantineRecord } from '../schema/quarantine-record.ts';
-import type { DecodedBatch, SkipReason } from '../decode/decoded-batch.ts';
-import { normalizeRecord } from '../normalize/normalize-record.ts';
 import type { EventStore } from '../store/event-store.ts';
-import { addReason, emptySummary, type IngestSummary } from './ingest-summary.ts';
-
-/**
- * A step after normalization (policy, redaction): returns the event to keep, possibly changed,
- * or the reason it is skipped by design.
- */
-export type EventTransform = (event: CanonicalEvent) => CanonicalEvent | { skip: SkipReason };
+import type { EventTransform, QuarantineTransform } from '../transforms/transform.ts';
 
 export interface PipelineOptions {
   transforms?: readonly EventTransform[];
   /** Applied to every quarantine record before it is stored: redaction of its raw text. */
-  quarantineTransform?: (record: QuarantineRecord) => QuarantineRecord;
+  quarantineTransform?: QuarantineTransform;
 }
 
 /** What a batch becomes before anything is stored. */
@@ -34,7 +30,7 @@ export interface ReplayedBatch extends DecodedBatch {
   output: Omit<ProcessedBatch, 'batchKey'>;
 }
 
-export function isReplayedBatch(batch: DecodedBatch): batch is ReplayedBatch {
+function isReplayedBatch(batch: DecodedBatch): batch is ReplayedBatch {
   return Object.hasOwn(batch, 'output');
 }
 
@@ -112,7 +108,7 @@ class BatchRun {
 
   /** The events to store, in input order. Iterate once, to the end, before reading {@link outcome}. */
   *events(): Generator<CanonicalEvent> {
-    const seen = new Set<string>();
+    const deduper = new BatchDeduper();
     for (const record of this.batch.records) {
       const normalized = normalizeRecord(record);
       if (!normalized.ok) {
@@ -123,10 +119,9 @@ class BatchRun {
       if ('skip' in kept) {
         this.summary.skipped++;
         addReason(this.summary, kept.skip);
-      } else if (seen.has(kept.event_id)) {
+      } else if (deduper.isRepeat(kept)) {
         this.summary.duplicates++;
       } else {
-        seen.add(kept.event_id);
         yield kept;
       }
     }
@@ -138,7 +133,7 @@ class BatchRun {
     summary.quarantined = quarantined.length;
     for (const record of quarantined) addReason(summary, record.reason);
     // Counted from the input, so the identity received = written + duplicates + skipped + quarantined is a check, not a definition.
-    summary.received = batch.records.length + batch.quarantined.length + sumValues(batch.skipped);
+    summary.received = receivedOf(batch);
     const transform = this.options.quarantineTransform;
     return { quarantined: transform ? quarantined.map(transform) : quarantined, summary };
   }
@@ -152,8 +147,4 @@ function applyTransforms(event: CanonicalEvent, transforms: readonly EventTransf
     current = result;
   }
   return current;
-}
-
-function sumValues(counts: Partial<Record<string, number>>): number {
-  return Object.values(counts).reduce<number>((total, count) => total + (count ?? 0), 0);
 }

@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { extrasRedaction, parseRedactionExtras } from '../redaction/redaction-extras.ts';
-import { BUILTIN_REDACTIONS } from '../redaction/redaction-rules.ts';
-import { createRedactor, redactionTransform } from '../redaction/redactor.ts';
-import { quarantineScrubber } from '../redaction/scrub-quarantine.ts';
-import { SETTINGS } from '../runtime/settings.ts';
-import type { EventTransform, PipelineOptions } from './ingest-batch.ts';
+import { fileErrorOf } from '../core/errors.ts';
+import { SETTINGS } from '../core/settings.ts';
+import { extrasRedaction, parseRedactionExtras } from '../transforms/redaction/redaction-extras.ts';
+import { BUILTIN_REDACTIONS } from '../transforms/redaction/redaction-rules.ts';
+import { createRedactor, redactionTransform } from '../transforms/redaction/redactor.ts';
+import { quarantineScrubber } from '../transforms/redaction/scrub-quarantine.ts';
+import type { EventTransform } from '../transforms/transform.ts';
+import type { PipelineOptions } from './ingest-batch.ts';
 
 /** How ingestion is configured, wherever it runs (functions read it from app settings, the CLI from flags). */
 export interface PipelineConfig {
@@ -44,18 +46,21 @@ export async function buildPipelineOptions(config: PipelineConfig): Promise<Pipe
   const transforms: EventTransform[] = [];
   if (config.policy) {
     const { text, source } = documentText(config.policy, baseDir, 'policy');
-    const [{ loadPolicy }, { policyTransform }] = await Promise.all([import('../policy/load-policy.ts'), import('../policy/apply-policy.ts')]);
+    const [{ loadPolicy }, { policyTransform }] = await Promise.all([import('../transforms/policy/load-policy.ts'), import('../transforms/policy/apply-policy.ts')]);
     transforms.push(policyTransform(loadPolicy(text, source).policy));
   }
   if (!redactionEnabled(config.redaction)) {
-    for (const [setting, value] of [[SETTINGS.redactionPaths, config.redactionPaths], [SETTINGS.redactionExtras, config.redactionExtras]] as const) {
+    for (const [setting, value] of [
+      [SETTINGS.redactionPaths, config.redactionPaths],
+      [SETTINGS.redactionExtras, config.redactionExtras],
+    ] as const) {
       if (value) throw new Error(`${setting} is set, but ${SETTINGS.redaction} is off: nothing would be redacted`);
     }
     return { transforms };
   }
   const extras = extrasRedaction(parseRedactionExtras(config.redactionExtras));
   const paths = config.redactionPaths ? documentText(config.redactionPaths, baseDir, 'redaction paths') : null;
-  const userRules = paths ? (await import('../redaction/redaction-config.ts')).loadRedactionRules(paths.text, paths.source).value : [];
+  const userRules = paths ? (await import('../transforms/redaction/redaction-config.ts')).loadRedactionRules(paths.text, paths.source).value : [];
   const redactor = createRedactor([...BUILTIN_REDACTIONS, ...extras.rules, ...userRules], extras.options);
   transforms.push(redactionTransform(redactor));
   return { transforms, quarantineTransform: quarantineScrubber(redactor) };
@@ -78,6 +83,6 @@ function documentText(setting: string, baseDir: string, what: string): { text: s
   try {
     return { text: readFileSync(file, 'utf8'), source: file };
   } catch (error) {
-    throw new Error(`${what} ${file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message} (give a file path, or the document itself)`);
+    throw new Error(`${what} ${file}: cannot read: ${fileErrorOf(error)} (give a file path, or the document itself)`);
   }
 }

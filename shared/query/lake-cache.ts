@@ -1,8 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { EVENTS_PREFIX, OBJECT_SUFFIX, QUARANTINE_PREFIX, partitionOfKey } from '../store/layout.ts';
-import { StoreError, type ObjectStore, type StoredObject } from '../store/object-store.ts';
+import { sha256Hex } from '../core/digest.ts';
+import { EVENTS_PREFIX, OBJECT_SUFFIX, partitionOfKey, QUARANTINE_PREFIX } from '../store/layout.ts';
+import { type ObjectStore, type StoredObject, StoreError } from '../store/object-store.ts';
 import { daysOf, partitionOverlaps, type TimeRange } from './time-range.ts';
 
 /** Where a pull stands: `done` of `total` objects handled, of which `downloaded` fetched. */
@@ -45,7 +46,7 @@ export async function pullIntoCache(store: ObjectStore, root: string, range: Tim
 /** The cache directory of one store under `baseDir`: readable, and unique per store URL. */
 export function cacheDirFor(storeUrl: string, baseDir: string): string {
   const readable = storeUrl.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 60);
-  const digest = createHash('sha256').update(storeUrl).digest('hex').slice(0, 12);
+  const digest = sha256Hex(storeUrl).slice(0, 12);
   return path.join(baseDir, `${readable}-${digest}`);
 }
 

@@ -1,7 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
-import { CANONICAL_COLUMNS, QUARANTINE_COLUMNS, type Column, type ColumnKind } from '../schema/columns.ts';
+import { type DuckDBConnection, DuckDBInstance, type DuckDBType } from '@duckdb/node-api';
+import { oneRowPerEventSql } from '../dedupe/dedupe-rule.ts';
+import { CANONICAL_COLUMNS, type Column, type ColumnKind, QUARANTINE_COLUMNS } from '../schema/columns.ts';
 import { EVENTS_PREFIX, OBJECT_SUFFIX, QUARANTINE_PREFIX } from '../store/layout.ts';
 import { ALL_TIME, type TimeRange } from './time-range.ts';
 
@@ -35,12 +36,7 @@ export class LakeQuery {
     const connection = await instance.connect();
     const lake = new LakeQuery(instance, connection);
     await connection.run(viewSql('events_all', path.join(root, EVENTS_PREFIX), CANONICAL_COLUMNS, range));
-    await connection.run(
-      // The earliest stored copy wins; any copy is the same event (same deterministic id).
-      `CREATE VIEW events AS SELECT * EXCLUDE (kaudit_copy) FROM (
-         SELECT *, row_number() OVER (PARTITION BY event_id ORDER BY ingest_time, source_stream, source_record_index) AS kaudit_copy
-         FROM events_all) WHERE kaudit_copy = 1`,
-    );
+    await connection.run(`CREATE VIEW events AS ${oneRowPerEventSql('events_all')}`);
     await connection.run(viewSql('quarantine', path.join(root, QUARANTINE_PREFIX), QUARANTINE_COLUMNS, range));
     return lake;
   }

@@ -1,9 +1,9 @@
-import { limitsFromEnv, type Limits } from '../limits.ts';
+import { type Limits, limitsFromEnv } from '../core/limits.ts';
+import { SETTINGS } from '../core/settings.ts';
 import type { PipelineOptions } from '../pipeline/ingest-batch.ts';
 import { buildPipelineOptions, pipelineConfigFromEnv } from '../pipeline/pipeline-options.ts';
 import type { EventStore } from '../store/event-store.ts';
 import { openEventStore } from '../store/open-store.ts';
-import { SETTINGS } from './settings.ts';
 
 /** What a cloud function needs besides its input, built once per cold start. */
 export interface FunctionRuntime {

@@ -6,8 +6,6 @@
 import * as z from 'zod';
 import { CLOUD_PROVIDERS, LEVELS, OUTCOMES, PLATFORMS, SCHEMA_VERSION, SOURCE_TYPES, STAGES, USER_TYPES } from './vocabulary.ts';
 
-export { CLOUD_PROVIDERS, LEVELS, OUTCOMES, PLATFORMS, SCHEMA_VERSION, SOURCE_TYPES, STAGES, USER_TYPES };
-
 const text = z.string().nullable();
 const textList = z.array(z.string()).nullable();
 const timestamp = z.string().describe('ISO-8601 UTC, source precision kept');
@@ -62,7 +60,12 @@ export const CanonicalEventSchema = z.object({
   user_uid: text.describe('Event.user.uid'),
   user_groups: textList.describe('Event.user.groups'),
   user_extra: z.record(z.string(), z.array(z.string())).nullable().describe('Event.user.extra, keys verbatim'),
-  user_type: z.enum(USER_TYPES).nullable().describe('service_account (system:serviceaccount:*), node (system:node:*), anonymous (system:anonymous or group system:unauthenticated), system (other system:*, eks:*, aksService, masterclient, nodeclient), else user'),
+  user_type: z
+    .enum(USER_TYPES)
+    .nullable()
+    .describe(
+      'service_account (system:serviceaccount:*), node (system:node:*), anonymous (system:anonymous or group system:unauthenticated), system (other system:*, eks:*, aksService, masterclient, nodeclient), else user',
+    ),
   sa_namespace: text.describe('Namespace of a system:serviceaccount:NS:NAME user'),
   sa_name: text.describe('Name of a system:serviceaccount:NS:NAME user'),
   cloud_principal_arn: text.describe('EKS: user.extra.canonicalArn[0], else arn[0]'),
@@ -89,9 +92,10 @@ export const CanonicalEventSchema = z.object({
   ...ProvenanceSchema.shape,
   is_truncated: z.boolean().describe('The event was rebuilt from a truncated source line'),
   parse_warnings: z.array(z.string()).describe('Short notes on what was missing, mistyped or recovered'),
-  raw_sha256: z.string().regex(/^[0-9a-f]{64}$/).describe('SHA-256 of the original audit event text, before redaction'),
+  raw_sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .describe('SHA-256 of the original audit event text, before redaction'),
 });
 
 export type CanonicalEvent = z.infer<typeof CanonicalEventSchema>;
-
-export const CANONICAL_FIELDS = Object.keys(CanonicalEventSchema.shape) as (keyof CanonicalEvent)[];

@@ -27,14 +27,22 @@ export function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
  * Columns of a zod object schema, in order, derived through its JSON Schema so that every
  * artefact (DuckDB views, Glue table, docs) follows the one schema.
  */
-export function columnsOf(schema: z.ZodObject): Column[] {
+function columnsOf(schema: z.ZodObject): Column[] {
   const properties = (jsonSchemaOf(schema) as { properties: Record<string, JsonSchemaProperty> }).properties;
   return Object.entries(properties).map(([name, property]) => {
     const variants = property.anyOf ?? [property];
     const nonNull = variants.filter((variant) => variant.type !== 'null');
     const types = nonNull.flatMap((variant) => (Array.isArray(variant.type) ? variant.type : [variant.type]));
     const nullable = variants.length > nonNull.length || (Array.isArray(property.type) && property.type.includes('null'));
-    return { name, kind: kindOf(types.filter((type) => type !== 'null'), nonNull[0]), nullable, description: property.description ?? null };
+    return {
+      name,
+      kind: kindOf(
+        types.filter((type) => type !== 'null'),
+        nonNull[0],
+      ),
+      nullable,
+      description: property.description ?? null,
+    };
   });
 }
 

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { ProvenanceSchema } from './canonical-event.ts';
 
 /** Machine-readable reasons a record was quarantined instead of stored as an event. */
-export const QUARANTINE_REASONS = [
+const QUARANTINE_REASONS = [
   'invalid_payload', // the envelope itself could not be decoded (base64, compression, JSON, shape)
   'invalid_record', // one record of a valid envelope lacks what the format requires
   'invalid_json', // the audit event text is not JSON and not a recoverable truncated event

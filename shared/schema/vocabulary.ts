@@ -11,11 +11,4 @@ export const USER_TYPES = ['service_account', 'node', 'anonymous', 'system', 'us
 export const OUTCOMES = ['success', 'failure', 'unknown'] as const;
 export const PLATFORMS = ['eks', 'aks', 'self_managed'] as const;
 export const CLOUD_PROVIDERS = ['aws', 'azure', 'none'] as const;
-export const SOURCE_TYPES = [
-  'cloudwatch_subscription',
-  'cloudwatch_api',
-  'firehose',
-  'eventhub',
-  'webhook',
-  'file',
-] as const;
+export const SOURCE_TYPES = ['cloudwatch_subscription', 'cloudwatch_api', 'firehose', 'eventhub', 'webhook', 'file'] as const;

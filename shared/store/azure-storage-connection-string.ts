@@ -1,4 +1,4 @@
-import { SETTINGS } from '../runtime/settings.ts';
+import { SETTINGS } from '../core/settings.ts';
 
 /** What a storage connection string says about the Blob service: where it is and how to sign in. */
 export interface BlobConnection {
@@ -34,7 +34,11 @@ export function parseBlobConnectionString(text: string): BlobConnection {
     parts.set(pair.slice(0, equals).trim().toLowerCase(), pair.slice(equals + 1).trim());
   }
   if (parts.get('usedevelopmentstorage')?.toLowerCase() === 'true') {
-    return { account: DEVELOPMENT_STORAGE.account, endpoint: DEVELOPMENT_STORAGE.endpoint, credential: { kind: 'shared-key', key: Buffer.from(DEVELOPMENT_STORAGE.key, 'base64') } };
+    return {
+      account: DEVELOPMENT_STORAGE.account,
+      endpoint: DEVELOPMENT_STORAGE.endpoint,
+      credential: { kind: 'shared-key', key: Buffer.from(DEVELOPMENT_STORAGE.key, 'base64') },
+    };
   }
 
   const account = parts.get('accountname') || null;

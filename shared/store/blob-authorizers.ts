@@ -1,6 +1,6 @@
 // Types only: TokenCredential is the interface @azure/identity's credentials implement; nothing of @azure/core-auth is bundled.
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
-import { sharedKeyAuthorization, type SignableRequest } from './blob-shared-key.ts';
+import { type SignableRequest, sharedKeyAuthorization } from './blob-shared-key.ts';
 
 /** A request made ready to send: its URL and headers with the authorization added. */
 export interface AuthorizedRequest {

@@ -1,10 +1,10 @@
 import type { TokenCredential } from '@azure/core-auth';
-import { SETTINGS } from '../runtime/settings.ts';
+import { SETTINGS } from '../core/settings.ts';
 import { AppServiceManagedIdentityCredential } from './app-service-managed-identity.ts';
 import { parseBlobConnectionString } from './azure-storage-connection-string.ts';
-import { bearerAuthorizer, sasAuthorizer, sharedKeyAuthorizer, type BlobAuthorizer } from './blob-authorizers.ts';
+import { type BlobAuthorizer, bearerAuthorizer, sasAuthorizer, sharedKeyAuthorizer } from './blob-authorizers.ts';
 import { BlobRestClient } from './blob-rest-client.ts';
-import { StoreError, type ObjectStore, type StoredObject } from './object-store.ts';
+import { type ObjectStore, type StoredObject, StoreError } from './object-store.ts';
 import type { StoreSettings } from './store-settings.ts';
 
 export interface BlobLocation {

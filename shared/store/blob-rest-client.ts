@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { SETTINGS } from '../runtime/settings.ts';
+import { SETTINGS } from '../core/settings.ts';
 import { networkErrorText } from './app-service-managed-identity.ts';
 import type { AuthorizedRequest, BlobAuthorizer } from './blob-authorizers.ts';
-import { blobServiceErrorOf, parseBlobListPage, type BlobListPage } from './blob-xml-answers.ts';
+import { type BlobListPage, blobServiceErrorOf, parseBlobListPage } from './blob-xml-answers.ts';
 import { DEFAULT_XML_LIMITS } from './bounded-xml.ts';
 import type { StoreSettings } from './store-settings.ts';
 
@@ -234,6 +234,7 @@ function errorText(error: unknown): string {
 
 /** The first line of a service message, without what the request carried, cut short. */
 function scrubbed(message: string, secrets: readonly string[]): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it replaces
   let line = (message.split('\n')[0] ?? '').replace(/[\u0000-\u001f\u007f]/g, ' ').trim();
   for (const secret of secrets) if (secret) line = line.replaceAll(secret, '[REDACTED]');
   return line.length > MAX_DETAIL_CHARS ? `${line.slice(0, MAX_DETAIL_CHARS)}…` : line;

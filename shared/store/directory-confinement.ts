@@ -12,7 +12,7 @@ import path from 'node:path';
  */
 
 /** A path leads out of the confined directory; the message says which component and where to. */
-export class OutsideDirectoryError extends Error {
+class OutsideDirectoryError extends Error {
   override name = 'OutsideDirectoryError';
 }
 

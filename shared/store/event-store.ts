@@ -1,6 +1,6 @@
 import type { CanonicalEvent } from '../schema/canonical-event.ts';
 import type { QuarantineRecord } from '../schema/quarantine-record.ts';
-import { EVENTS_PREFIX, QUARANTINE_PREFIX, objectKey, partitionOf } from './layout.ts';
+import { EVENTS_PREFIX, objectKey, partitionOf, QUARANTINE_PREFIX } from './layout.ts';
 import { NdjsonGzipWriter } from './ndjson-gzip-writer.ts';
 import type { ObjectStore } from './object-store.ts';
 

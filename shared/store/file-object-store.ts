@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { promises as fs } from 'node:fs';
+import { type Dirent, promises as fs } from 'node:fs';
 import path from 'node:path';
+import { messageOf } from '../core/errors.ts';
 import { confinedDirectory, confinedExisting, confinedIfExists, isInside, realPathIfExists } from './directory-confinement.ts';
-import { StoreError, type ObjectStore, type StoredObject } from './object-store.ts';
+import { type ObjectStore, type StoredObject, StoreError } from './object-store.ts';
 
 /** Permission bits of what the store creates. */
 interface Modes {
@@ -56,7 +57,7 @@ export class FileObjectStore implements ObjectStore {
       );
       return linked ? 'created' : 'exists';
     } catch (error) {
-      throw new StoreError(`cannot write ${path.join(this.localRoot, relative)}: ${(error as Error).message}`, key, { cause: error });
+      throw new StoreError(`cannot write ${path.join(this.localRoot, relative)}: ${messageOf(error)}`, key, { cause: error });
     } finally {
       if (temporary) await fs.rm(temporary, { force: true }).catch(() => undefined);
     }
@@ -71,7 +72,7 @@ export class FileObjectStore implements ObjectStore {
       start = await confinedExisting(realRoot, this.localRoot, relative);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw new StoreError(`cannot list ${path.join(this.localRoot, relative)}: ${(error as Error).message}`, prefix, { cause: error });
+      throw new StoreError(`cannot list ${path.join(this.localRoot, relative)}: ${messageOf(error)}`, prefix, { cause: error });
     }
     for (const file of await walk(start)) {
       const key = path.join(relative, path.relative(start, file)).split(path.sep).join('/');
@@ -84,7 +85,7 @@ export class FileObjectStore implements ObjectStore {
     try {
       return await fs.readFile(await confinedExisting(await fs.realpath(this.localRoot), this.localRoot, relative));
     } catch (error) {
-      throw new StoreError(`cannot read ${path.join(this.localRoot, relative)}: ${(error as Error).message}`, key, { cause: error });
+      throw new StoreError(`cannot read ${path.join(this.localRoot, relative)}: ${messageOf(error)}`, key, { cause: error });
     }
   }
 
@@ -148,7 +149,7 @@ export function resolveFileStoreUrl(url: string, cwd: string): string {
 }
 
 async function walk(directory: string): Promise<string[]> {
-  let entries;
+  let entries: Dirent[];
   try {
     entries = await fs.readdir(directory, { withFileTypes: true });
   } catch (error) {

@@ -2,6 +2,8 @@
 export const EVENTS_PREFIX = 'events/v1/';
 export const QUARANTINE_PREFIX = 'quarantine/v1/';
 export const OBJECT_SUFFIX = '.ndjson.gz';
+/** Where dead letters go: the Event Hubs function's dead-letter store, and the lake's own folder on the Firehose path. */
+export const DEAD_LETTER_PREFIX = 'deadletter/v1/';
 
 /** `dt=YYYY-MM-DD/hour=HH/` of a UTC ISO timestamp. */
 export function partitionOf(utcIso: string): string {

@@ -1,11 +1,11 @@
-import { SETTINGS } from '../runtime/settings.ts';
+import { SETTINGS } from '../core/settings.ts';
 import { LakeEventStore } from './event-store.ts';
 import { FileObjectStore } from './file-object-store.ts';
 import type { ObjectStore } from './object-store.ts';
 import { storeSettingsFromEnv } from './store-settings.ts';
 import { parseStoreUrl } from './store-url.ts';
 
-export const DEFAULT_STORE_URL = 'file://./kaudit-data';
+const DEFAULT_STORE_URL = 'file://./kaudit-data';
 
 /** The store URL in force: an explicit one, else `KAUDIT_STORE_URL`, else the embedded default. */
 export function resolveStoreUrl(explicit?: string | null, env: NodeJS.ProcessEnv = process.env): string {

@@ -1,12 +1,5 @@
-import {
-  GetObjectCommand,
-  HeadObjectCommand,
-  PutObjectCommand,
-  S3Client,
-  paginateListObjectsV2,
-  type PutObjectCommandInput,
-} from '@aws-sdk/client-s3';
-import { StoreError, type ObjectStore, type StoredObject } from './object-store.ts';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type PutObjectCommandInput, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
+import { type ObjectStore, type StoredObject, StoreError } from './object-store.ts';
 import type { StoreSettings } from './store-settings.ts';
 
 export interface S3Location {
@@ -98,7 +91,7 @@ export class S3ObjectStore implements ObjectStore {
 }
 
 /** A client whose retries and timeouts are the store settings', for the configured endpoint. */
-export function s3ClientFor(settings: StoreSettings): S3Client {
+function s3ClientFor(settings: StoreSettings): S3Client {
   return new S3Client({
     // Without a configured region, us-east-1 and a redirect to the bucket's own region.
     region: settings.s3.region ?? 'us-east-1',

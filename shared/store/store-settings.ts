@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { SETTINGS } from '../runtime/settings.ts';
+import { SETTINGS } from '../core/settings.ts';
 import type { ManagedIdentityEndpoint } from './app-service-managed-identity.ts';
 
 const optionalText = z.string().trim().min(1).optional();

@@ -7,7 +7,7 @@ export type StoreLocation =
   | { kind: 's3'; url: string; bucket: string; prefix: string }
   | { kind: 'azblob'; url: string; endpoint: string; account: string; container: string; prefix: string };
 
-export const STORE_URL_FORMS = 'file://PATH, s3://BUCKET/PREFIX, azblob://ACCOUNT/CONTAINER/PREFIX or https://ACCOUNT.blob.core.windows.net/CONTAINER/PREFIX';
+const STORE_URL_FORMS = 'file://PATH, s3://BUCKET/PREFIX, azblob://ACCOUNT/CONTAINER/PREFIX or https://ACCOUNT.blob.core.windows.net/CONTAINER/PREFIX';
 
 // The naming rules of S3 buckets and of Azure storage accounts and containers.
 const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
@@ -25,7 +25,9 @@ export function parseStoreUrl(url: string): StoreLocation {
     throw invalid(url, `expected ${STORE_URL_FORMS}`);
   }
   if (parsed.search || parsed.hash) throw invalid(url, 'a store URL takes no query or fragment');
-  const segments = decodeURIComponent(parsed.pathname).split('/').filter((segment) => segment !== '');
+  const segments = decodeURIComponent(parsed.pathname)
+    .split('/')
+    .filter((segment) => segment !== '');
   if (parsed.protocol === 's3:') return s3Location(url, parsed.hostname, segments);
   if (parsed.protocol === 'azblob:') return blobLocation(url, `https://${parsed.hostname}.blob.core.windows.net`, parsed.hostname, segments);
   const blobHost = parsed.protocol === 'https:' ? BLOB_HOST.exec(parsed.hostname) : null;

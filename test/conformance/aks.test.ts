@@ -4,9 +4,9 @@
  * SPEC §1), with the category and time of the record and the fields of the audit event it carries.
  */
 import { describe, expect, it } from 'vitest';
-import { decodeEventHubMessages } from '../../shared/decode/eventhub.ts';
+import { decodeEventHubMessages } from '../../shared/sources/eventhub/eventhub-messages.ts';
 import { readFixtureJson, readFixtureLines } from './fixtures.ts';
-import { DECODER_CONTEXT, eventOf, expectSoundRun, runFixture, runPipeline, type PipelineRun } from './pipeline-run.ts';
+import { DECODER_CONTEXT, eventOf, expectSoundRun, type PipelineRun, runFixture, runPipeline } from './pipeline-run.ts';
 import { auditEventOfAksRecord, expectCarries, type Json } from './spec-fields.ts';
 
 interface AksSource {
@@ -29,7 +29,12 @@ const SOURCES: AksSource[] = [
   ingested('sysdig-aks-audit-log/event.json', readFixtureJson<{ records: Json[] }>('sysdig-aks-audit-log/event.json').records),
   ingested('elastic-integrations/kubernetes-audit_logs/test-kube-audit.log', [readFixtureJson<Json>('elastic-integrations/kubernetes-audit_logs/test-kube-audit.log')]),
   // Its 5th line, among audit event lines, is a kube-audit-admin record whose properties.log is an object.
-  ingested(VARIANT, readFixtureLines(VARIANT).map((line) => JSON.parse(line) as Json).filter((line) => 'category' in line)),
+  ingested(
+    VARIANT,
+    readFixtureLines(VARIANT)
+      .map((line) => JSON.parse(line) as Json)
+      .filter((line) => 'category' in line),
+  ),
   // Sumo Logic documents the records one by one; an Event Hubs message carries them as `records`.
   { source: SUMOLOGIC, records: sumologicRecords, run: runPipeline([decodeEventHubMessages([{ body: { records: sumologicRecords } }], DECODER_CONTEXT)]) },
 ];
@@ -39,7 +44,11 @@ const RECORDS = SOURCES.flatMap(({ source, records, run }) =>
 );
 
 /** The AKS event for an audit event (the variant file's self-managed lines reuse the same auditID). */
-const aksEventFor = (run: PipelineRun, audit: Json) => eventOf(run.events.filter((event) => event.platform === 'aks'), audit);
+const aksEventFor = (run: PipelineRun, audit: Json) =>
+  eventOf(
+    run.events.filter((event) => event.platform === 'aks'),
+    audit,
+  );
 
 /** Subscription, resource group and cluster: segments 2, 4 and 8 of `/SUBSCRIPTIONS/…/MANAGEDCLUSTERS/<name>`. */
 function resourceIdParts(resourceId: string) {

@@ -6,8 +6,8 @@
  * quarantine what is not CloudWatch at all, losing nothing.
  */
 import { describe, expect, it } from 'vitest';
-import { decodeCloudWatchSubscription } from '../../shared/decode/cloudwatch.ts';
-import { expectedReasonsOf, sumReasons, type CloudWatchPayload } from './expected-reasons.ts';
+import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/subscription-envelope.ts';
+import { type CloudWatchPayload, expectedReasonsOf, sumReasons } from './expected-reasons.ts';
 import { listFixtures, readFixtureJson, readFixtureLines, readFixtureText } from './fixtures.ts';
 import { DECODER_CONTEXT, expectSoundRun, runFixture, runPipeline } from './pipeline-run.ts';
 import { subscriptionPayloadOf } from './spec-fields.ts';
@@ -73,18 +73,15 @@ describe('CloudWatch Logs payloads from non-audit streams', () => {
 describe('Kinesis Data Streams records of a CloudWatch Logs subscription', () => {
   const records = readFixtureJson<{ Records: { kinesis: { data: string } }[] }>('powertools-lambda-python/kinesisStreamCloudWatchLogsEvent.json').Records;
 
-  it.each(records.map(({ kinesis }, index) => ({ index, data: kinesis.data })))(
-    'record $index: its data, the subscription encoding, decodes to skipped log events',
-    ({ data }) => {
-      // Prepare
-      const expected = ingestReasonsOf(payloadOf(data));
+  it.each(records.map(({ kinesis }, index) => ({ index, data: kinesis.data })))('record $index: its data, the subscription encoding, decodes to skipped log events', ({ data }) => {
+    // Prepare
+    const expected = ingestReasonsOf(payloadOf(data));
 
-      // Act
-      const run = runPipeline([decodeCloudWatchSubscription({ awslogs: { data } }, DECODER_CONTEXT)]);
+    // Act
+    const run = runPipeline([decodeCloudWatchSubscription({ awslogs: { data } }, DECODER_CONTEXT)]);
 
-      // Assess
-      expectSoundRun(run);
-      expect(run.summary.reasons).toEqual(expected);
-    },
-  );
+    // Assess
+    expectSoundRun(run);
+    expect(run.summary.reasons).toEqual(expected);
+  });
 });

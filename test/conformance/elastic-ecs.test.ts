@@ -5,12 +5,12 @@
  * the same thing; where they differ on purpose, SPEC's value is asserted and the line says why.
  */
 import { describe, expect, it } from 'vitest';
-import { decodeCloudWatchSubscription } from '../../shared/decode/cloudwatch.ts';
 import type { CanonicalEvent } from '../../shared/schema/canonical-event.ts';
+import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/subscription-envelope.ts';
 import { cloudWatchSubscriptionEvent } from '../helpers/audit-events.ts';
 import { readFixtureJson, readFixtureLines } from './fixtures.ts';
 import { DECODER_CONTEXT, decodeData, expectSoundRun, runFixture, runPipeline } from './pipeline-run.ts';
-import { object, type Json } from './spec-fields.ts';
+import { type Json, object } from './spec-fields.ts';
 
 /** A dotted path into an ECS document, or undefined. */
 function at(document: unknown, dottedPath: string): unknown {

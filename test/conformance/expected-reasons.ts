@@ -5,8 +5,8 @@
  * quarantine record, under the reason of the path that read it.
  */
 import { expect } from 'vitest';
-import { EKS_AUDIT_STREAM_PREFIX } from '../../shared/decode/cloudwatch.ts';
 import type { QuarantineReason } from '../../shared/schema/quarantine-record.ts';
+import { EKS_AUDIT_STREAM_PREFIX } from '../../shared/sources/cloudwatch/cloudwatch-payload.ts';
 
 export interface CloudWatchPayload {
   messageType?: string;

@@ -1,14 +1,14 @@
 /**
- * Runs Firehose data-transformation events through kaudit's own transform (shared/firehose, what the
+ * Runs Firehose data-transformation events through kaudit's own transform (shared/sources/firehose, what the
  * `eks-firehose` function runs) with the function's lake in memory, and gathers what it answered and
  * what it stored, so `expectSoundRun` checks the transform as it checks every other path.
  */
 import { gunzipSync } from 'node:zlib';
-import { transformFirehoseEvent, type FirehoseTransformOutcome } from '../../shared/firehose/transform.ts';
 import { buildPipelineOptions } from '../../shared/pipeline/pipeline-options.ts';
 import type { FunctionRuntime } from '../../shared/runtime/function-runtime.ts';
 import type { CanonicalEvent } from '../../shared/schema/canonical-event.ts';
 import type { QuarantineRecord } from '../../shared/schema/quarantine-record.ts';
+import { type FirehoseTransformOutcome, transformFirehoseEvent } from '../../shared/sources/firehose/transform-runtime.ts';
 import { LakeEventStore } from '../../shared/store/event-store.ts';
 import { EVENTS_PREFIX, QUARANTINE_PREFIX } from '../../shared/store/layout.ts';
 import { StoreError } from '../../shared/store/object-store.ts';

@@ -10,7 +10,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { firehoseRecord, firehoseTransformationEvent } from '../helpers/audit-events.ts';
-import { expectedReasonsOf, sumReasons, type CloudWatchPayload, type Reasons } from './expected-reasons.ts';
+import { type CloudWatchPayload, expectedReasonsOf, type Reasons, sumReasons } from './expected-reasons.ts';
 import { runTransform } from './firehose-run.ts';
 import { listFixtures, readFixtureJson, readFixtureLines, readFixtureText } from './fixtures.ts';
 import { expectSoundRun } from './pipeline-run.ts';
@@ -32,7 +32,10 @@ function parseOrEmpty(text: string): CloudWatchPayload {
 }
 
 /** `2 not_audit_stream, 1 invalid_payload`, for test names. */
-const describeReasons = (reasons: Reasons) => Object.entries(reasons).map(([reason, count]) => `${count} ${reason}`).join(', ');
+const describeReasons = (reasons: Reasons) =>
+  Object.entries(reasons)
+    .map(([reason, count]) => `${count} ${reason}`)
+    .join(', ');
 
 const isCloudWatchPayload = (line: string) => parseOrEmpty(line).messageType !== undefined;
 
@@ -41,9 +44,7 @@ describe('Powertools Firehose transformation events', () => {
     records: { recordId: string; data: string }[];
   }
   // PutRecord's and a Kinesis stream source's records hold `Hello World` and `{"Hello": "World"}`; the SQS one an SQS message.
-  const FILES = ['kinesisFirehosePutEvent.json', 'kinesisFirehoseKinesisEvent.json', 'kinesisFirehoseSQSEvent.json'].map(
-    (name) => `powertools-lambda-python/${name}`,
-  );
+  const FILES = ['kinesisFirehosePutEvent.json', 'kinesisFirehoseKinesisEvent.json', 'kinesisFirehoseSQSEvent.json'].map((name) => `powertools-lambda-python/${name}`);
 
   it.each(FILES)('%s: answers each recordId exactly once, in order, Dropped: no record holds a CloudWatch Logs payload', async (file) => {
     // Prepare
@@ -87,8 +88,7 @@ describe('Powertools Firehose transformation events', () => {
 describe('OpenTelemetry cwlog files as the data of a Firehose record', () => {
   const FILES = listFixtures('otel-awsfirehosereceiver-cwlog');
   const recordIdOf = (file: string) => path.basename(file);
-  const recordOf = (file: string, compression: 'gzip' | 'none' = 'gzip') =>
-    firehoseRecord([readFixtureText(file)], { recordId: recordIdOf(file), compression });
+  const recordOf = (file: string, compression: 'gzip' | 'none' = 'gzip') => firehoseRecord([readFixtureText(file)], { recordId: recordIdOf(file), compression });
   const expectedReasonsOfFile = (file: string) => expectedReasonsOfText(readFixtureText(file));
 
   /** [file, compression, what it holds]: CloudWatch Logs gzips its records; with Firehose's own decompression on, the data is the text. */
@@ -144,9 +144,7 @@ describe('OpenTelemetry cwlog files as the data of a Firehose record', () => {
 
     // Assess
     const others = readFixtureLines(file).filter((line) => !isCloudWatchPayload(line));
-    expect(run.quarantined.map((record) => [record.source_record_id, record.reason, record.raw])).toEqual(
-      others.map((line) => [recordIdOf(file), 'invalid_payload', line]),
-    );
+    expect(run.quarantined.map((record) => [record.source_record_id, record.reason, record.raw])).toEqual(others.map((line) => [recordIdOf(file), 'invalid_payload', line]));
   });
 
   it.each(WITH_OTHER_JSON)('%s: when the lake refuses its quarantine records, they go back to Firehose in a dead-letter document', async (file) => {

@@ -30,10 +30,10 @@ function locateFixtures(): string {
   return root;
 }
 
-export const FIXTURES_ROOT = locateFixtures();
+const FIXTURES_ROOT = locateFixtures();
 
 /** Absolute path of a fixture, given relative to the fixtures folder. */
-export function fixturePath(relativePath: string): string {
+function fixturePath(relativePath: string): string {
   return path.join(FIXTURES_ROOT, relativePath);
 }
 
@@ -43,7 +43,9 @@ export function readFixture(relativePath: string): Buffer {
 
 /** Fixture text without the UTF-8 byte-order mark some upstream files carry. */
 export function readFixtureText(relativePath: string): string {
-  return readFixture(relativePath).toString('utf8').replace(/^\uFEFF/, '');
+  return readFixture(relativePath)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '');
 }
 
 export function readFixtureJson<T = unknown>(relativePath: string): T {

@@ -3,7 +3,7 @@
  * losing a record: each one becomes an event, a duplicate, a counted skip or a quarantine record.
  */
 import { describe, expect, it } from 'vitest';
-import { decodeInput } from '../../shared/decode/detect-input.ts';
+import { decodeInput } from '../../shared/sources/input-formats.ts';
 import { listFixtures, readFixture, readFixtureText } from './fixtures.ts';
 import { expectSoundRun, inputContext, runPipeline } from './pipeline-run.ts';
 import { firehoseDataOf, subscriptionPayloadOf } from './spec-fields.ts';

@@ -23,9 +23,19 @@ interface OcsfApiActivity {
 
 const SAMPLES = [
   { mapping: 'bloblang v1.2.0', raw: 'ocsf-examples/bloblang-AWS-eks-v1.2.0/eks.json', ocsf: 'ocsf-examples/bloblang-AWS-eks-v1.2.0/ocsf_eks.json', timeUnit: 'µs' },
-  { mapping: 'markdown v1.1.0', raw: 'ocsf-examples/markdown-AWS-v1.1.0-EKS-Audit-Logs/eks.raw', ocsf: 'ocsf-examples/markdown-AWS-v1.1.0-EKS-Audit-Logs/eks.ocsf', timeUnit: 'ms' },
+  {
+    mapping: 'markdown v1.1.0',
+    raw: 'ocsf-examples/markdown-AWS-v1.1.0-EKS-Audit-Logs/eks.raw',
+    ocsf: 'ocsf-examples/markdown-AWS-v1.1.0-EKS-Audit-Logs/eks.ocsf',
+    timeUnit: 'ms',
+  },
   // Upstream publishes the v1.5.0 output beside the same raw event (PROVENANCE.md).
-  { mapping: 'markdown v1.5.0', raw: 'ocsf-examples/markdown-AWS-v1.1.0-EKS-Audit-Logs/eks.raw', ocsf: 'ocsf-examples/markdown-AWS-v1.5.0-EKS-Audit-Logs/eks.ocsf', timeUnit: 'ms' },
+  {
+    mapping: 'markdown v1.5.0',
+    raw: 'ocsf-examples/markdown-AWS-v1.1.0-EKS-Audit-Logs/eks.raw',
+    ocsf: 'ocsf-examples/markdown-AWS-v1.5.0-EKS-Audit-Logs/eks.ocsf',
+    timeUnit: 'ms',
+  },
 ] as const;
 
 /** Epoch time of a canonical timestamp in the unit an OCSF output wrote (the spec says ms; the Bloblang mapping wrote µs). */

@@ -6,11 +6,13 @@
  * must be one SPEC gives (only an unusable auditID or stage costs an audit event).
  */
 import { describe, expect, it } from 'vitest';
-import { decodeAuditLogLines } from '../../shared/decode/audit-log.ts';
-import { AKS_AUDIT_CATEGORIES, decodeEventHubMessages } from '../../shared/decode/eventhub.ts';
-import { STAGES, type CanonicalEvent } from '../../shared/schema/canonical-event.ts';
+import type { CanonicalEvent } from '../../shared/schema/canonical-event.ts';
+import { STAGES } from '../../shared/schema/vocabulary.ts';
+import { decodeAuditLogLines } from '../../shared/sources/audit-log/audit-log.ts';
+import { AKS_AUDIT_CATEGORIES } from '../../shared/sources/eventhub/aks-diagnostic-record.ts';
+import { decodeEventHubMessages } from '../../shared/sources/eventhub/eventhub-messages.ts';
 import { listFixtures, readFixtureJson } from './fixtures.ts';
-import { DECODER_CONTEXT, expectSoundRun, runPipeline, type PipelineRun } from './pipeline-run.ts';
+import { DECODER_CONTEXT, expectSoundRun, type PipelineRun, runPipeline } from './pipeline-run.ts';
 import { auditEventOfAksRecord, type Json, specFieldsOf } from './spec-fields.ts';
 
 interface PantherTest {

@@ -3,13 +3,13 @@
  * what must hold for any input: the counting identity, and that every output is schema-valid.
  */
 import { expect } from 'vitest';
-import type { DecodedBatch } from '../../shared/decode/decoded-batch.ts';
-import { decodeInput, type InputContext, type InputFormat } from '../../shared/decode/detect-input.ts';
-import { DEFAULT_LIMITS } from '../../shared/limits.ts';
+import type { DecodedBatch } from '../../shared/core/decoded-batch.ts';
+import { addSummary, emptySummary, type IngestSummary } from '../../shared/core/ingest-summary.ts';
+import { DEFAULT_LIMITS } from '../../shared/core/limits.ts';
 import { processBatch } from '../../shared/pipeline/ingest-batch.ts';
-import { addSummary, emptySummary, type IngestSummary } from '../../shared/pipeline/ingest-summary.ts';
-import { CanonicalEventSchema, type CanonicalEvent } from '../../shared/schema/canonical-event.ts';
-import { QuarantineRecordSchema, type QuarantineRecord } from '../../shared/schema/quarantine-record.ts';
+import { type CanonicalEvent, CanonicalEventSchema } from '../../shared/schema/canonical-event.ts';
+import { type QuarantineRecord, QuarantineRecordSchema } from '../../shared/schema/quarantine-record.ts';
+import { decodeInput, type InputContext, type InputFormat } from '../../shared/sources/input-formats.ts';
 import { readFixture } from './fixtures.ts';
 
 const INGEST_TIME = '2026-01-15T09:30:00.000Z';

@@ -8,7 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import type { CanonicalEvent } from '../../shared/schema/canonical-event.ts';
 import { loadRule } from '../../shared/transforms/detection/load-rule.ts';
 import { compileRules } from '../../shared/transforms/detection/rule-set.ts';
-import { HUMAN_USER, canonicalEvent, podObject, resourceRequest, serviceAccountUser } from '../detection/detection-builders.ts';
+import { canonicalEvent, HUMAN_USER, podObject, resourceRequest, serviceAccountUser } from '../detection/detection-builders.ts';
 import { listFixtures, readFixtureText } from './fixtures.ts';
 
 type Expectation =
@@ -19,10 +19,29 @@ const WEBHOOK_CONFIGURATION = {
   apiVersion: 'admissionregistration.k8s.io/v1',
   kind: 'ValidatingWebhookConfiguration',
   metadata: { name: 'policy-bypass' },
-  webhooks: [{ name: 'bypass.example.com', clientConfig: { url: 'https://198.51.100.7/validate' }, rules: [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['secrets'] }], sideEffects: 'None', admissionReviewVersions: ['v1'] }],
+  webhooks: [
+    {
+      name: 'bypass.example.com',
+      clientConfig: { url: 'https://198.51.100.7/validate' },
+      rules: [{ operations: ['CREATE'], apiGroups: [''], apiVersions: ['v1'], resources: ['secrets'] }],
+      sideEffects: 'None',
+      admissionReviewVersions: ['v1'],
+    },
+  ],
 };
-const CRONJOB = { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'cache-warmer', namespace: 'shop' }, spec: { schedule: '*/5 * * * *', jobTemplate: { spec: { template: { spec: podObject('cache-warmer', 'shop').spec } } } } };
-const ADMIN_BINDING = { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'ops-admin' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' }, subjects: [{ kind: 'ServiceAccount', name: 'default', namespace: 'shop' }] };
+const CRONJOB = {
+  apiVersion: 'batch/v1',
+  kind: 'CronJob',
+  metadata: { name: 'cache-warmer', namespace: 'shop' },
+  spec: { schedule: '*/5 * * * *', jobTemplate: { spec: { template: { spec: podObject('cache-warmer', 'shop').spec } } } },
+};
+const ADMIN_BINDING = {
+  apiVersion: 'rbac.authorization.k8s.io/v1',
+  kind: 'ClusterRoleBinding',
+  metadata: { name: 'ops-admin' },
+  roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'cluster-admin' },
+  subjects: [{ kind: 'ServiceAccount', name: 'default', namespace: 'shop' }],
+};
 const REPLICASET_CONTROLLER = serviceAccountUser('kube-system', 'replicaset-controller');
 
 /** A request refused before authentication: an expired or forged token, so no user and no authorization. */
@@ -43,9 +62,25 @@ const EXPECTED: Record<string, Expectation> = {
   'kubernetes_audit_change_admission_controller.yml': {
     loads: true,
     firesOn: {
-      'a validating webhook created': resourceRequest({ verb: 'create', resource: 'validatingwebhookconfigurations', group: 'admissionregistration.k8s.io', requestObject: WEBHOOK_CONFIGURATION }),
-      'a mutating webhook patched': resourceRequest({ verb: 'patch', resource: 'mutatingwebhookconfigurations', group: 'admissionregistration.k8s.io', name: 'istio-sidecar-injector', requestObject: { webhooks: [{ name: 'sidecar.istio.io', failurePolicy: 'Ignore' }] } }),
-      'a webhook deleted': resourceRequest({ verb: 'delete', resource: 'validatingwebhookconfigurations', group: 'admissionregistration.k8s.io', name: 'gatekeeper-validating-webhook-configuration' }),
+      'a validating webhook created': resourceRequest({
+        verb: 'create',
+        resource: 'validatingwebhookconfigurations',
+        group: 'admissionregistration.k8s.io',
+        requestObject: WEBHOOK_CONFIGURATION,
+      }),
+      'a mutating webhook patched': resourceRequest({
+        verb: 'patch',
+        resource: 'mutatingwebhookconfigurations',
+        group: 'admissionregistration.k8s.io',
+        name: 'istio-sidecar-injector',
+        requestObject: { webhooks: [{ name: 'sidecar.istio.io', failurePolicy: 'Ignore' }] },
+      }),
+      'a webhook deleted': resourceRequest({
+        verb: 'delete',
+        resource: 'validatingwebhookconfigurations',
+        group: 'admissionregistration.k8s.io',
+        name: 'gatekeeper-validating-webhook-configuration',
+      }),
     },
     quietOn: {
       'webhooks listed': resourceRequest({ verb: 'list', resource: 'validatingwebhookconfigurations', group: 'admissionregistration.k8s.io' }),
@@ -61,22 +96,48 @@ const EXPECTED: Record<string, Expectation> = {
     },
     quietOn: {
       'CronJobs listed': resourceRequest({ verb: 'list', resource: 'cronjobs', group: 'batch', namespace: 'shop' }),
-      "a Job's pod created by the job controller": resourceRequest({ verb: 'create', resource: 'pods', namespace: 'shop', user: serviceAccountUser('kube-system', 'job-controller'), requestObject: podObject('db-migrate-29184-x7k2p', 'shop') }),
+      "a Job's pod created by the job controller": resourceRequest({
+        verb: 'create',
+        resource: 'pods',
+        namespace: 'shop',
+        user: serviceAccountUser('kube-system', 'job-controller'),
+        requestObject: podObject('db-migrate-29184-x7k2p', 'shop'),
+      }),
     },
   },
   'kubernetes_audit_deployment_deleted.yml': {
     loads: true,
     firesOn: { 'a Deployment deleted': resourceRequest({ verb: 'delete', resource: 'deployments', group: 'apps', namespace: 'shop', name: 'checkout' }) },
     quietOn: {
-      'a ReplicaSet deleted by its controller': resourceRequest({ verb: 'delete', resource: 'replicasets', group: 'apps', namespace: 'shop', name: 'checkout-7d9f8b6c5d', user: serviceAccountUser('kube-system', 'deployment-controller') }),
-      'a Deployment scaled': resourceRequest({ verb: 'patch', resource: 'deployments', group: 'apps', namespace: 'shop', name: 'checkout', requestObject: { spec: { replicas: 0 } } }),
+      'a ReplicaSet deleted by its controller': resourceRequest({
+        verb: 'delete',
+        resource: 'replicasets',
+        group: 'apps',
+        namespace: 'shop',
+        name: 'checkout-7d9f8b6c5d',
+        user: serviceAccountUser('kube-system', 'deployment-controller'),
+      }),
+      'a Deployment scaled': resourceRequest({
+        verb: 'patch',
+        resource: 'deployments',
+        group: 'apps',
+        namespace: 'shop',
+        name: 'checkout',
+        requestObject: { spec: { replicas: 0 } },
+      }),
     },
   },
   'kubernetes_audit_events_deleted.yml': {
     loads: true,
     firesOn: {
       'the events of a namespace deleted': resourceRequest({ verb: 'delete', resource: 'events', namespace: 'shop', name: 'checkout-7d9f8b6c5d-x2x4q.17f3a2b1c0d9e8f7' }),
-      'events deleted through events.k8s.io': resourceRequest({ verb: 'delete', resource: 'events', group: 'events.k8s.io', namespace: 'kube-system', name: 'kube-proxy-bv61v.17f3a2b1c0d9e8f7' }),
+      'events deleted through events.k8s.io': resourceRequest({
+        verb: 'delete',
+        resource: 'events',
+        group: 'events.k8s.io',
+        namespace: 'kube-system',
+        name: 'kube-proxy-bv61v.17f3a2b1c0d9e8f7',
+      }),
     },
     quietOn: {
       'events listed': resourceRequest({ verb: 'list', resource: 'events', namespace: 'shop' }),
@@ -86,10 +147,24 @@ const EXPECTED: Record<string, Expectation> = {
   'kubernetes_audit_exec_into_container.yml': {
     loads: true,
     firesOn: {
-      'kubectl exec into a shell': resourceRequest({ verb: 'create', resource: 'pods', namespace: 'shop', name: 'checkout-7d9f8b6c5d-x2x4q', subresource: 'exec', query: 'command=%2Fbin%2Fsh&container=checkout&stdin=true&stdout=true&tty=true' }),
+      'kubectl exec into a shell': resourceRequest({
+        verb: 'create',
+        resource: 'pods',
+        namespace: 'shop',
+        name: 'checkout-7d9f8b6c5d-x2x4q',
+        subresource: 'exec',
+        query: 'command=%2Fbin%2Fsh&container=checkout&stdin=true&stdout=true&tty=true',
+      }),
     },
     quietOn: {
-      'kubectl attach': resourceRequest({ verb: 'create', resource: 'pods', namespace: 'shop', name: 'checkout-7d9f8b6c5d-x2x4q', subresource: 'attach', query: 'container=checkout&stdin=true&stdout=true&tty=true' }),
+      'kubectl attach': resourceRequest({
+        verb: 'create',
+        resource: 'pods',
+        namespace: 'shop',
+        name: 'checkout-7d9f8b6c5d-x2x4q',
+        subresource: 'attach',
+        query: 'container=checkout&stdin=true&stdout=true&tty=true',
+      }),
       'kubectl port-forward': resourceRequest({ verb: 'create', resource: 'pods', namespace: 'shop', name: 'checkout-7d9f8b6c5d-x2x4q', subresource: 'portforward' }),
       'a pod created': resourceRequest({ verb: 'create', resource: 'pods', namespace: 'shop', requestObject: podObject('debug', 'shop') }),
     },
@@ -100,7 +175,14 @@ const EXPECTED: Record<string, Expectation> = {
   },
   'kubernetes_audit_pod_in_system_namespace.yml': {
     loads: true,
-    firesOn: { 'a pod named like kube-proxy created in kube-system by a user': resourceRequest({ verb: 'create', resource: 'pods', namespace: 'kube-system', requestObject: podObject('kube-proxy-bv61v', 'kube-system') }) },
+    firesOn: {
+      'a pod named like kube-proxy created in kube-system by a user': resourceRequest({
+        verb: 'create',
+        resource: 'pods',
+        namespace: 'kube-system',
+        requestObject: podObject('kube-proxy-bv61v', 'kube-system'),
+      }),
+    },
     quietOn: {
       'a pod created in an application namespace': resourceRequest({ verb: 'create', resource: 'pods', namespace: 'shop', requestObject: podObject('debug', 'shop') }),
       'pods listed in kube-system': resourceRequest({ verb: 'list', resource: 'pods', namespace: 'kube-system' }),
@@ -117,16 +199,41 @@ const EXPECTED: Record<string, Expectation> = {
   'kubernetes_audit_rbac_permisions_listing.yml': {
     refused: /^detection\.selection\.apiGroup: unknown field "apiGroup": not an audit Event field; did you mean "objectRef\.apiGroup"\?$/,
     why: 'the audit Event has apiGroup only under objectRef',
-    corrected: { replace: ['apiGroup:', 'objectRef.apiGroup:'], firesOn: resourceRequest({ verb: 'create', resource: 'selfsubjectrulesreviews', group: 'authorization.k8s.io', requestObject: { kind: 'SelfSubjectRulesReview', apiVersion: 'authorization.k8s.io/v1', spec: { namespace: 'shop' } } }) },
+    corrected: {
+      replace: ['apiGroup:', 'objectRef.apiGroup:'],
+      firesOn: resourceRequest({
+        verb: 'create',
+        resource: 'selfsubjectrulesreviews',
+        group: 'authorization.k8s.io',
+        requestObject: { kind: 'SelfSubjectRulesReview', apiVersion: 'authorization.k8s.io/v1', spec: { namespace: 'shop' } },
+      }),
+    },
   },
   'kubernetes_audit_rolebinding_modification.yml': {
     loads: true,
     firesOn: {
-      'cluster-admin bound to a service account': resourceRequest({ verb: 'create', resource: 'clusterrolebindings', group: 'rbac.authorization.k8s.io', requestObject: ADMIN_BINDING }),
-      'a RoleBinding patched': resourceRequest({ verb: 'patch', resource: 'rolebindings', group: 'rbac.authorization.k8s.io', namespace: 'shop', name: 'shop-editors', requestObject: { subjects: [{ kind: 'User', name: 'mallory@example.com' }] } }),
+      'cluster-admin bound to a service account': resourceRequest({
+        verb: 'create',
+        resource: 'clusterrolebindings',
+        group: 'rbac.authorization.k8s.io',
+        requestObject: ADMIN_BINDING,
+      }),
+      'a RoleBinding patched': resourceRequest({
+        verb: 'patch',
+        resource: 'rolebindings',
+        group: 'rbac.authorization.k8s.io',
+        namespace: 'shop',
+        name: 'shop-editors',
+        requestObject: { subjects: [{ kind: 'User', name: 'mallory@example.com' }] },
+      }),
     },
     quietOn: {
-      'a ClusterRole created': resourceRequest({ verb: 'create', resource: 'clusterroles', group: 'rbac.authorization.k8s.io', requestObject: { kind: 'ClusterRole', metadata: { name: 'reader' }, rules: [] } }),
+      'a ClusterRole created': resourceRequest({
+        verb: 'create',
+        resource: 'clusterroles',
+        group: 'rbac.authorization.k8s.io',
+        requestObject: { kind: 'ClusterRole', metadata: { name: 'reader' }, rules: [] },
+      }),
       'RoleBindings listed': resourceRequest({ verb: 'list', resource: 'rolebindings', group: 'rbac.authorization.k8s.io', namespace: 'shop' }),
     },
   },
@@ -154,7 +261,14 @@ const EXPECTED: Record<string, Expectation> = {
   },
   'kubernetes_audit_serviceaccount_creation.yml': {
     loads: true,
-    firesOn: { 'a service account created': resourceRequest({ verb: 'create', resource: 'serviceaccounts', namespace: 'kube-system', requestObject: { kind: 'ServiceAccount', apiVersion: 'v1', metadata: { name: 'kube-proxy-backup', namespace: 'kube-system' } } }) },
+    firesOn: {
+      'a service account created': resourceRequest({
+        verb: 'create',
+        resource: 'serviceaccounts',
+        namespace: 'kube-system',
+        requestObject: { kind: 'ServiceAccount', apiVersion: 'v1', metadata: { name: 'kube-proxy-backup', namespace: 'kube-system' } },
+      }),
+    },
     quietOn: {
       'a service account read': resourceRequest({ verb: 'get', resource: 'serviceaccounts', namespace: 'kube-system', name: 'kube-proxy', user: REPLICASET_CONTROLLER }),
       'a service account deleted': resourceRequest({ verb: 'delete', resource: 'serviceaccounts', namespace: 'shop', name: 'legacy-ci' }),
@@ -163,12 +277,29 @@ const EXPECTED: Record<string, Expectation> = {
   'kubernetes_audit_sidecar_injection.yml': {
     refused: /^detection\.selection\.apiGroup: unknown field "apiGroup": not an audit Event field; did you mean "objectRef\.apiGroup"\?$/,
     why: 'the audit Event has apiGroup only under objectRef',
-    corrected: { replace: ['apiGroup:', 'objectRef.apiGroup:'], firesOn: resourceRequest({ verb: 'patch', resource: 'deployments', group: 'apps', namespace: 'shop', name: 'checkout', requestObject: { spec: { template: { spec: { containers: [{ name: 'checkout' }, { name: 'metrics-helper', image: 'docker.io/attacker/miner:latest' }] } } } } }) },
+    corrected: {
+      replace: ['apiGroup:', 'objectRef.apiGroup:'],
+      firesOn: resourceRequest({
+        verb: 'patch',
+        resource: 'deployments',
+        group: 'apps',
+        namespace: 'shop',
+        name: 'checkout',
+        requestObject: { spec: { template: { spec: { containers: [{ name: 'checkout' }, { name: 'metrics-helper', image: 'docker.io/attacker/miner:latest' }] } } } },
+      }),
+    },
   },
   'kubernetes_audit_unauthorized_unauthenticated_actions.yml': {
     loads: true,
     firesOn: {
-      'a forbidden read of a secret': resourceRequest({ verb: 'get', resource: 'secrets', namespace: 'payments', name: 'stripe-api-key', code: 403, user: { ...HUMAN_USER, username: 'mallory@example.com' } }),
+      'a forbidden read of a secret': resourceRequest({
+        verb: 'get',
+        resource: 'secrets',
+        namespace: 'payments',
+        name: 'stripe-api-key',
+        code: 403,
+        user: { ...HUMAN_USER, username: 'mallory@example.com' },
+      }),
       'a request with an expired token': UNAUTHENTICATED,
     },
     quietOn: {
@@ -205,7 +336,7 @@ describe('SigmaHQ Kubernetes audit rules', () => {
     });
   });
 
-  it.each(LOADED.map(([file]) => file))('%s keeps the rule\'s id, title, level, status, tags, references and false positives', (file) => {
+  it.each(LOADED.map(([file]) => file))("%s keeps the rule's id, title, level, status, tags, references and false positives", (file) => {
     // Prepare
     const document = parseYaml(readFixtureText(`${FOLDER}/${file}`)) as Record<string, unknown>;
 
@@ -213,7 +344,15 @@ describe('SigmaHQ Kubernetes audit rules', () => {
     const rule = loadedRule(file);
 
     // Assess
-    expect(rule).toMatchObject({ id: document.id, title: document.title, level: document.level, status: document.status, tags: document.tags, references: document.references, falsepositives: document.falsepositives });
+    expect(rule).toMatchObject({
+      id: document.id,
+      title: document.title,
+      level: document.level,
+      status: document.status,
+      tags: document.tags,
+      references: document.references,
+      falsepositives: document.falsepositives,
+    });
   });
 
   describe.each(LOADED)('%s', (file, expected) => {
@@ -242,14 +381,17 @@ describe('SigmaHQ Kubernetes audit rules', () => {
     expect(refusal?.problems).toEqual([expect.stringMatching(refused)]);
   });
 
-  it.each(REFUSED.flatMap(([file, expected]) => (expected.corrected ? [[file, expected.corrected] as const] : [])))('%s, corrected as its refusal suggests, loads and fires', (file, corrected) => {
-    // Prepare
-    const text = readFixtureText(`${FOLDER}/${file}`).replace(...corrected.replace);
+  it.each(REFUSED.flatMap(([file, expected]) => (expected.corrected ? [[file, expected.corrected] as const] : [])))(
+    '%s, corrected as its refusal suggests, loads and fires',
+    (file, corrected) => {
+      // Prepare
+      const text = readFixtureText(`${FOLDER}/${file}`).replace(...corrected.replace);
 
-    // Act
-    const loaded = loadRule(file, text);
+      // Act
+      const loaded = loadRule(file, text);
 
-    // Assess
-    expect(loaded.ok && loaded.rule.matches(corrected.firesOn)).toBe(true);
-  });
+      // Assess
+      expect(loaded.ok && loaded.rule.matches(corrected.firesOn)).toBe(true);
+    },
+  );
 });

@@ -170,7 +170,10 @@ describe('conditions that are refused', () => {
     const messages = [refusalFor('selection and filter'), refusalFor('selection AND selection')];
 
     // Assess
-    expect(messages).toEqual([expect.stringMatching(/condition names "filter", which is no selection of detection$/), expect.stringMatching(/"AND".*\(condition keywords are lower case\)/)]);
+    expect(messages).toEqual([
+      expect.stringMatching(/condition names "filter", which is no selection of detection$/),
+      expect.stringMatching(/"AND".*\(condition keywords are lower case\)/),
+    ]);
   });
 
   it('a pattern that matches no selection', () => {

@@ -4,9 +4,9 @@
  */
 import { stringify } from 'yaml';
 import type { CanonicalEvent } from '../../shared/schema/canonical-event.ts';
-import { loadRule, type CompiledRule } from '../../shared/transforms/detection/load-rule.ts';
-import { refusalMessage, type RuleRefusal } from '../../shared/transforms/detection/rule-refusal.ts';
-import { auditEvent, canonicalOf, sourceRecord, type AuditEvent } from '../helpers/audit-events.ts';
+import { type CompiledRule, loadRule } from '../../shared/transforms/detection/load-rule.ts';
+import { type RuleRefusal, refusalMessage } from '../../shared/transforms/detection/rule-refusal.ts';
+import { type AuditEvent, auditEvent, canonicalOf, sourceRecord } from '../helpers/audit-events.ts';
 
 export const RULE_PATH = 'rules/pod-exec.yml';
 
@@ -119,19 +119,21 @@ export function resourceRequest(request: ResourceRequest): CanonicalEvent {
       ...(request.subresource ? { subresource: request.subresource } : {}),
     },
     responseStatus:
-      reason === undefined
-        ? { metadata: {}, code }
-        : { metadata: {}, status: 'Failure', message: failureMessage(request, String(user.username), group, code), reason, code },
+      reason === undefined ? { metadata: {}, code } : { metadata: {}, status: 'Failure', message: failureMessage(request, String(user.username), group, code), reason, code },
     ...(request.requestObject === undefined ? {} : { requestObject: request.requestObject }),
     annotations:
       code === 403
         ? { 'authorization.k8s.io/decision': 'forbid', 'authorization.k8s.io/reason': '' }
-        : { 'authorization.k8s.io/decision': 'allow', 'authorization.k8s.io/reason': 'RBAC: allowed by ClusterRoleBinding "platform-admins" of ClusterRole "cluster-admin" to Group "developers"' },
+        : {
+            'authorization.k8s.io/decision': 'allow',
+            'authorization.k8s.io/reason': 'RBAC: allowed by ClusterRoleBinding "platform-admins" of ClusterRole "cluster-admin" to Group "developers"',
+          },
   });
 }
 
 function failureMessage(request: ResourceRequest, username: string, group: string, code: number): string {
-  if (code === 403) return `${request.resource} is forbidden: User "${username}" cannot ${request.verb} resource "${request.resource}" in API group "${group}"${request.namespace ? ` in the namespace "${request.namespace}"` : ''}`;
+  if (code === 403)
+    return `${request.resource} is forbidden: User "${username}" cannot ${request.verb} resource "${request.resource}" in API group "${group}"${request.namespace ? ` in the namespace "${request.namespace}"` : ''}`;
   if (code === 404) return `${request.resource} "${request.name ?? ''}" not found`;
   return FAILURE_REASONS[code] ?? 'Failure';
 }

@@ -1,6 +1,6 @@
 /** Which value of the canonical event a rule's field name reads: audit Event paths, JSON bodies, annotations, canonical columns. */
 import { describe, expect, it } from 'vitest';
-import { HUMAN_USER, canonicalEvent, podObject, resourceRequest, selectionFires } from './detection-builders.ts';
+import { canonicalEvent, HUMAN_USER, podObject, resourceRequest, selectionFires } from './detection-builders.ts';
 
 const PRIVILEGED_SIDECAR = podObject('web-7d9f', 'shop', {
   containers: [
@@ -15,7 +15,10 @@ describe('audit Event paths', () => {
     const event = resourceRequest({ verb: 'delete', resource: 'configmaps', namespace: 'shop', name: 'checkout-flags' });
 
     // Act
-    const fires = selectionFires({ 'user.username': HUMAN_USER.username, 'user.groups': 'developers', 'objectRef.resource': 'configmaps', 'objectRef.namespace': 'shop', 'objectRef.name': 'checkout-flags' }, event);
+    const fires = selectionFires(
+      { 'user.username': HUMAN_USER.username, 'user.groups': 'developers', 'objectRef.resource': 'configmaps', 'objectRef.namespace': 'shop', 'objectRef.name': 'checkout-flags' },
+      event,
+    );
 
     // Assess
     expect(fires).toBe(true);
@@ -37,7 +40,11 @@ describe('audit Event paths', () => {
     const secrets = resourceRequest({ verb: 'list', resource: 'secrets', namespace: 'payments' });
 
     // Act
-    const fires = [selectionFires({ 'objectRef.apiGroup': '' }, secrets), selectionFires({ 'objectRef.apiGroup': 'core' }, secrets), selectionFires({ object_api_group: 'core' }, secrets)];
+    const fires = [
+      selectionFires({ 'objectRef.apiGroup': '' }, secrets),
+      selectionFires({ 'objectRef.apiGroup': 'core' }, secrets),
+      selectionFires({ object_api_group: 'core' }, secrets),
+    ];
 
     // Assess
     expect(fires).toEqual([true, false, true]);
@@ -72,7 +79,10 @@ describe('annotations and user.extra', () => {
     const forbidden = resourceRequest({ verb: 'get', resource: 'secrets', namespace: 'payments', name: 'stripe', code: 403 });
 
     // Act
-    const fires = [selectionFires({ 'annotations.authorization.k8s.io/decision': 'forbid' }, forbidden), selectionFires({ 'annotations.authorization.k8s.io/decision': 'allow' }, forbidden)];
+    const fires = [
+      selectionFires({ 'annotations.authorization.k8s.io/decision': 'forbid' }, forbidden),
+      selectionFires({ 'annotations.authorization.k8s.io/decision': 'allow' }, forbidden),
+    ];
 
     // Assess
     expect(fires).toEqual([true, false]);
@@ -83,7 +93,10 @@ describe('annotations and user.extra', () => {
     const event = canonicalEvent({ user: { ...HUMAN_USER, extra: { 'authentication.kubernetes.io/pod-name': ['build-agent-0'], sessionName: ['alice-4f2a'] } } });
 
     // Act
-    const fires = [selectionFires({ 'user.extra.authentication.kubernetes.io/pod-name|startswith': 'build-agent' }, event), selectionFires({ 'user_extra.sessionName': 'alice-4f2a' }, event)];
+    const fires = [
+      selectionFires({ 'user.extra.authentication.kubernetes.io/pod-name|startswith': 'build-agent' }, event),
+      selectionFires({ 'user_extra.sessionName': 'alice-4f2a' }, event),
+    ];
 
     // Assess
     expect(fires).toEqual([true, true]);
@@ -101,7 +114,7 @@ describe('requestObject and responseObject paths', () => {
     expect(fires).toBe(true);
   });
 
-  it('fan out over arrays: any container\'s value can match', () => {
+  it("fan out over arrays: any container's value can match", () => {
     // Act
     const fires = [
       selectionFires({ 'requestObject.spec.containers.securityContext.privileged': true }, created),
@@ -142,7 +155,12 @@ describe('requestObject and responseObject paths', () => {
 
   it('read the response body under responseObject and response_object', () => {
     // Prepare
-    const event = canonicalEvent({ level: 'RequestResponse', verb: 'create', objectRef: { resource: 'serviceaccounts', subresource: 'token', namespace: 'ci', name: 'deployer', apiVersion: 'v1' }, responseObject: { kind: 'TokenRequest', status: { expirationTimestamp: '2026-11-21T14:03:07Z' }, spec: { expirationSeconds: 86400 } } });
+    const event = canonicalEvent({
+      level: 'RequestResponse',
+      verb: 'create',
+      objectRef: { resource: 'serviceaccounts', subresource: 'token', namespace: 'ci', name: 'deployer', apiVersion: 'v1' },
+      responseObject: { kind: 'TokenRequest', status: { expirationTimestamp: '2026-11-21T14:03:07Z' }, spec: { expirationSeconds: 86400 } },
+    });
 
     // Act
     const fires = [selectionFires({ 'responseObject.spec.expirationSeconds|gt': 3600 }, event), selectionFires({ 'response_object.kind': 'TokenRequest' }, event)];

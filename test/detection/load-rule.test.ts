@@ -77,7 +77,11 @@ describe('a refusal', () => {
 
   it('of a correlation rule names correlation', () => {
     // Prepare
-    const text = stringify({ title: 'Many exec', id: '1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d', correlation: { type: 'event_count', rules: ['pod-exec'], 'group-by': ['user.username'], timespan: '10m', condition: { gte: 5 } } });
+    const text = stringify({
+      title: 'Many exec',
+      id: '1b2c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d',
+      correlation: { type: 'event_count', rules: ['pod-exec'], 'group-by': ['user.username'], timespan: '10m', condition: { gte: 5 } },
+    });
 
     // Act
     const message = problemsOf(text);
@@ -88,7 +92,12 @@ describe('a refusal', () => {
 
   it('of a Sigma filter names filters', () => {
     // Prepare
-    const text = stringify({ title: 'CI exclusion', id: '2c3d4e5f-6071-4b8c-9dae-1f2a3b4c5d6e', logsource: { product: 'kubernetes', service: 'audit' }, filter: { rules: ['pod-exec'], selection: { 'user.username': 'ci' }, condition: 'not selection' } });
+    const text = stringify({
+      title: 'CI exclusion',
+      id: '2c3d4e5f-6071-4b8c-9dae-1f2a3b4c5d6e',
+      logsource: { product: 'kubernetes', service: 'audit' },
+      filter: { rules: ['pod-exec'], selection: { 'user.username': 'ci' }, condition: 'not selection' },
+    });
 
     // Act
     const message = problemsOf(text);
@@ -116,7 +125,7 @@ describe('a refusal', () => {
     expect(message).toMatch(/^the file holds 2 YAML documents: rule collections are not supported/);
   });
 
-  it('of text that is no YAML gives the parser\'s line and column', () => {
+  it("of text that is no YAML gives the parser's line and column", () => {
     // Act
     const message = problemsOf('title: Exec\ndetection: {selection: [\n');
 
@@ -167,7 +176,10 @@ describe('a refusal', () => {
     const messages = [problemsOf({ keywords: ['/bin/sh', 'nsenter'], condition: 'keywords' }), problemsOf({ keywords: 'nsenter', condition: 'keywords' })];
 
     // Assess
-    expect(messages).toEqual([expect.stringMatching(/^detection\.keywords: keyword \(field-less\) search is not supported/), expect.stringMatching(/^detection\.keywords: keyword \(field-less\) search is not supported/)]);
+    expect(messages).toEqual([
+      expect.stringMatching(/^detection\.keywords: keyword \(field-less\) search is not supported/),
+      expect.stringMatching(/^detection\.keywords: keyword \(field-less\) search is not supported/),
+    ]);
   });
 
   it('of a field-less key with modifiers says field-less search is not supported', () => {
@@ -310,7 +322,10 @@ describe('modifiers and values a rule cannot use', () => {
     const messages = [refusedEntry('userAgent|re|cased', '^kubectl'), refusedEntry('src_ip|cidr|cased', '10.0.0.0/8')];
 
     // Assess
-    expect(messages).toEqual([expect.stringMatching(/"cased" applies to plain, contains, startswith and endswith matches, not "re" \(re is case-sensitive unless "i"\)/), expect.stringMatching(/not "cidr"$/)]);
+    expect(messages).toEqual([
+      expect.stringMatching(/"cased" applies to plain, contains, startswith and endswith matches, not "re" \(re is case-sensitive unless "i"\)/),
+      expect.stringMatching(/not "cidr"$/),
+    ]);
   });
 
   it('all with a single value', () => {
@@ -350,7 +365,10 @@ describe('modifiers and values a rule cannot use', () => {
     const messages = [refusedEntry('userAgent', { startswith: 'kubectl' }), refusedEntry('userAgent', [['kubectl']])];
 
     // Assess
-    expect(messages).toEqual([expect.stringMatching(/values must be strings, numbers, booleans or null, got \{"startswith":"kubectl"\}/), expect.stringMatching(/got \["kubectl"\]/)]);
+    expect(messages).toEqual([
+      expect.stringMatching(/values must be strings, numbers, booleans or null, got \{"startswith":"kubectl"\}/),
+      expect.stringMatching(/got \["kubectl"\]/),
+    ]);
   });
 
   it('an empty list of values', () => {
@@ -378,7 +396,10 @@ describe('modifiers and values a rule cannot use', () => {
     const messages = [refusedEntry('is_resource_request', 'yes'), refusedEntry('is_truncated|gt', 0)];
 
     // Assess
-    expect(messages).toEqual([expect.stringMatching(/value "yes" can never match: the field holds true or false/), expect.stringMatching(/"gt" can never match: the field holds true or false/)]);
+    expect(messages).toEqual([
+      expect.stringMatching(/value "yes" can never match: the field holds true or false/),
+      expect.stringMatching(/"gt" can never match: the field holds true or false/),
+    ]);
   });
 
   it('a network that is no CIDR', () => {
@@ -386,7 +407,10 @@ describe('modifiers and values a rule cannot use', () => {
     const messages = [refusedEntry('src_ip|cidr', '10.0.0/8'), refusedEntry('src_ip|cidr', '2001:db8::/129')];
 
     // Assess
-    expect(messages).toEqual([expect.stringMatching(/cidr "10\.0\.0\/8" is not an IPv4 or IPv6 network/), expect.stringMatching(/prefix length must be a whole number from 0 to 128/)]);
+    expect(messages).toEqual([
+      expect.stringMatching(/cidr "10\.0\.0\/8" is not an IPv4 or IPv6 network/),
+      expect.stringMatching(/prefix length must be a whole number from 0 to 128/),
+    ]);
   });
 });
 

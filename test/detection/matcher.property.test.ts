@@ -172,12 +172,16 @@ describe('networks and numbers', () => {
 describe('the rule index', () => {
   const VERBS = ['get', 'list', 'create', 'delete', 'CREATE', 'cre*'];
   const RESOURCES = ['pods', 'Pods', 'secrets', 'pod?', 'configmaps', '*'];
-  const selectionEntry = fc.tuple(
-    fc.constantFrom('verb', 'objectRef.resource', 'objectRef.subresource'),
-    fc.constantFrom('', '|cased', '|contains', '|startswith'),
-    fc.oneof(fc.constantFrom(...VERBS, ...RESOURCES, 'exec', null), fc.uniqueArray(fc.constantFrom(...VERBS, ...RESOURCES, 'exec'), { minLength: 2, maxLength: 3 })),
-  ).filter(([, modifier, value]) => modifier === '' || value !== null);
-  const selection = fc.array(selectionEntry, { minLength: 1, maxLength: 3 }).map((entries) => Object.fromEntries(entries.map(([field, modifier, value]) => [`${field}${modifier}`, value])));
+  const selectionEntry = fc
+    .tuple(
+      fc.constantFrom('verb', 'objectRef.resource', 'objectRef.subresource'),
+      fc.constantFrom('', '|cased', '|contains', '|startswith'),
+      fc.oneof(fc.constantFrom(...VERBS, ...RESOURCES, 'exec', null), fc.uniqueArray(fc.constantFrom(...VERBS, ...RESOURCES, 'exec'), { minLength: 2, maxLength: 3 })),
+    )
+    .filter(([, modifier, value]) => modifier === '' || value !== null);
+  const selection = fc
+    .array(selectionEntry, { minLength: 1, maxLength: 3 })
+    .map((entries) => Object.fromEntries(entries.map(([field, modifier, value]) => [`${field}${modifier}`, value])));
   const detection = fc.record({
     selection: fc.oneof(selection, fc.array(selection, { minLength: 2, maxLength: 3 })),
     filter: selection,
@@ -192,7 +196,10 @@ describe('the rule index', () => {
   it('matchEvent fires exactly the rules that match when every rule is evaluated', () => {
     fc.assert(
       fc.property(fc.array(detection, { minLength: 1, maxLength: 6 }), fc.array(event, { minLength: 1, maxLength: 8 }), (detections, fields) => {
-        const sources = detections.map((rule, index) => ({ path: `rules/${index}.yml`, text: sigmaRuleText(rule, { id: `00000000-0000-4000-8000-${String(index).padStart(12, '0')}` }) }));
+        const sources = detections.map((rule, index) => ({
+          path: `rules/${index}.yml`,
+          text: sigmaRuleText(rule, { id: `00000000-0000-4000-8000-${String(index).padStart(12, '0')}` }),
+        }));
         const { rules, refusals } = compileRules(sources);
         expect(refusals).toEqual([]);
         for (const values of fields) {

@@ -1,6 +1,6 @@
 /** Sigma's matching of plain values (no modifier): case, wildcards and their escaping, lists, maps, null, numbers, booleans. */
 import { describe, expect, it } from 'vitest';
-import { HUMAN_USER, canonicalEvent, resourceRequest, selectionFires } from './detection-builders.ts';
+import { canonicalEvent, HUMAN_USER, resourceRequest, selectionFires } from './detection-builders.ts';
 
 const EXEC = resourceRequest({ verb: 'create', resource: 'pods', namespace: 'shop', name: 'web-7d9f', subresource: 'exec', query: 'command=sh&container=web&stdin=true&tty=true' });
 
@@ -31,7 +31,11 @@ describe('a plain string value', () => {
 
   it('with ? matches exactly one character', () => {
     // Act
-    const fires = [selectionFires({ 'objectRef.name': 'web-7d9?' }, EXEC), selectionFires({ 'objectRef.name': 'web-7d?' }, EXEC), selectionFires({ 'objectRef.name': 'web-7d9f?' }, EXEC)];
+    const fires = [
+      selectionFires({ 'objectRef.name': 'web-7d9?' }, EXEC),
+      selectionFires({ 'objectRef.name': 'web-7d?' }, EXEC),
+      selectionFires({ 'objectRef.name': 'web-7d9f?' }, EXEC),
+    ];
 
     // Assess
     expect(fires).toEqual([true, false, false]);

@@ -3,14 +3,14 @@
  * formats. Tests state only what matters to them; everything else is a realistic default.
  */
 import { readFileSync } from 'node:fs';
-import { gzipSync, deflateSync } from 'node:zlib';
-import { provenanceOf } from '../../shared/decode/decoded-batch.ts';
-import type { EventHubMessage } from '../../shared/decode/eventhub.ts';
-import { DEFAULT_LIMITS } from '../../shared/limits.ts';
+import { deflateSync, gzipSync } from 'node:zlib';
+import { provenanceOf } from '../../shared/core/decoded-batch.ts';
+import { DEFAULT_LIMITS } from '../../shared/core/limits.ts';
+import type { SourceRecord } from '../../shared/core/source-record.ts';
 import { normalizeRecord } from '../../shared/normalize/normalize-record.ts';
-import type { SourceRecord } from '../../shared/normalize/source-record.ts';
 import type { CanonicalEvent, Provenance } from '../../shared/schema/canonical-event.ts';
 import type { QuarantineRecord } from '../../shared/schema/quarantine-record.ts';
+import type { EventHubMessage } from '../../shared/sources/eventhub/eventhub-messages.ts';
 
 export type AuditEvent = Record<string, unknown>;
 
@@ -61,7 +61,7 @@ export function auditEvent(overrides: AuditEvent = {}): AuditEvent {
   };
 }
 
-export interface LogEventInput {
+interface LogEventInput {
   id?: string;
   timestamp?: number;
   message: string;
@@ -219,7 +219,10 @@ export interface FirehoseRecordInput {
 }
 
 /** One Firehose record carrying CloudWatch Logs payloads: base64 of gzip of the payloads' JSON, concatenated. */
-export function firehoseRecord(payloads: (Record<string, unknown> | string)[], input: FirehoseRecordInput = {}): { recordId: string; approximateArrivalTimestamp: number; data: string } {
+export function firehoseRecord(
+  payloads: (Record<string, unknown> | string)[],
+  input: FirehoseRecordInput = {},
+): { recordId: string; approximateArrivalTimestamp: number; data: string } {
   const text = Buffer.from(payloads.map((payload) => (typeof payload === 'string' ? payload : JSON.stringify(payload))).join(input.separator ?? '\n'));
   return {
     recordId: input.recordId ?? '49546986683135544286507457936321625675700192471156785154',

@@ -1,8 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { readFile } from 'node:fs/promises';
 import { FileObjectStore } from '../../shared/store/file-object-store.ts';
 import type { ObjectStore, StoredObject } from '../../shared/store/object-store.ts';
 

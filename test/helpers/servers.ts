@@ -7,8 +7,8 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -53,11 +53,9 @@ export function azuriteConnectionString(blobEndpoint: string): string {
 export async function startAzurite(containers: readonly string[]): Promise<TestServer> {
   const location = await mkdtemp(path.join(tmpdir(), 'kaudit-azurite-'));
   const main = createRequire(import.meta.url).resolve('azurite/dist/src/blob/main.js');
-  const child = spawn(
-    process.execPath,
-    [main, '--blobHost', '127.0.0.1', '--blobPort', '0', '--location', location, '--skipApiVersionCheck', '--disableTelemetry', '--silent'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child = spawn(process.execPath, [main, '--blobHost', '127.0.0.1', '--blobPort', '0', '--location', location, '--skipApiVersionCheck', '--disableTelemetry', '--silent'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) {
       const exited = once(child, 'exit');
@@ -186,10 +184,11 @@ function cutOff(request: http.IncomingMessage, target: URL): void {
     const part = chunk.subarray(0, half - sent);
     sent += part.length;
     // Closed once the half has been written out, so the server holds a truncated body.
-    if (sent >= half) upstream.write(part, () => {
-      upstream.destroy();
-      request.socket.destroy();
-    });
+    if (sent >= half)
+      upstream.write(part, () => {
+        upstream.destroy();
+        request.socket.destroy();
+      });
     else upstream.write(part);
   });
 }

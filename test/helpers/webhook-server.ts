@@ -6,11 +6,11 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import type { CliIo } from '../../shared/cli/cli-io.ts';
-import { serveCommand, type ServeOptions } from '../../shared/cli/commands/serve.ts';
+import { type ServeOptions, serveCommand } from '../../shared/cli/commands/serve.ts';
 
 export const PROD_TOKEN = 'prod-token-5b1f0c9e2d7a4e3f';
 export const LAB_TOKEN = 'lab-token-8e2d7a4e3f5b1f0c';
-export const TOKENS = {
+const TOKENS = {
   [PROD_TOKEN]: { cluster_name: 'onprem-prod', cluster_id: 'dc1/onprem-prod' },
   [LAB_TOKEN]: { cluster_name: 'onprem-lab', cluster_id: 'dc1/onprem-lab' },
 };

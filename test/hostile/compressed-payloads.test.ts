@@ -9,10 +9,10 @@ import path from 'node:path';
 import { constants, createGzip, gzipSync } from 'node:zlib';
 import type { CloudWatchLogsEvent, Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeCloudWatchSubscription } from '../../shared/decode/cloudwatch.ts';
-import { DEFAULT_LIMITS } from '../../shared/limits.ts';
-import { decodeFirehoseRecord } from '../../shared/firehose/decode-firehose-record.ts';
-import { DECODER_CONTEXT, auditEvent, cloudWatchPayload, firehoseRecord } from '../helpers/audit-events.ts';
+import { DEFAULT_LIMITS } from '../../shared/core/limits.ts';
+import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/subscription-envelope.ts';
+import { decodeFirehoseRecord } from '../../shared/sources/firehose/decode-firehose-record.ts';
+import { auditEvent, cloudWatchPayload, DECODER_CONTEXT, firehoseRecord } from '../helpers/audit-events.ts';
 import { runKaudit } from '../helpers/cli.ts';
 import { MemoryObjectStore, temporaryFileStore } from '../helpers/lake.ts';
 import { eksFunction, testRuntime } from '../reliability/helpers/platforms.ts';
@@ -174,7 +174,12 @@ describe('base64 of data that is not compressed in a CloudWatch subscription eve
 
     // Assess
     expect(batch.quarantined).toMatchObject([
-      { reason: 'invalid_payload', raw: text, raw_sha256: createHash('sha256').update(data).digest('hex'), detail: expect.stringMatching(/; raw is the text of the data, not its base64$/) },
+      {
+        reason: 'invalid_payload',
+        raw: text,
+        raw_sha256: createHash('sha256').update(data).digest('hex'),
+        detail: expect.stringMatching(/; raw is the text of the data, not its base64$/),
+      },
     ]);
   });
 });
@@ -192,7 +197,9 @@ describe('corrupt gzip in a Firehose record', () => {
     const [quarantined] = batch.quarantined;
     expect(quarantined).toMatchObject({
       reason: 'invalid_payload',
-      detail: expect.stringMatching(/: data could not be decompressed: unexpected end of file; raw is the text the data inflates to before that point \(\d+ bytes\), not the data$/),
+      detail: expect.stringMatching(
+        /: data could not be decompressed: unexpected end of file; raw is the text the data inflates to before that point \(\d+ bytes\), not the data$/,
+      ),
       raw_sha256: createHash('sha256').update(record.data).digest('hex'),
     });
     expect(text.startsWith(quarantined?.raw as string)).toBe(true);

@@ -4,33 +4,24 @@
  * `__proto__` keys, lone surrogates, numbers where text belongs), a key deleted, or a hostile key
  * added. Whatever comes in, decoding, processing and storing never throw, batch keys stay safe
  * object names, every quarantine record is a valid one with a bounded raw, and no prototype changes.
- * (The counting identity under random input is test/unit/pipeline.property.test.ts's.)
+ * (The counting identity under random input is test/pipeline/pipeline.property.test.ts's.)
  */
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodeAuditEventList, decodeAuditLogLines } from '../../shared/decode/audit-log.ts';
-import { decodeCloudWatchPayload, decodeCloudWatchSubscription } from '../../shared/decode/cloudwatch.ts';
-import type { DecodedBatch } from '../../shared/decode/decoded-batch.ts';
-import { decodeInput } from '../../shared/decode/detect-input.ts';
-import { decodeEventHubMessages } from '../../shared/decode/eventhub.ts';
-import { decodeFirehoseRecord } from '../../shared/firehose/decode-firehose-record.ts';
-import { safeText } from '../../shared/decode/json-text.ts';
-import { QUARANTINE_RAW_LIMIT } from '../../shared/normalize/quarantine.ts';
+import type { DecodedBatch } from '../../shared/core/decoded-batch.ts';
+import { safeText } from '../../shared/core/json-text.ts';
+import { QUARANTINE_RAW_LIMIT } from '../../shared/core/quarantine.ts';
 import { ingestBatch } from '../../shared/pipeline/ingest-batch.ts';
 import { QuarantineRecordSchema } from '../../shared/schema/quarantine-record.ts';
+import { decodeAuditEventList, decodeAuditLogLines } from '../../shared/sources/audit-log/audit-log.ts';
+import { decodeCloudWatchPayload } from '../../shared/sources/cloudwatch/cloudwatch-payload.ts';
+import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/subscription-envelope.ts';
+import { decodeEventHubMessages } from '../../shared/sources/eventhub/eventhub-messages.ts';
+import { decodeFirehoseRecord } from '../../shared/sources/firehose/decode-firehose-record.ts';
+import { decodeInput } from '../../shared/sources/input-formats.ts';
 import { LakeEventStore } from '../../shared/store/event-store.ts';
-import {
-  DECODER_CONTEXT,
-  aksRecord,
-  auditEvent,
-  cloudWatchPayload,
-  eventHubBody,
-  eventHubMessages,
-  eventList,
-  firehoseRecord,
-  type AuditEvent,
-} from '../helpers/audit-events.ts';
+import { type AuditEvent, aksRecord, auditEvent, cloudWatchPayload, DECODER_CONTEXT, eventHubBody, eventHubMessages, eventList, firehoseRecord } from '../helpers/audit-events.ts';
 import { MemoryObjectStore } from '../helpers/lake.ts';
 import { deadLetterFileOf, legacyDeadLetterFile } from '../reliability/helpers/dead-letters.ts';
 import { destinationRecordOf, triggerMetadataFor } from '../reliability/helpers/platforms.ts';
@@ -63,7 +54,9 @@ const hostileValue: fc.Arbitrary<Hostile> = fc.oneof(
   { arbitrary: fc.integer({ min: 900, max: 20_000 }).map((deepObject) => ({ deepObject })), weight: 1 },
   { arbitrary: fc.integer({ min: 1, max: 5 }).map((megabytes) => ({ megabytes })), weight: 1 },
   {
-    arbitrary: fc.jsonValue({ maxDepth: 2 }).map((value) => ({ json: JSON.parse(`{"__proto__":${JSON.stringify(value) ?? 'null'},"constructor":{"prototype":{"polluted":1}}}`) as Json })),
+    arbitrary: fc
+      .jsonValue({ maxDepth: 2 })
+      .map((value) => ({ json: JSON.parse(`{"__proto__":${JSON.stringify(value) ?? 'null'},"constructor":{"prototype":{"polluted":1}}}`) as Json })),
     weight: 2,
   },
   { arbitrary: fc.oneof(fc.double(), fc.integer(), fc.boolean(), fc.constant(null)).map((json) => ({ json })), weight: 2 },
@@ -103,7 +96,10 @@ function mutationOf(value: Json): fc.Arbitrary<Mutation> {
   return fc.oneof(
     { arbitrary: fc.record({ kind: fc.constant('replace' as const), path: paths, value: hostileValue }), weight: 4 },
     { arbitrary: fc.record({ kind: fc.constant('delete' as const), path: paths }), weight: 1 },
-    { arbitrary: fc.record({ kind: fc.constant('add-key' as const), path: paths, key: fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString'), value: hostileValue }), weight: 1 },
+    {
+      arbitrary: fc.record({ kind: fc.constant('add-key' as const), path: paths, key: fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString'), value: hostileValue }),
+      weight: 1,
+    },
   );
 }
 
@@ -129,7 +125,8 @@ function detected(data: Buffer): DecodedBatch[] {
 const textOf = (value: Json) => (typeof value === 'string' ? value : (safeText(value) ?? ''));
 const subscription = (payload: Json) => ({ awslogs: { data: gzipSync(textOf(payload)).toString('base64') } });
 const bodiesOf = (events: AuditEvent[]) => [textOf(eventHubBody(events.map((event) => aksRecord(textOf(event)))))];
-const legacyDeadLetterOf = (events: AuditEvent[]) => JSON.parse(JSON.stringify(legacyDeadLetterFile('eh-fuzz-p3-1-1', bodiesOf(events), triggerMetadataFor(bodiesOf(events), 1), null))) as Json;
+const legacyDeadLetterOf = (events: AuditEvent[]) =>
+  JSON.parse(JSON.stringify(legacyDeadLetterFile('eh-fuzz-p3-1-1', bodiesOf(events), triggerMetadataFor(bodiesOf(events), 1), null))) as Json;
 const DEAD_LETTER = await deadLetterFileOf(bodiesOf(EVENTS), triggerMetadataFor(bodiesOf(EVENTS), 1));
 
 const TARGETS: Record<string, FuzzTarget> = {

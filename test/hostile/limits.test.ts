@@ -4,21 +4,22 @@
  */
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { decodeAuditLogLines } from '../../shared/decode/audit-log.ts';
-import { decodeCloudWatchPayload, decodeCloudWatchSubscription } from '../../shared/decode/cloudwatch.ts';
-import type { DecodedBatch } from '../../shared/decode/decoded-batch.ts';
-import { decodeInput } from '../../shared/decode/detect-input.ts';
-import { decodeEventHubMessages } from '../../shared/decode/eventhub.ts';
-import { DEFAULT_LIMITS, limitsFromEnv, type Limits } from '../../shared/limits.ts';
+import type { DecodedBatch } from '../../shared/core/decoded-batch.ts';
+import { DEFAULT_LIMITS, type Limits, limitsFromEnv } from '../../shared/core/limits.ts';
 import { ingestBatch } from '../../shared/pipeline/ingest-batch.ts';
+import { decodeAuditLogLines } from '../../shared/sources/audit-log/audit-log.ts';
+import { decodeCloudWatchPayload } from '../../shared/sources/cloudwatch/cloudwatch-payload.ts';
+import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/subscription-envelope.ts';
+import { decodeEventHubMessages } from '../../shared/sources/eventhub/eventhub-messages.ts';
+import { decodeInput } from '../../shared/sources/input-formats.ts';
 import { LakeEventStore } from '../../shared/store/event-store.ts';
 import {
-  DECODER_CONTEXT,
   aksRecord,
   auditEvent,
   auditLogLines,
   cloudWatchPayload,
   cloudWatchSubscriptionEvent,
+  DECODER_CONTEXT,
   eventHubBody,
   eventHubMessages,
   eventList,
@@ -75,14 +76,26 @@ describe('every decoder honours every limit', () => {
       () => decodeCloudWatchPayload(cloudWatchPayload({ events: [LONG_EVENT] }), context),
       /^logEvents\[0\]\.message: \d+ characters exceeds the event size limit of 1000$/,
     ],
-    ['CloudWatch payload: records per batch', () => decodeCloudWatchPayload(cloudWatchPayload({ events: SMALL }), context), /^logEvents holds 3 log events, over the limit of 2 per batch$/],
+    [
+      'CloudWatch payload: records per batch',
+      () => decodeCloudWatchPayload(cloudWatchPayload({ events: SMALL }), context),
+      /^logEvents holds 3 log events, over the limit of 2 per batch$/,
+    ],
     [
       'Event Hubs: body size',
       () => decodeEventHubMessages(eventHubMessages([JSON.stringify(eventHubBody([aksRecord(LONG_EVENT), aksRecord(LONG_EVENT)]))]), context),
       /^message 0: body exceeds the payload limit of 2000 bytes$/,
     ],
-    ['Event Hubs: event size', () => decodeEventHubMessages(eventHubMessages([eventHubBody([aksRecord(LONG_EVENT)])]), context), /properties\.log is \d+ characters, over the event size limit of 1000$/],
-    ['Event Hubs: records per message', () => decodeEventHubMessages(eventHubMessages([eventHubBody(SMALL.map((event) => aksRecord(event)))]), context), /^message 0: 3 records exceed the limit of 2$/],
+    [
+      'Event Hubs: event size',
+      () => decodeEventHubMessages(eventHubMessages([eventHubBody([aksRecord(LONG_EVENT)])]), context),
+      /properties\.log is \d+ characters, over the event size limit of 1000$/,
+    ],
+    [
+      'Event Hubs: records per message',
+      () => decodeEventHubMessages(eventHubMessages([eventHubBody(SMALL.map((event) => aksRecord(event)))]), context),
+      /^message 0: 3 records exceed the limit of 2$/,
+    ],
     ['audit log: event size', () => decodeAuditLogLines(auditLogLines([LONG_EVENT]), context), /^line 1: \d+ characters exceeds the event size limit of 1000$/],
   ])('%s → limit_exceeded', (_name, decode, detail) => {
     // Act

@@ -4,9 +4,9 @@
  * until it times out: the quarantine scrub and the audit event reader go through such text once.
  */
 import { describe, expect, it } from 'vitest';
-import { provenanceOf } from '../../shared/decode/decoded-batch.ts';
-import { readAuditEventText } from '../../shared/normalize/read-audit-text.ts';
-import { buildQuarantineRecord } from '../../shared/normalize/quarantine.ts';
+import { provenanceOf } from '../../shared/core/decoded-batch.ts';
+import { buildQuarantineRecord } from '../../shared/core/quarantine.ts';
+import { readAuditEventText } from '../../shared/core/read-audit-text.ts';
 import { buildPipelineOptions } from '../../shared/pipeline/pipeline-options.ts';
 import { INGEST_TIME } from '../helpers/audit-events.ts';
 
@@ -41,6 +41,9 @@ describe('a run of 200,000 of one character', () => {
     const read = readAuditEventText(`{"kind":"Event","auditID":"a"${' '.repeat(RUN)}x`);
 
     // Assess
-    expect(read).toEqual({ error: `not JSON and not a truncated JSON object: unexpected a letter at character ${RUN + 29}: expected ',' or '}' after a property value`, reason: 'invalid_json' });
+    expect(read).toEqual({
+      error: `not JSON and not a truncated JSON object: unexpected a letter at character ${RUN + 29}: expected ',' or '}' after a property value`,
+      reason: 'invalid_json',
+    });
   });
 });

@@ -3,15 +3,16 @@
  * and batches with nothing in them. Every record comes out written or quarantined with a reason.
  */
 import { gzipSync } from 'node:zlib';
-import type { CloudWatchLogsEvent, Context } from 'aws-lambda';
 import { InvocationContext } from '@azure/functions';
+import type { CloudWatchLogsEvent, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { decodeAuditEventList, decodeAuditLogLines } from '../../shared/decode/audit-log.ts';
-import { decodeCloudWatchPayload, decodeCloudWatchSubscription } from '../../shared/decode/cloudwatch.ts';
-import type { DecodedBatch } from '../../shared/decode/decoded-batch.ts';
-import { decodeEventHubMessages } from '../../shared/decode/eventhub.ts';
+import type { DecodedBatch } from '../../shared/core/decoded-batch.ts';
 import { processBatch } from '../../shared/pipeline/ingest-batch.ts';
-import { DECODER_CONTEXT, aksRecord, auditEvent, cloudWatchPayload, cloudWatchSubscriptionEvent, eventHubBody, eventHubMessages, eventList } from '../helpers/audit-events.ts';
+import { decodeAuditEventList, decodeAuditLogLines } from '../../shared/sources/audit-log/audit-log.ts';
+import { decodeCloudWatchPayload } from '../../shared/sources/cloudwatch/cloudwatch-payload.ts';
+import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/subscription-envelope.ts';
+import { decodeEventHubMessages } from '../../shared/sources/eventhub/eventhub-messages.ts';
+import { aksRecord, auditEvent, cloudWatchPayload, cloudWatchSubscriptionEvent, DECODER_CONTEXT, eventHubBody, eventHubMessages, eventList } from '../helpers/audit-events.ts';
 import { MemoryObjectStore } from '../helpers/lake.ts';
 import { aksFunction, eksFunction, testRuntime, triggerMetadataFor } from '../reliability/helpers/platforms.ts';
 
@@ -29,9 +30,13 @@ describe('invalid UTF-8', () => {
   it.each<[string, () => DecodedBatch]>([
     [
       'in a CloudWatch log event',
-      () => decodeCloudWatchSubscription({ awslogs: { data: gzipSync(withInvalidUtf8(JSON.stringify(cloudWatchPayload({ events: [MARKED_EVENT] })))).toString('base64') } }, context),
+      () =>
+        decodeCloudWatchSubscription({ awslogs: { data: gzipSync(withInvalidUtf8(JSON.stringify(cloudWatchPayload({ events: [MARKED_EVENT] })))).toString('base64') } }, context),
     ],
-    ['in an Event Hubs message body given as bytes', () => decodeEventHubMessages(eventHubMessages([withInvalidUtf8(JSON.stringify(eventHubBody([aksRecord(MARKED_EVENT)])))]), context)],
+    [
+      'in an Event Hubs message body given as bytes',
+      () => decodeEventHubMessages(eventHubMessages([withInvalidUtf8(JSON.stringify(eventHubBody([aksRecord(MARKED_EVENT)])))]), context),
+    ],
     ['in an audit log line', () => decodeAuditLogLines(withInvalidUtf8(JSON.stringify(MARKED_EVENT)).toString('utf8'), context)],
   ])('%s: the event is kept, with U+FFFD for the bytes', (_name, decode) => {
     // Act
@@ -59,7 +64,11 @@ describe('numbers where strings belong', () => {
     ['CloudWatch logGroup', () => decodeCloudWatchPayload({ ...cloudWatchPayload({ events: [auditEvent()] }), logGroup: 42 }, context), 'invalid_payload'],
     ['CloudWatch messageType', () => decodeCloudWatchPayload({ ...cloudWatchPayload({ events: [auditEvent()] }), messageType: 1 }, context), 'invalid_payload'],
     ['CloudWatch awslogs.data', () => decodeCloudWatchSubscription({ awslogs: { data: 12345 } }, context), 'invalid_payload'],
-    ['CloudWatch logEvents[].message', () => decodeCloudWatchPayload({ ...cloudWatchPayload({ events: [] }), logEvents: [{ id: '1', timestamp: 1, message: 42 }] }, context), 'invalid_record'],
+    [
+      'CloudWatch logEvents[].message',
+      () => decodeCloudWatchPayload({ ...cloudWatchPayload({ events: [] }), logEvents: [{ id: '1', timestamp: 1, message: 42 }] }, context),
+      'invalid_record',
+    ],
     ['AKS category', () => decodeEventHubMessages(eventHubMessages([eventHubBody([{ ...aksRecord(auditEvent()), category: 7 }])]), context), 'invalid_record'],
     ['AKS properties.log', () => decodeEventHubMessages(eventHubMessages([eventHubBody([{ ...aksRecord(auditEvent()), properties: { log: 12 } }])]), context), 'invalid_record'],
     ['audit event auditID', () => decodeAuditLogLines(JSON.stringify(auditEvent({ auditID: 123 })), context), 'invalid_event'],
@@ -81,7 +90,12 @@ describe('numbers where strings belong', () => {
     ['verb', { verb: 7 }, 'verb: expected string, got number', { verb: null }],
     ['user.groups items', { user: { username: 'alice', groups: ['dev', 1, 2] } }, 'user.groups: dropped 2 non-string item(s)', { user_groups: ['dev'] }],
     ['stageTimestamp', { stageTimestamp: 1_795_701_787 }, 'stageTimestamp: expected string, got number', { time: '2026-11-20T14:05:00.000Z' }],
-    ['annotations values', { annotations: { 'authorization.k8s.io/decision': 1 } }, 'annotations.authorization.k8s.io/decision: expected string, got number', { authz_decision: null }],
+    [
+      'annotations values',
+      { annotations: { 'authorization.k8s.io/decision': 1 } },
+      'annotations.authorization.k8s.io/decision: expected string, got number',
+      { authz_decision: null },
+    ],
   ])('in the audit event’s %s: the event is kept, the field null, with a parse warning', (_name, overrides, warning, fields) => {
     // Act
     const processed = processBatch(decodeAuditLogLines(JSON.stringify(auditEvent(overrides)), context));

@@ -7,18 +7,19 @@ import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { CloudWatchLogsEvent, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { decodeAuditLogLines } from '../../shared/decode/audit-log.ts';
-import { decodeCloudWatchPayload, decodeCloudWatchSubscription } from '../../shared/decode/cloudwatch.ts';
-import type { DecodedBatch } from '../../shared/decode/decoded-batch.ts';
-import { decodeEventHubMessages } from '../../shared/decode/eventhub.ts';
-import { DEFAULT_LIMITS, MAX_JSON_DEPTH } from '../../shared/limits.ts';
+import type { DecodedBatch } from '../../shared/core/decoded-batch.ts';
+import { DEFAULT_LIMITS, MAX_JSON_DEPTH } from '../../shared/core/limits.ts';
+import { QUARANTINE_RAW_LIMIT } from '../../shared/core/quarantine.ts';
 import { ingestBatch } from '../../shared/pipeline/ingest-batch.ts';
-import { QUARANTINE_RAW_LIMIT } from '../../shared/normalize/quarantine.ts';
-import { REDACTED } from '../../shared/redaction/path-tree.ts';
-import { LAST_APPLIED_ANNOTATION } from '../../shared/redaction/redaction-rules.ts';
 import type { QuarantineRecord } from '../../shared/schema/quarantine-record.ts';
+import { decodeAuditLogLines } from '../../shared/sources/audit-log/audit-log.ts';
+import { decodeCloudWatchPayload } from '../../shared/sources/cloudwatch/cloudwatch-payload.ts';
+import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/subscription-envelope.ts';
+import { decodeEventHubMessages } from '../../shared/sources/eventhub/eventhub-messages.ts';
 import { LakeEventStore } from '../../shared/store/event-store.ts';
-import { DECODER_CONTEXT, aksRecord, auditEvent, cloudWatchPayload, cloudWatchSubscriptionEvent, eventHubMessages } from '../helpers/audit-events.ts';
+import { REDACTED } from '../../shared/transforms/redaction/path-tree.ts';
+import { LAST_APPLIED_ANNOTATION } from '../../shared/transforms/redaction/redaction-rules.ts';
+import { aksRecord, auditEvent, cloudWatchPayload, cloudWatchSubscriptionEvent, DECODER_CONTEXT, eventHubMessages } from '../helpers/audit-events.ts';
 import { runKaudit } from '../helpers/cli.ts';
 import { MemoryObjectStore, temporaryFileStore } from '../helpers/lake.ts';
 import { eksFunction, testRuntime } from '../reliability/helpers/platforms.ts';
@@ -48,7 +49,13 @@ interface EventRow {
 /** The events an object store holds. */
 async function storedEvents(objects: MemoryObjectStore): Promise<unknown[]> {
   const keys = [...objects.objects.keys()].filter((key) => key.startsWith('events/'));
-  return keys.flatMap((key) => gunzipSync(objects.objects.get(key) as Buffer).toString('utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as unknown));
+  return keys.flatMap((key) =>
+    gunzipSync(objects.objects.get(key) as Buffer)
+      .toString('utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as unknown),
+  );
 }
 
 /** Decodes, normalizes and stores; returns the stored quarantine records and the summary. */
@@ -65,7 +72,9 @@ async function throughPipeline(batch: DecodedBatch) {
 
 describe('a 10 MB single audit event', () => {
   const LINE = eventOfSize(TEN_MB);
-  const tooBig = expect.stringMatching(new RegExp(`${TEN_MB} characters(,)? (exceeds|over) the event size limit of ${DEFAULT_LIMITS.maxEventBytes} \\(raw cut to ${QUARANTINE_RAW_LIMIT} of ${TEN_MB} characters\\)$`));
+  const tooBig = expect.stringMatching(
+    new RegExp(`${TEN_MB} characters(,)? (exceeds|over) the event size limit of ${DEFAULT_LIMITS.maxEventBytes} \\(raw cut to ${QUARANTINE_RAW_LIMIT} of ${TEN_MB} characters\\)$`),
+  );
 
   it.each<[string, () => DecodedBatch]>([
     ['in an audit log', () => decodeAuditLogLines(`${LINE}\n${JSON.stringify(auditEvent())}\n`, context)],
@@ -115,7 +124,10 @@ describe(`JSON nested ${DEPTH.toLocaleString('en')} levels deep`, () => {
     ['as a whole audit log line', () => decodeAuditLogLines(DEEP_ARRAY, context)],
     ['in the requestObject of a CloudWatch log event', () => decodeCloudWatchSubscription(cloudWatchSubscriptionEvent(cloudWatchPayload({ events: [DEEP_EVENT] })), context)],
     ['in the properties.log text of an AKS record', () => decodeEventHubMessages(eventHubMessages([JSON.stringify({ records: [aksRecord(DEEP_EVENT)] })]), context)],
-    ['as the properties.log object of an AKS record', () => decodeEventHubMessages(eventHubMessages([JSON.stringify({ records: [aksRecord('{}')] }).replace('"log":"{}"', `"log":${DEEP_EVENT}`)]), context)],
+    [
+      'as the properties.log object of an AKS record',
+      () => decodeEventHubMessages(eventHubMessages([JSON.stringify({ records: [aksRecord('{}')] }).replace('"log":"{}"', `"log":${DEEP_EVENT}`)]), context),
+    ],
   ])('%s is quarantined as limit_exceeded, keeping the text', async (_name, decode) => {
     // Act
     const { summary, quarantined } = await throughPipeline(decode());
@@ -151,12 +163,27 @@ describe(`JSON nested ${DEPTH.toLocaleString('en')} levels deep`, () => {
   });
 
   it.each([
-    ['kubectl’s last-applied annotation of a Secret', { requestObject: { kind: 'Secret', metadata: { annotations: { [LAST_APPLIED_ANNOTATION]: DEEP_DATA } } } }, (row: EventRow) => row.request_object.metadata.annotations[LAST_APPLIED_ANNOTATION]],
-    ['a webhook patch annotation', { annotations: { 'patch.webhook.admission.k8s.io/round_0_index_0': `{"patch":[{"op":"add","path":"/data","value":${DEEP_DATA}}]}` } }, (row: EventRow) => row.annotations['patch.webhook.admission.k8s.io/round_0_index_0']],
+    [
+      'kubectl’s last-applied annotation of a Secret',
+      { requestObject: { kind: 'Secret', metadata: { annotations: { [LAST_APPLIED_ANNOTATION]: DEEP_DATA } } } },
+      (row: EventRow) => row.request_object.metadata.annotations[LAST_APPLIED_ANNOTATION],
+    ],
+    [
+      'a webhook patch annotation',
+      { annotations: { 'patch.webhook.admission.k8s.io/round_0_index_0': `{"patch":[{"op":"add","path":"/data","value":${DEEP_DATA}}]}` } },
+      (row: EventRow) => row.annotations['patch.webhook.admission.k8s.io/round_0_index_0'],
+    ],
   ])('as the JSON text of %s is replaced whole by redaction, not a batch that fails every retry', async (_name, fields, annotationOf) => {
     // Prepare
     const objects = new MemoryObjectStore();
-    const secret = auditEvent({ auditID: 'deep-annotation', level: 'Request', verb: 'create', requestURI: '/api/v1/namespaces/shop/secrets', objectRef: { resource: 'secrets', namespace: 'shop', apiVersion: 'v1' }, ...fields });
+    const secret = auditEvent({
+      auditID: 'deep-annotation',
+      level: 'Request',
+      verb: 'create',
+      requestURI: '/api/v1/namespaces/shop/secrets',
+      objectRef: { resource: 'secrets', namespace: 'shop', apiVersion: 'v1' },
+      ...fields,
+    });
     const event = cloudWatchSubscriptionEvent(cloudWatchPayload({ events: [secret] })) as unknown as CloudWatchLogsEvent;
 
     // Act

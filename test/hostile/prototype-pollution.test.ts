@@ -5,20 +5,11 @@
 import { gunzipSync } from 'node:zlib';
 import type { CloudWatchLogsEvent, Context } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodeInput } from '../../shared/decode/detect-input.ts';
 import { ingestBatch } from '../../shared/pipeline/ingest-batch.ts';
 import type { CanonicalEvent } from '../../shared/schema/canonical-event.ts';
+import { decodeInput } from '../../shared/sources/input-formats.ts';
 import { LakeEventStore } from '../../shared/store/event-store.ts';
-import {
-  DECODER_CONTEXT,
-  aksRecord,
-  auditEvent,
-  auditLogLines,
-  cloudWatchPayload,
-  cloudWatchSubscriptionEvent,
-  eventHubBody,
-  eventList,
-} from '../helpers/audit-events.ts';
+import { aksRecord, auditEvent, auditLogLines, cloudWatchPayload, cloudWatchSubscriptionEvent, DECODER_CONTEXT, eventHubBody, eventList } from '../helpers/audit-events.ts';
 import { MemoryObjectStore } from '../helpers/lake.ts';
 import { destinationRecordOf, eksFunction, testRuntime } from '../reliability/helpers/platforms.ts';
 

@@ -7,8 +7,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { provenanceOf } from '../../shared/decode/decoded-batch.ts';
-import { buildQuarantineRecord } from '../../shared/normalize/quarantine.ts';
+import { provenanceOf } from '../../shared/core/decoded-batch.ts';
+import { buildQuarantineRecord } from '../../shared/core/quarantine.ts';
 import { buildPipelineOptions } from '../../shared/pipeline/pipeline-options.ts';
 import { aksRecord, auditEvent, cloudWatchPayload, INGEST_TIME } from '../helpers/audit-events.ts';
 import { eventsCarryingSecrets, SECRET_FORMS } from '../redaction/secret-events.ts';

@@ -1,5 +1,5 @@
-import type { Node } from 'web-tree-sitter';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { Node } from 'web-tree-sitter';
 import { modules, ownPropertyKeys, parameter, parameters, parseBicepFile, property, propertyAt, propertyKeys, resource, stringValue } from './helpers/bicep.ts';
 
 const AUDIT_CATEGORIES = ['kube-audit-admin', 'kube-audit'];

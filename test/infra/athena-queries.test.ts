@@ -12,9 +12,7 @@ const TABLE = 'events';
 function columnReferences(sql: string): string[] {
   const code = sql.replace(/'[^']*'/g, "''").replace(/"([a-z_]+)"/g, '$1');
   const aliases = new Set([...code.matchAll(/\bAS ([a-z_]+)/g)].map((match) => match[1]));
-  return [...code.matchAll(/\b([a-z_][a-z0-9_]*)\b(?!\s*\()/g)]
-    .map((match) => match[1] as string)
-    .filter((identifier) => identifier !== TABLE && !aliases.has(identifier));
+  return [...code.matchAll(/\b([a-z_][a-z0-9_]*)\b(?!\s*\()/g)].map((match) => match[1] as string).filter((identifier) => identifier !== TABLE && !aliases.has(identifier));
 }
 
 describe('named Athena queries', () => {

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Validations, type App } from 'aws-cdk-lib';
+import { type App, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { kauditApp } from './helpers/kaudit-app.ts';
@@ -52,7 +52,14 @@ describe('cdk-nag AWS Solutions checks', () => {
   it('find nothing unacknowledged with KMS, compliance-mode Object Lock, reserved concurrency and an alarm topic', () => {
     // Prepare
     const { app } = kauditApp(
-      { clusters: 'prod-eu', lakeEncryption: 'kms', objectLockMode: 'compliance', objectLockDays: '400', reservedConcurrency: '5', alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops' },
+      {
+        clusters: 'prod-eu',
+        lakeEncryption: 'kms',
+        objectLockMode: 'compliance',
+        objectLockDays: '400',
+        reservedConcurrency: '5',
+        alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops',
+      },
       outdir,
     );
 

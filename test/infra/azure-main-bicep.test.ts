@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Node } from 'web-tree-sitter';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SETTINGS } from '../../shared/runtime/settings.ts';
+import type { Node } from 'web-tree-sitter';
+import { SETTINGS } from '../../shared/core/settings.ts';
 import {
   AZURE_INFRA,
   outputValue,
@@ -26,7 +26,7 @@ const EVENT_HUB_CONNECTION_SETTING = `${SETTINGS.eventHubConnection}__fullyQuali
 
 /**
  * How the Azure deployment treats each setting the code reads that main.bicep does not always set.
- * A setting added to shared/runtime/settings.ts fails a test below until it is classified here.
+ * A setting added to shared/core/settings.ts fails a test below until it is classified here.
  */
 const NOT_ALWAYS_SET_ON_AZURE: Record<string, string> = {
   policy: 'set only when the auditPolicy parameter is not empty',
@@ -226,7 +226,7 @@ describe('main.bicep', () => {
 
       // Assess
       expect(containers.body?.parent?.text).toContain('for name in lakeContainerNames');
-      expect(main.text).toContain("var lakeContainerNames = [lakeContainerName, deadLetterContainerName]");
+      expect(main.text).toContain('var lakeContainerNames = [lakeContainerName, deadLetterContainerName]');
       expect(stringValue(propertyAt(containers.body, 'properties.publicAccess'))).toBe('None');
     });
 

@@ -50,9 +50,7 @@ describe('function bundles', () => {
   it('carry no development-only package, such as the emulators or their dependencies', () => {
     // Act
     const devOnly = [...inputs].flatMap(([bundle, files]) =>
-      [...new Set(files.map(installPathOf))]
-        .filter((installPath) => installPath !== undefined && LOCKED[installPath]?.dev)
-        .map((installPath) => `${bundle}: ${installPath}`),
+      [...new Set(files.map(installPathOf))].filter((installPath) => installPath !== undefined && LOCKED[installPath]?.dev).map((installPath) => `${bundle}: ${installPath}`),
     );
 
     // Assess

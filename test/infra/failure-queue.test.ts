@@ -19,7 +19,9 @@ function keyStatements(template: Template): Statement[] {
 }
 
 function roleStatements(template: Template): Statement[] {
-  return Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) => (policy as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement);
+  return Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+    (policy) => (policy as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement,
+  );
 }
 
 function actionsOf(statement: Statement): string[] {
@@ -91,7 +93,9 @@ describe('the EKS on-failure queue', () => {
 
     // Assess
     for (const reader of [OPERATOR, AUDITOR]) {
-      expect(queuePolicy).toContainEqual(expect.objectContaining({ Effect: 'Allow', Principal: { AWS: reader }, Action: expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage']) }));
+      expect(queuePolicy).toContainEqual(
+        expect.objectContaining({ Effect: 'Allow', Principal: { AWS: reader }, Action: expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage']) }),
+      );
       expect(keyStatements(template)).toContainEqual(expect.objectContaining({ Effect: 'Allow', Principal: { AWS: reader }, Action: 'kms:Decrypt' }));
     }
   });

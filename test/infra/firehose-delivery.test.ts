@@ -2,11 +2,10 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { S3_SERVER_ACCESS_LOGS_USE_BUCKET_POLICY } from 'aws-cdk-lib/cx-api';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadAwsDeploymentConfig } from '../../infra/aws/config.ts';
 import { FirehoseDelivery, OUTPUT_PREFIXES } from '../../infra/aws/constructs/firehose-delivery.ts';
 import { LakeStorage } from '../../infra/aws/constructs/lake-storage.ts';
-import { loadAwsDeploymentConfig } from '../../infra/aws/config.ts';
-import { DEAD_LETTER_PREFIX } from '../../shared/reliability/dead-letter-file.ts';
-import { EVENTS_PREFIX } from '../../shared/store/layout.ts';
+import { DEAD_LETTER_PREFIX, EVENTS_PREFIX } from '../../shared/store/layout.ts';
 import { kauditTemplate, onlyResource } from './helpers/kaudit-app.ts';
 
 /** The template of a stack holding a lake and the Firehose path for two clusters, synthesized without bundling. */
@@ -140,7 +139,9 @@ describe('FirehoseDelivery', () => {
     // Assess
     const stream = onlyResource(kms, 'AWS::KinesisFirehose::DeliveryStream').properties;
     expect(stream.DeliveryStreamEncryptionConfigurationInput).toEqual({ KeyType: 'AWS_OWNED_CMK' });
-    expect(stream.ExtendedS3DestinationConfiguration.EncryptionConfiguration.KMSEncryptionConfig.AWSKMSKeyARN).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^StorageKey/), 'Arn'] });
+    expect(stream.ExtendedS3DestinationConfiguration.EncryptionConfiguration.KMSEncryptionConfig.AWSKMSKeyARN).toEqual({
+      'Fn::GetAtt': [expect.stringMatching(/^StorageKey/), 'Arn'],
+    });
   });
 });
 
@@ -168,7 +169,10 @@ describe('the kaudit stack’s Firehose option', () => {
     // Assess
     const streamId = onlyResource(template, 'AWS::KinesisFirehose::DeliveryStream').id;
     template.hasResourceProperties('AWS::Logs::SubscriptionFilter', { LogGroupName: '/aws/eks/busy-eu/cluster', DestinationArn: { 'Fn::GetAtt': [streamId, 'Arn'] } });
-    template.hasResourceProperties('AWS::Logs::SubscriptionFilter', { LogGroupName: '/aws/eks/prod-eu/cluster', DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EksCloudWatchFunction'), 'Arn'] } });
+    template.hasResourceProperties('AWS::Logs::SubscriptionFilter', {
+      LogGroupName: '/aws/eks/prod-eu/cluster',
+      DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^EksCloudWatchFunction'), 'Arn'] },
+    });
   });
 
   it('alarms on any error and any throttle of the transformation function', () => {
@@ -187,7 +191,8 @@ describe('the kaudit stack’s Firehose option', () => {
     const configured = kauditTemplate({ firehoseClusters: 'busy-eu', firehoseErrorExpirationDays: '3' });
 
     // Assess
-    const rule = (template: Template) => (lakeBucket(template).properties.LifecycleConfiguration.Rules as { Id: string }[]).find((candidate) => candidate.Id === 'expire-firehose-errors');
+    const rule = (template: Template) =>
+      (lakeBucket(template).properties.LifecycleConfiguration.Rules as { Id: string }[]).find((candidate) => candidate.Id === 'expire-firehose-errors');
     expect(rule(configured)).toMatchObject({ Prefix: 'firehose-errors/', ExpirationInDays: 3 });
     expect(loadAwsDeploymentConfig(() => undefined).firehoseErrorExpirationDays).toBe(7);
   });

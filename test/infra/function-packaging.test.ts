@@ -4,12 +4,12 @@ import Module from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { build } from 'esbuild';
-import { buildFunctionBundle, type BuiltBundle } from '../../infra/packaging/build-function-bundles.ts';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type BuiltBundle, buildFunctionBundle } from '../../infra/packaging/build-function-bundles.ts';
 import { bundleOptionsFor, esbuildBuildOptions } from '../../infra/packaging/esbuild-options.ts';
 import { AZURE_APP_BUNDLE, discoverFunctionEntries, lambdaEntry, REPO_ROOT } from '../../infra/packaging/function-entries.ts';
-import { SETTINGS } from '../../shared/runtime/settings.ts';
+import { SETTINGS } from '../../shared/core/settings.ts';
 import { auditEvent, cloudWatchPayload, cloudWatchSubscriptionEvent } from '../helpers/audit-events.ts';
 import { readRows, temporaryFileStore } from '../helpers/lake.ts';
 

@@ -1,12 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { INLINE_DOCUMENTS_BUDGET_BYTES, inlineDocumentSettings } from '../../infra/aws/inline-documents.ts';
 import { REPO_ROOT } from '../../infra/packaging/function-entries.ts';
+import { SETTINGS } from '../../shared/core/settings.ts';
 import { buildPipelineOptions } from '../../shared/pipeline/pipeline-options.ts';
-import { SETTINGS } from '../../shared/runtime/settings.ts';
 
 const COST_SAVER_POLICY = join(REPO_ROOT, 'policies/cost-saver.yaml');
 const REDACTION_PATHS = '# ConfigMaps of the payments team hold API keys\n- resources: [configmaps]\n  paths: [data.apiKey]\n';

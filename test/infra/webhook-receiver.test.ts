@@ -1,7 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadAwsDeploymentConfig } from '../../infra/aws/config.ts';
-import { SETTINGS } from '../../shared/runtime/settings.ts';
+import { SETTINGS } from '../../shared/core/settings.ts';
 import { kauditTemplate, onlyResource } from './helpers/kaudit-app.ts';
 
 const WEBHOOK_DESCRIPTION = Match.stringLikeRegexp('audit webhook receiver');

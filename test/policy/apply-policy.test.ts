@@ -1,10 +1,10 @@
 /** Re-applying a policy to canonical events: what is dropped, what is lowered, what is stripped. */
 import { describe, expect, it } from 'vitest';
-import { policyTransform } from '../../shared/policy/apply-policy.ts';
-import type { PolicyRule } from '../../shared/policy/policy-schema.ts';
 import type { CanonicalEvent } from '../../shared/schema/canonical-event.ts';
-import { auditEvent, canonicalOf, sourceRecord, type AuditEvent } from '../helpers/audit-events.ts';
-import { policyOf, type PolicyDefaults } from './policy-builders.ts';
+import { policyTransform } from '../../shared/transforms/policy/apply-policy.ts';
+import type { PolicyRule } from '../../shared/transforms/policy/policy-schema.ts';
+import { type AuditEvent, auditEvent, canonicalOf, sourceRecord } from '../helpers/audit-events.ts';
+import { type PolicyDefaults, policyOf } from './policy-builders.ts';
 
 const MANAGED_FIELDS = [{ manager: 'kubectl-client-side-apply', operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': {} } }];
 const CONFIGMAP = { kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: 'settings', namespace: 'shop', managedFields: MANAGED_FIELDS }, data: { mode: 'fast' } };
@@ -80,7 +80,7 @@ describe('applying a policy', () => {
     expect(result).toMatchObject({ level: 'Metadata', request_object: null, response_object: null, parse_warnings: [] });
   });
 
-  it('lowered to Metadata, drops the mutating webhooks\' patch annotations, which the API server records at Request and above', () => {
+  it("lowered to Metadata, drops the mutating webhooks' patch annotations, which the API server records at Request and above", () => {
     // Prepare
     const patch = JSON.stringify({ configuration: 'injector', webhook: 'inject.example.com', patch: [{ op: 'add', path: '/data/mode', value: 'slow' }], patchType: 'JSONPatch' });
     const event = configMapUpdate({

@@ -1,10 +1,10 @@
 /** policies/cost-saver.yaml on a minute of EKS and AKS traffic: what it drops, what it keeps, how much it saves. */
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { decodeCloudWatchSubscription } from '../../shared/decode/cloudwatch.ts';
-import { decodeEventHubMessages } from '../../shared/decode/eventhub.ts';
-import { processBatch, type ProcessedBatch } from '../../shared/pipeline/ingest-batch.ts';
+import { type ProcessedBatch, processBatch } from '../../shared/pipeline/ingest-batch.ts';
 import { buildPipelineOptions } from '../../shared/pipeline/pipeline-options.ts';
+import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/subscription-envelope.ts';
+import { decodeEventHubMessages } from '../../shared/sources/eventhub/eventhub-messages.ts';
 import { aksRecord, cloudWatchPayload, cloudWatchSubscriptionEvent, DECODER_CONTEXT, eventHubBody, eventHubMessages } from '../helpers/audit-events.ts';
 import { AKS_MINUTE, auditIdsOf, EKS_MINUTE, minuteOf, type TrafficLine } from './sample-traffic.ts';
 

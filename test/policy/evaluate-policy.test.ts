@@ -4,9 +4,9 @@
  * omitManagedFields wins.
  */
 import { describe, expect, it } from 'vitest';
-import type { Stage } from '../../shared/policy/compile-policy.ts';
-import type { PolicyRule } from '../../shared/policy/policy-schema.ts';
-import type { RequestAttributes } from '../../shared/policy/request-attributes.ts';
+import type { Stage } from '../../shared/transforms/policy/compile-policy.ts';
+import type { PolicyRule } from '../../shared/transforms/policy/policy-schema.ts';
+import type { RequestAttributes } from '../../shared/transforms/policy/request-attributes.ts';
 import { policyOf } from './policy-builders.ts';
 
 const priya = { name: 'priya@example.com', groups: ['platform-team', 'system:authenticated'] };

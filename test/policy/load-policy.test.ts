@@ -3,7 +3,7 @@
  * and the policy reader), restated, with messages that name the rule and field.
  */
 import { describe, expect, it } from 'vitest';
-import { loadPolicy } from '../../shared/policy/load-policy.ts';
+import { loadPolicy } from '../../shared/transforms/policy/load-policy.ts';
 import { configProblems, policyText } from './policy-builders.ts';
 
 function problemsOf(text: string): readonly string[] {
@@ -72,12 +72,28 @@ describe('loading a Policy', () => {
       [{ level: 'Metadata', resources: [{ group: 'rbac.authorization.k8s.io/v1beta1', resources: ['roles'] }] }],
       'rules[0].resources[0].group: "rbac.authorization.k8s.io/v1beta1" is not an API group name',
     ],
-    ['a group name in upper case', [{ level: 'Metadata', resources: [{ group: 'Apps', resources: ['deployments'] }] }], 'rules[0].resources[0].group: "Apps" is not an API group name'],
-    ['a non-resource URL without a leading slash', [{ level: 'Metadata', nonResourceURLs: ['logs', '/healthz*'] }], 'rules[0].nonResourceURLs[0]: "logs": a non-resource URL must start with "/"'],
+    [
+      'a group name in upper case',
+      [{ level: 'Metadata', resources: [{ group: 'Apps', resources: ['deployments'] }] }],
+      'rules[0].resources[0].group: "Apps" is not an API group name',
+    ],
+    [
+      'a non-resource URL without a leading slash',
+      [{ level: 'Metadata', nonResourceURLs: ['logs', '/healthz*'] }],
+      'rules[0].nonResourceURLs[0]: "logs": a non-resource URL must start with "/"',
+    ],
     ['an empty non-resource URL', [{ level: 'Metadata', nonResourceURLs: ['', '/healthz*'] }], 'rules[0].nonResourceURLs[0]: "": a non-resource URL must start with "/"'],
-    ['two wildcards in a non-resource URL', [{ level: 'Metadata', nonResourceURLs: ['/logs/*/*', '/metrics'] }], 'rules[0].nonResourceURLs[0]: "/logs/*/*": a wildcard "*" may only be the last character'],
+    [
+      'two wildcards in a non-resource URL',
+      [{ level: 'Metadata', nonResourceURLs: ['/logs/*/*', '/metrics'] }],
+      'rules[0].nonResourceURLs[0]: "/logs/*/*": a wildcard "*" may only be the last character',
+    ],
     ['a wildcard inside a non-resource URL', [{ level: 'Metadata', nonResourceURLs: ['/metrics', '/logs/*.log'] }], 'rules[0].nonResourceURLs[1]: "/logs/*.log": a wildcard'],
-    ['resourceNames without resources', [{ level: 'Metadata', resources: [{ group: 'apps', resourceNames: ['web'] }] }], 'rules[0].resources[0].resourceNames: resourceNames needs at least one resource'],
+    [
+      'resourceNames without resources',
+      [{ level: 'Metadata', resources: [{ group: 'apps', resourceNames: ['web'] }] }],
+      'rules[0].resources[0].resourceNames: resourceNames needs at least one resource',
+    ],
     ['no rules', [], 'rules: a policy needs at least one rule'],
     ['a bad rule after good ones', [{ level: 'None', userGroups: ['system:nodes'] }, { level: 'Metadata' }, {}], 'rules[2].level: required'],
   ])('refuses %s', (_name, rules, problem) => {
@@ -92,10 +108,18 @@ describe('loading a Policy', () => {
   });
 
   it.each([
-    ['another API version', { apiVersion: 'audit.k8s.io/v1beta1', kind: 'Policy', rules: [{ level: 'Metadata' }] }, 'apiVersion: unsupported value "audit.k8s.io/v1beta1": expected audit.k8s.io/v1'],
+    [
+      'another API version',
+      { apiVersion: 'audit.k8s.io/v1beta1', kind: 'Policy', rules: [{ level: 'Metadata' }] },
+      'apiVersion: unsupported value "audit.k8s.io/v1beta1": expected audit.k8s.io/v1',
+    ],
     ['another kind', { apiVersion: 'audit.k8s.io/v1', kind: 'AuditSink', rules: [{ level: 'Metadata' }] }, 'kind: unsupported value "AuditSink": expected Policy'],
     ['no rules field', { apiVersion: 'audit.k8s.io/v1', kind: 'Policy' }, 'rules: required'],
-    ['an unknown policy-wide stage', { apiVersion: 'audit.k8s.io/v1', kind: 'Policy', omitStages: ['Started'], rules: [{ level: 'Metadata' }] }, 'omitStages[0]: unsupported value "Started"'],
+    [
+      'an unknown policy-wide stage',
+      { apiVersion: 'audit.k8s.io/v1', kind: 'Policy', omitStages: ['Started'], rules: [{ level: 'Metadata' }] },
+      'omitStages[0]: unsupported value "Started"',
+    ],
   ])('refuses %s', (_name, document, problem) => {
     // Prepare
     const text = JSON.stringify(document);
@@ -109,7 +133,10 @@ describe('loading a Policy', () => {
 
   it('reports every problem of a file at once', () => {
     // Prepare
-    const text = policyText([{ level: 'Loud', nonResourceURLs: ['healthz'] }, { level: 'Metadata', verbs: 'get' }]);
+    const text = policyText([
+      { level: 'Loud', nonResourceURLs: ['healthz'] },
+      { level: 'Metadata', verbs: 'get' },
+    ]);
 
     // Act
     const problems = problemsOf(text);

@@ -3,8 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildPipelineOptions, pipelineConfigFromEnv } from '../../shared/pipeline/pipeline-options.ts';
-import { REDACTED } from '../../shared/redaction/path-tree.ts';
 import { runtimeFromEnv } from '../../shared/runtime/function-runtime.ts';
+import { REDACTED } from '../../shared/transforms/redaction/path-tree.ts';
 import { auditEvent } from '../helpers/audit-events.ts';
 import { temporaryFileStore } from '../helpers/lake.ts';
 import { base64, DB_PASSWORD, dbSecret, secretEvent } from '../redaction/secret-events.ts';
@@ -13,7 +13,10 @@ import { policyText, processEvents } from './policy-builders.ts';
 /** Drops reads by service accounts, keeps the rest. */
 const POLICY = policyText([{ level: 'None', userGroups: ['system:serviceaccounts'], verbs: ['get', 'list', 'watch'] }, { level: 'RequestResponse' }]);
 const HUMAN_READ = auditEvent({ auditID: 'human-read' });
-const CONTROLLER_READ = auditEvent({ auditID: 'controller-read', user: { username: 'system:serviceaccount:kube-system:replicaset-controller', groups: ['system:serviceaccounts'] } });
+const CONTROLLER_READ = auditEvent({
+  auditID: 'controller-read',
+  user: { username: 'system:serviceaccount:kube-system:replicaset-controller', groups: ['system:serviceaccounts'] },
+});
 const SECRET_UPDATE = secretEvent('secret-update', 'update', { responseObject: dbSecret() });
 
 describe('pipeline configuration', () => {
@@ -89,7 +92,11 @@ describe('pipeline configuration', () => {
 
   it.each([
     ['an unknown switch value', { redaction: 'maybe' }, 'KAUDIT_REDACTION: expected on or off, got "maybe"'],
-    ['paths with redaction off', { redaction: 'off', redactionPaths: '- {resources: [configmaps], paths: [data]}\n' }, 'KAUDIT_REDACTION_PATHS is set, but KAUDIT_REDACTION is off'],
+    [
+      'paths with redaction off',
+      { redaction: 'off', redactionPaths: '- {resources: [configmaps], paths: [data]}\n' },
+      'KAUDIT_REDACTION_PATHS is set, but KAUDIT_REDACTION is off',
+    ],
     ['paths that are invalid', { redactionPaths: '- {resources: [configmaps], paths: ["data."]}\n' }, 'inline redaction paths: [0].paths[0]: "data.": expected a field name'],
   ])('refuses %s', async (_name, config, message) => {
     // Act
@@ -116,7 +123,10 @@ describe('pipeline configuration', () => {
 
     // Act
     const runtime = await runtimeFromEnv(env, 'AWS_REGION');
-    const processed = processEvents([HUMAN_READ, CONTROLLER_READ, auditEvent({ auditID: 'pod-get', level: 'RequestResponse', responseObject: { kind: 'Pod', spec: { nodeName: 'ip-10-0-42-17' } } })], runtime.pipeline);
+    const processed = processEvents(
+      [HUMAN_READ, CONTROLLER_READ, auditEvent({ auditID: 'pod-get', level: 'RequestResponse', responseObject: { kind: 'Pod', spec: { nodeName: 'ip-10-0-42-17' } } })],
+      runtime.pipeline,
+    );
 
     // Assess
     expect(processed.events.map((event) => [event.audit_id, event.response_object])).toEqual([

@@ -1,10 +1,10 @@
-import { decodeAuditLogLines } from '../../shared/decode/audit-log.ts';
-import { DEFAULT_LIMITS } from '../../shared/limits.ts';
-import { processBatch, type PipelineOptions, type ProcessedBatch } from '../../shared/pipeline/ingest-batch.ts';
-import { compilePolicy, type CompiledPolicy } from '../../shared/policy/compile-policy.ts';
-import { ConfigError } from '../../shared/policy/config-document.ts';
-import { PolicySchema, type PolicyRule } from '../../shared/policy/policy-schema.ts';
-import { auditLogLines, INGEST_TIME, type AuditEvent } from '../helpers/audit-events.ts';
+import { ConfigError } from '../../shared/core/config-document.ts';
+import { DEFAULT_LIMITS } from '../../shared/core/limits.ts';
+import { type PipelineOptions, type ProcessedBatch, processBatch } from '../../shared/pipeline/ingest-batch.ts';
+import { decodeAuditLogLines } from '../../shared/sources/audit-log/audit-log.ts';
+import { type CompiledPolicy, compilePolicy } from '../../shared/transforms/policy/compile-policy.ts';
+import { type PolicyRule, PolicySchema } from '../../shared/transforms/policy/policy-schema.ts';
+import { type AuditEvent, auditLogLines, INGEST_TIME } from '../helpers/audit-events.ts';
 
 /** Policy document fields besides the rules (omitStages, omitManagedFields). */
 export type PolicyDefaults = Record<string, unknown>;

@@ -88,7 +88,12 @@ describe('kaudit policy', () => {
 
       // Assess
       expect(run.exitCode).toBe(0);
-      expect(run.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line))).toEqual([
+      expect(
+        run.stdout
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => JSON.parse(line)),
+      ).toEqual([
         { audit_id: 'a-health', stage: 'ResponseComplete', level: 'None', omit_stage: false, omit_managed_fields: true },
         { audit_id: 'b-node', stage: 'RequestReceived', level: 'Metadata', omit_stage: true, omit_managed_fields: true },
         { audit_id: 'c-human', stage: 'ResponseComplete', level: 'RequestResponse', omit_stage: false, omit_managed_fields: false },

@@ -1,7 +1,7 @@
 /** Request attributes rebuilt from a canonical event as kube-apiserver's audit filter saw them. */
 import { describe, expect, it } from 'vitest';
-import { requestAttributesOf } from '../../shared/policy/request-attributes.ts';
-import { auditEvent, canonicalOf, sourceRecord, type AuditEvent } from '../helpers/audit-events.ts';
+import { requestAttributesOf } from '../../shared/transforms/policy/request-attributes.ts';
+import { type AuditEvent, auditEvent, canonicalOf, sourceRecord } from '../helpers/audit-events.ts';
 
 function attributesOf(overrides: AuditEvent) {
   return requestAttributesOf(canonicalOf(sourceRecord(auditEvent(overrides))));

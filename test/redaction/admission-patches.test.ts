@@ -3,13 +3,13 @@
  * (`patch.webhook.admission.k8s.io/round_N_index_M`); a patch to a Secret carries its values.
  */
 import { describe, expect, it } from 'vitest';
-import { REDACTED } from '../../shared/redaction/path-tree.ts';
-import { BUILTIN_REDACTIONS } from '../../shared/redaction/redaction-rules.ts';
-import { createRedactor, redactionTransform } from '../../shared/redaction/redactor.ts';
-import { quarantineScrubber } from '../../shared/redaction/scrub-quarantine.ts';
 import type { CanonicalEvent } from '../../shared/schema/canonical-event.ts';
+import { REDACTED } from '../../shared/transforms/redaction/path-tree.ts';
+import { BUILTIN_REDACTIONS } from '../../shared/transforms/redaction/redaction-rules.ts';
+import { createRedactor, redactionTransform } from '../../shared/transforms/redaction/redactor.ts';
+import { quarantineScrubber } from '../../shared/transforms/redaction/scrub-quarantine.ts';
 import { auditEvent, canonicalOf, quarantineOf, sourceRecord } from '../helpers/audit-events.ts';
-import { admissionPatchAnnotation, API_KEY, base64, dbSecret, INJECTED_PASSWORD, injectingPatch, secretEvent, secretsIn } from './secret-events.ts';
+import { API_KEY, admissionPatchAnnotation, base64, dbSecret, INJECTED_PASSWORD, injectingPatch, secretEvent, secretsIn } from './secret-events.ts';
 
 const redactor = createRedactor(BUILTIN_REDACTIONS);
 const redact = redactionTransform(redactor);
@@ -41,7 +41,9 @@ describe('webhook patch annotations', () => {
       patch: [{ op: 'add', path: '/data/sidecar-password', value: REDACTED }],
       patchType: 'JSONPatch',
     });
-    expect(result.annotations?.['mutation.webhook.admission.k8s.io/round_0_index_0']).toBe(event.annotations && (event.annotations as Record<string, string>)['mutation.webhook.admission.k8s.io/round_0_index_0']);
+    expect(result.annotations?.['mutation.webhook.admission.k8s.io/round_0_index_0']).toBe(
+      event.annotations && (event.annotations as Record<string, string>)['mutation.webhook.admission.k8s.io/round_0_index_0'],
+    );
   });
 
   it('have each operation redacted as the place it writes to asks: the whole object, stringData, not a label', () => {

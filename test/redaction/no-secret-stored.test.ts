@@ -6,18 +6,19 @@
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { decodeCloudWatchSubscription } from '../../shared/decode/cloudwatch.ts';
-import type { DecodedBatch } from '../../shared/decode/decoded-batch.ts';
-import { decodeInput } from '../../shared/decode/detect-input.ts';
-import { decodeEventHubMessages } from '../../shared/decode/eventhub.ts';
-import { decodeFirehoseRecord } from '../../shared/firehose/decode-firehose-record.ts';
-import { DEFAULT_LIMITS } from '../../shared/limits.ts';
+import type { DecodedBatch } from '../../shared/core/decoded-batch.ts';
+import type { IngestSummary } from '../../shared/core/ingest-summary.ts';
+import { DEFAULT_LIMITS } from '../../shared/core/limits.ts';
 import { ingestBatch } from '../../shared/pipeline/ingest-batch.ts';
-import type { IngestSummary } from '../../shared/pipeline/ingest-summary.ts';
 import { buildPipelineOptions, type PipelineConfig } from '../../shared/pipeline/pipeline-options.ts';
-import { REDACTED } from '../../shared/redaction/path-tree.ts';
+import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/subscription-envelope.ts';
+import { decodeEventHubMessages } from '../../shared/sources/eventhub/eventhub-messages.ts';
+import { decodeFirehoseRecord } from '../../shared/sources/firehose/decode-firehose-record.ts';
+import { decodeInput } from '../../shared/sources/input-formats.ts';
 import { openEventStore } from '../../shared/store/open-store.ts';
+import { REDACTED } from '../../shared/transforms/redaction/path-tree.ts';
 import {
+  type AuditEvent,
   aksRecord,
   auditEvent,
   auditLogLines,
@@ -29,19 +30,18 @@ import {
   eventList,
   firehoseRecord,
   INGEST_TIME,
-  type AuditEvent,
 } from '../helpers/audit-events.ts';
 import { readRows, temporaryFileStore } from '../helpers/lake.ts';
 import {
-  admissionPatchAnnotation,
   API_KEY,
+  admissionPatchAnnotation,
   base64,
   DB_PASSWORD,
   dbSecret,
   eventsCarryingSecrets,
-  injectingPatch,
   INJECTED_PASSWORD,
   ISSUED_TOKEN,
+  injectingPatch,
   REVIEWED_TOKEN,
   secretEvent,
   secretsIn,
@@ -193,7 +193,10 @@ describe('no secret value reaches the store', () => {
       return compressed.subarray(0, compressed.length - 40);
     };
     const subscription = { awslogs: { data: cut(JSON.stringify(cloudWatchPayload({ events: events.slice(0, 6) }))).toString('base64') } };
-    const firehose = { ...firehoseRecord([cloudWatchPayload({ events: events.slice(6) })]), data: cut(JSON.stringify(cloudWatchPayload({ events: events.slice(6) }))).toString('base64') };
+    const firehose = {
+      ...firehoseRecord([cloudWatchPayload({ events: events.slice(6) })]),
+      data: cut(JSON.stringify(cloudWatchPayload({ events: events.slice(6) }))).toString('base64'),
+    };
     const eventHub = cut(JSON.stringify(eventHubBody(events.map((event) => aksRecord(event)))));
 
     // Act
@@ -211,7 +214,12 @@ describe('no secret value reaches the store', () => {
 
   it('in ConfigMap credentials and ExternalSecret templates when those extras are asked for', async () => {
     // Prepare
-    const configMap = { kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: 'payments', namespace: 'shop' }, data: { endpoint: 'https://psp.example.com', 'db-password': DB_PASSWORD } };
+    const configMap = {
+      kind: 'ConfigMap',
+      apiVersion: 'v1',
+      metadata: { name: 'payments', namespace: 'shop' },
+      data: { endpoint: 'https://psp.example.com', 'db-password': DB_PASSWORD },
+    };
     const externalSecret = {
       kind: 'ExternalSecret',
       apiVersion: 'external-secrets.io/v1',
@@ -219,7 +227,11 @@ describe('no secret value reaches the store', () => {
       spec: { target: { template: { data: { 'api-key': API_KEY, url: '{{ .url }}' } } }, data: [{ secretKey: 'url', remoteRef: { key: '/psp/url' } }] },
     };
     const events = [
-      secretEvent('configmap-create', 'create', { requestURI: '/api/v1/namespaces/shop/configmaps', objectRef: { resource: 'configmaps', namespace: 'shop', apiVersion: 'v1' }, requestObject: configMap }),
+      secretEvent('configmap-create', 'create', {
+        requestURI: '/api/v1/namespaces/shop/configmaps',
+        objectRef: { resource: 'configmaps', namespace: 'shop', apiVersion: 'v1' },
+        requestObject: configMap,
+      }),
       secretEvent('external-secret-create', 'create', {
         requestURI: '/apis/external-secrets.io/v1/namespaces/shop/externalsecrets',
         objectRef: { resource: 'externalsecrets', apiGroup: 'external-secrets.io', namespace: 'shop', apiVersion: 'v1' },
@@ -236,12 +248,20 @@ describe('no secret value reaches the store', () => {
     // Assess
     expect(secretsIn(byDefault.bytes)).toEqual([DB_PASSWORD, API_KEY]);
     expect(secretsIn(asked.bytes)).toEqual([]);
-    expect(asked.events.map((row) => row.request_object)).toMatchObject([{ data: { endpoint: 'https://psp.example.com', 'db-password': REDACTED } }, { spec: { target: { template: { data: { 'api-key': REDACTED, url: REDACTED } } } } }]);
+    expect(asked.events.map((row) => row.request_object)).toMatchObject([
+      { data: { endpoint: 'https://psp.example.com', 'db-password': REDACTED } },
+      { spec: { target: { template: { data: { 'api-key': REDACTED, url: REDACTED } } } } },
+    ]);
   });
 
   it('in fields a user names, for the resources they name', async () => {
     // Prepare
-    const configMap = { kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: 'payments', namespace: 'shop' }, data: { endpoint: 'https://psp.example.com', apiKey: 'sk-live-4e1b9a7c2d8f03' } };
+    const configMap = {
+      kind: 'ConfigMap',
+      apiVersion: 'v1',
+      metadata: { name: 'payments', namespace: 'shop' },
+      data: { endpoint: 'https://psp.example.com', apiKey: 'sk-live-4e1b9a7c2d8f03' },
+    };
     const event = secretEvent('configmap-get', 'get', {
       requestURI: '/api/v1/namespaces/shop/configmaps/payments',
       objectRef: { resource: 'configmaps', namespace: 'shop', name: 'payments', apiVersion: 'v1' },

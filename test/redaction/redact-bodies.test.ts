@@ -1,8 +1,8 @@
 /** The built-in redactions on request and response bodies, one place a secret value can sit at a time. */
 import { describe, expect, it } from 'vitest';
-import { REDACTED } from '../../shared/redaction/path-tree.ts';
-import { BUILTIN_REDACTIONS, LAST_APPLIED_ANNOTATION } from '../../shared/redaction/redaction-rules.ts';
-import { createRedactor, type BodyResource } from '../../shared/redaction/redactor.ts';
+import { REDACTED } from '../../shared/transforms/redaction/path-tree.ts';
+import { BUILTIN_REDACTIONS, LAST_APPLIED_ANNOTATION } from '../../shared/transforms/redaction/redaction-rules.ts';
+import { type BodyResource, createRedactor } from '../../shared/transforms/redaction/redactor.ts';
 import { API_KEY, base64, DB_PASSWORD, dbSecret, ISSUED_TOKEN, REVIEWED_TOKEN, secretsIn } from './secret-events.ts';
 
 const redactor = createRedactor(BUILTIN_REDACTIONS);

@@ -1,9 +1,9 @@
 /** User-configured redaction: the path syntax, the document, and what it redacts. */
 import { describe, expect, it } from 'vitest';
-import { ANY, parseJsonPath } from '../../shared/redaction/json-path.ts';
-import { REDACTED } from '../../shared/redaction/path-tree.ts';
-import { loadRedactionRules } from '../../shared/redaction/redaction-config.ts';
-import { createRedactor } from '../../shared/redaction/redactor.ts';
+import { ANY, parseJsonPath } from '../../shared/transforms/redaction/json-path.ts';
+import { REDACTED } from '../../shared/transforms/redaction/path-tree.ts';
+import { loadRedactionRules } from '../../shared/transforms/redaction/redaction-config.ts';
+import { createRedactor } from '../../shared/transforms/redaction/redactor.ts';
 import { configProblems } from '../policy/policy-builders.ts';
 
 describe('redaction paths', () => {
@@ -61,11 +61,7 @@ describe('redaction configuration', () => {
 
   it('redacts the fields named, in the resources named, lists and last-applied included', () => {
     // Prepare
-    const text = [
-      '- group: apps',
-      '  resources: [deployments]',
-      '  paths: ["spec.template.spec.containers[*].env[*].value"]',
-    ].join('\n');
+    const text = ['- group: apps', '  resources: [deployments]', '  paths: ["spec.template.spec.containers[*].env[*].value"]'].join('\n');
     const redactor = createRedactor(loadRedactionRules(text, 'redaction.yaml').value);
     const env = [{ name: 'DB_URL', value: 'postgres://app:Pw-7f3c91d2e8a4b6@db:5432/shop' }];
     const deployment = { kind: 'Deployment', spec: { template: { spec: { containers: [{ name: 'api', image: 'shop/api:1.4', env }] } } } };

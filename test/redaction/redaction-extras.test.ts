@@ -3,13 +3,13 @@
  * `query-params` are on unless switched off; `configmap-passwords` and `external-secrets` are asked for.
  */
 import { describe, expect, it } from 'vitest';
-import { provenanceOf } from '../../shared/decode/decoded-batch.ts';
-import { buildQuarantineRecord } from '../../shared/normalize/quarantine.ts';
+import { provenanceOf } from '../../shared/core/decoded-batch.ts';
+import { buildQuarantineRecord } from '../../shared/core/quarantine.ts';
 import { buildPipelineOptions } from '../../shared/pipeline/pipeline-options.ts';
-import { REDACTED } from '../../shared/redaction/path-tree.ts';
-import { DEFAULT_EXTRAS, parseRedactionExtras } from '../../shared/redaction/redaction-extras.ts';
 import type { CanonicalEvent } from '../../shared/schema/canonical-event.ts';
-import { auditEvent, canonicalOf, INGEST_TIME, sourceRecord, type AuditEvent } from '../helpers/audit-events.ts';
+import { REDACTED } from '../../shared/transforms/redaction/path-tree.ts';
+import { DEFAULT_EXTRAS, parseRedactionExtras } from '../../shared/transforms/redaction/redaction-extras.ts';
+import { type AuditEvent, auditEvent, canonicalOf, INGEST_TIME, sourceRecord } from '../helpers/audit-events.ts';
 import { API_KEY, base64, DB_PASSWORD, dbSecret, secretsIn, URL_TOKEN } from './secret-events.ts';
 
 /** The event as stored by a pipeline configured with `extras` (the defaults when null). */
@@ -154,7 +154,7 @@ describe('configmap-passwords (asked for)', () => {
     apiVersion: 'v1',
     metadata: { name: 'payments', namespace: 'shop' },
     data: { endpoint: 'https://psp.example.com', DB_PASSWORD: DB_PASSWORD, 'api-token': API_KEY, 'tls.key': 'LS0tLS1CRUdJTi', timeout: '30s' },
-    binaryData: { 'id_rsa': base64(API_KEY), 'logo.png': 'iVBORw0KGgo=' },
+    binaryData: { id_rsa: base64(API_KEY), 'logo.png': 'iVBORw0KGgo=' },
   };
 
   it('replaces the values whose key names a credential, in data and binaryData', async () => {
@@ -165,7 +165,7 @@ describe('configmap-passwords (asked for)', () => {
     expect(stored.request_object).toEqual({
       ...configMap,
       data: { endpoint: 'https://psp.example.com', DB_PASSWORD: REDACTED, 'api-token': REDACTED, 'tls.key': REDACTED, timeout: '30s' },
-      binaryData: { 'id_rsa': REDACTED, 'logo.png': 'iVBORw0KGgo=' },
+      binaryData: { id_rsa: REDACTED, 'logo.png': 'iVBORw0KGgo=' },
     });
   });
 
@@ -198,7 +198,11 @@ describe('external-secrets (asked for)', () => {
 
   it.each([
     ['an ExternalSecret', 'externalsecrets', { kind: 'ExternalSecret', apiVersion: 'external-secrets.io/v1', spec: { target: { name: 'psp', template }, data: remote } }],
-    ['a ClusterExternalSecret', 'clusterexternalsecrets', { kind: 'ClusterExternalSecret', apiVersion: 'external-secrets.io/v1', spec: { externalSecretSpec: { target: { template }, data: remote } } }],
+    [
+      'a ClusterExternalSecret',
+      'clusterexternalsecrets',
+      { kind: 'ClusterExternalSecret', apiVersion: 'external-secrets.io/v1', spec: { externalSecretSpec: { target: { template }, data: remote } } },
+    ],
   ])('replaces the template data of %s, keeping the references to the store', async (_name, resource, body) => {
     // Act
     const stored = await storedAs(resourceEvent(resource, 'external-secrets.io', 'create', { requestObject: body }), 'external-secrets');

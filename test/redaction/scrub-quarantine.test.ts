@@ -1,14 +1,14 @@
 /** Quarantine records keep their raw text; the secret values in it are redacted first. */
 import { describe, expect, it } from 'vitest';
-import { provenanceOf } from '../../shared/decode/decoded-batch.ts';
-import { buildQuarantineRecord } from '../../shared/normalize/quarantine.ts';
-import { REDACTED } from '../../shared/redaction/path-tree.ts';
-import { BUILTIN_REDACTIONS } from '../../shared/redaction/redaction-rules.ts';
-import { createRedactor } from '../../shared/redaction/redactor.ts';
-import { quarantineScrubber, WITHHELD } from '../../shared/redaction/scrub-quarantine.ts';
+import { provenanceOf } from '../../shared/core/decoded-batch.ts';
+import { buildQuarantineRecord } from '../../shared/core/quarantine.ts';
 import type { QuarantineReason } from '../../shared/schema/quarantine-record.ts';
+import { REDACTED } from '../../shared/transforms/redaction/path-tree.ts';
+import { BUILTIN_REDACTIONS } from '../../shared/transforms/redaction/redaction-rules.ts';
+import { createRedactor } from '../../shared/transforms/redaction/redactor.ts';
+import { quarantineScrubber, WITHHELD } from '../../shared/transforms/redaction/scrub-quarantine.ts';
 import { aksRecord, auditEvent, cloudWatchPayload, INGEST_TIME } from '../helpers/audit-events.ts';
-import { admissionPatchAnnotation, API_KEY, base64, DB_PASSWORD, dbSecret, secretEvent, secretsIn } from './secret-events.ts';
+import { API_KEY, admissionPatchAnnotation, base64, DB_PASSWORD, dbSecret, secretEvent, secretsIn } from './secret-events.ts';
 
 const scrub = quarantineScrubber(createRedactor(BUILTIN_REDACTIONS));
 
@@ -55,7 +55,9 @@ describe('scrubbing quarantine records', () => {
 
   it('walks a document cut short, reading the JSON in the string the cut went through, and marks the cut', () => {
     // Prepare
-    const payload = JSON.stringify(cloudWatchPayload({ events: [secretEvent('secret-get', 'get', { responseObject: { kind: 'Secret', data: { password: base64(DB_PASSWORD) } } })] }));
+    const payload = JSON.stringify(
+      cloudWatchPayload({ events: [secretEvent('secret-get', 'get', { responseObject: { kind: 'Secret', data: { password: base64(DB_PASSWORD) } } })] }),
+    );
     const cut = payload.slice(0, payload.indexOf(base64(DB_PASSWORD)) + 6);
 
     // Act
@@ -72,7 +74,9 @@ describe('scrubbing quarantine records', () => {
 
   it('cuts text that does not parse at the first field that may hold a secret, at any depth of escaping', () => {
     // Prepare
-    const payload = JSON.stringify(cloudWatchPayload({ events: [secretEvent('secret-get', 'get', { responseObject: { kind: 'Secret', data: { password: base64(DB_PASSWORD) } } })] }));
+    const payload = JSON.stringify(
+      cloudWatchPayload({ events: [secretEvent('secret-get', 'get', { responseObject: { kind: 'Secret', data: { password: base64(DB_PASSWORD) } } })] }),
+    );
     const broken = payload.replace('"logEvents":', '"logEvents" ');
 
     // Act
@@ -122,7 +126,11 @@ describe('scrubbing quarantine records', () => {
 
   it('reads events written back to back, redacting each as its own resource asks', () => {
     // Prepare
-    const configMap = auditEvent({ auditID: 'configmap-get', objectRef: { resource: 'configmaps', namespace: 'shop', name: 'settings' }, responseObject: { kind: 'ConfigMap', data: { password: 'not-a-secret-here' } } });
+    const configMap = auditEvent({
+      auditID: 'configmap-get',
+      objectRef: { resource: 'configmaps', namespace: 'shop', name: 'settings' },
+      responseObject: { kind: 'ConfigMap', data: { password: 'not-a-secret-here' } },
+    });
     const patch = secretEvent('secret-json-patch', 'patch', { requestObject: [{ op: 'add', path: '/data/api-key', value: base64(API_KEY) }] });
 
     // Act

@@ -3,8 +3,8 @@
  * The values use only letters, digits and dashes, so they read the same inside JSON, inside JSON
  * in a string, and inside JSON in a string in a string: a substring search finds every copy.
  */
-import { LAST_APPLIED_ANNOTATION } from '../../shared/redaction/redaction-rules.ts';
-import { auditEvent, type AuditEvent } from '../helpers/audit-events.ts';
+import { LAST_APPLIED_ANNOTATION } from '../../shared/transforms/redaction/redaction-rules.ts';
+import { type AuditEvent, auditEvent } from '../helpers/audit-events.ts';
 
 export const DB_PASSWORD = 'Pw-7f3c91d2e8a4b6';
 export const API_KEY = 'sk-live-4e1b9a7c2d8f03';

@@ -1,13 +1,13 @@
 import { InvocationContext } from '@azure/functions';
 import { describe, expect, it } from 'vitest';
-import { decodeEventHubMessages } from '../../shared/decode/eventhub.ts';
+import { DEFAULT_LIMITS } from '../../shared/core/limits.ts';
 import { processBatch } from '../../shared/pipeline/ingest-batch.ts';
-import { BatchNotStoredError } from '../../shared/reliability/batch-not-stored-error.ts';
-import { DEAD_LETTER_KINDS } from '../../shared/reliability/dead-letter-file.ts';
-import { replayDeadLetter } from '../../shared/reliability/dead-letter-replay.ts';
-import { parseDeadLetterDocument } from '../../shared/reliability/dead-letter-schema.ts';
-import { eventHubMessagesOf, ingestEventHubBatch, isLastAttempt, type RetryState } from '../../shared/runtime/aks-eventhub.ts';
-import { DEFAULT_LIMITS } from '../../shared/limits.ts';
+import { BatchNotStoredError } from '../../shared/runtime/batch-not-stored-error.ts';
+import { DEAD_LETTER_KINDS } from '../../shared/runtime/dead-letter.ts';
+import { parseDeadLetterDocument } from '../../shared/runtime/dead-letter-schema.ts';
+import { replayDeadLetter } from '../../shared/sources/dead-letter-replay.ts';
+import { decodeEventHubMessages } from '../../shared/sources/eventhub/eventhub-messages.ts';
+import { eventHubMessagesOf, ingestEventHubBatch, isLastAttempt, type RetryState } from '../../shared/sources/eventhub/trigger-runtime.ts';
 import { aksRecord, auditEvent, eventHubBody, INGEST_TIME } from '../helpers/audit-events.ts';
 import { MemoryObjectStore } from '../helpers/lake.ts';
 import { legacyDeadLetterFile, storedDeadLetters } from './helpers/dead-letters.ts';
@@ -23,7 +23,10 @@ const LAST: RetryState = { retryCount: 8, maxRetryCount: 8 };
 const RUNTIME = testRuntime(new MemoryObjectStore(), 'westeurope');
 const EVENT_HUB = { namespace: 'kaudit-weu.servicebus.windows.net', hub: 'aks-audit', consumerGroup: '$Default' };
 /** What the pipeline makes of BODIES, as the function would store it. */
-const PROCESSED = processBatch(decodeEventHubMessages(eventHubMessagesOf(BODIES, METADATA), { ...EVENT_HUB, region: 'westeurope', ingestTime: INGEST_TIME, limits: DEFAULT_LIMITS }), RUNTIME.pipeline);
+const PROCESSED = processBatch(
+  decodeEventHubMessages(eventHubMessagesOf(BODIES, METADATA), { ...EVENT_HUB, region: 'westeurope', ingestTime: INGEST_TIME, limits: DEFAULT_LIMITS }),
+  RUNTIME.pipeline,
+);
 
 function downStore() {
   return new FaultyObjectStore(new MemoryObjectStore(), FAULTS.always());
@@ -106,7 +109,17 @@ describe('an Event Hubs batch the store will not take', () => {
     // Prepare: a pipeline step with a bug, which no input can be blamed for.
     const deadLetter = new MemoryObjectStore();
     const runtime = testRuntime(new MemoryObjectStore(), 'westeurope');
-    const buggy = { ...runtime, pipeline: { ...runtime.pipeline, transforms: [() => { throw new TypeError('a bug in a pipeline step'); }] } };
+    const buggy = {
+      ...runtime,
+      pipeline: {
+        ...runtime.pipeline,
+        transforms: [
+          () => {
+            throw new TypeError('a bug in a pipeline step');
+          },
+        ],
+      },
+    };
 
     // Act
     const report = await ingestEventHubBatch(BODIES, METADATA, buggy, { retry: LAST, deadLetter });
@@ -150,7 +163,11 @@ describe('an Event Hubs batch the store will not take', () => {
     // Prepare
     const logs: { level: string; message: string }[] = [];
     const handler = aksFunction(testRuntime(downStore(), 'westeurope'), downStore());
-    const context = new InvocationContext({ triggerMetadata: METADATA as Record<string, unknown>, retryContext: LAST, logHandler: (level, ...args) => logs.push({ level, message: args.join(' ') }) });
+    const context = new InvocationContext({
+      triggerMetadata: METADATA as Record<string, unknown>,
+      retryContext: LAST,
+      logHandler: (level, ...args) => logs.push({ level, message: args.join(' ') }),
+    });
 
     // Act
     const attempt = handler(BODIES, context);
@@ -187,12 +204,36 @@ describe('a dead-letter file', () => {
   });
 
   it.each<[string, (file: Record<string, unknown>) => Record<string, unknown>, string]>([
-    ['with neither output nor messages', (file) => ({ ...file, output: null }), `not a valid ${DEAD_LETTER_KINDS.v2} file: output: exactly one of output and scrubbedMessages is set`],
-    ['with an event that is no canonical event', (file) => withOutput(file, (output) => ({ ...output, events: [{ ...output.events[0], event_id: 'not-a-uuid' }, ...output.events.slice(1)] })), `not a valid ${DEAD_LETTER_KINDS.v2} file: output.events.0.event_id: Invalid UUID`],
-    ['with a body nested deeper than an event may be', (file) => withOutput(file, (output) => ({ ...output, events: [{ ...output.events[0], request_object: nestedArrays(1_001) }, ...output.events.slice(1)] })), `not a valid ${DEAD_LETTER_KINDS.v2} file: output.events.0: a body nested deeper than 1000 levels`],
-    ['with counts that do not match its rows', (file) => withOutput(file, (output) => ({ ...output, events: output.events.slice(1) })), `not a valid ${DEAD_LETTER_KINDS.v2} file: output.summary: the counts do not match what the file holds`],
-    ['with a batch key that is no object name', (file) => ({ ...file, batchKey: '../../etc/passwd' }), `not a valid ${DEAD_LETTER_KINDS.v2} file: batchKey: a batch key (1 to 200 letters, digits, _ . -)`],
-    ['of a version kaudit does not know', (file) => ({ ...file, kind: 'kaudit.deadletter/v9' }), 'kind: a dead letter this version of kaudit does not read (expected kaudit.deadletter/v1 or kaudit.deadletter/v2)'],
+    [
+      'with neither output nor messages',
+      (file) => ({ ...file, output: null }),
+      `not a valid ${DEAD_LETTER_KINDS.v2} file: output: exactly one of output and scrubbedMessages is set`,
+    ],
+    [
+      'with an event that is no canonical event',
+      (file) => withOutput(file, (output) => ({ ...output, events: [{ ...output.events[0], event_id: 'not-a-uuid' }, ...output.events.slice(1)] })),
+      `not a valid ${DEAD_LETTER_KINDS.v2} file: output.events.0.event_id: Invalid UUID`,
+    ],
+    [
+      'with a body nested deeper than an event may be',
+      (file) => withOutput(file, (output) => ({ ...output, events: [{ ...output.events[0], request_object: nestedArrays(1_001) }, ...output.events.slice(1)] })),
+      `not a valid ${DEAD_LETTER_KINDS.v2} file: output.events.0: a body nested deeper than 1000 levels`,
+    ],
+    [
+      'with counts that do not match its rows',
+      (file) => withOutput(file, (output) => ({ ...output, events: output.events.slice(1) })),
+      `not a valid ${DEAD_LETTER_KINDS.v2} file: output.summary: the counts do not match what the file holds`,
+    ],
+    [
+      'with a batch key that is no object name',
+      (file) => ({ ...file, batchKey: '../../etc/passwd' }),
+      `not a valid ${DEAD_LETTER_KINDS.v2} file: batchKey: a batch key (1 to 200 letters, digits, _ . -)`,
+    ],
+    [
+      'of a version kaudit does not know',
+      (file) => ({ ...file, kind: 'kaudit.deadletter/v9' }),
+      'kind: a dead letter this version of kaudit does not read (expected kaudit.deadletter/v1 or kaudit.deadletter/v2)',
+    ],
   ])('is refused %s, saying where it is wrong', async (_name, change, problem) => {
     // Prepare
     const file = change(await deadLetterOfBodies());

@@ -8,15 +8,27 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS } from '../../shared/core/limits.ts';
 import { LakeQuery } from '../../shared/query/lake-query.ts';
-import { eventHubMessagesOf, ingestEventHubBatch, type RetryState } from '../../shared/runtime/aks-eventhub.ts';
-import { decodeEventHubMessages } from '../../shared/decode/eventhub.ts';
-import { DEFAULT_LIMITS } from '../../shared/limits.ts';
+import { decodeEventHubMessages } from '../../shared/sources/eventhub/eventhub-messages.ts';
+import { eventHubMessagesOf, ingestEventHubBatch, type RetryState } from '../../shared/sources/eventhub/trigger-runtime.ts';
 import { FileObjectStore } from '../../shared/store/file-object-store.ts';
 import { aksRecord, eventHubBody, INGEST_TIME } from '../helpers/audit-events.ts';
 import { runKaudit } from '../helpers/cli.ts';
 import { MemoryObjectStore, readRows, temporaryFileStore } from '../helpers/lake.ts';
-import { API_KEY, base64, DB_PASSWORD, dbSecret, eventsCarryingSecrets, INJECTED_PASSWORD, ISSUED_TOKEN, REVIEWED_TOKEN, secretEvent, secretsIn, URL_TOKEN } from '../redaction/secret-events.ts';
+import {
+  API_KEY,
+  base64,
+  DB_PASSWORD,
+  dbSecret,
+  eventsCarryingSecrets,
+  INJECTED_PASSWORD,
+  ISSUED_TOKEN,
+  REVIEWED_TOKEN,
+  secretEvent,
+  secretsIn,
+  URL_TOKEN,
+} from '../redaction/secret-events.ts';
 import { legacyDeadLetterFile, storedDeadLetters } from './helpers/dead-letters.ts';
 import { FAULTS, FaultyObjectStore } from './helpers/faulty-object-store.ts';
 import { testRuntime, triggerMetadataFor } from './helpers/platforms.ts';

@@ -10,12 +10,12 @@ import type { CloudWatchLogsEvent } from 'aws-lambda';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LakeQuery } from '../../shared/query/lake-query.ts';
 import { FileObjectStore } from '../../shared/store/file-object-store.ts';
-import { aksRecord, auditEvent, cloudWatchPayload, cloudWatchSubscriptionEvent, eventHubBody, type AuditEvent } from '../helpers/audit-events.ts';
+import { type AuditEvent, aksRecord, auditEvent, cloudWatchPayload, cloudWatchSubscriptionEvent, eventHubBody } from '../helpers/audit-events.ts';
 import { runKaudit } from '../helpers/cli.ts';
 import { storedKeys, temporaryFileStore } from '../helpers/lake.ts';
 import { FakeQueue } from './helpers/fake-queue.ts';
-import { FAULTS, FaultyObjectStore, type FaultPlan } from './helpers/faulty-object-store.ts';
-import { aksFunction, deliverWithRetryPolicy, eksFunction, invokeAsync, testRuntime, triggerMetadataFor, type TriggerDelivery } from './helpers/platforms.ts';
+import { FAULTS, type FaultPlan, FaultyObjectStore } from './helpers/faulty-object-store.ts';
+import { aksFunction, deliverWithRetryPolicy, eksFunction, invokeAsync, type TriggerDelivery, testRuntime, triggerMetadataFor } from './helpers/platforms.ts';
 
 /** Six requests, three in each of two hours, so one batch of them is two lake objects. */
 const READS = ['get', 'list', 'watch'].map((verb, index) =>
@@ -53,7 +53,9 @@ const table: SummaryRow[] = [];
 afterAll(() => {
   const header = '| path | case | events in (unique) | attempts | dead-lettered | stored unique (`events`) | stored rows (`events_all`) | duplicates reported |';
   const rule = '|---|---|---:|---:|---:|---:|---:|---:|';
-  const lines = table.map((row) => `| ${row.path} | ${row.scenario} | ${row.eventsIn} | ${row.attempts} | ${row.deadLettered} | ${row.storedUnique} | ${row.storedRows} | ${row.duplicatesReported} |`);
+  const lines = table.map(
+    (row) => `| ${row.path} | ${row.scenario} | ${row.eventsIn} | ${row.attempts} | ${row.deadLettered} | ${row.storedUnique} | ${row.storedRows} | ${row.duplicatesReported} |`,
+  );
   console.log(`\nFault-injection summary\n${[header, rule, ...lines].join('\n')}\n`);
 });
 
@@ -111,7 +113,11 @@ describe('EKS: CloudWatch Logs subscription → Lambda (async: 2 retries, then t
 
     // Assess
     expect(invocation.destinationRecord).toBeNull();
-    const row = await record('EKS', 'store fails 2×, then recovers', lake, { attempts: invocation.attempts, deadLettered: 0, duplicatesReported: invocation.summary?.duplicates ?? -1 });
+    const row = await record('EKS', 'store fails 2×, then recovers', lake, {
+      attempts: invocation.attempts,
+      deadLettered: 0,
+      duplicatesReported: invocation.summary?.duplicates ?? -1,
+    });
     expect(row).toMatchObject({ attempts: 3, storedRows: 6, duplicatesReported: 0 });
   });
 
@@ -131,7 +137,11 @@ describe('EKS: CloudWatch Logs subscription → Lambda (async: 2 retries, then t
       expect(redrive.exitCode).toBe(0);
       expect(queue.messageIds).toEqual([]);
       const replayed = JSON.parse(redrive.stdout) as { written: number; duplicates: number };
-      const row = await record('EKS', 'store down for good → on-failure queue → `kaudit redrive`', lake, { attempts: invocation.attempts, deadLettered: EVENTS.length, duplicatesReported: replayed.duplicates });
+      const row = await record('EKS', 'store down for good → on-failure queue → `kaudit redrive`', lake, {
+        attempts: invocation.attempts,
+        deadLettered: EVENTS.length,
+        duplicatesReported: replayed.duplicates,
+      });
       expect(row).toMatchObject({ attempts: 3, storedRows: 6, duplicatesReported: 0 });
     } finally {
       queue.restore();
@@ -146,7 +156,11 @@ describe('EKS: CloudWatch Logs subscription → Lambda (async: 2 retries, then t
     const invocation = await invokeAsync(eksFunction(testRuntime(lake.objects, 'eu-west-1')), EKS_EVENT);
 
     // Assess
-    const row = await record('EKS', 'crash between the two objects of a batch', lake, { attempts: invocation.attempts, deadLettered: 0, duplicatesReported: invocation.summary?.duplicates ?? -1 });
+    const row = await record('EKS', 'crash between the two objects of a batch', lake, {
+      attempts: invocation.attempts,
+      deadLettered: 0,
+      duplicatesReported: invocation.summary?.duplicates ?? -1,
+    });
     expect(row).toMatchObject({ attempts: 2, storedRows: 6, duplicatesReported: 3 });
   });
 
@@ -161,7 +175,11 @@ describe('EKS: CloudWatch Logs subscription → Lambda (async: 2 retries, then t
     const replayed = await replayFile(lake, body);
 
     // Assess
-    const row = await record('EKS', 'crash midway, then down for good → `kaudit ingest` of the SQS body', lake, { attempts: invocation.attempts, deadLettered: EVENTS.length, duplicatesReported: replayed.duplicates });
+    const row = await record('EKS', 'crash midway, then down for good → `kaudit ingest` of the SQS body', lake, {
+      attempts: invocation.attempts,
+      deadLettered: EVENTS.length,
+      duplicatesReported: replayed.duplicates,
+    });
     expect(row).toMatchObject({ attempts: 3, storedRows: 6, duplicatesReported: 3 });
     expect(replayed.written).toBe(3);
   });
@@ -233,7 +251,11 @@ describe('AKS: diagnostic settings → Event Hubs → Azure Function (exponentia
     const deliveries = await deliver(FAULTS.firstPuts(2), [{ bodies: KUBE_AUDIT, firstSequence: 100 }]);
 
     // Assess
-    const row = await record('AKS', 'store fails 2×, then recovers', lake, { attempts: attemptsOf(deliveries), deadLettered: deadLetteredOf(deliveries), duplicatesReported: duplicatesOf(deliveries) });
+    const row = await record('AKS', 'store fails 2×, then recovers', lake, {
+      attempts: attemptsOf(deliveries),
+      deadLettered: deadLetteredOf(deliveries),
+      duplicatesReported: duplicatesOf(deliveries),
+    });
     expect(row).toMatchObject({ attempts: 3, deadLettered: 0, storedRows: 6, duplicatesReported: 0 });
   });
 
@@ -245,7 +267,11 @@ describe('AKS: diagnostic settings → Event Hubs → Azure Function (exponentia
     // Assess
     expect(deliveries.map((delivery) => delivery.threw)).toEqual([false]);
     expect(replayed).toEqual({ files: 1, written: 6, duplicates: 0 });
-    const row = await record('AKS', 'store down for good → dead letter → `kaudit ingest`', lake, { attempts: attemptsOf(deliveries), deadLettered: deadLetteredOf(deliveries), duplicatesReported: replayed.duplicates });
+    const row = await record('AKS', 'store down for good → dead letter → `kaudit ingest`', lake, {
+      attempts: attemptsOf(deliveries),
+      deadLettered: deadLetteredOf(deliveries),
+      duplicatesReported: replayed.duplicates,
+    });
     expect(row).toMatchObject({ attempts: 9, deadLettered: 6, storedRows: 6 });
   });
 
@@ -254,7 +280,11 @@ describe('AKS: diagnostic settings → Event Hubs → Azure Function (exponentia
     const deliveries = await deliver(FAULTS.onlyPut(2), [{ bodies: KUBE_AUDIT, firstSequence: 100 }]);
 
     // Assess
-    const row = await record('AKS', 'crash between the two objects of a batch', lake, { attempts: attemptsOf(deliveries), deadLettered: deadLetteredOf(deliveries), duplicatesReported: duplicatesOf(deliveries) });
+    const row = await record('AKS', 'crash between the two objects of a batch', lake, {
+      attempts: attemptsOf(deliveries),
+      deadLettered: deadLetteredOf(deliveries),
+      duplicatesReported: duplicatesOf(deliveries),
+    });
     expect(row).toMatchObject({ attempts: 2, deadLettered: 0, storedRows: 6, duplicatesReported: 3 });
   });
 
@@ -265,7 +295,11 @@ describe('AKS: diagnostic settings → Event Hubs → Azure Function (exponentia
 
     // Assess
     expect(replayed).toEqual({ files: 1, written: 3, duplicates: 3 });
-    const row = await record('AKS', 'crash midway, then down for good → dead letter → `kaudit ingest`', lake, { attempts: attemptsOf(deliveries), deadLettered: deadLetteredOf(deliveries), duplicatesReported: replayed.duplicates });
+    const row = await record('AKS', 'crash midway, then down for good → dead letter → `kaudit ingest`', lake, {
+      attempts: attemptsOf(deliveries),
+      deadLettered: deadLetteredOf(deliveries),
+      duplicatesReported: replayed.duplicates,
+    });
     expect(row).toMatchObject({ attempts: 9, deadLettered: 6, storedRows: 6 });
   });
 
@@ -277,7 +311,11 @@ describe('AKS: diagnostic settings → Event Hubs → Azure Function (exponentia
     ]);
 
     // Assess
-    const row = await record('AKS', 'same batch delivered twice', lake, { attempts: attemptsOf(deliveries), deadLettered: deadLetteredOf(deliveries), duplicatesReported: duplicatesOf(deliveries) });
+    const row = await record('AKS', 'same batch delivered twice', lake, {
+      attempts: attemptsOf(deliveries),
+      deadLettered: deadLetteredOf(deliveries),
+      duplicatesReported: duplicatesOf(deliveries),
+    });
     expect(row).toMatchObject({ attempts: 2, storedRows: 6, duplicatesReported: 6 });
   });
 
@@ -289,7 +327,11 @@ describe('AKS: diagnostic settings → Event Hubs → Azure Function (exponentia
     ]);
 
     // Assess: each batch stores its copy; the events view keeps one per event_id.
-    const row = await record('AKS', 'kube-audit + kube-audit-admin, separate batches', lake, { attempts: attemptsOf(deliveries), deadLettered: deadLetteredOf(deliveries), duplicatesReported: duplicatesOf(deliveries) });
+    const row = await record('AKS', 'kube-audit + kube-audit-admin, separate batches', lake, {
+      attempts: attemptsOf(deliveries),
+      deadLettered: deadLetteredOf(deliveries),
+      duplicatesReported: duplicatesOf(deliveries),
+    });
     expect(row).toMatchObject({ attempts: 2, storedRows: 9, duplicatesReported: 0 });
   });
 
@@ -298,7 +340,11 @@ describe('AKS: diagnostic settings → Event Hubs → Azure Function (exponentia
     const deliveries = await deliver(FAULTS.none(), [{ bodies: [...KUBE_AUDIT, ...KUBE_AUDIT_ADMIN], firstSequence: 100 }]);
 
     // Assess: the batch drops its own duplicates before storing.
-    const row = await record('AKS', 'kube-audit + kube-audit-admin, one batch', lake, { attempts: attemptsOf(deliveries), deadLettered: deadLetteredOf(deliveries), duplicatesReported: duplicatesOf(deliveries) });
+    const row = await record('AKS', 'kube-audit + kube-audit-admin, one batch', lake, {
+      attempts: attemptsOf(deliveries),
+      deadLettered: deadLetteredOf(deliveries),
+      duplicatesReported: duplicatesOf(deliveries),
+    });
     expect(row).toMatchObject({ attempts: 1, storedRows: 6, duplicatesReported: 3 });
   });
 
@@ -312,7 +358,11 @@ describe('AKS: diagnostic settings → Event Hubs → Azure Function (exponentia
 
     // Assess
     expect(replayed).toEqual({ files: 1, written: 3, duplicates: 0 });
-    const row = await record('AKS', 'kube-audit + kube-audit-admin, the second dead-lettered → `kaudit ingest`', lake, { attempts: attemptsOf(deliveries), deadLettered: deadLetteredOf(deliveries), duplicatesReported: duplicatesOf(deliveries) + replayed.duplicates });
+    const row = await record('AKS', 'kube-audit + kube-audit-admin, the second dead-lettered → `kaudit ingest`', lake, {
+      attempts: attemptsOf(deliveries),
+      deadLettered: deadLetteredOf(deliveries),
+      duplicatesReported: duplicatesOf(deliveries) + replayed.duplicates,
+    });
     expect(row).toMatchObject({ attempts: 10, deadLettered: 3, storedRows: 9 });
   });
 });

@@ -4,12 +4,12 @@ import { InvocationContext } from '@azure/functions';
 import type { CloudWatchLogsEvent, Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createEksHandler } from '../../functions/eks-cloudwatch/handler.ts';
-import { emptyBatch } from '../../shared/decode/decoded-batch.ts';
-import { emptySummary } from '../../shared/pipeline/ingest-summary.ts';
-import { metricValues, storedReport } from '../../shared/reliability/invocation-report.ts';
+import { emptyBatch } from '../../shared/core/decoded-batch.ts';
+import { emptySummary } from '../../shared/core/ingest-summary.ts';
+import { metricValues, storedReport } from '../../shared/runtime/invocation-report.ts';
 import { METRIC_NAMESPACE, METRICS } from '../../shared/runtime/metric-names.ts';
-import { aksRecord, auditEvent, cloudWatchPayload, cloudWatchSubscriptionEvent, eventHubBody, INGEST_TIME, sourceRecord } from '../helpers/audit-events.ts';
 import type { ObjectStore } from '../../shared/store/object-store.ts';
+import { aksRecord, auditEvent, cloudWatchPayload, cloudWatchSubscriptionEvent, eventHubBody, INGEST_TIME, sourceRecord } from '../helpers/audit-events.ts';
 import { MemoryObjectStore } from '../helpers/lake.ts';
 import { FAULTS, FaultyObjectStore } from './helpers/faulty-object-store.ts';
 import { aksFunction, testRuntime, triggerMetadataFor } from './helpers/platforms.ts';
@@ -60,7 +60,7 @@ describe('the EKS function’s metrics', () => {
       [METRICS.deadLettered]: 0,
       [METRICS.ingestLagSeconds]: 112.578,
     });
-    const declared = (line?._aws as { CloudWatchMetrics: { Metrics: { Name: string; Unit: string }[] }[] }).CloudWatchMetrics[0]?.Metrics;
+    const declared = (line?._aws as { CloudWatchMetrics: { Metrics: { Name: string; Unit: string }[] }[] } | undefined)?.CloudWatchMetrics[0]?.Metrics;
     expect(declared).toEqual([
       { Name: 'Received', Unit: 'Count' },
       { Name: 'Written', Unit: 'Count' },

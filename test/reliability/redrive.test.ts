@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ReceiveMessageCommand, DeleteMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditEvent, cloudWatchPayload, cloudWatchSubscriptionEvent } from '../helpers/audit-events.ts';
 import { runKaudit } from '../helpers/cli.ts';
@@ -11,7 +11,9 @@ import { destinationRecordOf } from './helpers/platforms.ts';
 /** The SQS body Lambda sends for a failed batch of events at `hour` (UTC) of 2026-11-20 or, with `day`, another day. */
 function failedBatch(auditIds: string[], hour = '14', day = '20'): string {
   const events = auditIds.map((auditID) => auditEvent({ auditID, stageTimestamp: `2026-11-${day}T${hour}:03:07.419876Z` }));
-  return JSON.stringify(destinationRecordOf(cloudWatchSubscriptionEvent(cloudWatchPayload({ events, logStream: `kube-apiserver-audit-${auditIds.join('')}` })), new Error('store down')));
+  return JSON.stringify(
+    destinationRecordOf(cloudWatchSubscriptionEvent(cloudWatchPayload({ events, logStream: `kube-apiserver-audit-${auditIds.join('')}` })), new Error('store down')),
+  );
 }
 
 describe('kaudit redrive --sqs', () => {
@@ -38,7 +40,12 @@ describe('kaudit redrive --sqs', () => {
     // Assess
     expect(run.exitCode).toBe(0);
     expect(JSON.parse(run.stdout)).toEqual({
-      received: 3, written: 3, duplicates: 0, skipped: 0, quarantined: 0, reasons: {},
+      received: 3,
+      written: 3,
+      duplicates: 0,
+      skipped: 0,
+      quarantined: 0,
+      reasons: {},
       messages: { received: 2, deleted: 2, left: [] },
     });
     expect(queue.messageIds).toEqual([]);
@@ -72,7 +79,9 @@ describe('kaudit redrive --sqs', () => {
     // Assess
     expect(run.exitCode).toBe(1);
     expect(queue.messageIds).toEqual([unreadable]);
-    expect(run.stderr).toMatch(new RegExp(`^kaudit: message ${unreadable} left in the queue: requestPayload: unrecognised JSON: expected a CloudWatch Logs subscription event .*\n$`));
+    expect(run.stderr).toMatch(
+      new RegExp(`^kaudit: message ${unreadable} left in the queue: requestPayload: unrecognised JSON: expected a CloudWatch Logs subscription event .*\n$`),
+    );
     expect(run.stdout).toContain('2 messages: 1 stored and deleted, 1 left in the queue (1 unreadable)');
   });
 
@@ -136,18 +145,26 @@ describe('kaudit redrive --sqs', () => {
 
   it('says who may read an encrypted queue when KMS refuses to decrypt it', async () => {
     // Prepare
-    queue.client.on(ReceiveMessageCommand).rejects(Object.assign(new Error('User: arn:aws:sts::123456789012:assumed-role/oncall/s is not authorized to perform kms:Decrypt'), { name: 'KmsAccessDenied' }));
+    queue.client
+      .on(ReceiveMessageCommand)
+      .rejects(Object.assign(new Error('User: arn:aws:sts::123456789012:assumed-role/oncall/s is not authorized to perform kms:Decrypt'), { name: 'KmsAccessDenied' }));
 
     // Act
     const run = await redrive();
 
     // Assess
     expect(run.exitCode).toBe(2);
-    expect(run.stderr).toMatch(/kms:Decrypt \(the queue is encrypted with a key only the principals in the deployment’s failureQueueReaders may decrypt with: add yours and deploy again\)\n$/);
+    expect(run.stderr).toMatch(
+      /kms:Decrypt \(the queue is encrypted with a key only the principals in the deployment’s failureQueueReaders may decrypt with: add yours and deploy again\)\n$/,
+    );
   });
 
   it.each([
-    ['a queue URL that is not a URL', ['--sqs', 'kaudit-failures'], 'kaudit: --sqs: not a URL: "kaudit-failures" (expected https://sqs.<region>.amazonaws.com/<account>/<queue>)\n'],
+    [
+      'a queue URL that is not a URL',
+      ['--sqs', 'kaudit-failures'],
+      'kaudit: --sqs: not a URL: "kaudit-failures" (expected https://sqs.<region>.amazonaws.com/<account>/<queue>)\n',
+    ],
     ['a wait past what SQS allows', ['--wait-seconds', '30'], 'kaudit: --wait-seconds must be an integer from 1 to 20, got 30\n'],
   ])('exits 2 on %s', async (_name, args, message) => {
     // Act

@@ -2,10 +2,10 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { decodeCloudWatchSubscription } from '../../shared/decode/cloudwatch.ts';
-import { DEAD_LETTER_KINDS } from '../../shared/reliability/dead-letter-file.ts';
-import { readLambdaDestinationRecord } from '../../shared/reliability/lambda-destination.ts';
-import { DECODER_CONTEXT, auditEvent, cloudWatchPayload, cloudWatchSubscriptionEvent } from '../helpers/audit-events.ts';
+import { DEAD_LETTER_KINDS } from '../../shared/runtime/dead-letter.ts';
+import { readLambdaDestinationRecord } from '../../shared/sources/cloudwatch/lambda-destination.ts';
+import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/subscription-envelope.ts';
+import { auditEvent, cloudWatchPayload, cloudWatchSubscriptionEvent, DECODER_CONTEXT } from '../helpers/audit-events.ts';
 import { runKaudit } from '../helpers/cli.ts';
 import { readRows, storedKeys, temporaryFileStore } from '../helpers/lake.ts';
 import { destinationRecordOf } from './helpers/platforms.ts';
@@ -79,7 +79,10 @@ describe('kaudit ingest of what failed deliveries leave', () => {
 
   it('stores each record of a file of SQS bodies, one per line', async () => {
     // Prepare
-    const second = destinationRecordOf(cloudWatchSubscriptionEvent(cloudWatchPayload({ events: [auditEvent({ auditID: 'b-1' })], logStream: 'kube-apiserver-audit-0f0f0f0f0f0f' })), new Error('store down'));
+    const second = destinationRecordOf(
+      cloudWatchSubscriptionEvent(cloudWatchPayload({ events: [auditEvent({ auditID: 'b-1' })], logStream: 'kube-apiserver-audit-0f0f0f0f0f0f' })),
+      new Error('store down'),
+    );
 
     // Act
     const run = await ingest(`${JSON.stringify(RECORD)}\n${JSON.stringify(second)}\n`);

@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildSamples } from '../../scripts/build-samples.ts';
-import { decodeInput } from '../../shared/decode/detect-input.ts';
-import { DEFAULT_LIMITS } from '../../shared/limits.ts';
+import { DEFAULT_LIMITS } from '../../shared/core/limits.ts';
 import { processBatch } from '../../shared/pipeline/ingest-batch.ts';
 import { CanonicalEventSchema } from '../../shared/schema/canonical-event.ts';
+import { decodeInput } from '../../shared/sources/input-formats.ts';
 
 const samples = path.resolve(import.meta.dirname, '../../samples');
 const built = Object.entries(buildSamples());
@@ -38,7 +38,12 @@ describe('samples/ (the npm start payloads)', () => {
     expect(events.every((event) => CanonicalEventSchema.safeParse(event).success)).toBe(true);
     expect(new Set(events.map((event) => event.platform))).toEqual(new Set(['eks', 'aks']));
     expect(events.filter((event) => event.authz_decision === 'forbid').length).toBeGreaterThanOrEqual(3);
-    expect(events.filter((event) => event.is_truncated).map((event) => event.platform).sort()).toEqual(['aks', 'eks']);
+    expect(
+      events
+        .filter((event) => event.is_truncated)
+        .map((event) => event.platform)
+        .sort(),
+    ).toEqual(['aks', 'eks']);
     expect(processed.reduce((sum, batch) => sum + batch.summary.duplicates, 0)).toBe(1);
     expect(processed.flatMap((batch) => batch.quarantined)).toEqual([]);
   });

@@ -26,7 +26,9 @@ describe('parseBlobConnectionString', () => {
 
   it('takes BlobEndpoint over the account’s host, as an emulator needs, without its trailing slash', () => {
     // Act
-    const connection = parseBlobConnectionString(`DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${KEY};BlobEndpoint=http://127.0.0.1:41234/devstoreaccount1/;`);
+    const connection = parseBlobConnectionString(
+      `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${KEY};BlobEndpoint=http://127.0.0.1:41234/devstoreaccount1/;`,
+    );
 
     // Assess
     expect(connection).toMatchObject({ account: 'devstoreaccount1', endpoint: 'http://127.0.0.1:41234/devstoreaccount1' });

@@ -5,7 +5,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { sharedKeyAuthorization, sharedKeyStringToSign, type SignableRequest } from '../../shared/store/blob-shared-key.ts';
+import { type SignableRequest, sharedKeyAuthorization, sharedKeyStringToSign } from '../../shared/store/blob-shared-key.ts';
 
 const ACCOUNT = 'auditlake';
 const KEY = Buffer.from('kaudit test key: not any account key');

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileObjectStore } from '../../shared/store/file-object-store.ts';
-import { StoreError, type StoredObject } from '../../shared/store/object-store.ts';
+import { type StoredObject, StoreError } from '../../shared/store/object-store.ts';
 
 const KEY = 'events/v1/dt=2026-11-20/hour=14/cwl-0f1e2d3c4b5a6978.ndjson.gz';
 
@@ -35,7 +35,9 @@ describe('file store confinement', () => {
     await symlink(outside, path.join(root, 'events'));
 
     // Act
-    const error = await store().putIfAbsent(KEY, Buffer.from('audit rows')).catch((caught: unknown) => caught);
+    const error = await store()
+      .putIfAbsent(KEY, Buffer.from('audit rows'))
+      .catch((caught: unknown) => caught);
 
     // Assess
     expect(error).toBeInstanceOf(StoreError);
@@ -107,7 +109,9 @@ describe('file store confinement', () => {
     await symlink(outside, path.join(root, 'events'));
 
     // Act
-    const error = await store().get(KEY).catch((caught: unknown) => caught);
+    const error = await store()
+      .get(KEY)
+      .catch((caught: unknown) => caught);
 
     // Assess
     expect(error).toBeInstanceOf(StoreError);

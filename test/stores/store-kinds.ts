@@ -4,22 +4,13 @@
  * their server through a fault proxy, which passes requests until a test tells it otherwise.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, vi } from 'vitest';
 import { fileStorePath } from '../../shared/store/file-object-store.ts';
 import { openObjectStore } from '../../shared/store/open-store.ts';
-import {
-  AZURITE_ACCOUNT,
-  S3RVER_CREDENTIALS,
-  azuriteConnectionString,
-  startAzurite,
-  startFaultProxy,
-  startS3rver,
-  type FaultProxy,
-  type TestServer,
-} from '../helpers/servers.ts';
+import { AZURITE_ACCOUNT, azuriteConnectionString, type FaultProxy, S3RVER_CREDENTIALS, startAzurite, startFaultProxy, startS3rver, type TestServer } from '../helpers/servers.ts';
 
 export interface RunningStore {
   /** The URL of the store at `prefix` (`''`: the root) in this kind's test location. */
@@ -52,7 +43,7 @@ export function freshPrefix(): string {
   return `t-${randomUUID().slice(0, 8)}`;
 }
 
-export const FILE_KIND: InterruptibleStoreKind = {
+const FILE_KIND: InterruptibleStoreKind = {
   name: 'file',
   async start() {
     const root = await mkdtemp(path.join(tmpdir(), 'kaudit-file-store-'));
@@ -94,7 +85,7 @@ export const S3_KIND: StoreKind = {
   },
 };
 
-export const BLOB_KIND: InterruptibleStoreKind = {
+const BLOB_KIND: InterruptibleStoreKind = {
   name: 'azblob',
   async start() {
     const { server, proxy } = await behindProxy(() => startAzurite([CONTAINER]));

@@ -9,7 +9,7 @@ import { Construct } from 'constructs';
 import { KauditFunction, type KauditFunctionProps } from './kaudit-function.ts';
 
 /** Lambda's own default and maximum for asynchronous invocations. */
-export const ASYNC_RETRY_ATTEMPTS = 2;
+const ASYNC_RETRY_ATTEMPTS = 2;
 
 export interface CloudWatchIngestProps extends Omit<KauditFunctionProps, 'bundle' | 'description' | 'onFailure' | 'retryAttempts' | 'maxEventAge'> {
   /** EKS cluster names whose `/aws/eks/<name>/cluster` log group is subscribed. */

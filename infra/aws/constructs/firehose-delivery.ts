@@ -5,9 +5,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as logsDestinations from 'aws-cdk-lib/aws-logs-destinations';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import type { FirehoseOutputKind } from '../../../shared/firehose/firehose-event.ts';
-import { DEAD_LETTER_PREFIX } from '../../../shared/reliability/dead-letter-file.ts';
-import { EVENTS_PREFIX } from '../../../shared/store/layout.ts';
+import type { FirehoseOutputKind } from '../../../shared/sources/firehose/firehose-event.ts';
+import { DEAD_LETTER_PREFIX, EVENTS_PREFIX } from '../../../shared/store/layout.ts';
 import { KauditFunction, type KauditFunctionProps } from './kaudit-function.ts';
 import { LakeStorage } from './lake-storage.ts';
 
@@ -101,9 +100,7 @@ export class FirehoseDelivery extends Construct {
             },
           ],
         },
-        encryptionConfiguration: lake.encryptionKey
-          ? { kmsEncryptionConfig: { awskmsKeyArn: lake.encryptionKey.keyArn } }
-          : { noEncryptionConfig: 'NoEncryption' },
+        encryptionConfiguration: lake.encryptionKey ? { kmsEncryptionConfig: { awskmsKeyArn: lake.encryptionKey.keyArn } } : { noEncryptionConfig: 'NoEncryption' },
         cloudWatchLoggingOptions: { enabled: true, logGroupName: this.transform.logGroup.logGroupName, logStreamName: errorStream.logStreamName },
       },
     });
@@ -151,7 +148,9 @@ export class FirehoseDelivery extends Construct {
     const prefixes = [...Object.values(OUTPUT_PREFIXES).map((prefix) => `${LakeStorage.LAKE_ROOT}/${prefix}`), `${FirehoseDelivery.ERROR_ROOT}/`];
     const role = this.deliveryRole;
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'], resources: [lake.bucket.bucketArn] }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:AbortMultipartUpload'], resources: prefixes.map((prefix) => lake.bucket.arnForObjects(`${prefix}*`)) }));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:AbortMultipartUpload'], resources: prefixes.map((prefix) => lake.bucket.arnForObjects(`${prefix}*`)) }),
+    );
     role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction', 'lambda:GetFunctionConfiguration'], resources: [this.transform.function.functionArn] }));
     this.transform.logGroup.grantWrite(role);
     lake.encryptionKey?.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');

@@ -79,5 +79,11 @@ export class IngestAlarms extends Construct {
 
 /** 5xx answers of a function's URL, whether the platform or the function gave them. */
 function urlServerErrors(fn: lambda.IFunction): cloudwatch.Metric {
-  return new cloudwatch.Metric({ namespace: 'AWS/Lambda', metricName: 'Url5xxCount', dimensionsMap: { FunctionName: fn.functionName }, statistic: cloudwatch.Stats.SUM, period: PERIOD });
+  return new cloudwatch.Metric({
+    namespace: 'AWS/Lambda',
+    metricName: 'Url5xxCount',
+    dimensionsMap: { FunctionName: fn.functionName },
+    statistic: cloudwatch.Stats.SUM,
+    period: PERIOD,
+  });
 }

@@ -2,7 +2,7 @@ import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { SETTINGS } from '../../../shared/runtime/settings.ts';
+import { SETTINGS } from '../../../shared/core/settings.ts';
 import { KauditFunction, type KauditFunctionProps } from './kaudit-function.ts';
 import type { LakeStorage } from './lake-storage.ts';
 

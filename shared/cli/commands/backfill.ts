@@ -1,13 +1,14 @@
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { PartitionConsumer } from '../../backfill/aks-backfill.ts';
-import { progressOn } from '../../backfill/progress.ts';
-import { DEFAULT_RETRY } from '../../backfill/retry.ts';
-import { limitsFromEnv } from '../../limits.ts';
-import type { IngestSummary } from '../../pipeline/ingest-summary.ts';
+import { messageOf } from '../../core/errors.ts';
+import type { IngestSummary } from '../../core/ingest-summary.ts';
+import { limitsFromEnv } from '../../core/limits.ts';
+import { DEFAULT_RETRY } from '../../core/retry.ts';
+import { SETTINGS } from '../../core/settings.ts';
 import { parseTimeBound } from '../../query/time-range.ts';
-import { SETTINGS } from '../../runtime/settings.ts';
-import { EXIT, UsageError, type CliIo } from '../cli-io.ts';
+import { progressOn } from '../../runtime/progress.ts';
+import type { PartitionConsumer } from '../../sources/eventhub/aks-backfill.ts';
+import { type CliIo, EXIT, UsageError } from '../cli-io.ts';
 import { cliPipelineOptions, openCliEventStore } from '../ingest-setup.ts';
 import { describeSummary } from './ingest.ts';
 
@@ -18,7 +19,7 @@ interface CommonOptions {
   json?: boolean;
 }
 
-export interface BackfillEksOptions extends CommonOptions {
+interface BackfillEksOptions extends CommonOptions {
   cluster: string;
   region?: string;
   until?: string;
@@ -70,10 +71,11 @@ export function registerBackfill(program: Command, io: CliIo, setExit: (code: nu
 }
 
 /** `kaudit backfill eks`. */
-export async function backfillEksCommand(options: BackfillEksOptions, io: CliIo): Promise<number> {
+async function backfillEksCommand(options: BackfillEksOptions, io: CliIo): Promise<number> {
   const region = options.region ?? io.env[SETTINGS.awsRegion] ?? io.env.AWS_DEFAULT_REGION;
   if (!region) throw new UsageError('backfill eks needs --region (or AWS_REGION): the cluster id is arn:aws:eks:<region>:<account>:cluster/<name>');
-  if (options.account !== undefined && !/^\d{12}$/.test(options.account)) throw new UsageError(`--account: expected a 12-digit AWS account id, got ${JSON.stringify(options.account)}`);
+  if (options.account !== undefined && !/^\d{12}$/.test(options.account))
+    throw new UsageError(`--account: expected a 12-digit AWS account id, got ${JSON.stringify(options.account)}`);
   const now = new Date();
   const since = timeOption('--since', options.since, now);
   const until = options.until === undefined ? now : timeOption('--until', options.until, now);
@@ -81,8 +83,8 @@ export async function backfillEksCommand(options: BackfillEksOptions, io: CliIo)
 
   const [{ CloudWatchLogsClient }, { backfillEks, BackfillSetupError }, { CheckpointFile }] = await Promise.all([
     import('@aws-sdk/client-cloudwatch-logs'),
-    import('../../backfill/eks-backfill.ts'),
-    import('../../backfill/checkpoint.ts'),
+    import('../../sources/cloudwatch/eks-backfill.ts'),
+    import('../../runtime/checkpoint.ts'),
   ]);
   // Adaptive retries also pace the calls, which FilterLogEvents' low rate quota rewards.
   const client = new CloudWatchLogsClient({ region, retryMode: 'adaptive' });
@@ -114,7 +116,7 @@ export async function backfillAksCommand(options: BackfillAksOptions, io: CliIo,
   const since = timeOption('--since', options.since, new Date());
   const namespace = options.namespace.includes('.') ? options.namespace : `${options.namespace}.servicebus.windows.net`;
   const connectionString = options.connectionString ?? io.env[SETTINGS.eventHubConnectionString] ?? null;
-  const { backfillAks } = await import('../../backfill/aks-backfill.ts');
+  const { backfillAks } = await import('../../sources/eventhub/aks-backfill.ts');
   const consumer = await openConsumer(namespace, options.hub, options.consumerGroup, connectionString);
   try {
     const summary = await backfillAks(
@@ -146,7 +148,7 @@ function timeOption(flag: string, text: string, now: Date): Date {
   try {
     return parseTimeBound(text, now);
   } catch (error) {
-    throw new UsageError(`${flag}: ${(error as Error).message}`);
+    throw new UsageError(`${flag}: ${messageOf(error)}`);
   }
 }
 

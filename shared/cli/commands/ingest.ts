@@ -1,15 +1,16 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { decodeInput } from '../../decode/detect-input.ts';
-import type { DecodedBatch } from '../../decode/decoded-batch.ts';
-import { limitsFromEnv } from '../../limits.ts';
+import type { DecodedBatch } from '../../core/decoded-batch.ts';
+import { fileErrorOf } from '../../core/errors.ts';
+import { addSummary, emptySummary, type IngestSummary } from '../../core/ingest-summary.ts';
+import { limitsFromEnv } from '../../core/limits.ts';
 import { ingestBatch } from '../../pipeline/ingest-batch.ts';
-import { addSummary, emptySummary, type IngestSummary } from '../../pipeline/ingest-summary.ts';
-import { EXIT, UsageError, readStream, type CliIo } from '../cli-io.ts';
+import { decodeInput } from '../../sources/input-formats.ts';
+import { type CliIo, EXIT, readStream, UsageError } from '../cli-io.ts';
 import { cliPipelineOptions, openCliEventStore } from '../ingest-setup.ts';
 
-export interface IngestOptions {
+interface IngestOptions {
   store?: string;
   region?: string;
   cluster?: string;
@@ -32,7 +33,7 @@ export function registerIngest(program: Command, io: CliIo, setExit: (code: numb
 }
 
 /** `kaudit ingest`: decodes every input first (so unreadable input stores nothing), then stores. */
-export async function ingestCommand(inputs: string[], options: IngestOptions, io: CliIo): Promise<number> {
+async function ingestCommand(inputs: string[], options: IngestOptions, io: CliIo): Promise<number> {
   const limits = limitsFromEnv(io.env);
   const ingestTime = new Date().toISOString();
   const region = options.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? null;
@@ -67,7 +68,7 @@ export async function readInput(input: string, io: CliIo): Promise<Buffer> {
   try {
     return input === '-' ? await readStream(io.stdin) : await readFile(path.resolve(io.cwd, input));
   } catch (error) {
-    throw new UsageError(`${input}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new UsageError(`${input}: cannot read: ${fileErrorOf(error)}`);
   }
 }
 

@@ -1,18 +1,19 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { decodeInput } from '../../decode/detect-input.ts';
-import { limitsFromEnv } from '../../limits.ts';
+import { ConfigError } from '../../core/config-document.ts';
+import { fileErrorOf } from '../../core/errors.ts';
+import { limitsFromEnv } from '../../core/limits.ts';
 import { normalizeRecord } from '../../normalize/normalize-record.ts';
-import type { CompiledPolicy } from '../../policy/compile-policy.ts';
-import { ConfigError } from '../../policy/config-document.ts';
-import { loadPolicy, type LoadedPolicy } from '../../policy/load-policy.ts';
-import { requestAttributesOf } from '../../policy/request-attributes.ts';
 import type { CanonicalEvent } from '../../schema/canonical-event.ts';
-import { EXIT, UsageError, type CliIo } from '../cli-io.ts';
+import { decodeInput } from '../../sources/input-formats.ts';
+import type { CompiledPolicy } from '../../transforms/policy/compile-policy.ts';
+import { type LoadedPolicy, loadPolicy } from '../../transforms/policy/load-policy.ts';
+import { requestAttributesOf } from '../../transforms/policy/request-attributes.ts';
+import { type CliIo, EXIT, UsageError } from '../cli-io.ts';
 import { readInput } from './ingest.ts';
 
-export interface PolicyEvalOptions {
+interface PolicyEvalOptions {
   policy: string;
 }
 
@@ -34,7 +35,7 @@ export function registerPolicy(program: Command, io: CliIo, setExit: (code: numb
 }
 
 /** `kaudit policy check FILE`. */
-export async function policyCheckCommand(file: string, io: CliIo): Promise<number> {
+async function policyCheckCommand(file: string, io: CliIo): Promise<number> {
   const loaded = await readPolicy(file, io);
   if ('problems' in loaded) {
     for (const problem of loaded.problems) io.stderr.write(`${file}: ${problem}\n`);
@@ -46,7 +47,7 @@ export async function policyCheckCommand(file: string, io: CliIo): Promise<numbe
 }
 
 /** `kaudit policy eval --policy FILE [EVENTS…|-]`. */
-export async function policyEvalCommand(inputs: string[], options: PolicyEvalOptions, io: CliIo): Promise<number> {
+async function policyEvalCommand(inputs: string[], options: PolicyEvalOptions, io: CliIo): Promise<number> {
   const loaded = await readPolicy(options.policy, io);
   if ('problems' in loaded) throw new UsageError(`${options.policy}: ${loaded.problems.join('; ')}`);
   const limits = limitsFromEnv(io.env);
@@ -81,7 +82,7 @@ export async function policyEvalCommand(inputs: string[], options: PolicyEvalOpt
 }
 
 /** One line of `policy eval` output (SPEC §6). */
-export function decisionLine(policy: CompiledPolicy, event: CanonicalEvent) {
+function decisionLine(policy: CompiledPolicy, event: CanonicalEvent) {
   const decision = policy.evaluate(requestAttributesOf(event));
   return {
     audit_id: event.audit_id,
@@ -97,7 +98,7 @@ async function readPolicy(file: string, io: CliIo): Promise<LoadedPolicy | { pro
   try {
     text = await readFile(path.resolve(io.cwd, file), 'utf8');
   } catch (error) {
-    throw new UsageError(`${file}: cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new UsageError(`${file}: cannot read: ${fileErrorOf(error)}`);
   }
   try {
     return loadPolicy(text, file);

@@ -1,16 +1,17 @@
 import path from 'node:path';
-import { Option, type Command } from 'commander';
-import { cacheDirFor, pullIntoCache, type CacheProgress } from '../../query/lake-cache.ts';
+import { type Command, Option } from 'commander';
+import { messageOf } from '../../core/errors.ts';
+import { SETTINGS } from '../../core/settings.ts';
+import { type CacheProgress, cacheDirFor, pullIntoCache } from '../../query/lake-cache.ts';
 import { LakeQuery } from '../../query/lake-query.ts';
 import { parseTimeRange, type TimeRange } from '../../query/time-range.ts';
-import { SETTINGS } from '../../runtime/settings.ts';
+import { resolveFileStoreUrl } from '../../store/file-object-store.ts';
 import type { ObjectStore } from '../../store/object-store.ts';
 import { openObjectStore, resolveStoreUrl } from '../../store/open-store.ts';
-import { resolveFileStoreUrl } from '../../store/file-object-store.ts';
-import { EXIT, UsageError, type CliIo } from '../cli-io.ts';
-import { ROW_FORMATS, formatRows, type RowFormat } from '../format-rows.ts';
+import { type CliIo, EXIT, UsageError } from '../cli-io.ts';
+import { formatRows, ROW_FORMATS, type RowFormat } from '../format-rows.ts';
 
-export interface QueryOptions {
+interface QueryOptions {
   store?: string;
   format: RowFormat;
   since?: string;
@@ -30,7 +31,7 @@ export function registerQuery(program: Command, io: CliIo, setExit: (code: numbe
     .action(async (sql: string, options: QueryOptions) => setExit(await queryCommand(sql, options, io)));
 }
 
-export async function queryCommand(sql: string, options: QueryOptions, io: CliIo): Promise<number> {
+async function queryCommand(sql: string, options: QueryOptions, io: CliIo): Promise<number> {
   const now = new Date();
   const range = timeRangeOf(options, now);
   const objects = await openObjectStore(resolveFileStoreUrl(resolveStoreUrl(options.store, io.env), io.cwd), io.env);
@@ -52,7 +53,7 @@ function timeRangeOf(options: QueryOptions, now: Date): TimeRange {
   try {
     return parseTimeRange({ since: options.since, until: options.until }, now);
   } catch (error) {
-    throw new UsageError(`--since/--until: ${(error as Error).message}`);
+    throw new UsageError(`--since/--until: ${messageOf(error)}`);
   }
 }
 
@@ -70,7 +71,7 @@ async function pullPartitions(objects: ObjectStore, range: TimeRange, now: Date,
 }
 
 /** `kaudit: s3://lake/prod: 12/40 objects in range, 5 downloaded (1.2 MB)`. */
-export function describePull(storeUrl: string, progress: CacheProgress): string {
+function describePull(storeUrl: string, progress: CacheProgress): string {
   const megabytes = (progress.downloadedBytes / 1_000_000).toFixed(1);
   return `kaudit: ${storeUrl}: ${progress.done}/${progress.total} objects in range, ${progress.downloaded} downloaded (${megabytes} MB)`;
 }

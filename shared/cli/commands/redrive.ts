@@ -1,16 +1,17 @@
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
+import { type Message, SQSClient } from '@aws-sdk/client-sqs';
 import type { Command } from 'commander';
-import { decodeInput } from '../../decode/detect-input.ts';
-import { limitsFromEnv } from '../../limits.ts';
+import { messageOf } from '../../core/errors.ts';
+import { addSummary, emptySummary, type IngestSummary } from '../../core/ingest-summary.ts';
+import { limitsFromEnv } from '../../core/limits.ts';
+import { SETTINGS } from '../../core/settings.ts';
 import { ingestBatch } from '../../pipeline/ingest-batch.ts';
-import { addSummary, emptySummary, type IngestSummary } from '../../pipeline/ingest-summary.ts';
-import { messageOf } from '../../reliability/batch-not-stored-error.ts';
-import { SETTINGS } from '../../runtime/settings.ts';
-import { EXIT, UsageError, type CliIo } from '../cli-io.ts';
+import { type QueueMessages, queueRegion, redriveQueue } from '../../sources/cloudwatch/redrive-queue.ts';
+import { decodeInput } from '../../sources/input-formats.ts';
+import { type CliIo, EXIT, UsageError } from '../cli-io.ts';
 import { cliPipelineOptions, openCliEventStore } from '../ingest-setup.ts';
 import { describeSummary } from './ingest.ts';
 
-export interface RedriveOptions {
+interface RedriveOptions {
   sqs: string;
   store?: string;
   region?: string;
@@ -20,13 +21,10 @@ export interface RedriveOptions {
 }
 
 /** What a redrive did: the events, and the queue messages they came in. */
-export interface RedriveReport {
+interface RedriveReport {
   summary: IngestSummary;
-  messages: { received: number; deleted: number; left: { messageId: string; reason: string }[] };
+  messages: QueueMessages;
 }
-
-/** SQS's largest receive and delete batch. */
-const SQS_BATCH = 10;
 
 export function registerRedrive(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
@@ -48,7 +46,7 @@ export function registerRedrive(program: Command, io: CliIo, setExit: (code: num
  * already there). A message that can't be decoded stays in the queue and is reported; a store
  * failure stops the run after deleting what was stored before it.
  */
-export async function redriveCommand(options: RedriveOptions, io: CliIo): Promise<number> {
+async function redriveCommand(options: RedriveOptions, io: CliIo): Promise<number> {
   const queueUrl = parseQueueUrl(options.sqs);
   const waitSeconds = Number(options.waitSeconds);
   if (!Number.isInteger(waitSeconds) || waitSeconds < 1 || waitSeconds > 20) throw new UsageError(`--wait-seconds must be an integer from 1 to 20, got ${options.waitSeconds}`);
@@ -81,67 +79,13 @@ export async function redriveCommand(options: RedriveOptions, io: CliIo): Promis
     );
   };
   try {
-    await redriveQueue(sqs, queueUrl, waitSeconds, ingestMessage, report, io);
+    await redriveQueue(sqs, queueUrl, waitSeconds, ingestMessage, report.messages, (line) => io.stderr.write(`kaudit: ${line}\n`));
   } catch (error) {
     print();
     throw new Error(`redrive stopped, the messages not yet stored stay in the queue: ${messageOf(error)}`, { cause: error });
   }
   print();
   return report.summary.quarantined > 0 || report.messages.deleted < report.messages.received ? EXIT.quarantined : EXIT.ok;
-}
-
-/** Receives until a receive brings no message this run has not handled yet; deletes each message `ingest` stored. */
-async function redriveQueue(
-  sqs: SQSClient,
-  queueUrl: string,
-  waitSeconds: number,
-  ingest: (message: Message) => Promise<boolean>,
-  report: RedriveReport,
-  io: CliIo,
-): Promise<void> {
-  // Messages left in the queue become visible again during the run; each is handled once per run.
-  const seen = new Set<string>();
-  for (;;) {
-    const received = await receive(sqs, queueUrl, waitSeconds);
-    const fresh = received.filter((message) => message.MessageId !== undefined && !seen.has(message.MessageId));
-    if (fresh.length === 0) return;
-    const stored: Message[] = [];
-    try {
-      for (const message of fresh) {
-        seen.add(message.MessageId as string);
-        report.messages.received++;
-        if (await ingest(message)) stored.push(message);
-      }
-    } finally {
-      // Also when the store failed midway: what was stored before the failure leaves the queue.
-      report.messages.deleted += await deleteMessages(sqs, queueUrl, stored, io);
-    }
-  }
-}
-
-async function receive(sqs: SQSClient, queueUrl: string, waitSeconds: number): Promise<Message[]> {
-  try {
-    const output = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: SQS_BATCH, WaitTimeSeconds: waitSeconds }));
-    return output.Messages ?? [];
-  } catch (error) {
-    const hint = (error as { name?: unknown }).name === 'KmsAccessDenied' ? KEY_HINT : '';
-    throw new Error(`cannot receive from ${queueUrl}: ${messageOf(error)}${hint}`, { cause: error });
-  }
-}
-
-/** The deployment lets only the principals it names decrypt the queue (docs/delivery-semantics.md). */
-const KEY_HINT = ' (the queue is encrypted with a key only the principals in the deployment’s failureQueueReaders may decrypt with: add yours and deploy again)';
-
-/** Deletes stored messages; one that fails to delete comes back later and is stored again as duplicates. */
-async function deleteMessages(sqs: SQSClient, queueUrl: string, messages: readonly Message[], io: CliIo): Promise<number> {
-  if (messages.length === 0) return 0;
-  const entries = messages.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle }));
-  const output = await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }));
-  for (const failure of output.Failed ?? []) {
-    const message = messages[Number(failure.Id)];
-    io.stderr.write(`kaudit: message ${message?.MessageId} was stored but not deleted (${failure.Code}: ${failure.Message}); a later redrive finds it stored\n`);
-  }
-  return output.Successful?.length ?? 0;
 }
 
 function parseQueueUrl(text: string): string {
@@ -153,10 +97,4 @@ function parseQueueUrl(text: string): string {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new UsageError(`--sqs: expected an http(s) queue URL, got ${text}`);
   return text;
-}
-
-/** The region of an AWS queue URL (`sqs.<region>.amazonaws.com`, or the legacy `<region>.queue.amazonaws.com`). */
-function queueRegion(queueUrl: string): string | null {
-  const host = new URL(queueUrl).hostname;
-  return /^sqs\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/.exec(host)?.[1] ?? /^([a-z0-9-]+)\.queue\.amazonaws\.com(?:\.cn)?$/.exec(host)?.[1] ?? null;
 }

@@ -1,16 +1,16 @@
 import { once } from 'node:events';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { limitsFromEnv } from '../../limits.ts';
-import { DEFAULT_CONNECTION_LIMITS, isLoopbackAddress, startWebhookServer, type ConnectionLimits, type TlsCredentials } from '../../webhook/node-server.ts';
-import { readTlsCredentials } from '../../webhook/tls-credentials.ts';
-import type { WebhookReceiver } from '../../webhook/webhook-core.ts';
-import { maxBodyBytesFromEnv, readTokenFile } from '../../webhook/webhook-settings.ts';
-import { EXIT, UsageError, type CliIo } from '../cli-io.ts';
+import { limitsFromEnv } from '../../core/limits.ts';
+import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS, isLoopbackAddress, startWebhookServer, type TlsCredentials } from '../../sources/webhook/node-server.ts';
+import { readTlsCredentials } from '../../sources/webhook/tls-credentials.ts';
+import type { WebhookReceiver } from '../../sources/webhook/webhook-core.ts';
+import { maxBodyBytesFromEnv, readTokenFile } from '../../sources/webhook/webhook-settings.ts';
+import { type CliIo, EXIT, UsageError } from '../cli-io.ts';
 import { cliPipelineOptions, openCliEventStore } from '../ingest-setup.ts';
 
 /** Only this machine can reach the receiver unless `--host` says otherwise. */
-export const DEFAULT_HOST = '127.0.0.1';
+const DEFAULT_HOST = '127.0.0.1';
 
 export interface ServeOptions {
   port: string;
@@ -92,7 +92,9 @@ export async function serveCommand(options: ServeOptions, io: CliIo, stop: Abort
   });
   log(`listening on ${server.url} (${tokens.size} token${tokens.size === 1 ? '' : 's'}, store ${store.url})`);
   if (tls === null && !isLoopbackAddress(server.address)) {
-    log(`warning: ${server.address} is reachable from other hosts and this is plain HTTP: bearer tokens and audit events cross the network in clear text; give --tls-cert and --tls-key, or put a TLS-terminating proxy in front`);
+    log(
+      `warning: ${server.address} is reachable from other hosts and this is plain HTTP: bearer tokens and audit events cross the network in clear text; give --tls-cert and --tls-key, or put a TLS-terminating proxy in front`,
+    );
   }
   if (!stop.aborted) await once(stop, 'abort');
   await server.close();

@@ -1,13 +1,13 @@
 import * as z from 'zod';
 import type { Column } from '../../schema/columns.ts';
+import { predicateSql, quoteIdentifier, SqlParameters } from './predicate-sql.ts';
 import { resolveField } from './search-fields.ts';
-import { parseSearch, type FieldToken } from './search-parser.ts';
-import { predicateOf } from './search-predicate.ts';
-import { SqlParameters, predicateSql, quoteIdentifier, type SqlValue } from './predicate-sql.ts';
+import { type FieldToken, parseSearch } from './search-parser.ts';
+import { predicateOf, type SqlValue } from './search-predicate.ts';
 import { SearchSyntaxError } from './search-syntax-error.ts';
 
 /** Where a search looks, set by the caller (not by the query): a view, a time range, a cluster, a page. */
-export const SearchScopeSchema = z.object({
+const SearchScopeSchema = z.object({
   view: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'a view name: lower-case letters, digits and _'),
   /** Events at or after this time. */
   since: z.date().nullable().default(null),
@@ -55,7 +55,10 @@ export function compileSearch(query: string, scope: SearchScope): CompiledSearch
   const lines =
     groups.length === 0
       ? ['SELECT *', `FROM ${quoteIdentifier(view)}`]
-      : [`SELECT ${groups.map(({ column, field }) => `${quoteIdentifier(column.name)} AS ${quoteIdentifier(field.name)}`).join(', ')}, count(*) AS "count"`, `FROM ${quoteIdentifier(view)}`];
+      : [
+          `SELECT ${groups.map(({ column, field }) => `${quoteIdentifier(column.name)} AS ${quoteIdentifier(field.name)}`).join(', ')}, count(*) AS "count"`,
+          `FROM ${quoteIdentifier(view)}`,
+        ];
   if (conditions.length > 0) lines.push(`WHERE ${conditions.join('\n  AND ')}`);
   if (groups.length === 0) {
     lines.push('ORDER BY TRY_CAST("time" AS TIMESTAMP) DESC NULLS LAST, "event_id"');

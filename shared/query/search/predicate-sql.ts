@@ -1,7 +1,5 @@
 import type { Column } from '../../schema/columns.ts';
-import type { Predicate, Test } from './search-predicate.ts';
-
-export type SqlValue = string | number | boolean;
+import type { Predicate, SqlValue, Test } from './search-predicate.ts';
 
 /**
  * The values of a statement, bound as `$1`, `$2` … in the order they are added. SQL text is

@@ -1,6 +1,6 @@
 import { CANONICAL_COLUMNS, type Column } from '../../schema/columns.ts';
 import type { FieldToken } from './search-parser.ts';
-import { SearchSyntaxError, quoteToken } from './search-syntax-error.ts';
+import { quoteToken, SearchSyntaxError } from './search-syntax-error.ts';
 
 /** Names other query languages use for canonical columns (the seed-002 examples use them). */
 export const FIELD_ALIASES: Readonly<Record<string, string>> = {
@@ -16,7 +16,7 @@ export const FIELD_ALIASES: Readonly<Record<string, string>> = {
  * `logtype` is not a column: queries written for a SIEM holding many log types name the one
  * they mean, and every kaudit event is of this one.
  */
-export const LOGTYPE_FIELD = 'logtype';
+const LOGTYPE_FIELD = 'logtype';
 export const LOGTYPE_VALUE = 'Kubernetes Audit Logs';
 
 export type Field = { type: 'column'; column: Column } | { type: 'logtype' };

@@ -1,4 +1,4 @@
-import { SearchSyntaxError, quoteToken } from './search-syntax-error.ts';
+import { quoteToken, SearchSyntaxError } from './search-syntax-error.ts';
 
 export type ComparisonOperator = '=' | '!=' | '>' | '>=' | '<' | '<=';
 

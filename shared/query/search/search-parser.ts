@@ -1,5 +1,5 @@
-import { tokenize, type ComparisonOperator, type Token, type ValueToken } from './search-lexer.ts';
-import { SearchSyntaxError, quoteToken } from './search-syntax-error.ts';
+import { type ComparisonOperator, type Token, tokenize, type ValueToken } from './search-lexer.ts';
+import { quoteToken, SearchSyntaxError } from './search-syntax-error.ts';
 
 export type Operator = ComparisonOperator | 'contains' | 'startswith' | 'in';
 

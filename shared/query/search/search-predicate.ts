@@ -1,20 +1,19 @@
 import type { Column, ColumnKind } from '../../schema/columns.ts';
-import type { ValueToken } from './search-lexer.ts';
 import { LOGTYPE_VALUE, resolveField } from './search-fields.ts';
+import type { ValueToken } from './search-lexer.ts';
 import type { Condition, Operator } from './search-parser.ts';
-import type { SqlValue } from './predicate-sql.ts';
-import { SearchSyntaxError, quoteToken } from './search-syntax-error.ts';
+import { quoteToken, SearchSyntaxError } from './search-syntax-error.ts';
 
-export type OrderOperator = '>' | '>=' | '<' | '<=';
+/** A value a test compares a column with, bound as a statement parameter. */
+export type SqlValue = string | number | boolean;
+
+type OrderOperator = '>' | '>=' | '<' | '<=';
 
 /**
  * What one column of an event is tested for. A pattern is a LIKE pattern with `\` as its escape
  * character; `ignoreCase` makes it ILIKE.
  */
-export type Test =
-  | { type: 'equals'; value: SqlValue }
-  | { type: 'like'; pattern: string; ignoreCase: boolean }
-  | { type: 'order'; operator: OrderOperator; value: SqlValue };
+export type Test = { type: 'equals'; value: SqlValue } | { type: 'like'; pattern: string; ignoreCase: boolean } | { type: 'order'; operator: OrderOperator; value: SqlValue };
 
 /**
  * A query's condition with fields resolved and values typed: what the SQL says, before it is
@@ -51,7 +50,10 @@ export function predicateOf(query: string, condition: Condition): Predicate {
   switch (condition.type) {
     case 'and':
     case 'or':
-      return combine(condition.type, condition.operands.map((operand) => predicateOf(query, operand)));
+      return combine(
+        condition.type,
+        condition.operands.map((operand) => predicateOf(query, operand)),
+      );
     case 'not':
       return negate(predicateOf(query, condition.operand));
     case 'comparison':
@@ -73,7 +75,10 @@ function comparisonPredicate(query: string, comparison: Extract<Condition, { typ
   switch (operator) {
     case '=':
     case 'in':
-      return combine('or', values.map((value) => testOf(equalsTest(query, column, value))));
+      return combine(
+        'or',
+        values.map((value) => testOf(equalsTest(query, column, value))),
+      );
     case '!=':
       return negate(testOf(equalsTest(query, column, first)));
     case 'contains':

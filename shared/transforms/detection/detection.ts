@@ -4,8 +4,8 @@
  * for it to fire. Every problem is collected, each named by where it is
  * (`detection.selection.verb|re: …`), so one run tells the whole story.
  */
-import { CONDITION_KEYWORDS, parseCondition, type ConditionNode } from './condition.ts';
-import { compileFieldCondition, type CompiledCondition } from './field-condition.ts';
+import { CONDITION_KEYWORDS, type ConditionNode, parseCondition } from './condition.ts';
+import { type CompiledCondition, compileFieldCondition } from './field-condition.ts';
 import { shown } from './field-modifiers.ts';
 import { compilePattern } from './pattern-test.ts';
 import { allRequirements, anyRequirements, NO_REQUIREMENTS } from './requirements.ts';

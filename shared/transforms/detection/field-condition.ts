@@ -10,7 +10,7 @@ import { foldCase } from './case-fold.ts';
 import { compileCidrs, parseCidr } from './cidr.ts';
 import { resolveField } from './event-fields.ts';
 import { anyElement, isPresent, numberOf, textOf } from './event-values.ts';
-import { checkAgainstKind, parseModifiers, shown, valuesOf, type Modifiers, type Scalar, type ValueModifier } from './field-modifiers.ts';
+import { checkAgainstKind, type Modifiers, parseModifiers, type Scalar, shown, type ValueModifier, valuesOf } from './field-modifiers.ts';
 import { compilePattern, type TextTest } from './pattern-test.ts';
 import { NO_REQUIREMENTS, type Requirements } from './requirements.ts';
 import { RuleProblem } from './rule-refusal.ts';
@@ -175,4 +175,3 @@ function comparisonTest(modifier: keyof typeof COMPARISONS, value: Scalar): Elem
     return number !== null && compare(number, bound);
   };
 }
-

@@ -59,7 +59,9 @@ export function parseModifiers(names: readonly string[]): Modifiers {
   }
   if (modifiers.regexFlags !== '' && modifiers.value !== 're') throw new RuleProblem(`modifier "${modifiers.regexFlags[0]}" applies to "re" only`);
   if (modifiers.cased && !isStringMatch(modifiers.value)) {
-    throw new RuleProblem(`modifier "cased" applies to plain, contains, startswith and endswith matches, not "${modifiers.value}"${modifiers.value === 're' ? ' (re is case-sensitive unless "i")' : ''}`);
+    throw new RuleProblem(
+      `modifier "cased" applies to plain, contains, startswith and endswith matches, not "${modifiers.value}"${modifiers.value === 're' ? ' (re is case-sensitive unless "i")' : ''}`,
+    );
   }
   if (modifiers.all && modifiers.value === 'exists') throw new RuleProblem('modifier "all" cannot be combined with "exists"');
   return modifiers;

@@ -7,7 +7,7 @@ import { parseAllDocuments } from 'yaml';
 import type * as z from 'zod';
 import { compileDetection } from './detection.ts';
 import type { CompiledCondition } from './field-condition.ts';
-import { SigmaRuleSchema, type SigmaRuleMetadata } from './rule-document.ts';
+import { type SigmaRuleMetadata, SigmaRuleSchema } from './rule-document.ts';
 import type { RuleRefusal } from './rule-refusal.ts';
 
 export interface CompiledRule extends SigmaRuleMetadata, CompiledCondition {
@@ -20,7 +20,7 @@ export type LoadedRule = { ok: true; rule: CompiledRule } | { ok: false; refusal
 /** Top-level attributes of Sigma documents that are no single-event detection rule. */
 const OTHER_DOCUMENT_KINDS: readonly [string, string][] = [
   ['correlation', 'correlation rules (correlation:) are not supported: kaudit evaluates one event at a time'],
-  ['filter', 'Sigma filters (filter:) are not supported: write the exclusion into the rule\'s condition'],
+  ['filter', "Sigma filters (filter:) are not supported: write the exclusion into the rule's condition"],
   ['action', 'rule collections (action: global/reset/repeat) are not supported: write one complete rule per file'],
 ];
 

@@ -3,9 +3,9 @@
  * that throws while matching is reported with the event's result and the other rules still run.
  */
 import type { CanonicalEvent } from '../../schema/canonical-event.ts';
-import { loadRule, type CompiledRule } from './load-rule.ts';
+import { type CompiledRule, loadRule } from './load-rule.ts';
+import { type CandidateRules, indexRules } from './rule-index.ts';
 import type { RuleRefusal } from './rule-refusal.ts';
-import { indexRules, type CandidateRules } from './rule-index.ts';
 
 export interface RuleSource {
   path: string;

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { Language, Parser, type Node } from 'web-tree-sitter';
+import { Language, type Node, Parser } from 'web-tree-sitter';
 import { REPO_ROOT } from '../../../infra/packaging/function-entries.ts';
 
 export const AZURE_INFRA = join(REPO_ROOT, 'infra/azure');

@@ -1,10 +1,10 @@
 import { gunzipSync } from 'node:zlib';
-import { decodeEventHubMessages } from '../../../shared/decode/eventhub.ts';
-import { DEFAULT_LIMITS } from '../../../shared/limits.ts';
+import { DEFAULT_LIMITS } from '../../../shared/core/limits.ts';
 import type { PipelineOptions } from '../../../shared/pipeline/ingest-batch.ts';
-import { eventHubMessagesOf, type EventHubTriggerMetadata } from '../../../shared/runtime/aks-eventhub.ts';
-import { encodeEventHubDeadLetter, eventHubRangeOf } from '../../../shared/reliability/dead-letter-file.ts';
-import type { DeadLetterV1, EventHubDeadLetter } from '../../../shared/reliability/dead-letter-schema.ts';
+import type { DeadLetterV1, EventHubDeadLetter } from '../../../shared/runtime/dead-letter-schema.ts';
+import { encodeEventHubDeadLetter, eventHubRangeOf } from '../../../shared/sources/eventhub/dead-letter-file.ts';
+import { decodeEventHubMessages } from '../../../shared/sources/eventhub/eventhub-messages.ts';
+import { type EventHubTriggerMetadata, eventHubMessagesOf } from '../../../shared/sources/eventhub/trigger-runtime.ts';
 import { INGEST_TIME } from '../../helpers/audit-events.ts';
 import type { MemoryObjectStore } from '../../helpers/lake.ts';
 

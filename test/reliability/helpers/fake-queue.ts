@@ -1,4 +1,4 @@
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient, type DeleteMessageBatchCommandInput, type Message } from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, type DeleteMessageBatchCommandInput, type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 
 /**

@@ -1,4 +1,4 @@
-import { StoreError, type ObjectStore, type StoredObject } from '../../../shared/store/object-store.ts';
+import { type ObjectStore, type StoredObject, StoreError } from '../../../shared/store/object-store.ts';
 
 /** Whether the n-th put of a store's life (from 1) fails. */
 export type FaultPlan = (put: number) => boolean;
@@ -7,13 +7,22 @@ export type FaultPlan = (put: number) => boolean;
 export const FAULTS = {
   none: (): FaultPlan => () => false,
   /** The first `k` puts fail, then the store has recovered. */
-  firstPuts: (k: number): FaultPlan => (put) => put <= k,
+  firstPuts:
+    (k: number): FaultPlan =>
+    (put) =>
+      put <= k,
   /** Every put fails: the store is down for good (until `recover()`). */
   always: (): FaultPlan => () => true,
   /** Only the n-th put fails: with n = 2, a crash between the two objects of a batch spanning two hours. */
-  onlyPut: (n: number): FaultPlan => (put) => put === n,
+  onlyPut:
+    (n: number): FaultPlan =>
+    (put) =>
+      put === n,
   /** The n-th put and every one after fail: a crash midway through a batch, and no recovery. */
-  fromPut: (n: number): FaultPlan => (put) => put >= n,
+  fromPut:
+    (n: number): FaultPlan =>
+    (put) =>
+      put >= n,
 };
 
 /**

@@ -7,22 +7,22 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { InvocationContext } from '@azure/functions';
 import type { CloudWatchLogsEvent, Context } from 'aws-lambda';
-import { EVENT_HUB_RETRY, createAksHandler } from '../../../functions/aks-eventhub/create-handler.ts';
+import { createAksHandler, EVENT_HUB_RETRY } from '../../../functions/aks-eventhub/create-handler.ts';
 import { createEksHandler } from '../../../functions/eks-cloudwatch/handler.ts';
-import { DEFAULT_LIMITS } from '../../../shared/limits.ts';
-import type { IngestSummary } from '../../../shared/pipeline/ingest-summary.ts';
+import type { IngestSummary } from '../../../shared/core/ingest-summary.ts';
+import { DEFAULT_LIMITS } from '../../../shared/core/limits.ts';
 import { buildPipelineOptions, pipelineConfigFromEnv } from '../../../shared/pipeline/pipeline-options.ts';
-import type { EventHubTriggerMetadata } from '../../../shared/runtime/aks-eventhub.ts';
 import type { FunctionRuntime } from '../../../shared/runtime/function-runtime.ts';
 import { METRIC_NAMESPACE } from '../../../shared/runtime/metric-names.ts';
+import type { EventHubTriggerMetadata } from '../../../shared/sources/eventhub/trigger-runtime.ts';
 import { LakeEventStore } from '../../../shared/store/event-store.ts';
 import type { ObjectStore } from '../../../shared/store/object-store.ts';
 import { INGEST_TIME } from '../../helpers/audit-events.ts';
 
 /** The region of the EKS function, in its ARN as Lambda puts it in destination records. */
-export const FUNCTION_ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:kaudit-eks-ingest:$LATEST';
+const FUNCTION_ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:kaudit-eks-ingest:$LATEST';
 /** Lambda's retries of a failed asynchronous invocation, as infra/aws configures them (the platform's default, too). */
-export const LAMBDA_ASYNC_RETRIES = 2;
+const LAMBDA_ASYNC_RETRIES = 2;
 
 /** A function's runtime over an object store, at a fixed ingest time, with the default pipeline (redaction on). */
 const DEFAULT_PIPELINE = await buildPipelineOptions(pipelineConfigFromEnv({}));
@@ -39,7 +39,7 @@ export function eksFunction(runtime: FunctionRuntime, metrics = silentMetrics())
   return createEksHandler({ runtime: async () => runtime, logger: new Logger({ logLevel: 'SILENT' }), metrics });
 }
 
-export function silentMetrics(): Metrics {
+function silentMetrics(): Metrics {
   const before = process.env.POWERTOOLS_METRICS_DISABLED;
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   try {

@@ -1,0 +1,37 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LakeQuery } from '../../shared/query/lake-query.ts';
+import { LakeEventStore } from '../../shared/store/event-store.ts';
+import { FileObjectStore } from '../../shared/store/file-object-store.ts';
+import { auditEvent, canonicalOf, sourceRecord } from '../helpers/audit-events.ts';
+import { temporaryFileStore } from '../helpers/lake.ts';
+
+describe('lake query', () => {
+  let lake: Awaited<ReturnType<typeof temporaryFileStore>>;
+  beforeEach(async () => {
+    lake = await temporaryFileStore();
+  });
+  afterEach(() => lake.cleanup());
+
+  it('stays queryable when events from hostile input are stored beside good ones', async () => {
+    // Prepare
+    const events = [
+      auditEvent({ auditID: 'good' }),
+      auditEvent({ auditID: 'lone-surrogate', user: { username: 'mallory\ud800' }, requestObject: { 'key\udfff': 'value\udbff' } }),
+      auditEvent({ auditID: 'huge-code', responseStatus: { code: 1e20 } }),
+      auditEvent({ auditID: 'nul', userAgent: 'curl\u0000/8.5.0', annotations: { '': 'empty key' } }),
+    ].map((event) => canonicalOf(sourceRecord(event)));
+    await new LakeEventStore(new FileObjectStore(lake.url)).writeEvents('file-hostile', events);
+    const query = await LakeQuery.open(lake.root);
+
+    // Act
+    const result = await query.run('SELECT audit_id, user_name, response_code FROM events ORDER BY audit_id').finally(() => query.close());
+
+    // Assess
+    expect(result.rows).toEqual([
+      { audit_id: 'good', user_name: 'alice@example.com', response_code: 200 },
+      { audit_id: 'huge-code', user_name: 'alice@example.com', response_code: null },
+      { audit_id: 'lone-surrogate', user_name: 'mallory\ufffd', response_code: 200 },
+      { audit_id: 'nul', user_name: 'alice@example.com', response_code: 200 },
+    ]);
+  });
+});
