@@ -1,14 +1,15 @@
 /**
  * Rules sorted by what an event must hold for them to fire (their requirements on the resource,
- * else on the verb), so that matching an event evaluates only the rules it can fire. Almost every
- * Kubernetes rule names the resources it is about; rules that name neither are always evaluated.
+ * else on the cluster, else on the verb), so that matching an event evaluates only the rules it can
+ * fire. Almost every Kubernetes rule names the resources it is about; a rule compiled for one
+ * cluster (the approved-networks rule) names its cluster; rules that name none are always evaluated.
  */
 import type { CanonicalEvent } from '../../schema/canonical-event.ts';
 import { foldCase } from './case-fold.ts';
 import type { CompiledRule } from './load-rule.ts';
 
 /** Columns rules are indexed on, the more selective first. */
-const INDEXED_COLUMNS = ['object_resource', 'verb'] as const satisfies readonly (keyof CanonicalEvent)[];
+const INDEXED_COLUMNS = ['object_resource', 'cluster_name', 'verb'] as const satisfies readonly (keyof CanonicalEvent)[];
 
 /** The rules an event can fire, in the rules' order. */
 export type CandidateRules = (event: CanonicalEvent) => readonly CompiledRule[];
