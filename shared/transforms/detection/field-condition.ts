@@ -66,6 +66,11 @@ function fieldTest(modifiers: Modifiers, values: readonly Scalar[]): FieldTest {
     const wanted = values[0] === true;
     return (value) => isPresent(value) === wanted;
   }
+  if (modifiers.value === 'cidr' && !modifiers.all) {
+    // One lookup in all the networks rather than one per network.
+    const inNetworks = compileCidrs(values.map((value) => networkOf(value as string)));
+    return (value) => anyElement(value, (element) => typeof element === 'string' && inNetworks(element));
+  }
   const { cased, regexFlags } = modifiers;
   const modifier = modifiers.value as Exclude<ValueModifier, 'exists' | 'fieldref'> | null;
   const checks = values.map((value) => valueCheck(value, modifier, cased, regexFlags));
@@ -88,9 +93,7 @@ function valueCheck(value: Scalar, modifier: Exclude<ValueModifier, 'exists' | '
     case 're':
       return { kind: 'element', test: regexTest(value as string, regexFlags) };
     case 'cidr': {
-      const network = parseCidr(value as string);
-      if ('error' in network) throw new RuleProblem(`cidr ${network.error}`);
-      const inNetwork = compileCidrs([network]);
+      const inNetwork = compileCidrs([networkOf(value as string)]);
       return { kind: 'element', test: (element) => typeof element === 'string' && inNetwork(element) };
     }
     case 'gt':
@@ -143,6 +146,12 @@ function anyOf(checks: readonly ValueCheck[], cased: boolean): FieldTest {
   };
   if (wantsAbsent) return (value) => !isPresent(value) || anyElement(value, elementPasses);
   return (value) => anyElement(value, elementPasses);
+}
+
+function networkOf(text: string): Exclude<ReturnType<typeof parseCidr>, { error: string }> {
+  const network = parseCidr(text);
+  if ('error' in network) throw new RuleProblem(`cidr ${network.error}`);
+  return network;
 }
 
 /** A `re` value, with the sub-modifiers as flags. A leading inline `(?i)`, `(?s)`, `(?m)` (PCRE style) becomes flags too. */
