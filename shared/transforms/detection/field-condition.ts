@@ -188,7 +188,6 @@ function comparisonTest(modifier: keyof typeof COMPARISONS, value: Scalar): Elem
   };
 }
 
-
 /**
  * `fieldref`: the field holds a value equal to one the referenced field holds (every referenced
  * field, with `all`), compared as text and case-folded unless `cased`. An absent field equals

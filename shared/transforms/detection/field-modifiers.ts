@@ -116,8 +116,7 @@ function isScalar(value: unknown): value is Scalar {
 /** Refuses values that can never match what the field holds: silence would hide a broken rule. */
 export function checkAgainstKind(kind: ColumnKind, modifiers: Modifiers, values: readonly Scalar[]): void {
   const numeric = kind === 'integer' || kind === 'number';
-  // fieldref's values name fields: what they hold is only known per event.
-  if ((!numeric && kind !== 'boolean') || modifiers.value === 'fieldref') return;
+  if (!numeric && kind !== 'boolean') return;
   const holds = numeric ? 'numbers' : 'true or false';
   if (modifiers.value === 'cidr' || (kind === 'boolean' && isComparison(modifiers.value))) {
     throw new RuleProblem(`"${modifiers.value}" can never match: the field holds ${holds}`);
