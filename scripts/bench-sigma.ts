@@ -1,8 +1,10 @@
 /**
- * `node --import tsx scripts/bench-sigma.ts [--rules DIR] [--events N] [--repeats N]`: the cost of
- * evaluating a directory of Sigma rules (default: SigmaHQ's Kubernetes audit set beside the
- * checkout) per canonical event, over the benchmark's realistic EKS audit mix, with and without the
- * rule index, next to the cost of normalizing the same events. A report, not a test: numbers vary by machine and load.
+ * `node --import tsx scripts/bench-sigma.ts [--rules DIR | --pack] [--events N] [--repeats N]`: the
+ * cost of evaluating a directory of Sigma rules (default: SigmaHQ's Kubernetes audit set beside the
+ * checkout), or of kaudit's built-in pack (`--pack`, with the approved-networks rule compiled for the
+ * mix's cluster), per canonical event, over the benchmark's realistic EKS audit mix, with and
+ * without the rule index, next to the cost of normalizing the same events. A report, not a test:
+ * numbers vary by machine and load.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -10,8 +12,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { normalizeRecord } from '../shared/normalize/normalize-record.ts';
 import type { CanonicalEvent } from '../shared/schema/canonical-event.ts';
+import { compileBuiltInPack } from '../shared/transforms/detection/built-in-pack.ts';
 import { refusalMessage } from '../shared/transforms/detection/rule-refusal.ts';
-import { compileRules, matchEvent } from '../shared/transforms/detection/rule-set.ts';
+import { type CompiledRules, compileRules, matchEvent } from '../shared/transforms/detection/rule-set.ts';
 import { sourceRecord } from '../test/helpers/audit-events.ts';
 import { auditMixDescription, nextAuditEvent } from './bench/audit-mix.ts';
 import { Sequence } from './bench/sequence.ts';
@@ -22,6 +25,7 @@ const REPOSITORY = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '.
 const { values: options } = parseArgs({
   options: {
     rules: { type: 'string', default: path.resolve(REPOSITORY, '../shared/fixtures/sigmahq-kubernetes-audit') },
+    pack: { type: 'boolean', default: false },
     events: { type: 'string', default: '20000' },
     repeats: { type: 'string', default: '9' },
   },
@@ -29,14 +33,11 @@ const { values: options } = parseArgs({
 const eventCount = positiveInteger('--events', options.events);
 const repeats = positiveInteger('--repeats', options.repeats);
 
-const files = readdirSync(options.rules)
-  .filter((file) => /\.ya?ml$/.test(file))
-  .sort();
-const { rules, refusals } = compileRules(files.map((file) => ({ path: file, text: readFileSync(path.join(options.rules, file), 'utf8') })));
-if (rules.all.length === 0) throw new Error(`no rule in ${options.rules} loads`);
-
 const sequence = new Sequence(1);
 const records = Array.from({ length: eventCount }, () => sourceRecord(nextAuditEvent(sequence, 'eks')));
+
+const { rules, refusals, source } = options.pack ? builtInPack() : ruleDirectory(options.rules);
+if (rules.all.length === 0) throw new Error(`no rule of ${source} loads`);
 const events = records.map(canonicalEventOf);
 
 /**
@@ -61,7 +62,7 @@ const normalizing = microsPerEvent(records, normalizeRecord);
 const perRule = rules.all.map((rule) => ({ rule, cost: microsPerEvent(events, rule.matches).median, fired: events.filter(rule.matches).length }));
 
 const format = (micros: number) => `${micros.toFixed(3)} µs`;
-console.log(`rules: ${rules.all.length} loaded, ${refusals.length} refused (${options.rules})`);
+console.log(`rules: ${rules.all.length} loaded, ${refusals.length} refused (${source})`);
 for (const refusal of refusals) console.log(`  refused ${refusalMessage(refusal)}`);
 console.log(`events: ${eventCount} canonical events of the EKS audit mix (${auditMixDescription()})`);
 console.log(`matchEvent (indexed): ${format(matching.median)} of CPU per event (median of ${repeats}; ${format(matching.min)}–${format(matching.max)})`);
@@ -69,6 +70,23 @@ console.log(`every rule evaluated, no index: ${format(unindexed.median)} of CPU 
 console.log(`normalizing, for scale: ${format(normalizing.median)} of CPU per event; matching adds ${((matching.median / normalizing.median) * 100).toFixed(1)} %`);
 console.log('per rule (median CPU µs per event, events fired):');
 for (const { rule, cost, fired } of perRule) console.log(`  ${format(cost).padStart(10)}  ${String(fired).padStart(6)}  ${rule.path}`);
+
+function ruleDirectory(directory: string): CompiledRules & { source: string } {
+  const files = readdirSync(directory)
+    .filter((file) => /\.ya?ml$/.test(file))
+    .sort();
+  return { ...compileRules(files.map((file) => ({ path: file, text: readFileSync(path.join(directory, file), 'utf8') }))), source: directory };
+}
+
+/** The pack as a deployment runs it: the approved-networks rule compiled for the mix's cluster (its events' addresses are private and public). */
+function builtInPack(): CompiledRules & { source: string } {
+  const cluster = records[0]?.provenance.cluster_name ?? 'bench';
+  return {
+    rules: compileBuiltInPack({ approvedNetworks: new Map([[cluster, ['10.0.0.0/8', '198.51.100.0/24']]]) }),
+    refusals: [],
+    source: `the built-in pack, approved networks for cluster ${cluster}`,
+  };
+}
 
 function canonicalEventOf(record: ReturnType<typeof sourceRecord>): CanonicalEvent {
   const result = normalizeRecord(record);

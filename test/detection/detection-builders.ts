@@ -85,6 +85,8 @@ export interface ResourceRequest {
   requestObject?: unknown;
   userAgent?: string;
   sourceIPs?: string[];
+  /** Audit stage; by default ResponseComplete. */
+  stage?: string;
 }
 
 const FAILURE_REASONS: Record<number, string> = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 409: 'AlreadyExists', 422: 'Invalid' };
@@ -104,6 +106,7 @@ export function resourceRequest(request: ResourceRequest): CanonicalEvent {
   const code = request.code ?? (streams ? 101 : request.verb === 'create' ? 201 : 200);
   const reason = FAILURE_REASONS[code];
   return canonicalEvent({
+    ...(request.stage ? { stage: request.stage } : {}),
     level: request.requestObject === undefined ? 'Metadata' : 'Request',
     verb: request.verb,
     requestURI: request.query ? `${path}?${request.query}` : path,

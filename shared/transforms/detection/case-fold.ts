@@ -9,6 +9,7 @@
 const NON_ASCII = /[^\x00-\x7f]/;
 
 export function foldCase(text: string): string {
+  if (isFolded(text)) return text;
   if (!NON_ASCII.test(text)) return text.toLowerCase();
   let folded = '';
   for (const char of text) folded += foldChar(char);
@@ -24,4 +25,13 @@ function foldChar(char: string): string {
 
 function isOneCodePoint(text: string): boolean {
   return text.length === 1 || (text.length === 2 && (text.codePointAt(0) as number) > 0xffff);
+}
+
+/** Whether the text is ASCII without capitals, as most of an audit event is: then it is its own fold, with nothing to allocate. */
+function isFolded(text: string): boolean {
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if ((code >= 65 && code <= 90) || code >= 128) return false;
+  }
+  return true;
 }

@@ -8,11 +8,12 @@ import { CONDITION_KEYWORDS, type ConditionNode, parseCondition } from './condit
 import { type CompiledCondition, compileFieldCondition } from './field-condition.ts';
 import { shown } from './field-modifiers.ts';
 import { compilePattern } from './pattern-test.ts';
+import { NO_PLACEHOLDERS, type Placeholders } from './placeholders.ts';
 import { allRequirements, anyRequirements, NO_REQUIREMENTS } from './requirements.ts';
 import { RuleProblem } from './rule-refusal.ts';
 import { parseSigmaString } from './sigma-string.ts';
 
-export function compileDetection(detection: Readonly<Record<string, unknown>>): CompiledCondition | { problems: string[] } {
+export function compileDetection(detection: Readonly<Record<string, unknown>>, placeholders: Placeholders = NO_PLACEHOLDERS): CompiledCondition | { problems: string[] } {
   const problems: string[] = [];
   const selections = new Map<string, CompiledCondition>();
   const names: string[] = [];
@@ -23,7 +24,7 @@ export function compileDetection(detection: Readonly<Record<string, unknown>>): 
       continue;
     }
     names.push(name);
-    const selection = compileSelection(name, body, problems);
+    const selection = compileSelection(name, body, placeholders, problems);
     if (selection) selections.set(name, selection);
   }
   const condition = compileConditions(detection.condition, names, selections, problems);
@@ -31,11 +32,11 @@ export function compileDetection(detection: Readonly<Record<string, unknown>>): 
   return condition;
 }
 
-function compileSelection(name: string, body: unknown, problems: string[]): CompiledCondition | null {
+function compileSelection(name: string, body: unknown, placeholders: Placeholders, problems: string[]): CompiledCondition | null {
   const where = `detection.${name}`;
-  if (isMap(body)) return compileMap(where, body, problems);
+  if (isMap(body)) return compileMap(where, body, placeholders, problems);
   if (Array.isArray(body) && body.length > 0 && body.every(isMap)) {
-    const alternatives = body.map((map, index) => compileMap(`${where}[${index}]`, map, problems));
+    const alternatives = body.map((map, index) => compileMap(`${where}[${index}]`, map, placeholders, problems));
     if (alternatives.some((alternative) => alternative === null)) return null;
     return anyOf(alternatives as CompiledCondition[]);
   }
@@ -45,7 +46,7 @@ function compileSelection(name: string, body: unknown, problems: string[]): Comp
   return null;
 }
 
-function compileMap(where: string, map: Readonly<Record<string, unknown>>, problems: string[]): CompiledCondition | null {
+function compileMap(where: string, map: Readonly<Record<string, unknown>>, placeholders: Placeholders, problems: string[]): CompiledCondition | null {
   const entries = Object.entries(map);
   if (entries.length === 0) {
     problems.push(`${where}: an empty map selects nothing`);
@@ -54,7 +55,7 @@ function compileMap(where: string, map: Readonly<Record<string, unknown>>, probl
   const fields: CompiledCondition[] = [];
   for (const [key, value] of entries) {
     try {
-      fields.push(compileFieldCondition(key, value));
+      fields.push(compileFieldCondition(key, value, placeholders));
     } catch (error) {
       if (!(error instanceof RuleProblem)) throw error;
       problems.push(`${where}.${key}: ${error.message}`);

@@ -2,16 +2,17 @@
  * One entry of a Sigma selection, `field|modifier|…: value or list`, compiled into a predicate over
  * the canonical event. Everything a rule can get wrong is found at load time and thrown as a
  * RuleProblem: an unknown field, what field-modifiers.ts checks, a regular expression that does not
- * compile, a network that is none.
+ * compile, a network that is none, a placeholder without values, a field reference to no field.
  */
 import type { CanonicalEvent } from '../../schema/canonical-event.ts';
 import type { ColumnKind } from '../../schema/columns.ts';
 import { foldCase } from './case-fold.ts';
 import { compileCidrs, parseCidr } from './cidr.ts';
-import { resolveField } from './event-fields.ts';
+import { type ResolvedField, resolveField } from './event-fields.ts';
 import { anyElement, isPresent, numberOf, textOf } from './event-values.ts';
 import { checkAgainstKind, type Modifiers, parseModifiers, type Scalar, shown, type ValueModifier, valuesOf } from './field-modifiers.ts';
 import { compilePattern, type TextTest } from './pattern-test.ts';
+import { expandPlaceholders, NO_PLACEHOLDERS, type Placeholders } from './placeholders.ts';
 import { NO_REQUIREMENTS, type Requirements } from './requirements.ts';
 import { RuleProblem } from './rule-refusal.ts';
 import { anchoredPattern, foldPattern, literalOf, parseSigmaString } from './sigma-string.ts';
@@ -34,14 +35,15 @@ type FieldTest = (value: unknown) => boolean;
  */
 type ValueCheck = { kind: 'absent' } | { kind: 'text'; test: TextTest; literal: string | null } | { kind: 'element'; test: ElementTest };
 
-/** `key` is the selection's map key (`field|mod|mod`), `raw` its YAML value. */
-export function compileFieldCondition(key: string, raw: unknown): CompiledCondition {
+/** `key` is the selection's map key (`field|mod|mod`), `raw` its YAML value; `placeholders` what `expand` replaces. */
+export function compileFieldCondition(key: string, raw: unknown, placeholders: Placeholders = NO_PLACEHOLDERS): CompiledCondition {
   const [name = '', ...modifierNames] = key.split('|');
   if (name === '') throw new RuleProblem('field-less (keyword) search is not supported: name the field to search (e.g. requestURI|contains)');
   const field = resolveField(name);
   if ('error' in field) throw new RuleProblem(field.error);
   const modifiers = parseModifiers(modifierNames);
-  const values = valuesOf(raw, modifiers);
+  const values = valuesOf(modifiers.expand ? expandPlaceholders(raw, placeholders) : raw, modifiers);
+  if (modifiers.value === 'fieldref') return { matches: fieldReference(field, values as string[], modifiers), requires: NO_REQUIREMENTS };
   checkAgainstKind(field.kind, modifiers, values);
   const test = fieldTest(modifiers, values);
   const read = field.read;
@@ -64,7 +66,13 @@ function fieldTest(modifiers: Modifiers, values: readonly Scalar[]): FieldTest {
     const wanted = values[0] === true;
     return (value) => isPresent(value) === wanted;
   }
-  const { value: modifier, cased, regexFlags } = modifiers;
+  if (modifiers.value === 'cidr' && !modifiers.all) {
+    // One lookup in all the networks rather than one per network.
+    const inNetworks = compileCidrs(values.map((value) => networkOf(value as string)));
+    return (value) => anyElement(value, (element) => typeof element === 'string' && inNetworks(element));
+  }
+  const { cased, regexFlags } = modifiers;
+  const modifier = modifiers.value as Exclude<ValueModifier, 'exists' | 'fieldref'> | null;
   const checks = values.map((value) => valueCheck(value, modifier, cased, regexFlags));
   if (!modifiers.all) return anyOf(checks, cased);
   const each = checks.map((check) => anyOf([check], cased));
@@ -74,7 +82,7 @@ function fieldTest(modifiers: Modifiers, values: readonly Scalar[]): FieldTest {
   };
 }
 
-function valueCheck(value: Scalar, modifier: Exclude<ValueModifier, 'exists'> | null, cased: boolean, regexFlags: string): ValueCheck {
+function valueCheck(value: Scalar, modifier: Exclude<ValueModifier, 'exists' | 'fieldref'> | null, cased: boolean, regexFlags: string): ValueCheck {
   switch (modifier) {
     case null:
       return plainCheck(value, cased);
@@ -85,9 +93,7 @@ function valueCheck(value: Scalar, modifier: Exclude<ValueModifier, 'exists'> | 
     case 're':
       return { kind: 'element', test: regexTest(value as string, regexFlags) };
     case 'cidr': {
-      const network = parseCidr(value as string);
-      if ('error' in network) throw new RuleProblem(`cidr ${network.error}`);
-      const inNetwork = compileCidrs([network]);
+      const inNetwork = compileCidrs([networkOf(value as string)]);
       return { kind: 'element', test: (element) => typeof element === 'string' && inNetwork(element) };
     }
     case 'gt':
@@ -142,6 +148,12 @@ function anyOf(checks: readonly ValueCheck[], cased: boolean): FieldTest {
   return (value) => anyElement(value, elementPasses);
 }
 
+function networkOf(text: string): Exclude<ReturnType<typeof parseCidr>, { error: string }> {
+  const network = parseCidr(text);
+  if ('error' in network) throw new RuleProblem(`cidr ${network.error}`);
+  return network;
+}
+
 /** A `re` value, with the sub-modifiers as flags. A leading inline `(?i)`, `(?s)`, `(?m)` (PCRE style) becomes flags too. */
 function regexTest(source: string, subModifiers: string): ElementTest {
   const inline = /^\(\?([ims]+)\)/.exec(source);
@@ -173,5 +185,35 @@ function comparisonTest(modifier: keyof typeof COMPARISONS, value: Scalar): Elem
   return (element) => {
     const number = numberOf(element);
     return number !== null && compare(number, bound);
+  };
+}
+
+/**
+ * `fieldref`: the field holds a value equal to one the referenced field holds (every referenced
+ * field, with `all`), compared as text and case-folded unless `cased`. An absent field equals
+ * nothing, not even another absent one.
+ */
+function fieldReference(field: ResolvedField, names: readonly string[], modifiers: Modifiers): EventPredicate {
+  const fold = modifiers.cased ? (text: string) => text : foldCase;
+  const references = names.map((name) => {
+    const referenced = resolveField(name);
+    if ('error' in referenced) throw new RuleProblem(`fieldref: ${referenced.error}`);
+    return referenced.read;
+  });
+  const read = field.read;
+  const holdsOneOf = (texts: ReadonlySet<string>, value: unknown) =>
+    anyElement(value, (element) => {
+      const text = textOf(element);
+      return text !== null && texts.has(fold(text));
+    });
+  return (event) => {
+    const texts = new Set<string>();
+    anyElement(read(event), (element) => {
+      const text = textOf(element);
+      if (text !== null) texts.add(fold(text));
+      return false; // visit every element
+    });
+    if (texts.size === 0) return false;
+    return modifiers.all ? references.every((reference) => holdsOneOf(texts, reference(event))) : references.some((reference) => holdsOneOf(texts, reference(event)));
   };
 }

@@ -10,10 +10,10 @@ import { literalOf, parseSigmaString } from './sigma-string.ts';
 
 export type Scalar = string | number | boolean | null;
 
-const VALUE_MODIFIERS = ['contains', 'startswith', 'endswith', 're', 'cidr', 'exists', 'gt', 'gte', 'lt', 'lte'] as const;
+const VALUE_MODIFIERS = ['contains', 'startswith', 'endswith', 're', 'cidr', 'exists', 'fieldref', 'gt', 'gte', 'lt', 'lte'] as const;
 export type ValueModifier = (typeof VALUE_MODIFIERS)[number];
 const REGEX_FLAGS = ['i', 'm', 's'] as const;
-const SUPPORTED = 'contains, startswith, endswith, all, re (with i, m, s), cidr, exists, cased, gt, gte, lt, lte';
+const SUPPORTED = 'contains, startswith, endswith, all, re (with i, m, s), cidr, exists, fieldref, cased, expand, gt, gte, lt, lte';
 
 /** Sigma modifiers kaudit recognises but does not evaluate, with what they are. */
 const UNSUPPORTED_MODIFIERS: ReadonlyMap<string, string> = new Map([
@@ -24,8 +24,6 @@ const UNSUPPORTED_MODIFIERS: ReadonlyMap<string, string> = new Map([
   ['utf16be', 'an encoding'],
   ['wide', 'an encoding'],
   ['windash', 'Windows command-line dash variants'],
-  ['expand', 'placeholder expansion'],
-  ['fieldref', 'a comparison with another field'],
   ['neq', 'a negated comparison; use "not" in the condition'],
   ['minute', 'a time part'],
   ['hour', 'a time part'],
@@ -39,11 +37,13 @@ export interface Modifiers {
   value: ValueModifier | null;
   all: boolean;
   cased: boolean;
+  /** Values hold `%placeholder%`s, replaced by the values given when the rule compiles. */
+  expand: boolean;
   regexFlags: string;
 }
 
 export function parseModifiers(names: readonly string[]): Modifiers {
-  const modifiers: Modifiers = { value: null, all: false, cased: false, regexFlags: '' };
+  const modifiers: Modifiers = { value: null, all: false, cased: false, expand: false, regexFlags: '' };
   const seen = new Set<string>();
   for (const name of names) {
     if (seen.has(name)) throw new RuleProblem(`modifier "${name}" is given twice`);
@@ -53,6 +53,7 @@ export function parseModifiers(names: readonly string[]): Modifiers {
       modifiers.value = name as ValueModifier;
     } else if (name === 'all') modifiers.all = true;
     else if (name === 'cased') modifiers.cased = true;
+    else if (name === 'expand') modifiers.expand = true;
     else if ((REGEX_FLAGS as readonly string[]).includes(name)) modifiers.regexFlags += name;
     else if (UNSUPPORTED_MODIFIERS.has(name)) throw new RuleProblem(`modifier "${name}" (${UNSUPPORTED_MODIFIERS.get(name)}) is not supported (supported: ${SUPPORTED})`);
     else throw new RuleProblem(`unknown modifier "${name}" (supported: ${SUPPORTED})`);
@@ -60,15 +61,16 @@ export function parseModifiers(names: readonly string[]): Modifiers {
   if (modifiers.regexFlags !== '' && modifiers.value !== 're') throw new RuleProblem(`modifier "${modifiers.regexFlags[0]}" applies to "re" only`);
   if (modifiers.cased && !isStringMatch(modifiers.value)) {
     throw new RuleProblem(
-      `modifier "cased" applies to plain, contains, startswith and endswith matches, not "${modifiers.value}"${modifiers.value === 're' ? ' (re is case-sensitive unless "i")' : ''}`,
+      `modifier "cased" applies to plain, contains, startswith, endswith and fieldref matches, not "${modifiers.value}"${modifiers.value === 're' ? ' (re is case-sensitive unless "i")' : ''}`,
     );
   }
   if (modifiers.all && modifiers.value === 'exists') throw new RuleProblem('modifier "all" cannot be combined with "exists"');
+  if (modifiers.expand && (modifiers.value === 'exists' || modifiers.value === 'fieldref')) throw new RuleProblem(`modifier "expand" cannot be combined with "${modifiers.value}"`);
   return modifiers;
 }
 
 function isStringMatch(modifier: ValueModifier | null): boolean {
-  return modifier === null || modifier === 'contains' || modifier === 'startswith' || modifier === 'endswith';
+  return modifier === null || modifier === 'contains' || modifier === 'startswith' || modifier === 'endswith' || modifier === 'fieldref';
 }
 
 export function valuesOf(raw: unknown, modifiers: Modifiers): Scalar[] {
@@ -97,6 +99,7 @@ function allowedTypes(modifier: ValueModifier | null): readonly string[] {
       return ['string', 'number'];
     case 're':
     case 'cidr':
+    case 'fieldref':
       return ['string'];
     case 'exists':
       return ['boolean'];

@@ -7,6 +7,7 @@ import { parseAllDocuments } from 'yaml';
 import type * as z from 'zod';
 import { compileDetection } from './detection.ts';
 import type { CompiledCondition } from './field-condition.ts';
+import type { Placeholders } from './placeholders.ts';
 import { type SigmaRuleMetadata, SigmaRuleSchema } from './rule-document.ts';
 import type { RuleRefusal } from './rule-refusal.ts';
 
@@ -17,6 +18,11 @@ export interface CompiledRule extends SigmaRuleMetadata, CompiledCondition {
 
 export type LoadedRule = { ok: true; rule: CompiledRule } | { ok: false; refusal: RuleRefusal };
 
+export interface LoadOptions {
+  /** The values of the `%placeholders%` that rules using `expand` may name; none by default. */
+  placeholders?: Placeholders;
+}
+
 /** Top-level attributes of Sigma documents that are no single-event detection rule. */
 const OTHER_DOCUMENT_KINDS: readonly [string, string][] = [
   ['correlation', 'correlation rules (correlation:) are not supported: kaudit evaluates one event at a time'],
@@ -24,7 +30,7 @@ const OTHER_DOCUMENT_KINDS: readonly [string, string][] = [
   ['action', 'rule collections (action: global/reset/repeat) are not supported: write one complete rule per file'],
 ];
 
-export function loadRule(path: string, text: string): LoadedRule {
+export function loadRule(path: string, text: string, options: LoadOptions = {}): LoadedRule {
   const refuse = (problems: string[]): LoadedRule => ({ ok: false, refusal: { path, problems } });
   const documents = parseAllDocuments(text);
   if (documents.length > 1) return refuse([`the file holds ${documents.length} YAML documents: rule collections are not supported, write one rule per file`]);
@@ -44,7 +50,7 @@ export function loadRule(path: string, text: string): LoadedRule {
   if (logsource.product !== 'kubernetes' || logsource.service !== 'audit') {
     return refuse([`logsource is ${shownLogsource(logsource)}: kaudit evaluates rules for product kubernetes, service audit only`]);
   }
-  const compiled = compileDetection(detection);
+  const compiled = compileDetection(detection, options.placeholders);
   if ('problems' in compiled) return refuse(compiled.problems);
   return { ok: true, rule: { ...metadata, path, matches: compiled.matches, requires: compiled.requires } };
 }

@@ -1,43 +1,71 @@
 /**
- * Rules sorted by what an event must hold for them to fire (their requirements on the resource,
- * else on the verb), so that matching an event evaluates only the rules it can fire. Almost every
- * Kubernetes rule names the resources it is about; rules that name neither are always evaluated.
+ * Rules sorted by what an event must hold for them to fire (their requirements on a few columns
+ * with few values: the resource, subresource, verb, kind of user, outcome and cluster), so that
+ * matching an event evaluates only the rules it can fire. The list for each combination of those
+ * values is made once and kept; values no rule requires all count as one, so the combinations
+ * are few, and the kept lists are bounded all the same.
  */
 import type { CanonicalEvent } from '../../schema/canonical-event.ts';
 import { foldCase } from './case-fold.ts';
 import type { CompiledRule } from './load-rule.ts';
 
-/** Columns rules are indexed on, the more selective first. */
-const INDEXED_COLUMNS = ['object_resource', 'verb'] as const satisfies readonly (keyof CanonicalEvent)[];
+const INDEXED_COLUMNS = ['object_resource', 'object_subresource', 'verb', 'user_type', 'outcome', 'cluster_name'] as const satisfies readonly (keyof CanonicalEvent)[];
+
+/** How many lists are kept before they are all forgotten. */
+const KEPT_LISTS = 4096;
 
 /** The rules an event can fire, in the rules' order. */
 export type CandidateRules = (event: CanonicalEvent) => readonly CompiledRule[];
 
+/** A column's required values, numbered from 1 (0 is "none of them"). */
+interface Vocabulary {
+  column: (typeof INDEXED_COLUMNS)[number];
+  numbers: ReadonlyMap<string, number>;
+  values: readonly (string | null)[];
+}
+
 export function indexRules(rules: readonly CompiledRule[]): CandidateRules {
-  const buckets = INDEXED_COLUMNS.map((column) => ({ column, byValue: new Map<string, number[]>() }));
-  const unindexed: number[] = [];
-  rules.forEach((rule, position) => {
-    const bucket = buckets.find(({ column }) => rule.requires.has(column));
-    if (bucket === undefined) {
-      unindexed.push(position);
-      return;
-    }
-    for (const value of rule.requires.get(bucket.column) as ReadonlySet<string>) {
-      const positions = bucket.byValue.get(value);
-      if (positions) positions.push(position);
-      else bucket.byValue.set(value, [position]);
-    }
+  const vocabularies: Vocabulary[] = INDEXED_COLUMNS.map((column) => {
+    const values = [...new Set(rules.flatMap((rule) => [...(rule.requires.get(column) ?? [])]))];
+    return { column, numbers: new Map(values.map((value, at) => [value, at + 1])), values: [null, ...values] };
   });
-  if (unindexed.length === rules.length) return () => rules;
-  const alwaysEvaluated = unindexed.map((position) => rules[position] as CompiledRule);
+  if (vocabularies.every(({ numbers }) => numbers.size === 0)) return () => rules;
+  // The keys are exact integers only while every combination fits: rule sets naming that many values are evaluated whole.
+  if (vocabularies.reduce((combinations, { values }) => combinations * values.length, 1) > Number.MAX_SAFE_INTEGER) return () => rules;
+  const lists = new Map<number, readonly CompiledRule[]>();
   return (event) => {
-    let positions: number[] | null = null;
-    for (const { column, byValue } of buckets) {
+    // The combination as one number, each column a digit in base (its vocabulary's size + 1).
+    let key = 0;
+    for (const { column, numbers, values } of vocabularies) {
       const value = event[column];
-      const found = typeof value === 'string' ? byValue.get(foldCase(value)) : undefined;
-      if (found) positions = [...(positions ?? unindexed), ...found];
+      key = key * values.length + (typeof value === 'string' ? (numbers.get(foldCase(value)) ?? 0) : 0);
     }
-    if (positions === null) return alwaysEvaluated;
-    return positions.sort((a, b) => a - b).map((position) => rules[position] as CompiledRule);
+    let list = lists.get(key);
+    if (list === undefined) {
+      const digits = digitsOf(key, vocabularies);
+      list = rules.filter((rule) => vocabularies.every((vocabulary, at) => admits(rule, vocabulary, digits[at] as number)));
+      if (lists.size >= KEPT_LISTS) lists.clear();
+      lists.set(key, list);
+    }
+    return list;
   };
+}
+
+/** Whether a rule can fire on an event whose column holds the vocabulary's value numbered `number`. */
+function admits(rule: CompiledRule, { column, values }: Vocabulary, number: number): boolean {
+  const required = rule.requires.get(column);
+  const value = values[number] ?? null;
+  return required === undefined || (value !== null && required.has(value));
+}
+
+/** Each column's number in a key, first column first. */
+function digitsOf(key: number, vocabularies: readonly Vocabulary[]): number[] {
+  const digits: number[] = [];
+  let rest = key;
+  for (let at = vocabularies.length - 1; at >= 0; at--) {
+    const base = (vocabularies[at] as Vocabulary).values.length;
+    digits[at] = rest % base;
+    rest = Math.floor(rest / base);
+  }
+  return digits;
 }

@@ -3,7 +3,7 @@
  * that throws while matching is reported with the event's result and the other rules still run.
  */
 import type { CanonicalEvent } from '../../schema/canonical-event.ts';
-import { type CompiledRule, loadRule } from './load-rule.ts';
+import { type CompiledRule, type LoadOptions, loadRule } from './load-rule.ts';
 import { type CandidateRules, indexRules } from './rule-index.ts';
 import type { RuleRefusal } from './rule-refusal.ts';
 
@@ -32,12 +32,12 @@ export interface CompiledRules {
 }
 
 /** Loads every rule; a file that does not load, or reuses another file's id, is refused and the rest still load. */
-export function compileRules(sources: readonly RuleSource[]): CompiledRules {
+export function compileRules(sources: readonly RuleSource[], options: LoadOptions = {}): CompiledRules {
   const rules: CompiledRule[] = [];
   const refusals: RuleRefusal[] = [];
   const pathById = new Map<string, string>();
   for (const source of sources) {
-    const loaded = loadRule(source.path, source.text);
+    const loaded = loadRule(source.path, source.text, options);
     if (!loaded.ok) {
       refusals.push(loaded.refusal);
       continue;
