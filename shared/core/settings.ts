@@ -72,6 +72,8 @@ export const SETTINGS = {
   maxEventBytes: 'KAUDIT_MAX_EVENT_BYTES',
   /** Most records in one batch (shared/core/limits.ts). */
   maxRecordsPerBatch: 'KAUDIT_MAX_RECORDS_PER_BATCH',
+  /** `kaudit tail`, and `kaudit ingest` of a pipe: store what a batch holds at least every this many seconds (default 5). */
+  flushSeconds: 'KAUDIT_FLUSH_SECONDS',
 } as const;
 
 export type SettingName = (typeof SETTINGS)[keyof typeof SETTINGS];
