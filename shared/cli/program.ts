@@ -6,6 +6,7 @@ import { registerIngest } from './commands/ingest.ts';
 import { registerPolicy } from './commands/policy.ts';
 import { registerQuery } from './commands/query.ts';
 import { registerRedrive } from './commands/redrive.ts';
+import { registerRules } from './commands/rules.ts';
 import { registerServe } from './commands/serve.ts';
 
 /** Runs `kaudit` with `argv` (arguments after the program name) and returns the exit code. */
@@ -26,6 +27,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerPolicy(program, io, setExit);
   registerServe(program, io, setExit);
   registerBackfill(program, io, setExit);
+  registerRules(program, io, setExit);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
