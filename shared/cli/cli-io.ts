@@ -19,10 +19,15 @@ export class UsageError extends Error {
 }
 
 /** Exit codes of SPEC §4. */
-export const EXIT = { ok: 0, quarantined: 1, usage: 2 } as const;
+export const EXIT = { ok: 0, quarantined: 1, usage: 2, storeFailed: 3 } as const;
 
 export async function readStream(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
   return Buffer.concat(chunks);
+}
+
+/** Commander's argument parser for an option that may be given several times: every value, in order. */
+export function repeatable(value: string, previous: readonly string[]): string[] {
+  return [...previous, value];
 }

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { KAUDIT_VERSION } from '../core/version.ts';
 import { type CliIo, EXIT, UsageError } from './cli-io.ts';
 import { registerBackfill } from './commands/backfill.ts';
+import { registerDetect } from './commands/detect.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerPolicy } from './commands/policy.ts';
 import { registerQuery } from './commands/query.ts';
@@ -28,6 +29,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerServe(program, io, setExit);
   registerBackfill(program, io, setExit);
   registerRules(program, io, setExit);
+  registerDetect(program, io, setExit);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;

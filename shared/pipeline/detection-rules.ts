@@ -13,7 +13,7 @@ import { refusalMessage } from '../transforms/detection/rule-refusal.ts';
 import { compileRules, RuleSet, type RuleSource } from '../transforms/detection/rule-set.ts';
 
 /** The word that names the built-in pack among rule paths (a file of that name is `./built-in`). */
-const BUILT_IN_RULES_NAME = 'built-in';
+export const BUILT_IN_RULES_NAME = 'built-in';
 const RULE_FILE = /\.ya?ml$/i;
 
 /** Thrown when rules do not load: one line per file refused. */

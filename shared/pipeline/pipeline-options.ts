@@ -22,6 +22,8 @@ export interface PipelineConfig {
   redactionExtras?: string | null;
   /** Detection rules: `built-in` and rule paths, comma-separated, or inline rules (KAUDIT_RULES); none: no detection. */
   rules?: string | null;
+  /** Rule files and directories (and `built-in`), given instead of {@link rules} (`kaudit ingest --rules`). */
+  rulePaths?: readonly string[];
   /** KAUDIT_APPROVED_NETWORKS and KAUDIT_DISABLED_RULES, for the built-in pack. */
   approvedNetworks?: string | null;
   disabledRules?: string | null;
@@ -80,7 +82,7 @@ export async function buildPipelineOptions(config: PipelineConfig): Promise<Pipe
 
 /** The detector of the configured rules; none when no rules are configured (the pack's settings then have nothing to tune). */
 async function buildDetector(config: PipelineConfig, baseDir: string): Promise<PipelineOptions['detector']> {
-  if (!config.rules?.trim()) {
+  if (!config.rules?.trim() && !config.rulePaths?.length) {
     for (const [setting, value] of [
       [SETTINGS.approvedNetworks, config.approvedNetworks],
       [SETTINGS.disabledRules, config.disabledRules],
@@ -94,7 +96,8 @@ async function buildDetector(config: PipelineConfig, baseDir: string): Promise<P
     import('./detection-rules.ts'),
     import('../transforms/detection/detection-transform.ts'),
   ]);
-  const ruleSet = loadConfiguredRules({ ...rulesSetting(config.rules), approvedNetworks: config.approvedNetworks, disabledRules: config.disabledRules, baseDir });
+  const rules = config.rulePaths?.length ? { paths: config.rulePaths } : rulesSetting(config.rules);
+  const ruleSet = loadConfiguredRules({ ...rules, approvedNetworks: config.approvedNetworks, disabledRules: config.disabledRules, baseDir });
   return detectionTransform(ruleSet, { onFailure: config.onRuleFailure ?? logRuleFailure });
 }
 

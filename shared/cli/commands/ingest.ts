@@ -7,7 +7,7 @@ import { addSummary, emptySummary, type IngestSummary } from '../../core/ingest-
 import { limitsFromEnv } from '../../core/limits.ts';
 import { ingestBatch } from '../../pipeline/ingest-batch.ts';
 import { decodeInput } from '../../sources/input-formats.ts';
-import { type CliIo, EXIT, readStream, UsageError } from '../cli-io.ts';
+import { type CliIo, EXIT, readStream, repeatable, UsageError } from '../cli-io.ts';
 import { cliPipelineOptions, openCliEventStore } from '../ingest-setup.ts';
 
 interface IngestOptions {
@@ -15,6 +15,7 @@ interface IngestOptions {
   region?: string;
   cluster?: string;
   policy?: string;
+  rules: string[];
   json?: boolean;
 }
 
@@ -27,6 +28,7 @@ export function registerIngest(program: Command, io: CliIo, setExit: (code: numb
     .option('--region <region>', 'AWS region of EKS input (default: $AWS_REGION)')
     .option('--cluster <name>', 'cluster name (and id) of self-managed audit logs')
     .option('--policy <file>', 'audit Policy to re-apply before storing')
+    .option('--rules <path>', 'Sigma rules to evaluate, storing findings: a file, a directory, or built-in for the pack (repeatable; default $KAUDIT_RULES)', repeatable, [])
     .option('--json', 'print the summary as one JSON object')
     .addHelpText('after', '\nExit status: 0 all written or skipped by design, 1 something was quarantined, 2 usage error or unreadable input.')
     .action(async (inputs: string[], options: IngestOptions) => setExit(await ingestCommand(inputs, options, io)));
@@ -52,7 +54,7 @@ async function ingestCommand(inputs: string[], options: IngestOptions, io: CliIo
     decoded.push(...result.batches);
   }
   const store = await openCliEventStore(options.store, io);
-  const pipeline = await cliPipelineOptions(options.policy, io);
+  const pipeline = await cliPipelineOptions(options.policy, io, options.rules);
   const summary = emptySummary();
   const progress = decoded.length > 1 && (io.stderr as { isTTY?: boolean }).isTTY === true;
   for (const [index, batch] of decoded.entries()) {
