@@ -1,5 +1,5 @@
 /**
- * Writes the JSON Schema files of the canonical event and the quarantine record, and the README's
+ * Writes the JSON Schema files of the canonical event, the quarantine record and the finding, and the README's
  * field table, all generated from the zod schemas (the single source).
  * test/schema/json-schema.test.ts fails when any of them is stale.
  */

@@ -26,3 +26,8 @@ export async function readStream(stream: Readable): Promise<Buffer> {
   for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
   return Buffer.concat(chunks);
 }
+
+/** Commander's argument parser for an option that may be given several times: every value, in order. */
+export function repeatable(value: string, previous: readonly string[]): string[] {
+  return [...previous, value];
+}

@@ -13,7 +13,10 @@ export function openCliEventStore(explicit: string | undefined, io: CliIo): Prom
   return openEventStore(resolveFileStoreUrl(resolveStoreUrl(explicit, io.env), io.cwd), io.env);
 }
 
-/** The pipeline of a command that stores events, configured as `kaudit ingest` is: `--policy`, and redaction from the environment. */
-export function cliPipelineOptions(policy: string | undefined, io: CliIo): Promise<PipelineOptions> {
-  return buildPipelineOptions({ ...pipelineConfigFromEnv(io.env), policy: policy ?? null, baseDir: io.cwd });
+/**
+ * The pipeline of a command that stores events, configured as `kaudit ingest` is: `--policy`,
+ * `--rules` (else KAUDIT_RULES), and redaction from the environment.
+ */
+export function cliPipelineOptions(policy: string | undefined, io: CliIo, rulePaths: readonly string[] = []): Promise<PipelineOptions> {
+  return buildPipelineOptions({ ...pipelineConfigFromEnv(io.env), policy: policy ?? null, rulePaths, baseDir: io.cwd });
 }

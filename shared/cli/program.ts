@@ -2,10 +2,12 @@ import { Command, CommanderError } from 'commander';
 import { KAUDIT_VERSION } from '../core/version.ts';
 import { type CliIo, EXIT, UsageError } from './cli-io.ts';
 import { registerBackfill } from './commands/backfill.ts';
+import { registerDetect } from './commands/detect.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerPolicy } from './commands/policy.ts';
 import { registerQuery } from './commands/query.ts';
 import { registerRedrive } from './commands/redrive.ts';
+import { registerRules } from './commands/rules.ts';
 import { registerServe } from './commands/serve.ts';
 
 /** Runs `kaudit` with `argv` (arguments after the program name) and returns the exit code. */
@@ -26,6 +28,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerPolicy(program, io, setExit);
   registerServe(program, io, setExit);
   registerBackfill(program, io, setExit);
+  registerRules(program, io, setExit);
+  registerDetect(program, io, setExit);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;

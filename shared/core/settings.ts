@@ -15,6 +15,12 @@ export const SETTINGS = {
   redactionPaths: 'KAUDIT_REDACTION_PATHS',
   /** Redactions beyond the built-in fields, on or off by name: `configmap-passwords,-query-params` (docs/redaction.md). */
   redactionExtras: 'KAUDIT_REDACTION_EXTRAS',
+  /** Detection rules evaluated at ingestion: `built-in` and rule paths, comma-separated, or inline rules (docs/detections.md). */
+  rules: 'KAUDIT_RULES',
+  /** Each cluster's approved networks, JSON `{"<cluster>": ["10.0.0.0/8", …]}`, for the built-in approved-networks rule. */
+  approvedNetworks: 'KAUDIT_APPROVED_NETWORKS',
+  /** Built-in rule ids not to evaluate, comma-separated. */
+  disabledRules: 'KAUDIT_DISABLED_RULES',
   /** Region recorded for AKS events (AKS records don't carry one). */
   region: 'KAUDIT_REGION',
   /** Event Hubs connection prefix: `KAUDIT_EVENTHUB__fullyQualifiedNamespace` for identity-based access. */

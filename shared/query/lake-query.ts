@@ -4,6 +4,7 @@ import { type DuckDBConnection, DuckDBInstance, type DuckDBType } from '@duckdb/
 import { oneRowPerEventSql } from '../dedupe/dedupe-rule.ts';
 import { CANONICAL_COLUMNS, type Column, type ColumnKind, QUARANTINE_COLUMNS } from '../schema/columns.ts';
 import { EVENTS_PREFIX, OBJECT_SUFFIX, QUARANTINE_PREFIX } from '../store/layout.ts';
+import { findingsViewsSql } from './findings-view.ts';
 import { ALL_TIME, type TimeRange } from './time-range.ts';
 
 const DUCKDB_TYPES: Record<ColumnKind, string> = {
@@ -38,6 +39,7 @@ export class LakeQuery {
     await connection.run(viewSql('events_all', path.join(root, EVENTS_PREFIX), CANONICAL_COLUMNS, range));
     await connection.run(`CREATE VIEW events AS ${oneRowPerEventSql('events_all')}`);
     await connection.run(viewSql('quarantine', path.join(root, QUARANTINE_PREFIX), QUARANTINE_COLUMNS, range));
+    for (const sql of findingsViewsSql(root, (name, directory, columns) => viewSql(name, directory, columns, range))) await connection.run(sql);
     return lake;
   }
 

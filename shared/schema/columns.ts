@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { CanonicalEventSchema } from './canonical-event.ts';
+import { FindingSchema } from './finding.ts';
 import { QuarantineRecordSchema } from './quarantine-record.ts';
 
 /** A column's shape, independent of any engine: each engine maps it to its own type. */
@@ -66,3 +67,4 @@ function kindOf(types: (string | undefined)[], variant: JsonSchemaProperty | und
 
 export const CANONICAL_COLUMNS: readonly Column[] = columnsOf(CanonicalEventSchema);
 export const QUARANTINE_COLUMNS: readonly Column[] = columnsOf(QuarantineRecordSchema);
+export const FINDING_COLUMNS: readonly Column[] = columnsOf(FindingSchema);

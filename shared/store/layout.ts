@@ -1,6 +1,8 @@
 /** The lake layout of SPEC §3, shared by every store kind. */
 export const EVENTS_PREFIX = 'events/v1/';
 export const QUARANTINE_PREFIX = 'quarantine/v1/';
+/** Findings of detections, partitioned by the time of the event each fired on. */
+export const FINDINGS_PREFIX = 'findings/v1/';
 export const OBJECT_SUFFIX = '.ndjson.gz';
 /** Where dead letters go: the Event Hubs function's dead-letter store, and the lake's own folder on the Firehose path. */
 export const DEAD_LETTER_PREFIX = 'deadletter/v1/';

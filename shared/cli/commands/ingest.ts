@@ -5,7 +5,7 @@ import { fileErrorOf } from '../../core/errors.ts';
 import { flushIntervalMsFromEnv } from '../../core/flush-interval.ts';
 import { addSummary, emptySummary, type IngestSummary } from '../../core/ingest-summary.ts';
 import { limitsFromEnv } from '../../core/limits.ts';
-import { type CliIo, EXIT, readStream, UsageError } from '../cli-io.ts';
+import { type CliIo, EXIT, readStream, repeatable, UsageError } from '../cli-io.ts';
 import { cliPipelineOptions, openCliEventStore } from '../ingest-setup.ts';
 import { InputFailure, ingestStream, streamProgress } from '../ingest-stream.ts';
 import { checkReadable, openInputSource } from '../input-source.ts';
@@ -15,6 +15,7 @@ interface IngestOptions {
   region?: string;
   cluster?: string;
   policy?: string;
+  rules: string[];
   json?: boolean;
 }
 
@@ -27,6 +28,7 @@ export function registerIngest(program: Command, io: CliIo, setExit: (code: numb
     .option('--region <region>', 'AWS region of EKS input (default: $AWS_REGION)')
     .option('--cluster <name>', 'cluster name (and id) of self-managed audit logs')
     .option('--policy <file>', 'audit Policy to re-apply before storing')
+    .option('--rules <path>', 'Sigma rules to evaluate, storing findings: a file, a directory, or built-in for the pack (repeatable; default $KAUDIT_RULES)', repeatable, [])
     .option('--json', 'print the summary as one JSON object')
     .addHelpText(
       'after',
@@ -46,7 +48,7 @@ async function ingestCommand(inputs: string[], options: IngestOptions, io: CliIo
   const region = options.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? null;
   for (const input of inputs) await checkReadable(input, io);
   const store = await openCliEventStore(options.store, io);
-  const pipeline = await cliPipelineOptions(options.policy, io);
+  const pipeline = await cliPipelineOptions(options.policy, io, options.rules);
   const summary = emptySummary();
   const progress = streamProgress(io.stderr);
   const print = () => io.stdout.write(options.json ? `${JSON.stringify(summary)}\n` : `${describeSummary(summary)}\n`);

@@ -58,7 +58,7 @@ function timeRangeOf(options: QueryOptions, now: Date): TimeRange {
 }
 
 /** Pulls the partitions in range into the store's cache directory, with progress on stderr. */
-async function pullPartitions(objects: ObjectStore, range: TimeRange, now: Date, io: CliIo): Promise<string> {
+export async function pullPartitions(objects: ObjectStore, range: TimeRange, now: Date, io: CliIo): Promise<string> {
   const root = cacheDirFor(objects.url, path.resolve(io.cwd, io.env[SETTINGS.cacheDir] || '.kaudit-cache'));
   // A live counter on a terminal; a log or a pipe gets the summary line only.
   const live = (io.stderr as { isTTY?: boolean }).isTTY === true;

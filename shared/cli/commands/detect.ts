@@ -1,0 +1,184 @@
+import { type Command, Option } from 'commander';
+import { shortHash } from '../../core/digest.ts';
+import { messageOf } from '../../core/errors.ts';
+import { SETTINGS } from '../../core/settings.ts';
+import { alertWebhookUrl, postFindings } from '../../detect/alert-webhook.ts';
+import { analyticsFindings, DEFAULT_ANALYTICS_PARAMETERS, lakeRangeFor } from '../../detect/analytics.ts';
+import { ocsfDetectionFinding } from '../../detect/ocsf-finding.ts';
+import { sigmaFindingsOverLake } from '../../detect/sigma-over-lake.ts';
+import { BUILT_IN_RULES_NAME, loadConfiguredRules, RulesRefusedError } from '../../pipeline/detection-rules.ts';
+import { LakeQuery } from '../../query/lake-query.ts';
+import { parseTimeRange, type TimeRange } from '../../query/time-range.ts';
+import { FINDING_LEVELS, type Finding, type FindingLevel } from '../../schema/finding.ts';
+import { resolveFileStoreUrl } from '../../store/file-object-store.ts';
+import { StoreError } from '../../store/object-store.ts';
+import { openObjectStore, resolveStoreUrl } from '../../store/open-store.ts';
+import type { RuleSet } from '../../transforms/detection/rule-set.ts';
+import { type CliIo, EXIT, repeatable, UsageError } from '../cli-io.ts';
+import { formatRows } from '../format-rows.ts';
+import { openCliEventStore } from '../ingest-setup.ts';
+import { pullPartitions } from './query.ts';
+
+const DETECT_FORMATS = ['table', 'json', 'ocsf'] as const;
+/** Without --since, analytics look at the last day (and the baseline before it). */
+const ANALYTICS_DEFAULT_SINCE = '24h';
+
+interface DetectOptions {
+  store?: string;
+  rules: string[];
+  since?: string;
+  until?: string;
+  format: (typeof DETECT_FORMATS)[number];
+  save?: boolean;
+  analytics?: boolean;
+  newIdentityChanges: string;
+  newIdentityMinutes: string;
+  baselineDays: string;
+  burstRefusals: string;
+  burstMinutes: string;
+  alertWebhook?: string;
+  alertLevel: FindingLevel;
+}
+
+export function registerDetect(program: Command, io: CliIo, setExit: (code: number) => void): void {
+  const analytics = DEFAULT_ANALYTICS_PARAMETERS;
+  program
+    .command('detect')
+    .description('run Sigma rules (and, with --analytics, the behaviour analytics) over stored events and print the findings')
+    .option('--store <url>', 'store URL (default: $KAUDIT_STORE_URL or file://./kaudit-data)')
+    .option('--rules <path>', `Sigma rule file or directory, or ${BUILT_IN_RULES_NAME} for the pack (repeatable; default: the built-in pack)`, repeatable, [])
+    .option('--since <time>', 'only events at or after TIME: ISO-8601 or a duration ago (24h, 7d)')
+    .option('--until <time>', 'only events before TIME')
+    .addOption(new Option('--format <format>', 'output: table, json (one finding per line) or ocsf (one OCSF Detection Finding per line)').choices(DETECT_FORMATS).default('table'))
+    .option('--save', 'store the findings under findings/v1/ (findings already stored are not stored again)')
+    .option('--analytics', `also run the behaviour analytics (window default: --since ${ANALYTICS_DEFAULT_SINCE})`)
+    .option('--new-identity-changes <n>', 'analytics: changes that make a new identity suspicious', String(analytics.newIdentity.minChanges))
+    .option('--new-identity-minutes <m>', 'analytics: ... within this many minutes', String(analytics.newIdentity.withinMinutes))
+    .option('--baseline-days <d>', "analytics: days before the window that make an identity's known networks", String(analytics.newNetwork.baselineDays))
+    .option('--burst-refusals <n>', 'analytics: 403 answers that make a burst', String(analytics.forbiddenBurst.minRefusals))
+    .option('--burst-minutes <m>', 'analytics: ... within this many minutes', String(analytics.forbiddenBurst.withinMinutes))
+    .option('--alert-webhook <url>', 'POST the findings at or above --alert-level as JSON to this URL')
+    .addOption(new Option('--alert-level <level>', 'lowest level posted to --alert-webhook').choices(FINDING_LEVELS).default('informational'))
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  kaudit detect --since 24h',
+        '  kaudit detect --rules rules/ --rules built-in --since 2026-11-20 --format json',
+        '  kaudit detect --analytics --since 7d --save --alert-webhook https://hooks.example.com/kaudit --alert-level high',
+        '',
+        `The built-in pack reads ${SETTINGS.approvedNetworks} and ${SETTINGS.disabledRules}.`,
+        'Exit status: 0 done (with or without findings), 2 usage error or a rule that does not load, 3 the store or the webhook failed.',
+      ].join('\n'),
+    )
+    .action(async (options: DetectOptions) => setExit(await detectCommand(options, io)));
+}
+
+async function detectCommand(options: DetectOptions, io: CliIo): Promise<number> {
+  const now = new Date();
+  const window = windowOf(options, now);
+  const parameters = analyticsParametersOf(options);
+  const rules = rulesOf(options, io);
+  const webhook = options.alertWebhook === undefined ? null : webhookOf(options.alertWebhook);
+  try {
+    const objects = await openObjectStore(resolveFileStoreUrl(resolveStoreUrl(options.store, io.env), io.cwd), io.env);
+    const lakeRange = window.since && options.analytics ? lakeRangeFor({ ...window, since: window.since }, parameters) : window;
+    const root = objects.localRoot ?? (await pullPartitions(objects, lakeRange, now, io));
+    const lake = await LakeQuery.open(root, lakeRange);
+    let findings: Finding[];
+    try {
+      findings = await sigmaFindingsOverLake(lake, rules, window, { now: () => now, onFailure: (failure) => io.stderr.write(`kaudit: ${failure.message}\n`) });
+      if (options.analytics && window.since) findings.push(...(await analyticsFindings(lake, { ...window, since: window.since }, now.toISOString(), parameters)));
+    } finally {
+      lake.close();
+    }
+    io.stdout.write(formatFindings(findings, options.format));
+    io.stderr.write(`kaudit: ${findings.length} finding${findings.length === 1 ? '' : 's'}\n`);
+    if (options.save && findings.length > 0) await saveFindings(findings, options.store, io);
+    if (webhook) await alert(findings, webhook, options.alertLevel, io);
+    return EXIT.ok;
+  } catch (error) {
+    if (!(error instanceof StoreError || error instanceof AlertError)) throw error;
+    io.stderr.write(`kaudit: ${error.message}\n`);
+    return EXIT.store;
+  }
+}
+
+function windowOf(options: DetectOptions, now: Date): TimeRange {
+  try {
+    return parseTimeRange({ since: options.since ?? (options.analytics ? ANALYTICS_DEFAULT_SINCE : undefined), until: options.until }, now);
+  } catch (error) {
+    throw new UsageError(`--since/--until: ${messageOf(error)}`);
+  }
+}
+
+function analyticsParametersOf(options: DetectOptions) {
+  const whole = (flag: string, text: string): number => {
+    const value = Number(text);
+    if (!/^\d+$/.test(text) || value < 1) throw new UsageError(`${flag}: expected a whole number of at least 1, got ${JSON.stringify(text)}`);
+    return value;
+  };
+  return {
+    newIdentity: { minChanges: whole('--new-identity-changes', options.newIdentityChanges), withinMinutes: whole('--new-identity-minutes', options.newIdentityMinutes) },
+    newNetwork: { baselineDays: whole('--baseline-days', options.baselineDays) },
+    forbiddenBurst: { minRefusals: whole('--burst-refusals', options.burstRefusals), withinMinutes: whole('--burst-minutes', options.burstMinutes) },
+  };
+}
+
+function webhookOf(text: string): URL {
+  try {
+    return alertWebhookUrl(text);
+  } catch (error) {
+    throw new UsageError(`--alert-webhook: ${messageOf(error)}`);
+  }
+}
+
+function rulesOf(options: DetectOptions, io: CliIo): RuleSet {
+  try {
+    return loadConfiguredRules({
+      paths: options.rules.length > 0 ? options.rules : [BUILT_IN_RULES_NAME],
+      approvedNetworks: io.env[SETTINGS.approvedNetworks] || null,
+      disabledRules: io.env[SETTINGS.disabledRules] || null,
+      baseDir: io.cwd,
+    });
+  } catch (error) {
+    if (error instanceof RulesRefusedError) throw new UsageError(`rules refused:\n${error.message}`);
+    throw new UsageError(messageOf(error));
+  }
+}
+
+const TABLE_COLUMNS = ['time', 'level', 'rule_title', 'user_name', 'verb', 'object_namespace', 'object_name', 'cluster_name', 'finding_id'] as const;
+
+function formatFindings(findings: readonly Finding[], format: DetectOptions['format']): string {
+  switch (format) {
+    case 'json':
+      return findings.map((finding) => `${JSON.stringify(finding)}\n`).join('');
+    case 'ocsf':
+      return findings.map((finding) => `${JSON.stringify(ocsfDetectionFinding(finding))}\n`).join('');
+    case 'table':
+      return formatRows({ columns: [...TABLE_COLUMNS], rows: findings.map((finding) => Object.fromEntries(TABLE_COLUMNS.map((column) => [column, finding[column]]))) }, 'table');
+  }
+}
+
+/** Named by the findings themselves, so saving the same findings again finds them stored. */
+async function saveFindings(findings: readonly Finding[], storeFlag: string | undefined, io: CliIo): Promise<void> {
+  const store = await openCliEventStore(storeFlag, io);
+  const key = `det-${shortHash(...findings.map((finding) => finding.finding_id).sort())}`;
+  const saved = await store.writeFindings(key, findings);
+  io.stderr.write(`kaudit: ${saved.written} findings saved, ${saved.duplicates} already stored\n`);
+}
+
+class AlertError extends Error {}
+
+async function alert(findings: readonly Finding[], url: URL, level: FindingLevel, io: CliIo): Promise<void> {
+  const lowest = FINDING_LEVELS.indexOf(level);
+  const posted = findings.filter((finding) => FINDING_LEVELS.indexOf(finding.level) >= lowest);
+  if (posted.length === 0) return;
+  try {
+    await postFindings(url, posted);
+  } catch (error) {
+    throw new AlertError(messageOf(error));
+  }
+  io.stderr.write(`kaudit: ${posted.length} finding${posted.length === 1 ? '' : 's'} posted to the alert webhook\n`);
+}
