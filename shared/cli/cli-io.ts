@@ -18,8 +18,13 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-/** Exit codes of SPEC §4. */
-export const EXIT = { ok: 0, quarantined: 1, usage: 2 } as const;
+/** A store or the lake in it could not be listed or read: exit 3. */
+export class StoreFailure extends Error {
+  override name = 'StoreFailure';
+}
+
+/** The exit codes of docs/contracts.md#exit-codes. */
+export const EXIT = { ok: 0, quarantined: 1, usage: 2, storeFailure: 3 } as const;
 
 export async function readStream(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
