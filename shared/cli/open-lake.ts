@@ -21,6 +21,8 @@ export interface OpenedLake {
   lake: LakeQuery;
   range: TimeRange;
   storeUrl: string;
+  /** The local directory DuckDB reads: the store itself, or its cache. */
+  root: string;
 }
 
 /**
@@ -31,7 +33,7 @@ export async function openLake(options: LakeOptions, io: CliIo, now: Date): Prom
   const range = timeRangeOf(options, now);
   const objects = await openObjectStore(resolveFileStoreUrl(resolveStoreUrl(options.store, io.env), io.cwd), io.env);
   const root = objects.localRoot ?? (await pullPartitions(objects, range, now, io));
-  return { lake: await LakeQuery.open(root, range), range, storeUrl: objects.url };
+  return { lake: await LakeQuery.open(root, range), range, storeUrl: objects.url, root };
 }
 
 export function timeRangeOf(options: LakeOptions, now: Date): TimeRange {

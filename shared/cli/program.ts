@@ -9,6 +9,7 @@ import { registerQuery } from './commands/query.ts';
 import { registerRedrive } from './commands/redrive.ts';
 import { registerSearch } from './commands/search.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerUi } from './commands/ui.ts';
 
 /** Runs `kaudit` with `argv` (arguments after the program name) and returns the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -28,6 +29,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerRedrive(program, io, setExit);
   registerPolicy(program, io, setExit);
   registerServe(program, io, setExit);
+  registerUi(program, io, setExit);
   registerBackfill(program, io, setExit);
   try {
     await program.parseAsync([...argv], { from: 'user' });
