@@ -18,7 +18,12 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-/** Exit codes of SPEC §4. */
+/** A store or the lake in it could not be listed or read: exit 3. */
+export class StoreFailure extends Error {
+  override name = 'StoreFailure';
+}
+
+/** The exit codes of docs/contracts.md#exit-codes. */
 export const EXIT = { ok: 0, quarantined: 1, usage: 2, store: 3 } as const;
 
 export async function readStream(stream: Readable): Promise<Buffer> {

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { KAUDIT_VERSION } from '../core/version.ts';
-import { type CliIo, EXIT, UsageError } from './cli-io.ts';
+import { StoreError } from '../store/object-store.ts';
+import { type CliIo, EXIT, StoreFailure, UsageError } from './cli-io.ts';
 import { registerBackfill } from './commands/backfill.ts';
 import { registerDetect } from './commands/detect.ts';
 import { registerIngest } from './commands/ingest.ts';
@@ -8,7 +9,9 @@ import { registerPolicy } from './commands/policy.ts';
 import { registerQuery } from './commands/query.ts';
 import { registerRedrive } from './commands/redrive.ts';
 import { registerRules } from './commands/rules.ts';
+import { registerSearch } from './commands/search.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerUi } from './commands/ui.ts';
 
 /** Runs `kaudit` with `argv` (arguments after the program name) and returns the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -24,9 +27,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   };
   registerIngest(program, io, setExit);
   registerQuery(program, io, setExit);
+  registerSearch(program, io, setExit);
   registerRedrive(program, io, setExit);
   registerPolicy(program, io, setExit);
   registerServe(program, io, setExit);
+  registerUi(program, io, setExit);
   registerBackfill(program, io, setExit);
   registerRules(program, io, setExit);
   registerDetect(program, io, setExit);
@@ -38,6 +43,6 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     const message = error instanceof UsageError ? error.message : `${(error as Error).message ?? error}`;
     io.stderr.write(`kaudit: ${message}\n`);
-    return EXIT.usage;
+    return error instanceof StoreFailure || error instanceof StoreError ? EXIT.store : EXIT.usage;
   }
 }

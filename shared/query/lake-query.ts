@@ -43,8 +43,9 @@ export class LakeQuery {
     return lake;
   }
 
-  async run(sql: string): Promise<QueryResult> {
-    const reader = await this.connection.runAndReadAll(sql);
+  /** Runs SQL; `params`, when given, bind its `$1`, `$2` … in order (values never become SQL text). */
+  async run(sql: string, params?: readonly (string | number | boolean)[]): Promise<QueryResult> {
+    const reader = await this.connection.runAndReadAll(sql, params && [...params]);
     const columns = reader.columnNames();
     const types = reader.columnTypes();
     const rows = reader.getRowObjectsJson().map((row) => {

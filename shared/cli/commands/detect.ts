@@ -17,7 +17,7 @@ import type { RuleSet } from '../../transforms/detection/rule-set.ts';
 import { type CliIo, EXIT, repeatable, UsageError } from '../cli-io.ts';
 import { formatRows } from '../format-rows.ts';
 import { openCliEventStore } from '../ingest-setup.ts';
-import { pullPartitions } from './query.ts';
+import { openLakeOver } from '../open-lake.ts';
 
 const DETECT_FORMATS = ['table', 'json', 'ocsf'] as const;
 /** Without --since, analytics look at the last day (and the baseline before it). */
@@ -82,10 +82,8 @@ async function detectCommand(options: DetectOptions, io: CliIo): Promise<number>
   const rules = rulesOf(options, io);
   const webhook = options.alertWebhook === undefined ? null : webhookOf(options.alertWebhook);
   try {
-    const objects = await openObjectStore(resolveFileStoreUrl(resolveStoreUrl(options.store, io.env), io.cwd), io.env);
     const lakeRange = window.since && options.analytics ? lakeRangeFor({ ...window, since: window.since }, parameters) : window;
-    const root = objects.localRoot ?? (await pullPartitions(objects, lakeRange, now, io));
-    const lake = await LakeQuery.open(root, lakeRange);
+    const { lake } = await openLakeOver(options.store, lakeRange, io, now);
     let findings: Finding[];
     try {
       findings = await sigmaFindingsOverLake(lake, rules, window, { now: () => now, onFailure: (failure) => io.stderr.write(`kaudit: ${failure.message}\n`) });
