@@ -19,7 +19,7 @@ export class UsageError extends Error {
 }
 
 /** Exit codes of SPEC §4. */
-export const EXIT = { ok: 0, quarantined: 1, usage: 2 } as const;
+export const EXIT = { ok: 0, quarantined: 1, usage: 2, storeFailure: 3 } as const;
 
 export async function readStream(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];

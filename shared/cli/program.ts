@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { KAUDIT_VERSION } from '../core/version.ts';
 import { type CliIo, EXIT, UsageError } from './cli-io.ts';
 import { registerBackfill } from './commands/backfill.ts';
+import { registerCompact } from './commands/compact.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerPolicy } from './commands/policy.ts';
 import { registerQuery } from './commands/query.ts';
@@ -26,6 +27,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerPolicy(program, io, setExit);
   registerServe(program, io, setExit);
   registerBackfill(program, io, setExit);
+  registerCompact(program, io, setExit);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
