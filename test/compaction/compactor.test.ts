@@ -2,8 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LakeQuery } from '../../shared/query/lake-query.ts';
 import { FileObjectStore } from '../../shared/store/file-object-store.ts';
 import { COMPACTED_PREFIX, EVENTS_PREFIX, MANIFEST_SUFFIX, PARQUET_SUFFIX } from '../../shared/store/layout.ts';
-import type { ObjectStore, StoredObject } from '../../shared/store/object-store.ts';
-import { compact, eventsAt, LATER, storeBatch } from '../helpers/compaction.ts';
+import { compact, eventsAt, FailingStore, LATER, storeBatch } from '../helpers/compaction.ts';
 import { storedKeys, temporaryFileStore } from '../helpers/lake.ts';
 
 const DAY_ONE = ['2026-11-20T09:10:00.000001Z', '2026-11-20T09:20:00.000002Z', '2026-11-20T10:05:00.000003Z'];
@@ -29,35 +28,6 @@ async function query(root: string, sql: string): Promise<Record<string, unknown>
 /** Each event id with how often `events` holds it. */
 function eventCounts(root: string): Promise<Record<string, unknown>[]> {
   return query(root, 'SELECT audit_id, count(*) AS n FROM events GROUP BY audit_id ORDER BY audit_id');
-}
-
-/** A store that fails its `failAt`-th write (counting from 1), as a process killed there would stop. */
-class FailingStore implements ObjectStore {
-  readonly url: string;
-  readonly localRoot: string | undefined;
-  private writes = 0;
-
-  constructor(
-    private readonly inner: ObjectStore,
-    private readonly failAt: number,
-  ) {
-    this.url = inner.url;
-    this.localRoot = inner.localRoot;
-  }
-
-  putIfAbsent(key: string, body: Uint8Array): Promise<'created' | 'exists'> {
-    this.writes++;
-    if (this.writes === this.failAt) return Promise.reject(new Error(`killed before writing ${key}`));
-    return this.inner.putIfAbsent(key, body);
-  }
-
-  list(prefix: string): AsyncIterable<StoredObject> {
-    return this.inner.list(prefix);
-  }
-
-  get(key: string): Promise<Buffer> {
-    return this.inner.get(key);
-  }
 }
 
 describe('compaction', () => {
