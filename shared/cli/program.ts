@@ -3,6 +3,7 @@ import { KAUDIT_VERSION } from '../core/version.ts';
 import { StoreError } from '../store/object-store.ts';
 import { type CliIo, EXIT, StoreFailure, UsageError } from './cli-io.ts';
 import { registerBackfill } from './commands/backfill.ts';
+import { registerCompact } from './commands/compact.ts';
 import { registerDetect } from './commands/detect.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerPolicy } from './commands/policy.ts';
@@ -35,6 +36,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerBackfill(program, io, setExit);
   registerRules(program, io, setExit);
   registerDetect(program, io, setExit);
+  registerCompact(program, io, setExit);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;

@@ -72,6 +72,8 @@ export const SETTINGS = {
   azureClientId: 'AZURE_CLIENT_ID',
   /** Where `kaudit query` caches the partitions it pulls from a cloud store (default ./.kaudit-cache). */
   cacheDir: 'KAUDIT_CACHE_DIR',
+  /** `kaudit compact` and the compaction functions: how long after its end an hour is closed, e.g. `90m`, `2h` (default 1h). */
+  compactGrace: 'KAUDIT_COMPACT_GRACE',
   /** Largest decompressed (or received) payload in bytes; defaults and reasons in shared/core/limits.ts. */
   maxDecodedBytes: 'KAUDIT_MAX_DECODED_BYTES',
   /** Largest single audit event text in bytes (shared/core/limits.ts). */

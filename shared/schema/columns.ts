@@ -11,10 +11,13 @@ export interface Column {
   kind: ColumnKind;
   nullable: boolean;
   description: string | null;
+  /** An ISO-8601 UTC time (JSON Schema `format: date-time`): a timestamp in the engines that have one. */
+  timestamp?: boolean;
 }
 
 type JsonSchemaProperty = {
   type?: string | string[];
+  format?: string;
   anyOf?: JsonSchemaProperty[];
   items?: JsonSchemaProperty;
   description?: string;
@@ -43,6 +46,7 @@ function columnsOf(schema: z.ZodObject): Column[] {
       ),
       nullable,
       description: property.description ?? null,
+      ...(nonNull[0]?.format === 'date-time' ? { timestamp: true } : {}),
     };
   });
 }

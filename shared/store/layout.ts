@@ -21,3 +21,8 @@ export function partitionOfKey(key: string): { dt: string; hour: string } | null
   const match = /(?:^|\/)dt=(\d{4}-\d\d-\d\d)\/hour=(\d\d)\//.exec(key);
   return match ? { dt: match[1] as string, hour: match[2] as string } : null;
 }
+
+/** The query tier: Parquet rebuilt from the events of closed hours, with the manifests that say what each covers. */
+export const COMPACTED_PREFIX = 'compacted/v1/';
+export const PARQUET_SUFFIX = '.parquet';
+export const MANIFEST_SUFFIX = '.manifest.json';
