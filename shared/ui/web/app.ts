@@ -20,7 +20,20 @@ interface SearchPage {
 
 const TOP_TITLES: Record<TopField, string> = { user_name: 'Users', verb: 'Verbs', object_resource: 'Resources', src_ip: 'Source IPs', cluster_name: 'Clusters' };
 const EVENT_COLUMNS = ['time', 'cluster_name', 'user_name', 'verb', 'object_resource', 'object_namespace', 'object_name', 'response_code', 'src_ip', 'user_agent'];
-const SUMMARY_FIELDS = ['event_id', 'time', 'cluster_name', 'user_name', 'user_groups', 'verb', 'request_uri', 'response_code', 'outcome', 'authz_decision', 'src_ip', 'user_agent'];
+const SUMMARY_FIELDS = [
+  'event_id',
+  'time',
+  'cluster_name',
+  'user_name',
+  'user_groups',
+  'verb',
+  'request_uri',
+  'response_code',
+  'outcome',
+  'authz_decision',
+  'src_ip',
+  'user_agent',
+];
 
 const CLASS_TERMS: Record<string, string> = {
   '1xx': 'response_code >= 100 and response_code < 200',
@@ -145,7 +158,9 @@ function drawResults(page: SearchPage): void {
   byId('results-title').textContent = page.kind === 'groups' ? 'Groups' : 'Events';
   const first = page.page * page.pageSize;
   byId('results-summary').textContent =
-    page.rows.length === 0 ? 'Nothing found.' : `${page.kind === 'groups' ? 'Groups' : 'Events'} ${first + 1}–${first + page.rows.length}${page.kind === 'events' ? ', newest first' : ''}`;
+    page.rows.length === 0
+      ? 'Nothing found.'
+      : `${page.kind === 'groups' ? 'Groups' : 'Events'} ${first + 1}–${first + page.rows.length}${page.kind === 'events' ? ', newest first' : ''}`;
   byId('page-number').textContent = `page ${page.page + 1}`;
   byId<HTMLButtonElement>('previous-page').disabled = page.page === 0;
   byId<HTMLButtonElement>('next-page').disabled = !page.hasMore;
@@ -189,7 +204,15 @@ function drawResults(page: SearchPage): void {
         el(
           'tr',
           { attrs: { 'data-event-id': cellText(row.event_id) } },
-          el('td', {}, el('button', { attrs: { type: 'button', 'aria-label': `open event ${cellText(row.event_id)}` }, onClick: () => navigate({ event: cellText(row.event_id), page: state.page }) }, 'open')),
+          el(
+            'td',
+            {},
+            el(
+              'button',
+              { attrs: { type: 'button', 'aria-label': `open event ${cellText(row.event_id)}` }, onClick: () => navigate({ event: cellText(row.event_id), page: state.page }) },
+              'open',
+            ),
+          ),
           ...EVENT_COLUMNS.map((column) => el('td', { attrs: { title: cellText(row[column]) } }, cellText(row[column]))),
         ),
       ),

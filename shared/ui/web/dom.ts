@@ -1,4 +1,3 @@
-
 type Child = Node | string | null;
 
 interface ElementProps {

@@ -51,7 +51,12 @@ export function drawTimeline(container: HTMLElement, timeline: Overview['timelin
     stacked.set(bar.start, below + height);
   }
   for (const time of [from, from + (to - from) / 2, to]) {
-    const label = svg('text', { x: Math.min(Math.max(x(time), 2), width - 2), y: HEIGHT - 3, class: 'axis', 'text-anchor': time === from ? 'start' : time === to ? 'end' : 'middle' });
+    const label = svg('text', {
+      x: Math.min(Math.max(x(time), 2), width - 2),
+      y: HEIGHT - 3,
+      class: 'axis',
+      'text-anchor': time === from ? 'start' : time === to ? 'end' : 'middle',
+    });
     label.textContent = new Date(time).toISOString().slice(0, 16).replace('T', ' ');
     root.append(label);
   }
