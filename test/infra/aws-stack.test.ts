@@ -106,6 +106,7 @@ const NOT_ALWAYS_SET_ON_LAMBDA: Record<string, string> = {
   identityServerThumbprint: 'Azure Service Fabric only',
   azureClientId: 'Azure Blob stores only',
   cacheDir: '`kaudit query` only',
+  compactGrace: '`kaudit compact` only until the scheduled compaction function lands',
   maxDecodedBytes: 'the default sits far above the 6 MB Lambda accepts per invocation',
   maxEventBytes: 'the default sits above the 256 KB CloudWatch Logs keeps of an event and the truncating webhook backend',
   maxRecordsPerBatch: 'the default sits above the 10,000 log events of a CloudWatch batch and a webhook EventList',

@@ -10,7 +10,7 @@ interface QueryOptions extends LakeOptions {
 export function registerQuery(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
     .command('query')
-    .description('run DuckDB SQL over the views events (one row per event), events_all and quarantine')
+    .description('run DuckDB SQL over the views events (one row per event), events_all, quarantine and events_ocsf')
     .argument('<sql>', 'SQL, e.g. "SELECT user_name, count(*) FROM events GROUP BY 1"')
     .option('--store <url>', 'store URL (default: $KAUDIT_STORE_URL or file://./kaudit-data)')
     .option('--since <time>', 'only events at or after TIME: ISO-8601 (UTC unless it says otherwise) or a duration ago (24h, 7d)')
