@@ -55,6 +55,12 @@ const NOT_ALWAYS_SET_ON_AZURE: Record<string, string> = {
   maxDecodedBytes: 'the default sits far above an Event Hubs message (1 MB) and the webhook body limit',
   maxEventBytes: 'the default sits above the 1 MB of an Event Hubs message and the truncating webhook backend',
   maxRecordsPerBatch: 'the default sits above what an Event Hubs batch or a webhook EventList holds',
+  rules: 'set only when the rules parameter is not empty',
+  approvedNetworks: 'set only when the approvedNetworks parameter is not empty',
+  disabledRules: 'set only when the disabledRules parameter is not empty',
+  alertLevel: 'set with the rules',
+  alertEventBus: 'AWS only',
+  alertEventGridEndpoint: 'set with the rules: the alerts topic exists only then',
 };
 
 const ROLE_DEFINITIONS = {
@@ -122,6 +128,7 @@ describe('main.bicep', () => {
           'Microsoft.Authorization/roleAssignments@2022-04-01',
           'Microsoft.KeyVault/vaults@2023-07-01',
           'Microsoft.KeyVault/vaults/secrets@2023-07-01',
+          'Microsoft.EventGrid/topics@2025-02-15',
         ]),
       );
     });
@@ -317,6 +324,17 @@ describe('main.bicep', () => {
       expect(propertyKeys(whenTrue)).toEqual([]);
       expect(propertyKeys(whenFalse)).toEqual([SETTINGS.redactionExtras]);
       expect(property(whenFalse, SETTINGS.redactionExtras)?.text).toBe('redactionExtras');
+    });
+
+    it('set the rules, and send findings to the alerts topic at the alert level, only when rules are given', () => {
+      // Act
+      const { whenTrue, whenFalse } = conditionalSettings('detectionsEnabled');
+
+      // Assess
+      expect(main.text).toContain('var detectionsEnabled = !empty(rules)');
+      expect(propertyKeys(whenTrue)).toEqual([SETTINGS.rules, SETTINGS.alertEventGridEndpoint, SETTINGS.alertLevel]);
+      expect(property(whenTrue, SETTINGS.alertEventGridEndpoint)?.text).toBe('alertsTopic.properties.endpoint');
+      expect(propertyKeys(whenFalse)).toEqual([]);
     });
 
     it('give the webhook the URI of its tokens secret (no version) only when a vault is given, for it to read at cold start', () => {
