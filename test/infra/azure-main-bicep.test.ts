@@ -68,6 +68,7 @@ const ROLE_DEFINITIONS = {
   eventHubsDataReceiver: 'a638d3c7-ab3a-418d-83e6-5f17a39d4fde',
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb',
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6',
+  eventGridDataSender: 'd5a91429-5739-47e2-a06b-3470a27159e7',
 };
 
 const BLOB_DATA_ACTIONS = {
@@ -427,12 +428,22 @@ describe('main.bicep', () => {
       expect(resource(main, 'webhookTokensSecret').existing).toBe(true);
     });
 
+    it('let it send findings to the alerts topic only, and only when rules are given', () => {
+      // Prepare
+      const sender = resource(main, 'alertsSender');
+
+      // Assess
+      expect(roleOf('alertsSender')).toBe(ROLE_DEFINITIONS.eventGridDataSender);
+      expect(property(sender.body, 'scope')?.text).toBe('alertsTopic');
+      expect(sender.body?.parent?.text).toMatch(/^if \(detectionsEnabled\)/);
+    });
+
     it('are all granted to the function app’s system-assigned identity as a service principal', () => {
       // Act
       const assignments = resources(main).filter((declared) => declared.type.startsWith('Microsoft.Authorization/roleAssignments@'));
 
       // Assess
-      expect(assignments).toHaveLength(5);
+      expect(assignments).toHaveLength(6);
       for (const assignment of assignments) {
         expect(propertyAt(assignment.body, 'properties.principalId')?.text).toBe('functionApp.identity.principalId');
         expect(stringValue(propertyAt(assignment.body, 'properties.principalType'))).toBe('ServicePrincipal');
