@@ -150,7 +150,9 @@ class BatchRun {
     // Counted from the input, so the identity received = written + duplicates + skipped + quarantined is a check, not a definition.
     summary.received = receivedOf(batch);
     const transform = this.options.quarantineTransform;
-    return { quarantined: transform ? quarantined.map(transform) : quarantined, summary, findings: this.findings };
+    const stored = { quarantined: transform ? quarantined.map(transform) : quarantined, summary };
+    // Without a detector a batch has no findings, not an empty list of them: its output is what it was before detections existed.
+    return this.options.detector ? { ...stored, findings: this.findings } : stored;
   }
 }
 
