@@ -15,7 +15,7 @@ import { openFunctionPipelines } from './bench/function-pipelines.ts';
 import { measureBatchMemory, measureLambdaBundleMemory } from './bench/memory.ts';
 import { aksBatch, maxEksBatch } from './bench/payloads.ts';
 import { type BenchResult, formatReport, type Machine, targetsOf, type WorkloadDescription } from './bench/report.ts';
-import { compareAks, compareEks } from './bench/throughput.ts';
+import { compareAks, compareEks, comparePack } from './bench/throughput.ts';
 
 const EKS_BATCHES = 8;
 /** The Lambda function whose bundle is run for memory (functions/<name>/handler.ts). */
@@ -44,6 +44,7 @@ const { throughput, breakdown } = await (async () => {
       throughput: {
         eks: await compareEks(eksBatches, pipelines, { warmups: 1, repeats }),
         aks: await compareAks([aks], pipelines, { warmups: 1, repeats: Math.max(3, Math.ceil(repeats / 2)) }),
+        eksWithPack: await comparePack(eksBatches, pipelines, { warmups: 1, repeats }),
       },
       breakdown: await breakdownEks(eksBatches, pipelines, repeats),
     };

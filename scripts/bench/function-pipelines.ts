@@ -17,6 +17,8 @@ import type { AksBatch, EksBatch } from './payloads.ts';
 
 export interface FunctionPipelines {
   eks: FunctionRuntime;
+  /** The EKS function evaluating the built-in pack, with approved networks for the payloads' cluster. */
+  eksWithPack: FunctionRuntime;
   aks: FunctionRuntime;
   /** Removes every object stored so far, keeping the directories: the next batches are new to the stores. */
   forgetStoredObjects(): void;
@@ -29,6 +31,15 @@ export async function openFunctionPipelines(): Promise<FunctionPipelines> {
   const storeUrl = (name: string) => `file://${path.join(root, name)}`;
   return {
     eks: await runtimeFromEnv({ [SETTINGS.storeUrl]: storeUrl('eks'), [SETTINGS.awsRegion]: 'eu-west-1' }, SETTINGS.awsRegion),
+    eksWithPack: await runtimeFromEnv(
+      {
+        [SETTINGS.storeUrl]: storeUrl('eks-pack'),
+        [SETTINGS.awsRegion]: 'eu-west-1',
+        [SETTINGS.rules]: 'built-in',
+        [SETTINGS.approvedNetworks]: JSON.stringify({ 'prod-eu': ['10.0.0.0/8', '198.51.100.0/24'] }),
+      },
+      SETTINGS.awsRegion,
+    ),
     aks: await runtimeFromEnv({ [SETTINGS.storeUrl]: storeUrl('aks'), [SETTINGS.region]: 'westeurope' }, SETTINGS.region),
     forgetStoredObjects: () => removeFiles(root),
     close: () => rmSync(root, { recursive: true, force: true }),

@@ -21,6 +21,12 @@ export const SETTINGS = {
   approvedNetworks: 'KAUDIT_APPROVED_NETWORKS',
   /** Built-in rule ids not to evaluate, comma-separated. */
   disabledRules: 'KAUDIT_DISABLED_RULES',
+  /** Alerts: the lowest finding level sent (default high). */
+  alertLevel: 'KAUDIT_ALERT_LEVEL',
+  /** Alerts on AWS: the EventBridge bus (name or ARN) findings are sent to. */
+  alertEventBus: 'KAUDIT_ALERT_EVENT_BUS',
+  /** Alerts on Azure: the Event Grid topic's endpoint findings are sent to. */
+  alertEventGridEndpoint: 'KAUDIT_ALERT_EVENT_GRID_ENDPOINT',
   /** Region recorded for AKS events (AKS records don't carry one). */
   region: 'KAUDIT_REGION',
   /** Event Hubs connection prefix: `KAUDIT_EVENTHUB__fullyQualifiedNamespace` for identity-based access. */

@@ -4,6 +4,7 @@ import type { PipelineOptions } from '../pipeline/ingest-batch.ts';
 import { buildPipelineOptions, pipelineConfigFromEnv } from '../pipeline/pipeline-options.ts';
 import type { EventStore } from '../store/event-store.ts';
 import { openEventStore } from '../store/open-store.ts';
+import { findingAlertsFromEnv } from './finding-alerts.ts';
 
 /** What a cloud function needs besides its input, built once per cold start. */
 export interface FunctionRuntime {
@@ -21,7 +22,7 @@ export async function runtimeFromEnv(env: NodeJS.ProcessEnv, regionSetting: stri
   return {
     store: await openEventStore(storeUrl, env),
     limits: limitsFromEnv(env),
-    pipeline: await buildPipelineOptions(pipelineConfigFromEnv(env)),
+    pipeline: { ...(await buildPipelineOptions(pipelineConfigFromEnv(env))), onFindingsStored: findingAlertsFromEnv(env) },
     region: env[regionSetting] || null,
     now: () => new Date(),
   };

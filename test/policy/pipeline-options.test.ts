@@ -108,13 +108,21 @@ describe('pipeline configuration', () => {
 
   it('reads the settings from the environment', () => {
     // Prepare
-    const env = { KAUDIT_POLICY: 'audit-policy.yaml', KAUDIT_REDACTION: 'off', KAUDIT_REDACTION_PATHS: '', AWS_REGION: 'eu-west-1' };
+    const env = { KAUDIT_POLICY: 'audit-policy.yaml', KAUDIT_REDACTION: 'off', KAUDIT_REDACTION_PATHS: '', KAUDIT_RULES: 'built-in', AWS_REGION: 'eu-west-1' };
 
     // Act
     const config = pipelineConfigFromEnv(env);
 
     // Assess
-    expect(config).toEqual({ policy: 'audit-policy.yaml', redaction: 'off', redactionPaths: null, redactionExtras: null });
+    expect(config).toEqual({
+      policy: 'audit-policy.yaml',
+      redaction: 'off',
+      redactionPaths: null,
+      redactionExtras: null,
+      rules: 'built-in',
+      approvedNetworks: null,
+      disabledRules: null,
+    });
   });
 
   it('is what the functions run with, from their app settings', async () => {
