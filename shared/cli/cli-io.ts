@@ -26,3 +26,14 @@ export async function readStream(stream: Readable): Promise<Buffer> {
   for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
   return Buffer.concat(chunks);
 }
+
+/** Aborts on the first SIGINT or SIGTERM (commands that run until stopped). */
+export function untilTerminated(): AbortSignal {
+  const controller = new AbortController();
+  const abort = () => {
+    process.off('SIGINT', abort).off('SIGTERM', abort);
+    controller.abort();
+  };
+  process.on('SIGINT', abort).on('SIGTERM', abort);
+  return controller.signal;
+}

@@ -7,6 +7,7 @@ import { registerPolicy } from './commands/policy.ts';
 import { registerQuery } from './commands/query.ts';
 import { registerRedrive } from './commands/redrive.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerTail } from './commands/tail.ts';
 
 /** Runs `kaudit` with `argv` (arguments after the program name) and returns the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -26,6 +27,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerPolicy(program, io, setExit);
   registerServe(program, io, setExit);
   registerBackfill(program, io, setExit);
+  registerTail(program, io, setExit);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;

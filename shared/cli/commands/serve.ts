@@ -6,7 +6,7 @@ import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS, isLoopbackAddress, st
 import { readTlsCredentials } from '../../sources/webhook/tls-credentials.ts';
 import type { WebhookReceiver } from '../../sources/webhook/webhook-core.ts';
 import { maxBodyBytesFromEnv, readTokenFile } from '../../sources/webhook/webhook-settings.ts';
-import { type CliIo, EXIT, UsageError } from '../cli-io.ts';
+import { type CliIo, EXIT, UsageError, untilTerminated } from '../cli-io.ts';
 import { cliPipelineOptions, openCliEventStore } from '../ingest-setup.ts';
 
 /** Only this machine can reach the receiver unless `--host` says otherwise. */
@@ -139,15 +139,4 @@ async function tlsCredentials(options: ServeOptions, io: CliIo): Promise<TlsCred
   return readTlsCredentials(path.resolve(io.cwd, options.tlsCert), path.resolve(io.cwd, options.tlsKey)).catch((error: Error) => {
     throw new UsageError(error.message);
   });
-}
-
-/** Aborts on the first SIGINT or SIGTERM. */
-function untilTerminated(): AbortSignal {
-  const controller = new AbortController();
-  const abort = () => {
-    process.off('SIGINT', abort).off('SIGTERM', abort);
-    controller.abort();
-  };
-  process.on('SIGINT', abort).on('SIGTERM', abort);
-  return controller.signal;
 }
