@@ -12,6 +12,7 @@ import { registerRedrive } from './commands/redrive.ts';
 import { registerRules } from './commands/rules.ts';
 import { registerSearch } from './commands/search.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerTail } from './commands/tail.ts';
 import { registerUi } from './commands/ui.ts';
 
 /** Runs `kaudit` with `argv` (arguments after the program name) and returns the exit code. */
@@ -37,6 +38,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerRules(program, io, setExit);
   registerDetect(program, io, setExit);
   registerCompact(program, io, setExit);
+  registerTail(program, io, setExit);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
