@@ -106,6 +106,7 @@ const NOT_ALWAYS_SET_ON_LAMBDA: Record<string, string> = {
   identityServerThumbprint: 'Azure Service Fabric only',
   azureClientId: 'Azure Blob stores only',
   cacheDir: '`kaudit query` only',
+  flushSeconds: '`kaudit tail` and `kaudit ingest` of a pipe only',
   compactGrace: '`kaudit compact` only until the scheduled compaction function lands',
   rules: 'set only when the deployment configures `rules`',
   approvedNetworks: 'set only when the deployment configures `approvedNetworks`',

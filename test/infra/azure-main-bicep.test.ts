@@ -52,6 +52,7 @@ const NOT_ALWAYS_SET_ON_AZURE: Record<string, string> = {
   identityServerThumbprint: 'Service Fabric only',
   azureClientId: 'user-assigned identities only: main.bicep gives the app a system-assigned one',
   cacheDir: '`kaudit query` only',
+  flushSeconds: '`kaudit tail` and `kaudit ingest` of a pipe only',
   compactGrace: '`kaudit compact` only until the scheduled compaction function lands',
   maxDecodedBytes: 'the default sits far above an Event Hubs message (1 MB) and the webhook body limit',
   maxEventBytes: 'the default sits above the 1 MB of an Event Hubs message and the truncating webhook backend',
