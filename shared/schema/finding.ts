@@ -5,7 +5,7 @@
  * Field order here is the column order of every generated artefact (JSON Schema, DuckDB view).
  */
 import * as z from 'zod';
-import { LEVELS as EVENT_LEVELS, OUTCOMES, PLATFORMS, USER_TYPES } from './vocabulary.ts';
+import { CanonicalEventSchema } from './canonical-event.ts';
 
 export const FINDING_SCHEMA_VERSION = 'kaudit_finding/1' as const;
 
@@ -21,6 +21,9 @@ const DETECTION_KINDS = ['sigma', 'analytic'] as const;
 
 const text = z.string().nullable();
 
+/** The canonical fields a finding copies from its event, defined once, in the canonical event. */
+const EVENT_FIELDS = CanonicalEventSchema.shape;
+
 export const FindingSchema = z.object({
   finding_id: z.uuid().describe('UUIDv5 of the rule id and the event id: detecting the same event with the same rule again gives the same id'),
   schema_version: z.literal(FINDING_SCHEMA_VERSION).describe('Always `kaudit_finding/1`'),
@@ -34,33 +37,33 @@ export const FindingSchema = z.object({
   mitre_techniques: z.array(z.string()).describe('ATT&CK technique ids from the tags, upper case, e.g. `T1609`, `T1078.001`'),
   detail: text.describe('What an analytic counted (e.g. "created 25 objects within 10 minutes"); null for Sigma rules'),
   detected_time: z.string().describe('When kaudit detected it (UTC ISO-8601); a later detection of the same finding keeps its id'),
-  // The event it fired on, as stored
-  event_id: z.uuid().describe('The event the detection fired on (for an analytic, the event that crossed its threshold)'),
-  audit_id: z.string().describe("The event's audit id"),
+  // The event it fired on, as stored: the canonical event's own field definitions
+  event_id: EVENT_FIELDS.event_id,
+  audit_id: EVENT_FIELDS.audit_id,
   time: z.string().describe("The event's time (UTC ISO-8601): the finding's partition"),
-  stage: z.string().describe("The event's stage"),
-  event_level: z.enum(EVENT_LEVELS).nullable().describe("The event's audit level"),
-  verb: text.describe("The event's verb"),
-  request_uri: text.describe("The event's request URI, as stored (after redaction)"),
-  user_name: text.describe('Who acted'),
-  user_type: z.enum(USER_TYPES).nullable().describe('service_account, node, anonymous, system or user'),
-  user_groups: z.array(z.string()).nullable().describe("The user's groups"),
-  impersonated_user_name: text.describe('Who was impersonated, if anyone'),
-  src_ip: text.describe('sourceIPs[0]'),
-  src_peer_ip: text.describe('The last of sourceIPs: the connection peer'),
-  user_agent: text.describe("The event's user agent"),
-  object_api_group: text.describe('objectRef.apiGroup (`core` for the core group)'),
-  object_resource: text.describe('objectRef.resource'),
-  object_subresource: text.describe('objectRef.subresource'),
-  object_namespace: text.describe('objectRef.namespace'),
-  object_name: text.describe('objectRef.name'),
-  response_code: z.number().int().nullable().describe('responseStatus.code'),
-  outcome: z.enum(OUTCOMES).describe('success, failure or unknown'),
-  platform: z.enum(PLATFORMS).describe('eks, aks or self_managed'),
-  cloud_account_id: text.describe('AWS account or Azure subscription'),
-  cloud_region: text.describe("The cluster's region, when known"),
-  cluster_name: text.describe("The event's cluster name"),
-  cluster_id: text.describe("The event's cluster id"),
+  stage: EVENT_FIELDS.stage,
+  event_level: EVENT_FIELDS.level,
+  verb: EVENT_FIELDS.verb,
+  request_uri: EVENT_FIELDS.request_uri,
+  user_name: EVENT_FIELDS.user_name,
+  user_type: EVENT_FIELDS.user_type,
+  user_groups: EVENT_FIELDS.user_groups,
+  impersonated_user_name: EVENT_FIELDS.impersonated_user_name,
+  src_ip: EVENT_FIELDS.src_ip,
+  src_peer_ip: EVENT_FIELDS.src_peer_ip,
+  user_agent: EVENT_FIELDS.user_agent,
+  object_api_group: EVENT_FIELDS.object_api_group,
+  object_resource: EVENT_FIELDS.object_resource,
+  object_subresource: EVENT_FIELDS.object_subresource,
+  object_namespace: EVENT_FIELDS.object_namespace,
+  object_name: EVENT_FIELDS.object_name,
+  response_code: EVENT_FIELDS.response_code,
+  outcome: EVENT_FIELDS.outcome,
+  platform: EVENT_FIELDS.platform,
+  cloud_account_id: EVENT_FIELDS.cloud_account_id,
+  cloud_region: EVENT_FIELDS.cloud_region,
+  cluster_name: EVENT_FIELDS.cluster_name,
+  cluster_id: EVENT_FIELDS.cluster_id,
 });
 
 export type Finding = z.infer<typeof FindingSchema>;
