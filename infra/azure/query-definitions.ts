@@ -26,17 +26,18 @@ const ADX_TYPES: Record<ColumnKind, string> = {
 
 /**
  * Synapse serverless types. UTF-8 text is read with a BIN2 UTF-8 collation (no conversion, and
- * filters reach the Parquet reader); a list arrives as its JSON text (OPENJSON reads it).
+ * filters reach the Parquet reader); a list arrives as its JSON text (OPENJSON reads it). Text is
+ * VARCHAR(MAX): a value longer than a declared size fails the query, and any client can send a
+ * long user agent or URI.
  */
-const UTF8_TEXT = 'VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8';
-const UTF8_LONG_TEXT = 'VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8';
+const UTF8_TEXT = 'VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8';
 const SYNAPSE_TYPES: Record<ColumnKind, string> = {
   string: UTF8_TEXT,
   integer: 'BIGINT',
   number: 'FLOAT',
   boolean: 'BIT',
-  string_array: UTF8_LONG_TEXT,
-  json: UTF8_LONG_TEXT,
+  string_array: UTF8_TEXT,
+  json: UTF8_TEXT,
 };
 
 /** The type of a column in ADX: a time (TIMESTAMP in Parquet) is a `datetime`. */

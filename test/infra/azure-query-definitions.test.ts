@@ -18,7 +18,7 @@ const ADX_EXPECTED: Record<Column['kind'] | 'timestamp', string> = {
   timestamp: 'datetime',
 };
 const SYNAPSE_EXPECTED: Record<Column['kind'] | 'timestamp', string> = {
-  string: 'VARCHAR(8000) COLLATE Latin1_General_100_BIN2_UTF8',
+  string: 'VARCHAR(MAX) COLLATE Latin1_General_100_BIN2_UTF8',
   integer: 'BIGINT',
   number: 'FLOAT',
   boolean: 'BIT',
@@ -62,7 +62,7 @@ describe('Azure query definitions (npm run schema:generate)', () => {
 
     // Assess
     expect(rendered[KQL_FILE]).not.toBe(checkedIn(KQL_FILE));
-    expect(rendered[SYNAPSE_FILE]).toContain('[new_field] VARCHAR(8000)');
+    expect(rendered[SYNAPSE_FILE]).toContain('[new_field] VARCHAR(MAX)');
   });
 
   it('refuse a column name that is not a plain identifier', () => {
