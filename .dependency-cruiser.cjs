@@ -75,6 +75,7 @@ const INFRA_MAY_IMPORT = [
   '^shared/config/',
   '^shared/core/',
   '^shared/store/layout\\.ts$',
+  '^shared/dedupe/dedupe-rule\\.ts$',
   '^shared/runtime/metric-names\\.ts$',
   '^shared/transforms/policy/load-policy\\.ts$',
   '^shared/transforms/redaction/redaction-(config|extras)\\.ts$',

@@ -1,14 +1,16 @@
 /**
- * Writes the JSON Schema files of the canonical event, the quarantine record and the finding, and the README's
- * field table, all generated from the zod schemas (the single source).
- * test/schema/json-schema.test.ts fails when any of them is stale.
+ * Writes the JSON Schema files of the canonical event, the quarantine record and the finding, the README's
+ * field table and the Azure query definitions, all generated from the zod schemas (the single source).
+ * test/schema/json-schema.test.ts and test/infra/azure-query-definitions.test.ts fail when any of them is stale.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { renderAzureQueryDefinitions } from '../infra/azure/query-definitions.ts';
 import { renderJsonSchemas, withFieldTable } from '../shared/schema/json-schema-files.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
-for (const [file, text] of Object.entries(renderJsonSchemas())) {
+for (const [file, text] of Object.entries({ ...renderJsonSchemas(), ...renderAzureQueryDefinitions() })) {
+  mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
   writeFileSync(path.join(root, file), text);
   console.log(file);
 }

@@ -21,7 +21,7 @@ import type { CanonicalEvent } from '../schema/canonical-event.ts';
 export const DEDUPE_KEY = 'event_id' satisfies keyof CanonicalEvent;
 
 /** Which copy of an event wins: the first in this order. Any copy holds the same event. */
-const COPY_ORDER = ['ingest_time', 'source_stream', 'source_record_index'] as const satisfies readonly (keyof CanonicalEvent)[];
+export const COPY_ORDER = ['ingest_time', 'source_stream', 'source_record_index'] as const satisfies readonly (keyof CanonicalEvent)[];
 
 /**
  * DuckDB SQL selecting one row per event from `relation` (a table, view or subquery holding every
