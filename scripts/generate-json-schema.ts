@@ -1,10 +1,12 @@
 /**
- * Writes the JSON Schema files of the canonical event and the quarantine record, and the README's
- * field table, all generated from the zod schemas (the single source).
- * test/schema/json-schema.test.ts fails when any of them is stale.
+ * Writes the JSON Schema files of the canonical event and the quarantine record, the README's
+ * field table and docs/configuration.md's settings table, all generated from the zod schemas (the
+ * single source). test/schema/json-schema.test.ts and test/config/settings-table.test.ts fail when
+ * any of them is stale.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { withSettingsTable } from '../shared/config/settings-table.ts';
 import { renderJsonSchemas, withFieldTable } from '../shared/schema/json-schema-files.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -15,3 +17,6 @@ for (const [file, text] of Object.entries(renderJsonSchemas())) {
 const readme = path.join(root, 'README.md');
 writeFileSync(readme, withFieldTable(readFileSync(readme, 'utf8')));
 console.log('README.md (field table)');
+const configuration = path.join(root, 'docs/configuration.md');
+writeFileSync(configuration, withSettingsTable(readFileSync(configuration, 'utf8')));
+console.log('docs/configuration.md (settings table)');

@@ -8,8 +8,9 @@
 import { mkdtempSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { configFromEnv } from '../../shared/config/read-config.ts';
 import { SETTINGS } from '../../shared/core/settings.ts';
-import { type FunctionRuntime, runtimeFromEnv } from '../../shared/runtime/function-runtime.ts';
+import { type FunctionRuntime, functionRuntime } from '../../shared/runtime/function-runtime.ts';
 import type { InvocationReport } from '../../shared/runtime/invocation-report.ts';
 import { ingestCloudWatchSubscription } from '../../shared/sources/cloudwatch/subscription-runtime.ts';
 import { ingestEventHubBatch } from '../../shared/sources/eventhub/trigger-runtime.ts';
@@ -28,8 +29,8 @@ export async function openFunctionPipelines(): Promise<FunctionPipelines> {
   const root = mkdtempSync(path.join(tmpdir(), 'kaudit-bench-'));
   const storeUrl = (name: string) => `file://${path.join(root, name)}`;
   return {
-    eks: await runtimeFromEnv({ [SETTINGS.storeUrl]: storeUrl('eks'), [SETTINGS.awsRegion]: 'eu-west-1' }, SETTINGS.awsRegion),
-    aks: await runtimeFromEnv({ [SETTINGS.storeUrl]: storeUrl('aks'), [SETTINGS.region]: 'westeurope' }, SETTINGS.region),
+    eks: await functionRuntime(configFromEnv({ [SETTINGS.storeUrl]: storeUrl('eks') }), 'eu-west-1'),
+    aks: await functionRuntime(configFromEnv({ [SETTINGS.storeUrl]: storeUrl('aks') }), 'westeurope'),
     forgetStoredObjects: () => removeFiles(root),
     close: () => rmSync(root, { recursive: true, force: true }),
   };

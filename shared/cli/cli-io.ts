@@ -18,9 +18,6 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-/** Exit codes of SPEC §4. */
-export const EXIT = { ok: 0, quarantined: 1, usage: 2 } as const;
-
 export async function readStream(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));

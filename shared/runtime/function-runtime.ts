@@ -1,7 +1,9 @@
-import { type Limits, limitsFromEnv } from '../core/limits.ts';
+import { limitsOf } from '../config/config-views.ts';
+import type { KauditConfig } from '../config/settings-schema.ts';
+import type { Limits } from '../core/limits.ts';
 import { SETTINGS } from '../core/settings.ts';
 import type { PipelineOptions } from '../pipeline/ingest-batch.ts';
-import { buildPipelineOptions, pipelineConfigFromEnv } from '../pipeline/pipeline-options.ts';
+import { buildPipelineOptions, pipelineConfigOf } from '../pipeline/pipeline-options.ts';
 import type { EventStore } from '../store/event-store.ts';
 import { openEventStore } from '../store/open-store.ts';
 
@@ -14,15 +16,17 @@ export interface FunctionRuntime {
   now: () => Date;
 }
 
-/** The runtime from app settings; a missing or malformed setting fails the cold start, loudly. */
-export async function runtimeFromEnv(env: NodeJS.ProcessEnv, regionSetting: string): Promise<FunctionRuntime> {
-  const storeUrl = env[SETTINGS.storeUrl];
-  if (!storeUrl) throw new Error(`${SETTINGS.storeUrl} is not set: the function has nowhere to store events`);
+/**
+ * The runtime of a function from its configuration (its app settings, read once) and the region it
+ * records; a missing or malformed setting fails the cold start, loudly.
+ */
+export async function functionRuntime(config: KauditConfig, region: string | null): Promise<FunctionRuntime> {
+  if (!config.storeUrl) throw new Error(`${SETTINGS.storeUrl} is not set: the function has nowhere to store events`);
   return {
-    store: await openEventStore(storeUrl, env),
-    limits: limitsFromEnv(env),
-    pipeline: await buildPipelineOptions(pipelineConfigFromEnv(env)),
-    region: env[regionSetting] || null,
+    store: await openEventStore(config.storeUrl, config),
+    limits: limitsOf(config),
+    pipeline: await buildPipelineOptions(pipelineConfigOf(config)),
+    region,
     now: () => new Date(),
   };
 }

@@ -106,6 +106,8 @@ const NOT_ALWAYS_SET_ON_LAMBDA: Record<string, string> = {
   identityServerThumbprint: 'Azure Service Fabric only',
   azureClientId: 'Azure Blob stores only',
   cacheDir: '`kaudit query` only',
+  approvedNetworks: 'set only when detections have approved networks to check',
+  disabledRules: 'set only when built-in detection rules are turned off',
   maxDecodedBytes: 'the default sits far above the 6 MB Lambda accepts per invocation',
   maxEventBytes: 'the default sits above the 256 KB CloudWatch Logs keeps of an event and the truncating webhook backend',
   maxRecordsPerBatch: 'the default sits above the 10,000 log events of a CloudWatch batch and a webhook EventList',

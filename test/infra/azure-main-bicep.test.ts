@@ -52,6 +52,8 @@ const NOT_ALWAYS_SET_ON_AZURE: Record<string, string> = {
   identityServerThumbprint: 'Service Fabric only',
   azureClientId: 'user-assigned identities only: main.bicep gives the app a system-assigned one',
   cacheDir: '`kaudit query` only',
+  approvedNetworks: 'set only when detections have approved networks to check',
+  disabledRules: 'set only when built-in detection rules are turned off',
   maxDecodedBytes: 'the default sits far above an Event Hubs message (1 MB) and the webhook body limit',
   maxEventBytes: 'the default sits above the 1 MB of an Event Hubs message and the truncating webhook backend',
   maxRecordsPerBatch: 'the default sits above what an Event Hubs batch or a webhook EventList holds',
