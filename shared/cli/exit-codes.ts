@@ -1,5 +1,5 @@
 /**
- * The exit codes every command uses (docs/cli.md#exit-codes): one table, so a script can tell a
+ * The exit codes every command uses (docs/contracts.md#exit-codes): one table, so a script can tell a
  * typo (2, fix the command) from a failure of a store or cloud service (3, run it again).
  */
 export const EXIT = { ok: 0, quarantined: 1, usage: 2, failed: 3 } as const;
