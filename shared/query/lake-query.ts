@@ -22,7 +22,7 @@ export interface QueryResult {
 }
 
 /**
- * DuckDB over a lake directory laid out as SPEC §3, with the views `events_all` (every stored
+ * DuckDB over a lake directory laid out as docs/contracts.md#store-layout says, with the views `events_all` (every stored
  * row), `events` (one row per event_id) and `quarantine`, holding the rows of a time range.
  */
 export class LakeQuery {

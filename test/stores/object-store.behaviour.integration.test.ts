@@ -1,5 +1,5 @@
 /**
- * What every store kind promises (SPEC §3), checked the same way against each: the file store,
+ * What every store kind promises (docs/contracts.md#store-layout), checked the same way against each: the file store,
  * S3 (s3rver) and Blob Storage (azurite), opened from their URLs by the one factory.
  */
 import { createHash, randomBytes } from 'node:crypto';

@@ -104,7 +104,7 @@ async function policyEvalCommand(inputs: string[], options: PolicyEvalOptions, i
   return EXIT.quarantined;
 }
 
-/** One line of `policy eval` output (SPEC §6). */
+/** One line of `policy eval` output (docs/contracts.md#cli-policy-eval). */
 function decisionLine(policy: CompiledPolicy, event: CanonicalEvent) {
   const decision = policy.evaluate(requestAttributesOf(event));
   return {
