@@ -1,5 +1,5 @@
 /**
- * Writes the JSON Schema files of the canonical event and the quarantine record, the README's
+ * Writes the JSON Schema files of the canonical event and the quarantine record, docs/contracts.md's
  * field table and docs/configuration.md's settings table, all generated from the zod schemas (the
  * single source). test/schema/json-schema.test.ts and test/config/settings-table.test.ts fail when
  * any of them is stale.
@@ -14,9 +14,9 @@ for (const [file, text] of Object.entries(renderJsonSchemas())) {
   writeFileSync(path.join(root, file), text);
   console.log(file);
 }
-const readme = path.join(root, 'README.md');
-writeFileSync(readme, withFieldTable(readFileSync(readme, 'utf8')));
-console.log('README.md (field table)');
+const contracts = path.join(root, 'docs/contracts.md');
+writeFileSync(contracts, withFieldTable(readFileSync(contracts, 'utf8')));
+console.log('docs/contracts.md (field table)');
 const configuration = path.join(root, 'docs/configuration.md');
 writeFileSync(configuration, withSettingsTable(readFileSync(configuration, 'utf8')));
 console.log('docs/configuration.md (settings table)');
