@@ -6,15 +6,12 @@ import type { ObjectStore } from './object-store.ts';
 import { storeSettingsOf } from './store-settings.ts';
 import { parseStoreUrl } from './store-url.ts';
 
-/** The defaults alone: enough for a file store, which no setting configures. */
-const DEFAULTS = configFromEnv({});
-
 /**
  * The object store behind a store URL (docs/contracts.md#store-urls), configured by `config`. The
  * cloud stores' modules are loaded only for their own kind, so a function cold start pays for one
- * of them at most.
+ * of them at most. Without a configuration, the defaults: enough for a file store.
  */
-export async function openObjectStore(url: string, config: KauditConfig = DEFAULTS): Promise<ObjectStore> {
+export async function openObjectStore(url: string, config: KauditConfig = configFromEnv({})): Promise<ObjectStore> {
   const location = parseStoreUrl(url);
   switch (location.kind) {
     case 'file':
@@ -30,7 +27,7 @@ export async function openObjectStore(url: string, config: KauditConfig = DEFAUL
   }
 }
 
-export async function openEventStore(url: string, config: KauditConfig = DEFAULTS): Promise<LakeEventStore> {
+export async function openEventStore(url: string, config: KauditConfig = configFromEnv({})): Promise<LakeEventStore> {
   return new LakeEventStore(await openObjectStore(url, config));
 }
 
