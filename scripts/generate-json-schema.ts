@@ -1,5 +1,5 @@
 /**
- * Writes the JSON Schema files of the canonical event and the quarantine record, docs/contracts.md's
+ * Writes the JSON Schema files of the canonical event, the quarantine record and the finding, docs/contracts.md's
  * field table and docs/configuration.md's settings table, all generated from the zod schemas (the
  * single source). test/schema/json-schema.test.ts and test/config/settings-table.test.ts fail when
  * any of them is stale.

@@ -22,9 +22,12 @@ export function openCliEventStore(config: KauditConfig, io: CliIo): Promise<Lake
   return asUsageError(openEventStore(resolveFileStoreUrl(storeUrlOf(config), io.cwd), config));
 }
 
-/** The pipeline of a command that stores events: the policy and redaction settings, paths from the working directory. */
-export function cliPipelineOptions(config: KauditConfig, io: CliIo): Promise<PipelineOptions> {
-  return asUsageError(buildPipelineOptions(pipelineConfigOf(config, io.cwd)));
+/**
+ * The pipeline of a command that stores events: the policy, redaction and detection settings, paths
+ * from the working directory. `rulePaths` (`kaudit ingest --rules`) are evaluated instead of KAUDIT_RULES.
+ */
+export function cliPipelineOptions(config: KauditConfig, io: CliIo, rulePaths: readonly string[] = []): Promise<PipelineOptions> {
+  return asUsageError(buildPipelineOptions({ ...pipelineConfigOf(config, io.cwd), rulePaths }));
 }
 
 /** Setting up runs before anything is read or stored: what fails there is how kaudit was called. */

@@ -4,12 +4,17 @@ import { messageOf } from '../core/errors.ts';
 import { KAUDIT_VERSION } from '../core/version.ts';
 import { type CliIo, UsageError } from './cli-io.ts';
 import { registerBackfill } from './commands/backfill.ts';
+import { registerCompact } from './commands/compact.ts';
 import { registerConfig } from './commands/config.ts';
+import { registerDetect } from './commands/detect.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerPolicy } from './commands/policy.ts';
 import { registerQuery } from './commands/query.ts';
 import { registerRedrive } from './commands/redrive.ts';
+import { registerRules } from './commands/rules.ts';
+import { registerSearch } from './commands/search.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerUi } from './commands/ui.ts';
 import { EXIT } from './exit-codes.ts';
 
 /** Runs `kaudit` with `argv` (arguments after the program name) and returns the exit code. */
@@ -26,10 +31,15 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   };
   registerIngest(program, io, setExit);
   registerQuery(program, io, setExit);
+  registerSearch(program, io, setExit);
   registerRedrive(program, io, setExit);
   registerPolicy(program, io, setExit);
   registerServe(program, io, setExit);
+  registerUi(program, io, setExit);
   registerBackfill(program, io, setExit);
+  registerRules(program, io, setExit);
+  registerDetect(program, io, setExit);
+  registerCompact(program, io, setExit);
   registerConfig(program, io, setExit);
   try {
     await program.parseAsync([...argv], { from: 'user' });

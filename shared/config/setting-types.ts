@@ -29,6 +29,29 @@ export function integer(min: number, max: number = Number.MAX_SAFE_INTEGER, expe
   return { schema: z.string().transform(Number).pipe(z.number().int().min(min).max(max)), expected };
 }
 
+/** A number from more than 0 to `max`, fractions allowed. */
+export function positiveNumber(max: number, expected: string): SettingType<number> {
+  return { schema: z.string().transform(Number).pipe(z.number().gt(0).max(max)), expected };
+}
+
+const DURATION = /^(\d+)([mhd])$/;
+const DURATION_UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** A whole number of minutes, hours or days (`90m`, `2h`, `1d`), as milliseconds. */
+export function duration(expected = 'a duration such as 90m, 2h or 1d'): SettingType<number> {
+  return {
+    schema: z
+      .string()
+      .trim()
+      .regex(DURATION)
+      .transform((text) => {
+        const [, amount, unit] = DURATION.exec(text) as RegExpExecArray;
+        return Number(amount) * DURATION_UNIT_MS[unit as keyof typeof DURATION_UNIT_MS];
+      }),
+    expected,
+  };
+}
+
 /** `true` or `false` (also `1`/`0`, `yes`/`no`, `on`/`off`, as zod's stringbool reads them). */
 export function boolean(): SettingType<boolean> {
   return { schema: z.stringbool(), expected: 'true or false' };

@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { DEFAULT_LIMITS } from '../core/limits.ts';
 import type { SettingKey } from '../core/settings.ts';
 import { type ConfigOf, type SettingSpec, setting } from './setting-spec.ts';
-import { boolean, documentText, integer, jsonText, oneOf, text, url } from './setting-types.ts';
+import { boolean, documentText, duration, integer, jsonText, oneOf, positiveNumber, text, url } from './setting-types.ts';
 
 /** Where the commands store when no store is configured. */
 export const DEFAULT_STORE_URL = 'file://./kaudit-data';
@@ -137,17 +137,32 @@ export const SETTING_SPECS = {
     usedBy: BLOB_STORES,
   }),
   cacheDir: setting(text('a directory path'), {
-    description: 'Where `kaudit query` caches the partitions it copies from a cloud store; relative to the working directory.',
-    usedBy: '`query`',
+    description: 'Where the commands that read the lake cache the partitions they copy from a cloud store; relative to the working directory.',
+    usedBy: '`query`, `search`, `detect`, `ui`',
     default: '.kaudit-cache',
+  }),
+  rules: setting(documentText('`built-in` and rule files or directories, separated by commas; or rules inline, as YAML documents or a JSON list'), {
+    description:
+      'Sigma detection rules evaluated as events are stored; their findings are stored under `findings/v1/` (docs/detections.md). Unset: no detection. `kaudit ingest --rules` overrides it.',
+    usedBy: STORING,
   }),
   approvedNetworks: setting(
     jsonText(z.record(z.string(), z.array(z.string()).min(1)), 'a JSON object mapping each cluster name to a non-empty list of networks: {"prod-eu": ["10.20.0.0/16"]}'),
-    { description: 'The networks each cluster may be changed from, for the built-in approved-networks rule (docs/detections.md).', usedBy: 'detections' },
+    { description: 'The networks each cluster may be changed from, for the built-in approved-networks rule (docs/detections.md).', usedBy: 'detections; `detect`' },
   ),
   disabledRules: setting(text('built-in rule ids, separated by commas'), {
     description: 'Built-in detection rules not to load (docs/detections.md).',
-    usedBy: 'detections',
+    usedBy: 'detections; `detect`',
+  }),
+  compactGrace: setting(duration(), {
+    description: 'How long after its end an hour of events is closed, and `kaudit compact` rewrites it as Parquet (docs/contracts.md#query-tier).',
+    usedBy: '`compact`',
+    defaultText: '`1h`',
+  }),
+  flushSeconds: setting(positiveNumber(3600, 'a number of seconds, more than 0 and at most 3600'), {
+    description: 'How often `kaudit ingest` of a pipe or stdin stores what it has read, whatever the batch’s size.',
+    usedBy: '`ingest`',
+    default: 5,
   }),
   maxDecodedBytes: setting(integer(1, constants.MAX_LENGTH, `a positive whole number of bytes, at most ${constants.MAX_LENGTH} (the largest Buffer)`), {
     description: 'The largest decompressed (or received) payload; bounds a decompression bomb. Why each limit’s default: shared/core/limits.ts.',

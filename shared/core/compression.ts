@@ -1,4 +1,6 @@
-import { constants, gunzipSync, inflateSync, type ZlibOptions } from 'node:zlib';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { constants, createGunzip, gunzipSync, inflateSync, type ZlibOptions } from 'node:zlib';
 import { messageOf } from './errors.ts';
 
 /**
@@ -71,4 +73,49 @@ export function isDecompressLimitError(error: unknown): boolean {
 export function describeDecompressError(error: unknown, maxBytes: number): string {
   if (isDecompressLimitError(error)) return `decompressed size exceeds the limit of ${maxBytes} bytes`;
   return messageOf(error);
+}
+
+/** gzip data that stopped inflating partway: cut short or corrupt. */
+export class GzipDataError extends Error {
+  override name = 'GzipDataError';
+}
+
+/**
+ * The chunks of a stream, inflated as they arrive when its first bytes announce gzip (several
+ * gzip members one after another included, as `cat a.gz b.gz` makes); any other data as it is.
+ * Data that announces gzip and then fails to inflate throws a {@link GzipDataError}; an error of
+ * the stream itself (a read error) propagates as it is.
+ */
+export async function* gunzipStreamIfGzip(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer, void, undefined> {
+  const iterator = chunks[Symbol.asyncIterator]();
+  let head = Buffer.alloc(0);
+  while (head.length < 2) {
+    const next = await iterator.next();
+    if (next.done) break;
+    head = Buffer.concat([head, next.value]);
+  }
+  async function* whole(): AsyncGenerator<Buffer, void, undefined> {
+    if (head.length > 0) yield head;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next()) yield next.value;
+  }
+  if (compressionOf(head) !== 'gzip') {
+    yield* whole();
+    return;
+  }
+  const gunzip = createGunzip();
+  const feeding = pipeline(Readable.from(whole()), gunzip);
+  // Its error is the one the iteration below throws.
+  feeding.catch(() => undefined);
+  try {
+    for await (const inflated of gunzip) yield inflated as Buffer;
+    await feeding;
+  } catch (error) {
+    if (isZlibError(error)) throw new GzipDataError(`gzip data is cut short or corrupt (${messageOf(error)})`);
+    throw error;
+  }
+}
+
+function isZlibError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.startsWith('Z_');
 }

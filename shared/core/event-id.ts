@@ -27,6 +27,15 @@ export function eventId(parts: EventIdParts): string {
 }
 
 /**
+ * A finding's id: UUIDv5 of the detection's id and the event's id, so detecting the same event
+ * with the same rule again (a redelivered batch, `kaudit detect` over events ingestion already
+ * judged) names the same finding. The `finding` prefix keeps these names apart from event names.
+ */
+export function findingId(ruleId: string, eventId: string): string {
+  return uuidV5(['finding', ruleId.toLowerCase(), eventId].join(SEPARATOR));
+}
+
+/**
  * RFC 9562 UUIDv5 of `name` (UTF-8) in kaudit's namespace: SHA-1 of namespace bytes + name, with
  * the version and variant bits set. Written out because it runs once per event, and the `uuid`
  * package's v5 spends most of its time re-encoding the name byte by byte (a fifth of the cost here).

@@ -26,9 +26,11 @@ const COPY_ORDER = ['ingest_time', 'source_stream', 'source_record_index'] as co
 /**
  * DuckDB SQL selecting one row per event from `relation` (a table, view or subquery holding every
  * stored row, with the canonical columns and any others): the winning copy, with every column of it.
+ * `within`: columns every copy of an event shares (its hour partition, its time), named so that a
+ * filter on them reaches the files below instead of stopping at the window.
  */
-export function oneRowPerEventSql(relation: string): string {
+export function oneRowPerEventSql(relation: string, within: readonly string[] = []): string {
   return `SELECT * EXCLUDE (kaudit_copy) FROM (
-         SELECT *, row_number() OVER (PARTITION BY ${DEDUPE_KEY} ORDER BY ${COPY_ORDER.join(', ')}) AS kaudit_copy
+         SELECT *, row_number() OVER (PARTITION BY ${[...within, DEDUPE_KEY].join(', ')} ORDER BY ${COPY_ORDER.join(', ')}) AS kaudit_copy
          FROM ${relation}) WHERE kaudit_copy = 1`;
 }

@@ -3,14 +3,17 @@ import { addReason, emptySummary, type IngestSummary } from '../core/ingest-summ
 import { BatchDeduper } from '../dedupe/batch-deduper.ts';
 import { normalizeRecord } from '../normalize/normalize-record.ts';
 import type { CanonicalEvent } from '../schema/canonical-event.ts';
+import type { Finding } from '../schema/finding.ts';
 import type { QuarantineRecord } from '../schema/quarantine-record.ts';
 import type { EventStore } from '../store/event-store.ts';
-import type { EventTransform, QuarantineTransform } from '../transforms/transform.ts';
+import type { EventDetector, EventTransform, QuarantineTransform } from '../transforms/transform.ts';
 
 export interface PipelineOptions {
   transforms?: readonly EventTransform[];
   /** Applied to every quarantine record before it is stored: redaction of its raw text. */
   quarantineTransform?: QuarantineTransform;
+  /** Detections on each event stored, after the transforms: their findings are stored under findings/v1/. */
+  detector?: EventDetector;
 }
 
 /** What a batch becomes before anything is stored. */
@@ -19,6 +22,8 @@ export interface ProcessedBatch {
   events: CanonicalEvent[];
   quarantined: QuarantineRecord[];
   summary: IngestSummary;
+  /** The findings of the detector's rules on the batch's events (none without a detector). */
+  findings?: readonly Finding[];
 }
 
 /**
@@ -42,11 +47,14 @@ export function processBatch(batch: DecodedBatch, options: PipelineOptions = {})
   return { batchKey: batch.batchKey, events, ...run.outcome() };
 }
 
+/** What a batch became besides its events: quarantine records, counts, and the findings of its events. */
+type BatchOutcome = Pick<ProcessedBatch, 'quarantined' | 'summary' | 'findings'>;
+
 /** A batch's events produced one at a time, and then what else it became (see {@link processBatch}). */
 export interface BatchStream {
   /** Iterate once, to the end, before reading {@link outcome}. */
   events: Iterable<CanonicalEvent>;
-  outcome(): Pick<ProcessedBatch, 'quarantined' | 'summary'>;
+  outcome(): BatchOutcome;
 }
 
 /** {@link processBatch} without holding the events: each record is normalized when the next event is asked for. */
@@ -57,8 +65,8 @@ export function streamBatch(batch: DecodedBatch, options: PipelineOptions = {}):
 }
 
 /**
- * Stores a processed batch: events first, then quarantine records. A store failure propagates, so
- * the platform keeps the batch and delivers it again.
+ * Stores a processed batch: events first, then findings, then quarantine records. A store failure
+ * propagates, so the platform keeps the batch and delivers it again.
  */
 export function storeProcessedBatch(processed: ProcessedBatch, store: EventStore): Promise<IngestSummary> {
   return storeBatch(processed.batchKey, processed.events, () => processed, store);
@@ -75,14 +83,11 @@ export async function ingestBatch(batch: DecodedBatch, store: EventStore, option
 }
 
 /** `outcome` is read once the store has taken every event: only then is it complete. */
-async function storeBatch(
-  batchKey: string,
-  events: Iterable<CanonicalEvent>,
-  outcome: () => Pick<ProcessedBatch, 'quarantined' | 'summary'>,
-  store: EventStore,
-): Promise<IngestSummary> {
+async function storeBatch(batchKey: string, events: Iterable<CanonicalEvent>, outcome: () => BatchOutcome, store: EventStore): Promise<IngestSummary> {
   const stored = await store.writeEvents(batchKey, events);
-  const { quarantined, summary: processed } = outcome();
+  const { quarantined, summary: processed, findings = [] } = outcome();
+  // Named by the batch key like its events, so a redelivered batch finds its findings stored too.
+  if (findings.length > 0) await store.writeFindings(batchKey, findings);
   const summary = { ...processed, reasons: { ...processed.reasons } };
   summary.written = stored.written;
   summary.duplicates += stored.duplicates;
@@ -94,6 +99,7 @@ async function storeBatch(
 class BatchRun {
   private readonly summary = emptySummary();
   private readonly quarantined: QuarantineRecord[];
+  private readonly findings: Finding[] = [];
 
   constructor(
     private readonly batch: DecodedBatch,
@@ -122,20 +128,21 @@ class BatchRun {
       } else if (deduper.isRepeat(kept)) {
         this.summary.duplicates++;
       } else {
+        if (this.options.detector) this.findings.push(...this.options.detector(kept));
         yield kept;
       }
     }
   }
 
-  /** Quarantine records (as stored) and the summary, nothing yet written. */
-  outcome(): Pick<ProcessedBatch, 'quarantined' | 'summary'> {
+  /** Quarantine records (as stored), the summary and the findings, nothing yet written. */
+  outcome(): BatchOutcome {
     const { batch, summary, quarantined } = this;
     summary.quarantined = quarantined.length;
     for (const record of quarantined) addReason(summary, record.reason);
     // Counted from the input, so the identity received = written + duplicates + skipped + quarantined is a check, not a definition.
     summary.received = receivedOf(batch);
     const transform = this.options.quarantineTransform;
-    return { quarantined: transform ? quarantined.map(transform) : quarantined, summary };
+    return { quarantined: transform ? quarantined.map(transform) : quarantined, summary, findings: this.findings };
   }
 }
 

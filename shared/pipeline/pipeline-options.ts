@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { KauditConfig } from '../config/settings-schema.ts';
 import { fileErrorOf } from '../core/errors.ts';
 import { SETTINGS } from '../core/settings.ts';
+import type { RuleEvaluationError } from '../transforms/detection/rule-set.ts';
 import { extrasRedaction, parseRedactionExtras } from '../transforms/redaction/redaction-extras.ts';
 import { BUILTIN_REDACTIONS } from '../transforms/redaction/redaction-rules.ts';
 import { createRedactor, redactionTransform } from '../transforms/redaction/redactor.ts';
@@ -20,6 +21,15 @@ export interface PipelineConfig {
   redactionPaths?: string | null;
   /** Redactions beyond the built-in fields, on or off by name (see docs/redaction.md). */
   redactionExtras?: string | null;
+  /** Detection rules: `built-in` and rule paths, comma-separated, or inline rules (KAUDIT_RULES); none: no detection. */
+  rules?: string | null;
+  /** Rule files and directories (and `built-in`), given instead of {@link rules} (`kaudit ingest --rules`). */
+  rulePaths?: readonly string[];
+  /** KAUDIT_APPROVED_NETWORKS and KAUDIT_DISABLED_RULES, for the built-in pack. */
+  approvedNetworks?: string | null;
+  disabledRules?: string | null;
+  /** Told of each rule that throws on an event; by default a JSON line on stderr (the functions' log). */
+  onRuleFailure?: (failure: RuleEvaluationError) => void;
   /** What relative file paths resolve against (default: the working directory; Lambda's is the bundle root). */
   baseDir?: string;
 }
@@ -31,6 +41,9 @@ export function pipelineConfigOf(config: KauditConfig, baseDir?: string): Pipeli
     redaction: config.redaction,
     redactionPaths: config.redactionPaths,
     redactionExtras: config.redactionExtras,
+    rules: config.rules,
+    approvedNetworks: config.approvedNetworks,
+    disabledRules: config.disabledRules,
     ...(baseDir === undefined ? {} : { baseDir }),
   };
 }
@@ -38,7 +51,8 @@ export function pipelineConfigOf(config: KauditConfig, baseDir?: string): Pipeli
 /**
  * The pipeline's steps after normalization, built once from configuration: the policy first (it
  * drops whole events and bodies, leaving less to redact), then redaction, which also scrubs the
- * raw text of quarantine records. Rejects configuration that cannot be used.
+ * raw text of quarantine records; then the detection rules, which see events as they are stored.
+ * Rejects configuration that cannot be used, a rule that does not load included.
  *
  * The policy and redaction-config modules (with the YAML parser and their schemas) are imported
  * only when configured, so a function without them starts sooner (docs/performance.md#code-choices).
@@ -58,14 +72,40 @@ export async function buildPipelineOptions(config: PipelineConfig): Promise<Pipe
     ] as const) {
       if (value) throw new Error(`${setting} is set, but ${SETTINGS.redaction} is off: nothing would be redacted`);
     }
-    return { transforms };
+    return { transforms, detector: await buildDetector(config, baseDir) };
   }
   const extras = extrasRedaction(parseRedactionExtras(config.redactionExtras));
   const paths = config.redactionPaths ? documentText(config.redactionPaths, baseDir, 'redaction paths') : null;
   const userRules = paths ? (await import('../transforms/redaction/redaction-config.ts')).loadRedactionRules(paths.text, paths.source).value : [];
   const redactor = createRedactor([...BUILTIN_REDACTIONS, ...extras.rules, ...userRules], extras.options);
   transforms.push(redactionTransform(redactor));
-  return { transforms, quarantineTransform: quarantineScrubber(redactor) };
+  return { transforms, quarantineTransform: quarantineScrubber(redactor), detector: await buildDetector(config, baseDir) };
+}
+
+/** The detector of the configured rules; none when no rules are configured (the pack's settings then have nothing to tune). */
+async function buildDetector(config: PipelineConfig, baseDir: string): Promise<PipelineOptions['detector']> {
+  if (!config.rules?.trim() && !config.rulePaths?.length) {
+    for (const [setting, value] of [
+      [SETTINGS.approvedNetworks, config.approvedNetworks],
+      [SETTINGS.disabledRules, config.disabledRules],
+    ] as const) {
+      if (value) throw new Error(`${setting} is set, but ${SETTINGS.rules} is not: no rules are evaluated`);
+    }
+    return undefined;
+  }
+  // Imported only when rules are configured: the pack's module parses its rules when loaded.
+  const [{ loadConfiguredRules, rulesSetting }, { detectionTransform }] = await Promise.all([
+    import('./detection-rules.ts'),
+    import('../transforms/detection/detection-transform.ts'),
+  ]);
+  const rules = config.rulePaths?.length ? { paths: config.rulePaths } : rulesSetting(config.rules);
+  const ruleSet = loadConfiguredRules({ ...rules, approvedNetworks: config.approvedNetworks, disabledRules: config.disabledRules, baseDir });
+  return detectionTransform(ruleSet, { onFailure: config.onRuleFailure ?? logRuleFailure });
+}
+
+/** One JSON line per failure, naming rule and event only: the functions' log and its metric filter read it. */
+function logRuleFailure(failure: RuleEvaluationError): void {
+  process.stderr.write(`${JSON.stringify({ level: 'ERROR', message: failure.message, ruleEvaluationFailed: 1, ruleId: failure.rule.id })}\n`);
 }
 
 /**

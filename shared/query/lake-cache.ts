@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { forEachConcurrently } from '../core/concurrency.ts';
 import { sha256Hex } from '../core/digest.ts';
-import { EVENTS_PREFIX, OBJECT_SUFFIX, partitionOfKey, QUARANTINE_PREFIX } from '../store/layout.ts';
+import { listHourTiers, listPartitioned } from '../store/lake-tiers.ts';
+import { OBJECT_SUFFIX, QUARANTINE_PREFIX } from '../store/layout.ts';
 import { type ObjectStore, type StoredObject, StoreError } from '../store/object-store.ts';
 import { daysOf, partitionOverlaps, type TimeRange } from './time-range.ts';
 
@@ -28,9 +30,9 @@ const PARALLEL_DOWNLOADS = 8;
  * lake objects are never rewritten, so a cached file of the listed size is that object already.
  */
 export async function pullIntoCache(store: ObjectStore, root: string, range: TimeRange, options: CachePullOptions): Promise<CacheProgress> {
-  const objects = await objectsInRange(store, range, options.now);
-  const progress: CacheProgress = { total: objects.length, done: 0, downloaded: 0, downloadedBytes: 0 };
-  await forEachConcurrently(objects, PARALLEL_DOWNLOADS, async (object) => {
+  const { data, manifests } = await objectsInRange(store, range, options.now);
+  const progress: CacheProgress = { total: data.length + manifests.length, done: 0, downloaded: 0, downloadedBytes: 0 };
+  const pull = async (object: StoredObject) => {
     const target = cachePath(root, object.key);
     if ((await sizeOf(target)) !== object.size) {
       await writeAtomically(target, await store.get(object.key));
@@ -39,7 +41,10 @@ export async function pullIntoCache(store: ObjectStore, root: string, range: Tim
     }
     progress.done++;
     options.onProgress?.({ ...progress });
-  });
+  };
+  // Manifests last, as compaction writes them: an interrupted pull never leaves one without its Parquet.
+  await forEachConcurrently(data, PARALLEL_DOWNLOADS, pull);
+  await forEachConcurrently(manifests, PARALLEL_DOWNLOADS, pull);
   return progress;
 }
 
@@ -50,18 +55,21 @@ export function cacheDirFor(storeUrl: string, baseDir: string): string {
   return path.join(baseDir, `${readable}-${digest}`);
 }
 
-async function objectsInRange(store: ObjectStore, range: TimeRange, now: Date): Promise<StoredObject[]> {
+/**
+ * What a query of the range reads: of each compacted hour its manifest and Parquet objects, of every
+ * hour the NDJSON objects no manifest covers, and the quarantine objects.
+ */
+async function objectsInRange(store: ObjectStore, range: TimeRange, now: Date): Promise<{ data: StoredObject[]; manifests: StoredObject[] }> {
   const days = daysOf(range, now);
-  const found: StoredObject[] = [];
-  for (const prefix of [EVENTS_PREFIX, QUARANTINE_PREFIX]) {
-    for (const listPrefix of days ? days.map((day) => `${prefix}dt=${day}/`) : [prefix]) {
-      for await (const object of store.list(listPrefix)) {
-        const partition = partitionOfKey(object.key);
-        if (partition && object.key.endsWith(OBJECT_SUFFIX) && partitionOverlaps(range, partition)) found.push(object);
-      }
-    }
+  const inRange = (partition: { dt: string; hour: string }) => partitionOverlaps(range, partition);
+  const data: StoredObject[] = [];
+  const manifests: StoredObject[] = [];
+  for (const hour of await listHourTiers(store, days, inRange)) {
+    data.push(...(hour.manifest?.parquet ?? []).map(({ key, size }) => ({ key, size })), ...hour.uncovered);
+    if (hour.manifestObject) manifests.push(hour.manifestObject);
   }
-  return found;
+  for (const { object } of await listPartitioned(store, QUARANTINE_PREFIX, OBJECT_SUFFIX, days, inRange)) data.push(object);
+  return { data, manifests };
 }
 
 /** The cache file of a key; a key that would leave the cache (`..`) is refused, whatever the store holds. */
@@ -91,12 +99,4 @@ async function writeAtomically(target: string, body: Buffer): Promise<void> {
   } finally {
     await fs.rm(temporary, { force: true });
   }
-}
-
-async function forEachConcurrently<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await work(items[next++] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }

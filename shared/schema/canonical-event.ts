@@ -8,7 +8,8 @@ import { CLOUD_PROVIDERS, LEVELS, OUTCOMES, PLATFORMS, SCHEMA_VERSION, SOURCE_TY
 
 const text = z.string().nullable();
 const textList = z.array(z.string()).nullable();
-const timestamp = z.string().describe('ISO-8601 UTC, source precision kept');
+// `format: date-time` types these columns as timestamps in Parquet and the query views.
+const timestamp = z.string().meta({ format: 'date-time' }).describe('ISO-8601 UTC, source precision kept');
 
 /** Where an event came from. Shared by canonical events and quarantine records. */
 export const ProvenanceSchema = z.object({

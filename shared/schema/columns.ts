@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { CanonicalEventSchema } from './canonical-event.ts';
+import { FindingSchema } from './finding.ts';
 import { QuarantineRecordSchema } from './quarantine-record.ts';
 
 /** A column's shape, independent of any engine: each engine maps it to its own type. */
@@ -10,10 +11,13 @@ export interface Column {
   kind: ColumnKind;
   nullable: boolean;
   description: string | null;
+  /** An ISO-8601 UTC time (JSON Schema `format: date-time`): a timestamp in the engines that have one. */
+  timestamp?: boolean;
 }
 
 type JsonSchemaProperty = {
   type?: string | string[];
+  format?: string;
   anyOf?: JsonSchemaProperty[];
   items?: JsonSchemaProperty;
   description?: string;
@@ -42,6 +46,7 @@ function columnsOf(schema: z.ZodObject): Column[] {
       ),
       nullable,
       description: property.description ?? null,
+      ...(nonNull[0]?.format === 'date-time' ? { timestamp: true } : {}),
     };
   });
 }
@@ -66,3 +71,4 @@ function kindOf(types: (string | undefined)[], variant: JsonSchemaProperty | und
 
 export const CANONICAL_COLUMNS: readonly Column[] = columnsOf(CanonicalEventSchema);
 export const QUARANTINE_COLUMNS: readonly Column[] = columnsOf(QuarantineRecordSchema);
+export const FINDING_COLUMNS: readonly Column[] = columnsOf(FindingSchema);

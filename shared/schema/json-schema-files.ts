@@ -1,5 +1,6 @@
 import { CanonicalEventSchema } from './canonical-event.ts';
 import { CANONICAL_COLUMNS, type Column, jsonSchemaOf } from './columns.ts';
+import { FINDING_SCHEMA_VERSION, FindingSchema } from './finding.ts';
 import { QuarantineRecordSchema } from './quarantine-record.ts';
 import { SCHEMA_VERSION } from './vocabulary.ts';
 
@@ -9,6 +10,7 @@ export function renderJsonSchemas(): Record<string, string> {
   return {
     'schema/k8s_audit-1.schema.json': render('https://kaudit.dev/schema/k8s_audit-1.schema.json', `kaudit canonical event ${SCHEMA_VERSION}`, jsonSchemaOf(CanonicalEventSchema)),
     'schema/quarantine-1.schema.json': render('https://kaudit.dev/schema/quarantine-1.schema.json', 'kaudit quarantine record v1', jsonSchemaOf(QuarantineRecordSchema)),
+    'schema/finding-1.schema.json': render('https://kaudit.dev/schema/finding-1.schema.json', `kaudit finding ${FINDING_SCHEMA_VERSION}`, jsonSchemaOf(FindingSchema)),
   };
 }
 

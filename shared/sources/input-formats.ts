@@ -52,23 +52,29 @@ export type DetectedInput = { format: InputFormat; batches: DecodedBatch[] } | {
 export function decodeInput(data: Buffer, context: InputContext): DetectedInput {
   let text: string;
   try {
-    text = withoutBom(gunzipIfGzip(data, context.limits.maxDecodedBytes).toString('utf8'));
+    text = gunzipIfGzip(data, context.limits.maxDecodedBytes).toString('utf8');
   } catch (error) {
     return { error: `gzip input could not be decompressed: ${describeDecompressError(error, context.limits.maxDecodedBytes)}` };
   }
+  return decodeText(text, context);
+}
+
+/** {@link decodeInput} of input already decompressed and decoded as text. */
+export function decodeText(decoded: string, context: InputContext): DetectedInput {
+  const text = withoutBom(decoded);
   const start = text.trimStart()[0];
-  if (start !== '{' && start !== '[') {
-    return { error: text.trim() === '' ? 'input is empty' : 'not JSON: expected a CloudWatch, Event Hubs or audit.k8s.io JSON document, or JSON lines' };
-  }
+  if (start !== '{' && start !== '[') return { error: text.trim() === '' ? 'input is empty' : NOT_JSON };
   const document = parseOrUndefined(text);
   if (document !== undefined) return decodeDocument(document, text, context);
   try {
     return decodeLines(text, context);
   } catch (error) {
-    if (error instanceof LineError) return { error: error.message, usage: error.usage };
+    if (error instanceof InputLineError) return { error: error.message, usage: error.usage };
     throw error;
   }
 }
+
+export const NOT_JSON = 'not JSON: expected a CloudWatch, Event Hubs or audit.k8s.io JSON document, or JSON lines';
 
 function decodeDocument(document: unknown, text: string, context: InputContext): DetectedInput {
   const format = formatOf(document);
@@ -139,13 +145,9 @@ function decodeLines(text: string, context: InputContext): DetectedInput {
   const lines = text.split('\n');
   const envelopes: DecodedBatch[] = [];
   const auditLines = lines.map((line, index) => {
-    if (line.trim() === '') return line;
-    const document = parseOrUndefined(line);
-    const format = document === undefined ? null : formatOf(document);
-    if (format === null || format === 'audit-event') return line;
-    const detected = decodeDocument(document, line, context);
-    if ('error' in detected) throw new LineError(`line ${index + 1}: ${detected.error}`, detected.usage);
-    envelopes.push(...detected.batches);
+    const batches = decodeEnvelopeLine(line, index + 1, context);
+    if (batches === null) return line;
+    envelopes.push(...batches);
     return '';
   });
   const auditLog = decodeAuditLogLines(auditLines.join('\n'), auditLogContext(context));
@@ -153,6 +155,21 @@ function decodeLines(text: string, context: InputContext): DetectedInput {
     auditLog.records.length + auditLog.quarantined.length > 0 ? splitBatch({ ...auditLog, batchKey: `file-${shortHash(text)}` }, context.limits.maxRecordsPerBatch) : [];
   const batches = [...auditBatches, ...envelopes];
   return { format: envelopes.length > 0 ? 'envelope-lines' : 'audit-log', batches };
+}
+
+/**
+ * One line of JSON lines: the batches of the envelope it holds, or null when it is an audit event
+ * line (or blank, or no format at all: the audit log decoding quarantines what is not an event).
+ * An envelope line that cannot be decoded throws an {@link InputLineError} naming the line.
+ */
+export function decodeEnvelopeLine(line: string, lineNumber: number, context: InputContext): DecodedBatch[] | null {
+  if (line.trim() === '') return null;
+  const document = parseOrUndefined(line);
+  const format = document === undefined ? null : formatOf(document);
+  if (format === null || format === 'audit-event') return null;
+  const detected = decodeDocument(document, line, context);
+  if ('error' in detected) throw new InputLineError(`line ${lineNumber}: ${detected.error}`, detected.usage);
+  return detected.batches;
 }
 
 /**
@@ -169,7 +186,8 @@ function splitBatch(batch: DecodedBatch, maxRecords: number): DecodedBatch[] {
   return parts;
 }
 
-class LineError extends Error {
+/** A line of JSON lines input that holds an envelope which cannot be decoded. */
+export class InputLineError extends Error {
   constructor(
     message: string,
     readonly usage: boolean | undefined,
@@ -178,7 +196,7 @@ class LineError extends Error {
   }
 }
 
-function auditLogContext(context: InputContext): AuditLogContext {
+export function auditLogContext(context: InputContext): AuditLogContext {
   return {
     clusterName: context.clusterName,
     clusterId: context.clusterId,

@@ -1,6 +1,7 @@
 import type { CanonicalEvent } from '../schema/canonical-event.ts';
+import type { Finding } from '../schema/finding.ts';
 import type { QuarantineRecord } from '../schema/quarantine-record.ts';
-import { EVENTS_PREFIX, objectKey, partitionOf, QUARANTINE_PREFIX } from './layout.ts';
+import { EVENTS_PREFIX, FINDINGS_PREFIX, objectKey, partitionOf, QUARANTINE_PREFIX } from './layout.ts';
 import { NdjsonGzipWriter } from './ndjson-gzip-writer.ts';
 import type { ObjectStore } from './object-store.ts';
 
@@ -20,6 +21,8 @@ export interface EventStore {
    */
   writeEvents(batchKey: string, events: Iterable<CanonicalEvent>): Promise<WriteResult>;
   writeQuarantine(batchKey: string, records: readonly QuarantineRecord[]): Promise<WriteResult>;
+  /** Stores findings, partitioned by their event's time, create-only like events. */
+  writeFindings(batchKey: string, findings: readonly Finding[]): Promise<WriteResult>;
 }
 
 /**
@@ -39,6 +42,10 @@ export class LakeEventStore implements EventStore {
 
   writeQuarantine(batchKey: string, records: readonly QuarantineRecord[]): Promise<WriteResult> {
     return this.writeRows(QUARANTINE_PREFIX, batchKey, records);
+  }
+
+  writeFindings(batchKey: string, findings: readonly Finding[]): Promise<WriteResult> {
+    return this.writeRows(FINDINGS_PREFIX, batchKey, findings);
   }
 
   private async writeRows(prefix: string, batchKey: string, rows: Iterable<{ time: string }>): Promise<WriteResult> {

@@ -1,6 +1,8 @@
 /** The lake layout (docs/contracts.md#store-layout), shared by every store kind. */
 export const EVENTS_PREFIX = 'events/v1/';
 export const QUARANTINE_PREFIX = 'quarantine/v1/';
+/** Findings of detections, partitioned by the time of the event each fired on. */
+export const FINDINGS_PREFIX = 'findings/v1/';
 export const OBJECT_SUFFIX = '.ndjson.gz';
 /** Where dead letters go: the Event Hubs function's dead-letter store, and the lake's own folder on the Firehose path. */
 export const DEAD_LETTER_PREFIX = 'deadletter/v1/';
@@ -19,3 +21,8 @@ export function partitionOfKey(key: string): { dt: string; hour: string } | null
   const match = /(?:^|\/)dt=(\d{4}-\d\d-\d\d)\/hour=(\d\d)\//.exec(key);
   return match ? { dt: match[1] as string, hour: match[2] as string } : null;
 }
+
+/** The query tier: Parquet rebuilt from the events of closed hours, with the manifests that say what each covers. */
+export const COMPACTED_PREFIX = 'compacted/v1/';
+export const PARQUET_SUFFIX = '.parquet';
+export const MANIFEST_SUFFIX = '.manifest.json';

@@ -24,7 +24,7 @@ describe('exit codes', () => {
 
     // Assess
     expect(run.exitCode).toBe(3);
-    expect(run.stderr).toMatch(/^kaudit: cannot write .*dt=2026-11-21/);
+    expect(run.stderr).toMatch(/^kaudit: audit\.log: the store failed \(.*\): cannot write .*dt=2026-11-21/);
   });
 
   it('exits 2 for a store URL of no known kind, before reading anything', async () => {

@@ -38,7 +38,8 @@ describe('the dedupe rule', () => {
 
     // Assess
     expect(live.event_id).toBe(backfill.event_id);
-    expect(rows).toEqual([{ event_id: live.event_id, ingest_time: live.ingest_time, source_stream: 'live', source_record_index: 0 }]);
+    // The views type times as timestamps: the same instant, printed as ISO-8601 UTC.
+    expect(rows).toEqual([{ event_id: live.event_id, ingest_time: '2026-11-20T14:05:00Z', source_stream: 'live', source_record_index: 0 }]);
   });
 
   it('breaks a tie on ingest time by source stream, then by position in the source', async () => {

@@ -13,7 +13,8 @@ export interface CliRunOptions {
   cwd: string;
   /** The environment, and nothing of the test process's own (no AWS_REGION, no KAUDIT_STORE_URL). */
   env?: NodeJS.ProcessEnv;
-  stdin?: string | Buffer;
+  /** Text fed to stdin at once, or a stream that feeds it as the test writes to it. */
+  stdin?: string | Buffer | Readable;
 }
 
 /** Runs `kaudit <args>` in-process, as the bin would, capturing what it prints. */
@@ -23,7 +24,7 @@ export async function runKaudit(args: readonly string[], options: CliRunOptions)
   const io: CliIo = {
     stdout: stdout.stream,
     stderr: stderr.stream,
-    stdin: Readable.from(options.stdin === undefined ? [] : [Buffer.from(options.stdin)]),
+    stdin: options.stdin instanceof Readable ? options.stdin : Readable.from(options.stdin === undefined ? [] : [Buffer.from(options.stdin)]),
     env: options.env ?? {},
     cwd: options.cwd,
   };

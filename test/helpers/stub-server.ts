@@ -18,6 +18,8 @@ export interface StubRequest {
   method: string;
   url: URL;
   headers: IncomingHttpHeaders;
+  /** The request's body as text. */
+  body: string;
 }
 
 export interface StubServer {
@@ -32,8 +34,10 @@ export interface StubServer {
 export async function startStubServer(answer: (request: StubRequest) => StubAnswer | null): Promise<StubServer> {
   const requests: StubRequest[] = [];
   let answering = answer;
-  const server = http.createServer((request, response) => {
-    const seen = { method: request.method ?? '', url: new URL(request.url ?? '/', 'http://stub'), headers: request.headers };
+  const server = http.createServer(async (request, response) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const seen = { method: request.method ?? '', url: new URL(request.url ?? '/', 'http://stub'), headers: request.headers, body: Buffer.concat(chunks).toString('utf8') };
     requests.push(seen);
     const answer = answering(seen);
     if (answer === null) return;

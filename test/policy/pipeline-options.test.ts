@@ -114,7 +114,15 @@ describe('pipeline configuration', () => {
     const config = pipelineConfigOf(configFromEnv(env));
 
     // Assess
-    expect(config).toEqual({ policy: 'audit-policy.yaml', redaction: 'off', redactionPaths: null, redactionExtras: null });
+    expect(config).toEqual({
+      policy: 'audit-policy.yaml',
+      redaction: 'off',
+      redactionPaths: null,
+      redactionExtras: null,
+      rules: null,
+      approvedNetworks: null,
+      disabledRules: null,
+    });
   });
 
   it('is what the functions run with, from their app settings', async () => {

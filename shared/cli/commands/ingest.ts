@@ -2,19 +2,19 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { awsRegionOf, limitsOf } from '../../config/config-views.ts';
-import type { DecodedBatch } from '../../core/decoded-batch.ts';
 import { fileErrorOf } from '../../core/errors.ts';
 import { addSummary, emptySummary, type IngestSummary } from '../../core/ingest-summary.ts';
-import { ingestBatch } from '../../pipeline/ingest-batch.ts';
-import { decodeInput } from '../../sources/input-formats.ts';
-import { type CliIo, readStream, UsageError } from '../cli-io.ts';
+import { type CliIo, readStream, repeatable, UsageError } from '../cli-io.ts';
 import { commandConfig, flag } from '../command-config.ts';
 import { EXIT, exitStatusHelp } from '../exit-codes.ts';
 import { cliPipelineOptions, openCliEventStore } from '../ingest-setup.ts';
+import { InputFailure, ingestStream, streamProgress } from '../ingest-stream.ts';
+import { checkReadable, openInputSource } from '../input-source.ts';
 import { SHARED_OPTIONS, type SharedOptionValues } from '../shared-options.ts';
 
 interface IngestOptions extends SharedOptionValues {
   cluster?: string;
+  rules: string[];
 }
 
 const EXAMPLES = `
@@ -26,7 +26,10 @@ Examples:
   kaudit ingest --cluster onprem-prod --policy policies/cost-saver.yaml --store s3://audit-lake/k8s /var/log/kubernetes/audit.log.gz
 
   # an AKS Event Hubs body from stdin, summary as JSON
-  cat eventhub-body.json | kaudit ingest --json -`;
+  cat eventhub-body.json | kaudit ingest --json -
+
+  # a growing audit log from a pipe, stored every $KAUDIT_FLUSH_SECONDS, with the built-in detection rules
+  tail -F /var/log/kubernetes/audit.log | kaudit ingest --cluster onprem-prod --rules built-in -`;
 
 export function registerIngest(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
@@ -37,13 +40,20 @@ export function registerIngest(program: Command, io: CliIo, setExit: (code: numb
     .addOption(SHARED_OPTIONS.awsRegion('AWS region of EKS input'))
     .option('--cluster <name>', 'cluster name (and id) of self-managed audit logs')
     .addOption(SHARED_OPTIONS.policy())
+    .option('--rules <path>', 'Sigma rules to evaluate, storing findings: a file, a directory, or built-in for the pack (repeatable; default $KAUDIT_RULES)', repeatable, [])
     .addOption(SHARED_OPTIONS.json())
     .addOption(SHARED_OPTIONS.config())
-    .addHelpText('after', `${EXAMPLES}\n${exitStatusHelp({ ok: true, quarantined: true, usage: 'usage error or unreadable input: nothing stored', failed: true })}`)
+    .addHelpText(
+      'after',
+      `${EXAMPLES}\n${exitStatusHelp({ ok: true, quarantined: true, usage: 'usage error or unreadable input: that input stops there, what was stored before it is in the summary', failed: 'the store failed: run again, what was stored is found as duplicates' })}`,
+    )
     .action(async (inputs: string[], options: IngestOptions) => setExit(await ingestCommand(inputs, options, io)));
 }
 
-/** `kaudit ingest`: decodes every input first (so unreadable input stores nothing), then stores. */
+/**
+ * `kaudit ingest`: checks every input can be opened (so a mistyped path stores nothing), then
+ * streams each one, storing batch by batch as it is decoded.
+ */
 async function ingestCommand(inputs: string[], options: IngestOptions, io: CliIo): Promise<number> {
   const config = await commandConfig(io, options.config, {
     storeUrl: flag('--store', options.store),
@@ -51,35 +61,46 @@ async function ingestCommand(inputs: string[], options: IngestOptions, io: CliIo
     policy: flag('--policy', options.policy),
   });
   const limits = limitsOf(config);
+  const flushMs = Math.round(config.flushSeconds * 1000);
   const ingestTime = new Date().toISOString();
   const region = awsRegionOf(config);
-  const decoded: DecodedBatch[] = [];
+  for (const input of inputs) await checkReadable(input, io);
+  const store = await openCliEventStore(config, io);
+  const pipeline = await cliPipelineOptions(config, io, options.rules);
+  const summary = emptySummary();
+  const progress = streamProgress(io.stderr);
+  const print = () => io.stdout.write(options.json ? `${JSON.stringify(summary)}\n` : `${describeSummary(summary)}\n`);
   for (const input of inputs) {
-    const data = await readInput(input, io);
-    const result = decodeInput(data, {
+    const source = await openInputSource(input, io);
+    const context = {
       name: input === '-' ? '-' : path.resolve(io.cwd, input),
       region,
       clusterName: options.cluster ?? null,
       clusterId: options.cluster ?? null,
       ingestTime,
       limits,
-    });
-    if ('error' in result) throw new UsageError(`${input}: ${result.error}`);
-    decoded.push(...result.batches);
+    };
+    const stored = (batch: IngestSummary) => {
+      addSummary(summary, batch);
+      progress?.update(source, summary.received);
+    };
+    try {
+      await ingestStream(source, { store, pipeline, context, flushMs: source.size === null ? flushMs : null, stored });
+    } catch (error) {
+      if (!(error instanceof InputFailure)) throw error;
+      progress?.done();
+      // What was stored before the failure is reported, and found as duplicates by a run after the fix.
+      if (summary.received > 0) print();
+      io.stderr.write(`kaudit: ${input}: ${error.message}${summary.received > 0 ? '; what was stored before it is in the summary' : ''}\n`);
+      return error.exitCode;
+    }
   }
-  const store = await openCliEventStore(config, io);
-  const pipeline = await cliPipelineOptions(config, io);
-  const summary = emptySummary();
-  const progress = decoded.length > 1 && (io.stderr as { isTTY?: boolean }).isTTY === true;
-  for (const [index, batch] of decoded.entries()) {
-    if (progress) io.stderr.write(`\rkaudit: batch ${index + 1}/${decoded.length}`);
-    addSummary(summary, await ingestBatch(batch, store, pipeline));
-  }
-  if (progress) io.stderr.write('\n');
-  io.stdout.write(options.json ? `${JSON.stringify(summary)}\n` : `${describeSummary(summary)}\n`);
+  progress?.done();
+  print();
   return summary.quarantined > 0 ? EXIT.quarantined : EXIT.ok;
 }
 
+/** An input read whole: for commands that need all of it at once (`kaudit policy eval`). */
 export async function readInput(input: string, io: CliIo): Promise<Buffer> {
   try {
     return input === '-' ? await readStream(io.stdin) : await readFile(path.resolve(io.cwd, input));

@@ -11,6 +11,7 @@ import { commandConfig, flag } from '../command-config.ts';
 import { EXIT, exitStatusHelp } from '../exit-codes.ts';
 import { cliPipelineOptions, openCliEventStore } from '../ingest-setup.ts';
 import { SHARED_OPTIONS, type SharedOptionValues } from '../shared-options.ts';
+import { untilTerminated } from '../signals.ts';
 
 /** Only this machine can reach the receiver unless `--host` says otherwise. */
 const DEFAULT_HOST = '127.0.0.1';
@@ -142,15 +143,4 @@ async function tlsCredentials(options: ServeOptions, io: CliIo): Promise<TlsCred
   return readTlsCredentials(path.resolve(io.cwd, options.tlsCert), path.resolve(io.cwd, options.tlsKey)).catch((error: Error) => {
     throw new UsageError(error.message);
   });
-}
-
-/** Aborts on the first SIGINT or SIGTERM. */
-function untilTerminated(): AbortSignal {
-  const controller = new AbortController();
-  const abort = () => {
-    process.off('SIGINT', abort).off('SIGTERM', abort);
-    controller.abort();
-  };
-  process.on('SIGINT', abort).on('SIGTERM', abort);
-  return controller.signal;
 }

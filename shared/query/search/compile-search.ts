@@ -2,7 +2,7 @@ import * as z from 'zod';
 import type { Column } from '../../schema/columns.ts';
 import { predicateSql, quoteIdentifier, SqlParameters } from './predicate-sql.ts';
 import { resolveField } from './search-fields.ts';
-import { type FieldToken, parseSearch } from './search-parser.ts';
+import { type FieldToken, parseSearch, type SearchQuery } from './search-parser.ts';
 import { predicateOf, type SqlValue } from './search-predicate.ts';
 import { SearchSyntaxError } from './search-syntax-error.ts';
 
@@ -33,24 +33,30 @@ export interface CompiledSearch {
   groupFields: string[];
 }
 
+/** What a query and its scope ask of rows: SQL conditions (all must hold; none: every row) and the parameters they bind. */
+export interface SearchFilter {
+  conditions: string[];
+  parameters: SqlParameters;
+}
+
+/**
+ * The conditions of a query's filter within a scope, without its `groupby`, for a caller that
+ * reads the matching rows its own way (the dashboard's counts). The scope's page is not used.
+ */
+export function compileFilter(query: string, scope: SearchScope): SearchFilter {
+  const parsed = parseSearch(query);
+  // The same query is refused here as by compileSearch, its groupby included.
+  groupColumns(query, parsed.groupBy);
+  return filterOf(query, parsed, SearchScopeSchema.parse(scope));
+}
+
 /** Compiles a search query; a query that does not compile throws a SearchSyntaxError pointing at it. */
 export function compileSearch(query: string, scope: SearchScope): CompiledSearch {
-  const { view, since, until, cluster, limit, offset } = SearchScopeSchema.parse(scope);
+  const parsedScope = SearchScopeSchema.parse(scope);
+  const { view, limit, offset } = parsedScope;
   const parsed = parseSearch(query);
-  const predicate = parsed.condition === null ? null : predicateOf(query, parsed.condition);
+  const { conditions, parameters } = filterOf(query, parsed, parsedScope);
   const groups = groupColumns(query, parsed.groupBy);
-
-  const parameters = new SqlParameters();
-  const conditions: string[] = [];
-  if (predicate !== null && !(predicate.type === 'constant' && predicate.value)) {
-    // A top-level `and` is written one condition a line, as the scope's conditions are.
-    const parts = predicate.type === 'and' ? predicate.operands : [predicate];
-    conditions.push(...parts.map((part) => predicateSql(part, parameters)));
-  }
-  // Time is ISO-8601 text whose fraction varies in length: compared as timestamps, not as text.
-  if (since !== null) conditions.push(`TRY_CAST("time" AS TIMESTAMP) >= CAST(${parameters.add(since.toISOString())} AS TIMESTAMP)`);
-  if (until !== null) conditions.push(`TRY_CAST("time" AS TIMESTAMP) < CAST(${parameters.add(until.toISOString())} AS TIMESTAMP)`);
-  if (cluster !== null) conditions.push(`"cluster_name" = ${parameters.add(cluster)}`);
 
   const lines =
     groups.length === 0
@@ -75,6 +81,22 @@ export function compileSearch(query: string, scope: SearchScope): CompiledSearch
     kind: groups.length === 0 ? 'events' : 'groups',
     groupFields: groups.map(({ field }) => field.name),
   };
+}
+
+function filterOf(query: string, parsed: SearchQuery, { since, until, cluster }: z.output<typeof SearchScopeSchema>): SearchFilter {
+  const predicate = parsed.condition === null ? null : predicateOf(query, parsed.condition);
+  const parameters = new SqlParameters();
+  const conditions: string[] = [];
+  if (predicate !== null && !(predicate.type === 'constant' && predicate.value)) {
+    // A top-level `and` is written one condition a line, as the scope's conditions are.
+    const parts = predicate.type === 'and' ? predicate.operands : [predicate];
+    conditions.push(...parts.map((part) => predicateSql(part, parameters)));
+  }
+  // Time is ISO-8601 text whose fraction varies in length: compared as timestamps, not as text.
+  if (since !== null) conditions.push(`TRY_CAST("time" AS TIMESTAMP) >= CAST(${parameters.add(since.toISOString())} AS TIMESTAMP)`);
+  if (until !== null) conditions.push(`TRY_CAST("time" AS TIMESTAMP) < CAST(${parameters.add(until.toISOString())} AS TIMESTAMP)`);
+  if (cluster !== null) conditions.push(`"cluster_name" = ${parameters.add(cluster)}`);
+  return { conditions, parameters };
 }
 
 /** The columns of a `groupby`, each once; `logtype` is not a column. */

@@ -59,20 +59,43 @@ export function* decodeAuditEventList(list: unknown, context: AuditLogContext, b
  */
 export function decodeAuditLogLines(text: string, context: AuditLogContext): DecodedBatch {
   const batch = emptyBatch(`file-${shortHash(text)}`);
-  const base = selfManagedProvenance(context);
+  const lines = new AuditLogLines(context);
   let lineNumber = 0;
-  let recordIndex = 0;
-  for (const line of text.split('\n')) {
-    lineNumber++;
+  for (const line of text.split('\n')) lines.add(batch, line, ++lineNumber);
+  return batch;
+}
+
+/**
+ * Lines of a log-backend file read one at a time, into whichever batch is being filled: record
+ * indexes go on counting across batches, so a file read as a stream gives each event the
+ * provenance it would have had read whole.
+ */
+export class AuditLogLines {
+  private readonly base: Provenance;
+  private recordIndex = 0;
+
+  constructor(
+    private readonly context: AuditLogContext,
+    firstRecordIndex = 0,
+  ) {
+    this.base = selfManagedProvenance(context);
+    this.recordIndex = firstRecordIndex;
+  }
+
+  /**
+   * Adds line `lineNumber` (without its `\n`) to `batch`. `cutAtBytes` says the line was longer
+   * than that many bytes and only its beginning was kept: it is quarantined as too long.
+   */
+  add(batch: DecodedBatch, line: string, lineNumber: number, cutAtBytes?: number): void {
     const content = line.endsWith('\r') ? line.slice(0, -1) : line;
-    if (content.trim() === '') continue;
-    const provenance = { ...base, source_offset: String(lineNumber), source_record_index: recordIndex++ };
-    if (content.length > context.limits.maxEventBytes) {
-      const detail = `line ${lineNumber}: ${content.length} characters exceeds the event size limit of ${context.limits.maxEventBytes}`;
-      batch.quarantined.push(buildQuarantineRecord(provenance, 'limit_exceeded', detail, content));
+    if (content.trim() === '') return;
+    const provenance = { ...this.base, source_offset: String(lineNumber), source_record_index: this.recordIndex++ };
+    const limit = this.context.limits.maxEventBytes;
+    if (cutAtBytes !== undefined || content.length > limit) {
+      const size = cutAtBytes === undefined ? `${content.length} characters` : `more than ${cutAtBytes} bytes`;
+      batch.quarantined.push(buildQuarantineRecord(provenance, 'limit_exceeded', `line ${lineNumber}: ${size} exceeds the event size limit of ${limit}`, content));
     } else {
       batch.records.push({ text: content, provenance });
     }
   }
-  return batch;
 }

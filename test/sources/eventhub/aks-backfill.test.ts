@@ -156,6 +156,7 @@ describe('backfillAks', () => {
         throw new StoreError('lake unavailable', 'events/v1/x');
       },
       writeQuarantine: async () => ({ written: 0, duplicates: 0 }),
+      writeFindings: async () => ({ written: 0, duplicates: 0 }),
     };
 
     // Act

@@ -42,6 +42,7 @@ const downLake: EventStore = {
   url: 'memory://unavailable',
   writeEvents: () => Promise.reject(new StoreError('lake unavailable', 'events/v1/x')),
   writeQuarantine: () => Promise.reject(new StoreError('lake unavailable', 'quarantine/v1/x')),
+  writeFindings: () => Promise.reject(new StoreError('lake unavailable', 'findings/v1/x')),
 };
 
 function runtimeWith(store: EventStore): FunctionRuntime {

@@ -34,6 +34,7 @@ const failingStore: EventStore = {
   url: 'memory://unavailable',
   writeEvents: () => Promise.reject(new StoreError('lake unavailable', 'events/v1/x')),
   writeQuarantine: () => Promise.reject(new StoreError('lake unavailable', 'quarantine/v1/x')),
+  writeFindings: () => Promise.reject(new StoreError('lake unavailable', 'findings/v1/x')),
 };
 
 const control = cloudWatchPayload({ messageType: 'CONTROL_MESSAGE', logGroup: '', logStream: '', events: ['CWL CONTROL MESSAGE: Checking health of destination Firehose.'] });

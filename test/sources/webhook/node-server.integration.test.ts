@@ -18,6 +18,7 @@ function slowStore(delayMs: number): EventStore {
       return inner.writeEvents(batchKey, events);
     },
     writeQuarantine: (batchKey, records) => inner.writeQuarantine(batchKey, records),
+    writeFindings: (batchKey, findings) => inner.writeFindings(batchKey, findings),
   };
 }
 

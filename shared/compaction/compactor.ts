@@ -1,0 +1,130 @@
+/**
+ * Compaction of the lake: every closed hour whose NDJSON objects no manifest fully covers is
+ * rewritten as Parquet. The order of writes is what makes it safe to kill at any point: the Parquet
+ * objects first (named by their bytes, create-only), the manifest last (named by what it covers,
+ * create-only). Until its manifest exists an hour reads from its NDJSON objects; orphaned Parquet
+ * objects of a killed run are never read. The NDJSON objects are only read, never changed.
+ */
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { forEachConcurrently } from '../core/concurrency.ts';
+import { type CompactionManifest, type HourPartition, MANIFEST_KIND, manifestKeyOf, parquetKeyOf } from '../store/compaction-manifest.ts';
+import { type HourTiers, listHourTiers } from '../store/lake-tiers.ts';
+import type { ObjectStore, StoredObject } from '../store/object-store.ts';
+import { HourParquetWriter, type SourceFile } from './parquet-writer.ts';
+
+const HOUR_MS = 3_600_000;
+/** How long after its end an hour counts as closed: late deliveries land in it until then. */
+export const DEFAULT_GRACE_MS = HOUR_MS;
+/** DuckDB's share of memory: with Node's own and one Parquet file in flight, a process stays under 256 MB. */
+const DEFAULT_MEMORY_LIMIT = '128MB';
+// Enough parallel GETs to hide per-request latency to a cloud store, few enough to stay polite.
+const PARALLEL_DOWNLOADS = 8;
+
+export interface CompactOptions {
+  now: Date;
+  /** Only hours ending at or before this time; null: every closed hour. */
+  before: Date | null;
+  graceMs: number;
+  /** A directory for staged objects, Parquet files and DuckDB's spill, emptied after each hour. */
+  workDir: string;
+  memoryLimit?: string;
+  onHour?: (result: HourResult) => void;
+}
+
+export interface HourResult extends HourPartition {
+  /** NDJSON objects the new manifest covers, of which `late` arrived after the previous compaction. */
+  objects: number;
+  late: number;
+  events: number;
+  parquetObjects: number;
+  parquetBytes: number;
+  manifest: string;
+}
+
+export interface CompactionSummary {
+  /** Closed hours found, and of them the ones compacted by this run. */
+  closedHours: number;
+  compacted: HourResult[];
+  events: number;
+  parquetBytes: number;
+}
+
+export async function compactLake(store: ObjectStore, options: CompactOptions): Promise<CompactionSummary> {
+  const cutoff = Math.min(options.now.getTime() - options.graceMs, options.before?.getTime() ?? Number.POSITIVE_INFINITY);
+  const closed = await listHourTiers(store, null, (partition) => hourStart(partition) + HOUR_MS <= cutoff);
+  const pending = closed.filter((hour) => hour.uncovered.length > 0);
+  const summary: CompactionSummary = { closedHours: closed.length, compacted: [], events: 0, parquetBytes: 0 };
+  if (pending.length === 0) return summary;
+  const runDir = path.join(options.workDir, `kaudit-compact-${randomBytes(6).toString('hex')}`);
+  const writer = await HourParquetWriter.open({ memoryLimit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT, spillDir: path.join(runDir, 'spill') });
+  try {
+    for (const hour of pending) {
+      const result = await compactHour(store, hour, writer, path.join(runDir, `${hour.dt}-${hour.hour}`));
+      summary.compacted.push(result);
+      summary.events += result.events;
+      summary.parquetBytes += result.parquetBytes;
+      options.onHour?.(result);
+    }
+  } finally {
+    writer.close();
+    await fs.rm(runDir, { recursive: true, force: true });
+  }
+  return summary;
+}
+
+async function compactHour(store: ObjectStore, hour: HourTiers, writer: HourParquetWriter, hourDir: string): Promise<HourResult> {
+  const sources = hour.objects;
+  try {
+    await fs.mkdir(hourDir, { recursive: true });
+    const local = await stageObjects(store, sources, path.join(hourDir, 'objects'));
+    const parquet = await writer.write(local, path.join(hourDir, 'parquet'));
+    const stored: CompactionManifest['parquet'] = [];
+    for (const file of parquet.files) {
+      const body = await fs.readFile(file.path);
+      const key = parquetKeyOf(hour, body);
+      await store.putIfAbsent(key, body);
+      stored.push({ key, size: body.length, rows: file.rows });
+    }
+    const manifest: CompactionManifest = {
+      kind: MANIFEST_KIND,
+      dt: hour.dt,
+      hour: hour.hour,
+      sources: sources.map(({ key, size }) => ({ key, size })),
+      parquet: stored,
+      rows: parquet.rows,
+      created: new Date().toISOString(),
+    };
+    const manifestKey = manifestKeyOf(hour, sources);
+    await store.putIfAbsent(manifestKey, Buffer.from(`${JSON.stringify(manifest)}\n`));
+    return {
+      dt: hour.dt,
+      hour: hour.hour,
+      objects: sources.length,
+      late: hour.manifest ? hour.uncovered.length : 0,
+      events: parquet.rows,
+      parquetObjects: stored.length,
+      parquetBytes: stored.reduce((sum, object) => sum + object.size, 0),
+      manifest: manifestKey,
+    };
+  } finally {
+    await fs.rm(hourDir, { recursive: true, force: true });
+  }
+}
+
+/** Local paths of the objects: a local store's files in place, a cloud store's downloaded into `directory`. */
+async function stageObjects(store: ObjectStore, objects: readonly StoredObject[], directory: string): Promise<SourceFile[]> {
+  const root = store.localRoot;
+  if (root !== undefined) return objects.map((object) => ({ path: path.join(root, object.key), size: object.size }));
+  await fs.mkdir(directory, { recursive: true });
+  const paths = objects.map((_, index) => path.join(directory, `${index}.ndjson.gz`));
+  await forEachConcurrently(objects, PARALLEL_DOWNLOADS, async (object, index) => {
+    await fs.writeFile(paths[index] as string, await store.get(object.key));
+  });
+  return paths.map((file, index) => ({ path: file, size: (objects[index] as StoredObject).size }));
+}
+
+function hourStart(partition: HourPartition): number {
+  return Date.parse(`${partition.dt}T${partition.hour}:00:00Z`);
+}

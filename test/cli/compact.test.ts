@@ -1,0 +1,69 @@
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FileObjectStore } from '../../shared/store/file-object-store.ts';
+import { runKaudit } from '../helpers/cli.ts';
+import { eventsAt, storeBatch } from '../helpers/compaction.ts';
+import { temporaryFileStore } from '../helpers/lake.ts';
+
+describe('kaudit compact', () => {
+  let lake: Awaited<ReturnType<typeof temporaryFileStore>>;
+  let storeUrl: string;
+  const kaudit = (...args: string[]) => runKaudit([...args, '--store', storeUrl], { cwd: lake.root });
+
+  beforeEach(async () => {
+    lake = await temporaryFileStore();
+    storeUrl = `file://${path.join(lake.root, 'lake')}`;
+    await storeBatch(new FileObjectStore(storeUrl), 'batch-a', eventsAt('a', ['2026-11-20T09:10:00Z', '2026-11-20T10:10:00Z']));
+  });
+  afterEach(() => lake.cleanup());
+
+  it('prints a JSON summary of the hours it compacted, then finds them up to date', async () => {
+    // Act
+    const first = await kaudit('compact', '--json');
+    const second = await kaudit('compact', '--json');
+
+    // Assess
+    expect(first.exitCode).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({
+      closedHours: 2,
+      events: 2,
+      compacted: [
+        { dt: '2026-11-20', hour: '09' },
+        { dt: '2026-11-20', hour: '10' },
+      ],
+    });
+    expect(JSON.parse(second.stdout)).toMatchObject({ closedHours: 2, compacted: [], events: 0 });
+  });
+
+  it('compacts only the hours ending by --before', async () => {
+    // Act
+    const run = await kaudit('compact', '--json', '--before', '2026-11-20T10:00:00Z');
+
+    // Assess
+    expect(JSON.parse(run.stdout)).toMatchObject({ compacted: [{ hour: '09' }] });
+    expect(JSON.parse(run.stdout).compacted).toHaveLength(1);
+  });
+
+  it('answers a --before that is not a time with exit 2', async () => {
+    // Act
+    const run = await kaudit('compact', '--before', 'yesterday-ish');
+
+    // Assess
+    expect(run).toMatchObject({ exitCode: 2, stdout: '' });
+    expect(run.stderr).toMatch(/--before: "yesterday-ish" is not a time/);
+  });
+
+  it('answers a store it cannot read with exit 3', async () => {
+    // Prepare: the store's directory is a file.
+    storeUrl = `file://${path.join(lake.root, 'not-a-directory')}`;
+    await writeFile(path.join(lake.root, 'not-a-directory'), 'x');
+
+    // Act
+    const run = await kaudit('compact');
+
+    // Assess
+    expect(run).toMatchObject({ exitCode: 3, stdout: '' });
+    expect(run.stderr).toMatch(/cannot list/);
+  });
+});
