@@ -1,7 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import { runKaudit } from '../helpers/cli.ts';
 
-const COMMANDS = ['ingest', 'query', 'redrive', 'serve', 'backfill eks', 'backfill aks', 'policy check', 'policy eval', 'config check'];
+const COMMANDS = [
+  'ingest',
+  'query',
+  'search',
+  'redrive',
+  'serve',
+  'ui',
+  'backfill eks',
+  'backfill aks',
+  'policy check',
+  'policy eval',
+  'rules check',
+  'detect',
+  'compact',
+  'config check',
+];
 
 describe('kaudit <command> --help', () => {
   it.each(COMMANDS)('kaudit %s --help shows examples and the exit codes', async (command) => {
