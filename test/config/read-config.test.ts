@@ -46,6 +46,25 @@ describe('readConfig', () => {
     ]);
   });
 
+  it('reads a duration setting as milliseconds and a seconds setting with its fraction', () => {
+    // Act
+    const config = configFromEnv({ KAUDIT_COMPACT_GRACE: '90m', KAUDIT_FLUSH_SECONDS: '0.5' });
+
+    // Assess
+    expect([config.compactGrace, config.flushSeconds]).toEqual([90 * 60_000, 0.5]);
+  });
+
+  it('refuses a duration without its unit and a flush interval of 0 seconds', () => {
+    // Act
+    const reading = readConfig({ env: { KAUDIT_COMPACT_GRACE: '90', KAUDIT_FLUSH_SECONDS: '0' } });
+
+    // Assess
+    expect('problems' in reading && reading.problems.map((problem) => new ConfigurationError([problem]).message)).toEqual([
+      'KAUDIT_COMPACT_GRACE: expected a duration such as 90m, 2h or 1d, got "90"',
+      'KAUDIT_FLUSH_SECONDS: expected a number of seconds, more than 0 and at most 3600, got "0"',
+    ]);
+  });
+
   it('names a flag a bad value came from', () => {
     // Act
     const load = () => loadConfig({ env: {}, flags: { webhookMaxBodyBytes: { flag: '--max-body', value: 'big' } } });
