@@ -78,6 +78,7 @@ const INFRA_MAY_IMPORT = [
   '^shared/runtime/metric-names\\.ts$',
   '^shared/transforms/policy/load-policy\\.ts$',
   '^shared/transforms/redaction/redaction-(config|extras)\\.ts$',
+  '^shared/pipeline/detection-rules\\.ts$',
   '^shared/sources/firehose/firehose-event\\.ts$',
   '^shared/sources/webhook/tokens-secret\\.ts$',
 ];

@@ -1,9 +1,10 @@
 /**
- * `npm run bench [-- --json] [--repeats N]`: kaudit's functions against the floor of the work
+ * `npm run bench [-- --json] [--repeats N] [--ingest-mb N] [--ingest-only] [--ingest-root DIR]`: kaudit's functions against the floor of the work
  * they cannot avoid, on payloads as large as the platforms deliver; their memory, bundle sizes and
- * cold import times. A report, not a test: numbers vary by machine, nothing here fails on them.
+ * cold import times; and `kaudit ingest` of a generated audit.log of --ingest-mb MB (default 256)
+ * by the checkout at --ingest-root (default this one), its peak RSS and events/s. A report, not a test: numbers vary by machine, nothing here fails on them.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -11,11 +12,12 @@ import { bundleOptionsFor } from '../infra/packaging/esbuild-options.ts';
 import { auditMixDescription } from './bench/audit-mix.ts';
 import { breakdownEks } from './bench/breakdown.ts';
 import { measureBundles } from './bench/bundles.ts';
+import { formatFileIngest, generateAuditLog, measureFileIngest } from './bench/file-ingest.ts';
 import { openFunctionPipelines } from './bench/function-pipelines.ts';
 import { measureBatchMemory, measureLambdaBundleMemory } from './bench/memory.ts';
 import { aksBatch, maxEksBatch } from './bench/payloads.ts';
 import { type BenchResult, formatReport, type Machine, targetsOf, type WorkloadDescription } from './bench/report.ts';
-import { compareAks, compareEks } from './bench/throughput.ts';
+import { compareAks, compareEks, comparePack } from './bench/throughput.ts';
 
 const EKS_BATCHES = 8;
 /** The Lambda function whose bundle is run for memory (functions/<name>/handler.ts). */
@@ -25,12 +27,33 @@ const { values: options } = parseArgs({
   options: {
     json: { type: 'boolean', default: false },
     repeats: { type: 'string', default: '9' },
+    'ingest-mb': { type: 'string', default: '256' },
+    'ingest-only': { type: 'boolean', default: false },
+    'ingest-root': { type: 'string', default: path.resolve(import.meta.dirname, '..') },
   },
 });
+const ingestMb = Number(options['ingest-mb']);
+if (!Number.isFinite(ingestMb) || ingestMb <= 0) throw new Error(`--ingest-mb must be a positive number, got ${options['ingest-mb']}`);
 const repeats = Number(options.repeats);
 if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`--repeats must be a positive integer, got ${options.repeats}`);
 const started = performance.now();
 const progress = (message: string) => process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(0)} s] ${message}\n`);
+
+progress(`generating a ${ingestMb} MB audit.log and ingesting it in a child process…`);
+const ingestDir = mkdtempSync(path.join(tmpdir(), 'kaudit-bench-log-'));
+const fileIngest = await (async () => {
+  try {
+    const file = path.join(ingestDir, 'audit.log');
+    const events = await generateAuditLog(file, ingestMb * 1e6);
+    return await measureFileIngest(options['ingest-root'], file, statSync(file).size, events);
+  } finally {
+    rmSync(ingestDir, { recursive: true, force: true });
+  }
+})();
+if (options['ingest-only']) {
+  process.stdout.write(options.json ? `${JSON.stringify(fileIngest, null, 2)}\n` : formatFileIngest(fileIngest));
+  process.exit(0);
+}
 
 progress('generating payloads…');
 const eksBatches = Array.from({ length: EKS_BATCHES }, (_, index) => maxEksBatch(index + 1));
@@ -44,6 +67,7 @@ const { throughput, breakdown } = await (async () => {
       throughput: {
         eks: await compareEks(eksBatches, pipelines, { warmups: 1, repeats }),
         aks: await compareAks([aks], pipelines, { warmups: 1, repeats: Math.max(3, Math.ceil(repeats / 2)) }),
+        eksWithPack: await comparePack(eksBatches, pipelines, { warmups: 1, repeats }),
       },
       breakdown: await breakdownEks(eksBatches, pipelines, repeats),
     };
@@ -79,7 +103,7 @@ const partial: Omit<BenchResult, 'targets'> = {
   bundles,
 };
 const result: BenchResult = { ...partial, targets: targetsOf(partial) };
-process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : formatReport(result));
+process.stdout.write(options.json ? `${JSON.stringify({ ...result, fileIngest }, null, 2)}\n` : `${formatReport(result)}\n${formatFileIngest(fileIngest)}`);
 
 function machine(): Machine {
   const model = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpus()[0]?.model ?? 'unknown CPU';

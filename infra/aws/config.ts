@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { FINDING_LEVELS } from '../../shared/schema/finding.ts';
 import { SECRETS_MANAGER_SECRET_ID } from '../../shared/sources/webhook/tokens-secret.ts';
 import { parseRedactionExtras } from '../../shared/transforms/redaction/redaction-extras.ts';
 
@@ -95,6 +96,19 @@ const AwsDeploymentConfigSchema = z
           context.addIssue({ code: 'custom', message: (error as Error).message });
         }
       }),
+    /**
+     * Detection rules evaluated at ingestion (`KAUDIT_RULES`): `built-in` for kaudit's pack, and local
+     * rule files or directories, read and checked at synthesis (a rule that does not load fails it).
+     */
+    rules: z.preprocess((value) => (typeof value === 'string' ? splitList(value) : value), z.array(z.string().min(1))).default([]),
+    /** Each cluster's approved networks for the pack's approved-networks rule, `{"prod": ["10.0.0.0/16"]}`. */
+    approvedNetworks: z.preprocess((value) => (typeof value === 'string' ? JSON.parse(value) : value), z.record(z.string(), z.array(z.string()))).optional(),
+    /** Pack rule ids not to evaluate. */
+    disabledRules: z.preprocess((value) => (typeof value === 'string' ? splitList(value) : value), z.array(z.string())).default([]),
+    /** Findings at or above this level are sent to the findings bus, and from there to the alerts topic. */
+    alertLevel: z.enum(FINDING_LEVELS).default('high'),
+    /** An e-mail address subscribed to the alerts topic (it must confirm the subscription). */
+    alertEmail: z.email().optional(),
     /** Deploy the audit webhook receiver for self-managed clusters behind a Lambda Function URL. */
     webhook: Flag.default(false),
     /**
@@ -127,6 +141,10 @@ const AwsDeploymentConfigSchema = z
   .refine((config) => !config.firehoseClusters.some((cluster) => config.clusters.includes(cluster)), {
     message: 'a cluster is subscribed through Firehose or directly, not both',
     path: ['firehoseClusters'],
+  })
+  .refine((config) => config.rules.length > 0 || config.alertEmail === undefined, {
+    message: 'an alert e-mail is given, but no rules are evaluated (rules)',
+    path: ['alertEmail'],
   })
   .refine((config) => config.webhook || config.webhookTokensSecretKeyArn === undefined, {
     message: 'webhook settings are given, but the webhook is not deployed (webhook=true)',

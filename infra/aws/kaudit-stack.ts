@@ -5,6 +5,7 @@ import { SETTINGS } from '../../shared/core/settings.ts';
 import type { AwsDeploymentConfig } from './config.ts';
 import { AuditCatalog } from './constructs/audit-catalog.ts';
 import { CloudWatchIngest } from './constructs/cloudwatch-ingest.ts';
+import { FindingAlerts } from './constructs/finding-alerts.ts';
 import { FirehoseDelivery } from './constructs/firehose-delivery.ts';
 import { IngestAlarms, type WatchedFunction } from './constructs/ingest-alarms.ts';
 import { LakeStorage } from './constructs/lake-storage.ts';
@@ -25,6 +26,8 @@ export class KauditStack extends Stack {
   readonly webhookReceiver?: WebhookReceiver;
   readonly catalog: AuditCatalog;
   readonly alarms: IngestAlarms;
+  /** The findings bus and alerts topic, when rules are evaluated at ingestion. */
+  readonly findingAlerts?: FindingAlerts;
 
   constructor(scope: Construct, id: string, props: KauditStackProps) {
     super(scope, id, props);
@@ -41,6 +44,7 @@ export class KauditStack extends Stack {
       noncurrentVersionExpirationDays: config.noncurrentVersionExpirationDays,
       accessLogExpirationDays: config.logRetentionDays,
     });
+    if (config.rules.length > 0) this.findingAlerts = new FindingAlerts(this, 'FindingAlerts', { level: config.alertLevel, email: config.alertEmail });
     const environment = this.functionEnvironment(config);
 
     this.cloudWatchIngest = new CloudWatchIngest(this, 'EksCloudWatch', {
@@ -93,6 +97,8 @@ export class KauditStack extends Stack {
       failures: this.cloudWatchIngest.failures,
       alarmTopicArn: config.alarmTopicArn,
     });
+
+    for (const watched of this.watchedFunctions()) this.findingAlerts?.grantSend(watched.function);
 
     new CfnOutput(this, 'StoreUrl', { value: this.lake.storeUrl, description: 'KAUDIT_STORE_URL for `kaudit query --store`' });
     new CfnOutput(this, 'FailureQueueUrl', { value: this.cloudWatchIngest.failures.queueUrl, description: 'for `kaudit redrive --sqs`' });
@@ -147,6 +153,7 @@ export class KauditStack extends Stack {
       ...(this.lake.encryptionKey ? { [SETTINGS.s3SseKmsKeyId]: this.lake.encryptionKey.keyArn } : {}),
       ...inlineDocumentSettings(config),
       ...(config.redactionExtras ? { [SETTINGS.redactionExtras]: config.redactionExtras } : {}),
+      ...this.findingAlerts?.environment,
     };
   }
 }

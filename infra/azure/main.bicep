@@ -75,6 +75,19 @@ param redactionPaths string = ''
 @description('Redaction extras (KAUDIT_REDACTION_EXTRAS, docs/redaction.md): names to switch on, -name to switch a default off, e.g. configmap-passwords,-query-params; empty: the defaults.')
 param redactionExtras string = ''
 
+@description('Detection rules evaluated at ingestion (KAUDIT_RULES, docs/detections.md): built-in for the pack, or the rules themselves (YAML documents separated by ---, or a JSON list that may hold built-in); check them with kaudit rules check first. Empty: none, and no alerts topic.')
+param rules string = ''
+
+@description('Each cluster\'s approved networks for the pack\'s approved-networks rule (KAUDIT_APPROVED_NETWORKS), JSON {"<cluster>": ["10.0.0.0/16"]}; empty: none.')
+param approvedNetworks string = ''
+
+@description('Built-in rule ids not to evaluate (KAUDIT_DISABLED_RULES), comma-separated.')
+param disabledRules string = ''
+
+@description('Findings at or above this level are sent to the alerts Event Grid topic (KAUDIT_ALERT_LEVEL).')
+@allowed(['informational', 'low', 'medium', 'high', 'critical'])
+param alertLevel string = 'high'
+
 @description('Key Vault (RBAC authorization, in this resource group) holding the audit webhook receiver\'s bearer tokens; empty: the webhook function has no tokens and accepts no cluster.')
 param webhookTokensKeyVaultName string = ''
 
@@ -118,6 +131,7 @@ var integrationSubnetName = 'function-app'
 var integrationSubnetId = '${network.id}/subnets/${integrationSubnetName}'
 var diagnosticsRuleName = 'aks-diagnostics'
 var webhookEnabled = !empty(webhookTokensKeyVaultName)
+var detectionsEnabled = !empty(rules)
 var webhookTokensSecretUri = 'https://${webhookTokensKeyVaultName}${environment().suffixes.keyvaultDns}/secrets/${webhookTokensSecretName}'
 var storeUrl = '${lakeStorage.properties.primaryEndpoints.blob}${lakeContainerName}'
 var deadLetterUrl = '${lakeStorage.properties.primaryEndpoints.blob}${deadLetterContainerName}'
@@ -128,6 +142,7 @@ var roles = {
   eventHubsDataReceiver: 'a638d3c7-ab3a-418d-83e6-5f17a39d4fde'
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb'
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
+  eventGridDataSender: 'd5a91429-5739-47e2-a06b-3470a27159e7'
 }
 
 // Both storage accounts: Entra ID only (no account keys), no public blobs, TLS 1.2, double encryption at rest.
@@ -474,6 +489,12 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     empty(auditPolicy) ? {} : { KAUDIT_POLICY: auditPolicy },
     empty(redactionPaths) ? {} : { KAUDIT_REDACTION_PATHS: redactionPaths },
     empty(redactionExtras) ? {} : { KAUDIT_REDACTION_EXTRAS: redactionExtras },
+    // Rules are loaded at cold start: a rule that does not load stops the function, never an event.
+    detectionsEnabled
+      ? { KAUDIT_RULES: rules, KAUDIT_ALERT_EVENT_GRID_ENDPOINT: alertsTopic.properties.endpoint, KAUDIT_ALERT_LEVEL: alertLevel }
+      : {},
+    empty(approvedNetworks) ? {} : { KAUDIT_APPROVED_NETWORKS: approvedNetworks },
+    empty(disabledRules) ? {} : { KAUDIT_DISABLED_RULES: disabledRules },
     // The secret's URI, no version: the webhook reads the current tokens from Key Vault with the
     // app's identity at each cold start. The tokens never sit in app settings or the template.
     webhookEnabled ? { KAUDIT_WEBHOOK_TOKENS_SECRET: webhookTokensSecretUri } : {}
@@ -608,6 +629,32 @@ module clusterSubscriptions 'subscribe-cluster.bicep' = [
   }
 ]
 
+// ---------------------------------------------------------------------------------------------
+// Alerts: findings at or above alertLevel, sent by the function as they are stored
+// ---------------------------------------------------------------------------------------------
+
+// Entra ID only (no access keys): the function sends with its managed identity; subscriptions
+// (an Action Group, a Logic App, a SIEM) take the findings from here.
+resource alertsTopic 'Microsoft.EventGrid/topics@2025-02-15' = if (detectionsEnabled) {
+  name: '${namePrefix}-findings-${suffix}'
+  location: location
+  properties: {
+    inputSchema: 'EventGridSchema'
+    disableLocalAuth: true
+    minimumTlsVersionAllowed: '1.2'
+  }
+}
+
+resource alertsSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (detectionsEnabled) {
+  name: guid(resourceGroup().id, namePrefix, 'findings-sender')
+  scope: alertsTopic
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.eventGridDataSender)
+    principalId: functionApp.identity.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
 output functionAppName string = functionApp.name
 output storeUrl string = storeUrl
 output deadLetterUrl string = deadLetterUrl
@@ -618,3 +665,4 @@ output diagnosticsAuthorizationRuleId string = diagnosticsRule.id
 
 @description('The server of the kube-apiserver audit webhook kubeconfig (any path under /api/ is accepted); empty without webhook tokens.')
 output webhookUrl string = webhookEnabled ? 'https://${functionApp.properties.defaultHostName}/api/audit' : ''
+output alertsTopicId string = detectionsEnabled ? alertsTopic.id : ''

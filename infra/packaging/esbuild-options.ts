@@ -50,9 +50,12 @@ const REQUIRE_SHIM = "import { createRequire as kauditCreateRequire } from 'node
 const EXTERNALS: Record<FunctionPlatform, string[]> = {
   // The AWS SDK is bundled, not taken from the runtime: the S3 store relies on conditional writes,
   // and the SDK version must not depend on what Lambda happens to ship.
-  'aws-lambda': ['./blob-object-store.ts'],
-  // @azure/functions-core is provided by the Functions host at run time; it is not on npm.
-  'azure-functions': ['@azure/functions-core', './s3-object-store.ts', '@azure/identity'],
+  // The EventBridge client, imported only when alerts are configured, is the runtime's own: its one
+  // call (PutEvents) needs no particular version, and bundled it would take a fifth of the bundle.
+  'aws-lambda': ['./blob-object-store.ts', '@aws-sdk/client-eventbridge'],
+  // @azure/functions-core is provided by the Functions host at run time; it is not on npm. The
+  // EventBridge client is imported only when KAUDIT_ALERT_EVENT_BUS is set, which Azure never sets.
+  'azure-functions': ['@azure/functions-core', './s3-object-store.ts', '@azure/identity', '@aws-sdk/client-eventbridge'],
 };
 
 /**

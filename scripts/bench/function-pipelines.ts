@@ -18,6 +18,8 @@ import type { AksBatch, EksBatch } from './payloads.ts';
 
 export interface FunctionPipelines {
   eks: FunctionRuntime;
+  /** The EKS function evaluating the built-in pack, with approved networks for the payloads' cluster. */
+  eksWithPack: FunctionRuntime;
   aks: FunctionRuntime;
   /** Removes every object stored so far, keeping the directories: the next batches are new to the stores. */
   forgetStoredObjects(): void;
@@ -30,6 +32,14 @@ export async function openFunctionPipelines(): Promise<FunctionPipelines> {
   const storeUrl = (name: string) => `file://${path.join(root, name)}`;
   return {
     eks: await functionRuntime(configFromEnv({ [SETTINGS.storeUrl]: storeUrl('eks') }), 'eu-west-1'),
+    eksWithPack: await functionRuntime(
+      configFromEnv({
+        [SETTINGS.storeUrl]: storeUrl('eks-pack'),
+        [SETTINGS.rules]: 'built-in',
+        [SETTINGS.approvedNetworks]: JSON.stringify({ 'prod-eu': ['10.0.0.0/8', '198.51.100.0/24'] }),
+      }),
+      'eu-west-1',
+    ),
     aks: await functionRuntime(configFromEnv({ [SETTINGS.storeUrl]: storeUrl('aks') }), 'westeurope'),
     forgetStoredObjects: () => removeFiles(root),
     close: () => rmSync(root, { recursive: true, force: true }),

@@ -63,6 +63,19 @@ export function compareEks(batches: readonly EksBatch[], pipelines: FunctionPipe
   );
 }
 
+/** The EKS function without rules (as "floor") against the same function evaluating the built-in pack. */
+export function comparePack(batches: readonly EksBatch[], pipelines: FunctionPipelines, rounds: Rounds): Promise<Comparison> {
+  const run =
+    (runtime: FunctionRuntime, what: string): Sample =>
+    async () => {
+      pipelines.forgetStoredObjects();
+      return elapsedOf(async () => {
+        for (const batch of batches) expectAllWritten(await ingestEks(batch, runtime), batch.events, what);
+      });
+    };
+  return compare(batches, run(pipelines.eks, 'EKS pipeline'), run(pipelines.eksWithPack, 'EKS pipeline with the built-in pack'), rounds);
+}
+
 export function compareAks(batches: readonly AksBatch[], pipelines: FunctionPipelines, rounds: Rounds): Promise<Comparison> {
   return compareContenders(
     batches,

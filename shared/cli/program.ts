@@ -14,6 +14,7 @@ import { registerRedrive } from './commands/redrive.ts';
 import { registerRules } from './commands/rules.ts';
 import { registerSearch } from './commands/search.ts';
 import { registerServe } from './commands/serve.ts';
+import { registerTail } from './commands/tail.ts';
 import { registerUi } from './commands/ui.ts';
 import { EXIT } from './exit-codes.ts';
 
@@ -40,6 +41,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerRules(program, io, setExit);
   registerDetect(program, io, setExit);
   registerCompact(program, io, setExit);
+  registerTail(program, io, setExit);
   registerConfig(program, io, setExit);
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -2,6 +2,7 @@ import { constants } from 'node:buffer';
 import * as z from 'zod';
 import { DEFAULT_LIMITS } from '../core/limits.ts';
 import type { SettingKey } from '../core/settings.ts';
+import { FINDING_LEVELS } from '../schema/finding.ts';
 import { type ConfigOf, type SettingSpec, setting } from './setting-spec.ts';
 import { boolean, documentText, duration, integer, jsonText, oneOf, positiveNumber, text, url } from './setting-types.ts';
 
@@ -153,6 +154,19 @@ export const SETTING_SPECS = {
   disabledRules: setting(text('built-in rule ids, separated by commas'), {
     description: 'Built-in detection rules not to load (docs/detections.md).',
     usedBy: 'detections; `detect`',
+  }),
+  alertLevel: setting(oneOf(FINDING_LEVELS), {
+    description: 'The lowest level of the findings a function sends as alerts (docs/detections.md).',
+    usedBy: 'the functions, with an alert bus or topic',
+    default: 'high',
+  }),
+  alertEventBus: setting(text('an EventBridge bus name or ARN'), {
+    description: 'AWS: the EventBridge bus each stored finding at or above `KAUDIT_ALERT_LEVEL` is sent to; a failed send fails the batch, so it is delivered again.',
+    usedBy: 'the EKS functions',
+  }),
+  alertEventGridEndpoint: setting(url('the topic’s https endpoint, https://TOPIC.REGION-1.eventgrid.azure.net/api/events'), {
+    description: 'Azure: the Event Grid topic each stored finding at or above `KAUDIT_ALERT_LEVEL` is sent to, with the app’s managed identity.',
+    usedBy: 'the AKS and webhook functions on Azure',
   }),
   compactGrace: setting(duration(), {
     description: 'How long after its end an hour of events is closed, and `kaudit compact` rewrites it as Parquet (docs/contracts.md#query-tier).',

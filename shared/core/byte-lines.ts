@@ -10,6 +10,11 @@ export interface ByteLine {
   cut: boolean;
   /** Whether a `\n` ended the line (false for a line that was cut, or the last line of a stream not ending in one). */
   terminated: boolean;
+  /**
+   * Offset just past the line and its `\n`, from the first byte split: where to read again to see
+   * the lines after it. For a line that was cut, where it starts (its end is not known yet).
+   */
+  end: number;
 }
 
 /**
@@ -20,40 +25,74 @@ export interface ByteLine {
  * character.
  */
 export async function* byteLines(chunks: AsyncIterable<Buffer>, maxLineBytes: number): AsyncGenerator<ByteLine, void, undefined> {
-  let parts: Buffer[] = [];
-  let held = 0;
-  let number = 1;
-  let skipping = false;
-  const line = (cut: boolean, terminated: boolean, last?: Buffer): ByteLine => {
-    // A line within one chunk is decoded from it directly; parts are copies (a chunk must not stay alive as long as its line).
-    const text = parts.length === 0 ? (last?.toString('utf8') ?? '') : Buffer.concat(last ? [...parts, last] : parts).toString('utf8');
-    const result = { text, number: number++, bytes: held + (last?.length ?? 0), cut, terminated };
-    parts = [];
-    held = 0;
-    return result;
-  };
-  for await (const chunk of chunks) {
+  const splitter = new LineSplitter(maxLineBytes);
+  for await (const chunk of chunks) yield* splitter.push(chunk);
+  yield* splitter.end();
+}
+
+/** {@link byteLines} for a reader that pushes chunks itself (a file being followed). */
+export class LineSplitter {
+  private parts: Buffer[] = [];
+  private held = 0;
+  private skipping = false;
+  private sinceNewline = 0;
+  private number: number;
+  /** Bytes pushed up to and including the last `\n`. */
+  private consumed = 0;
+
+  constructor(
+    private readonly maxLineBytes: number,
+    firstLine = 1,
+  ) {
+    this.number = firstLine;
+  }
+
+  push(chunk: Buffer): ByteLine[] {
+    const lines: ByteLine[] = [];
     let start = 0;
     while (start < chunk.length) {
       const newline = chunk.indexOf(0x0a, start);
       const stop = newline === -1 ? chunk.length : newline;
       const piece = chunk.subarray(start, stop);
       start = stop + 1;
-      if (skipping) {
-        if (newline !== -1) skipping = false;
+      if (newline === -1) {
+        this.sinceNewline += piece.length;
+      } else {
+        this.consumed += this.sinceNewline + piece.length + 1;
+        this.sinceNewline = 0;
+      }
+      if (this.skipping) {
+        if (newline !== -1) this.skipping = false;
         continue;
       }
-      const room = maxLineBytes - held;
+      const room = this.maxLineBytes - this.held;
       if (piece.length > room) {
-        skipping = newline === -1;
-        yield line(true, false, piece.subarray(0, room));
+        this.skipping = newline === -1;
+        lines.push(this.line(true, false, piece.subarray(0, room)));
       } else if (newline !== -1) {
-        yield line(false, true, piece);
+        lines.push(this.line(false, true, piece));
       } else if (piece.length > 0) {
-        parts.push(Buffer.from(piece));
-        held += piece.length;
+        this.parts.push(Buffer.from(piece));
+        this.held += piece.length;
       }
     }
+    return lines;
   }
-  if (held > 0) yield line(false, false);
+
+  /** The last line, when the stream does not end in `\n`. */
+  end(): ByteLine[] {
+    if (this.held === 0) return [];
+    this.consumed += this.sinceNewline;
+    this.sinceNewline = 0;
+    return [this.line(false, false)];
+  }
+
+  private line(cut: boolean, terminated: boolean, last?: Buffer): ByteLine {
+    // A line within one chunk is decoded from it directly; parts are copies (a chunk must not stay alive as long as its line).
+    const text = this.parts.length === 0 ? (last?.toString('utf8') ?? '') : Buffer.concat(last ? [...this.parts, last] : this.parts).toString('utf8');
+    const result = { text, number: this.number++, bytes: this.held + (last?.length ?? 0), cut, terminated, end: this.consumed };
+    this.parts = [];
+    this.held = 0;
+    return result;
+  }
 }

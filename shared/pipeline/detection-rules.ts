@@ -76,7 +76,8 @@ export function readRuleFiles(paths: readonly string[], baseDir: string): RuleSo
  * KAUDIT_RULES: either rule paths separated by commas (`built-in,rules/`, relative to the
  * function's root), or the rules themselves: YAML documents separated by `---` lines (a
  * deployment template inlines its rule files so), recognised by holding a line break or starting
- * with `{` or `[`. A JSON list holds one rule object per entry.
+ * with `{` or `[`. A JSON list holds one rule object per entry, and may name the pack with the
+ * text `built-in` (the deployment templates write this form).
  */
 export function rulesSetting(setting: string | null | undefined): Pick<RulesConfig, 'paths' | 'inline'> {
   const value = (setting ?? '').trim();
@@ -96,7 +97,8 @@ export function rulesSetting(setting: string | null | undefined): Pick<RulesConf
       throw new RulesRefusedError(`${SETTINGS.rules}: starts with [ but is not a JSON list of rules`);
     }
     if (!Array.isArray(list)) throw new RulesRefusedError(`${SETTINGS.rules}: expected a JSON list of rules`);
-    return { paths: [], inline: list.map((rule, index) => ({ path: `${SETTINGS.rules}[${index}]`, text: JSON.stringify(rule) })) };
+    const inline = list.flatMap((rule, index) => (rule === BUILT_IN_RULES_NAME ? [] : [{ path: `${SETTINGS.rules}[${index}]`, text: JSON.stringify(rule) }]));
+    return { paths: list.includes(BUILT_IN_RULES_NAME) ? [BUILT_IN_RULES_NAME] : [], inline };
   }
   const documents = value.split(/^---[ \t]*$/m).filter((text) => text.trim() !== '');
   return { paths: [], inline: documents.map((text, index) => ({ path: `${SETTINGS.rules} document ${index + 1}`, text })) };

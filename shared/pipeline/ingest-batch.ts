@@ -14,6 +14,11 @@ export interface PipelineOptions {
   quarantineTransform?: QuarantineTransform;
   /** Detections on each event stored, after the transforms: their findings are stored under findings/v1/. */
   detector?: EventDetector;
+  /**
+   * Told of a batch's findings once they are stored (the alerts). A failure fails the batch, which
+   * the platform delivers again: its objects are then found stored, and the findings told again.
+   */
+  onFindingsStored?: (findings: readonly Finding[]) => Promise<void>;
 }
 
 /** What a batch becomes before anything is stored. */
@@ -68,8 +73,8 @@ export function streamBatch(batch: DecodedBatch, options: PipelineOptions = {}):
  * Stores a processed batch: events first, then findings, then quarantine records. A store failure
  * propagates, so the platform keeps the batch and delivers it again.
  */
-export function storeProcessedBatch(processed: ProcessedBatch, store: EventStore): Promise<IngestSummary> {
-  return storeBatch(processed.batchKey, processed.events, () => processed, store);
+export function storeProcessedBatch(processed: ProcessedBatch, store: EventStore, options: PipelineOptions = {}): Promise<IngestSummary> {
+  return storeBatch(processed.batchKey, processed.events, () => processed, store, options);
 }
 
 /**
@@ -79,15 +84,18 @@ export function storeProcessedBatch(processed: ProcessedBatch, store: EventStore
  */
 export async function ingestBatch(batch: DecodedBatch, store: EventStore, options: PipelineOptions = {}): Promise<IngestSummary> {
   const stream = streamBatch(batch, options);
-  return storeBatch(batch.batchKey, stream.events, stream.outcome, store);
+  return storeBatch(batch.batchKey, stream.events, stream.outcome, store, options);
 }
 
 /** `outcome` is read once the store has taken every event: only then is it complete. */
-async function storeBatch(batchKey: string, events: Iterable<CanonicalEvent>, outcome: () => BatchOutcome, store: EventStore): Promise<IngestSummary> {
+async function storeBatch(batchKey: string, events: Iterable<CanonicalEvent>, outcome: () => BatchOutcome, store: EventStore, options: PipelineOptions): Promise<IngestSummary> {
   const stored = await store.writeEvents(batchKey, events);
   const { quarantined, summary: processed, findings = [] } = outcome();
   // Named by the batch key like its events, so a redelivered batch finds its findings stored too.
-  if (findings.length > 0) await store.writeFindings(batchKey, findings);
+  if (findings.length > 0) {
+    await store.writeFindings(batchKey, findings);
+    await options.onFindingsStored?.(findings);
+  }
   const summary = { ...processed, reasons: { ...processed.reasons } };
   summary.written = stored.written;
   summary.duplicates += stored.duplicates;
@@ -142,7 +150,9 @@ class BatchRun {
     // Counted from the input, so the identity received = written + duplicates + skipped + quarantined is a check, not a definition.
     summary.received = receivedOf(batch);
     const transform = this.options.quarantineTransform;
-    return { quarantined: transform ? quarantined.map(transform) : quarantined, summary, findings: this.findings };
+    const stored = { quarantined: transform ? quarantined.map(transform) : quarantined, summary };
+    // Without a detector a batch has no findings, not an empty list of them: its output is what it was before detections existed.
+    return this.options.detector ? { ...stored, findings: this.findings } : stored;
   }
 }
 

@@ -57,7 +57,7 @@ export class LakeQuery {
 
 /** The files of the hours a range touches, by tier, as paths under `root`. */
 async function lakeFilesOf(root: string, range: TimeRange, now: Date): Promise<LakeFiles> {
-  const store = new FileObjectStore(`file://${root}`);
+  const store = new FileObjectStore(`file://${encodeURI(path.resolve(root))}`);
   const days = daysOf(range, now);
   const inRange = (partition: { dt: string; hour: string }) => partitionOverlaps(range, partition);
   const hours = await listHourTiers(store, days, inRange);

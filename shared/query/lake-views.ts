@@ -5,6 +5,7 @@
 import { oneRowPerEventSql } from '../dedupe/dedupe-rule.ts';
 import { CANONICAL_COLUMNS, type Column, QUARANTINE_COLUMNS } from '../schema/columns.ts';
 import { columnList, emptyTypedSelect, listLiteral, ndjsonColumnsArgument, quoteLiteral, typedSelectList } from '../schema/duckdb-columns.ts';
+import { EVENTS_OCSF_SQL } from './ocsf-view.ts';
 import type { TimeRange } from './time-range.ts';
 
 /** The lake's files in a time range, by tier: absolute paths. */
@@ -59,7 +60,10 @@ const eventsView: LakeView = {
 
 const quarantineView: LakeView = { name: 'quarantine', sql: (files) => ndjsonSelect(files.quarantine, QUARANTINE_COLUMNS, files.range) };
 
-export const LAKE_VIEWS: readonly LakeView[] = [eventsAllView, eventsView, quarantineView];
+/** `events` as OCSF API Activity events (./ocsf-view.ts). */
+const eventsOcsfView: LakeView = { name: 'events_ocsf', sql: () => EVENTS_OCSF_SQL };
+
+export const LAKE_VIEWS: readonly LakeView[] = [eventsAllView, eventsView, quarantineView, eventsOcsfView];
 
 /** Typed rows of gzip NDJSON files, with their partition columns. */
 export function ndjsonSelect(files: readonly string[], columns: readonly Column[], range: TimeRange): string {

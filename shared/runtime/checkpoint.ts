@@ -45,11 +45,16 @@ export function advanceWatermark(watermark: Watermark | null, events: readonly W
   return { timestamp: newest, eventIds: [...new Set([...carried, ...added])] };
 }
 
-/** A checkpoint file; reading a missing file gives null, a malformed one an error naming the file. */
-export class CheckpointFile {
-  constructor(readonly path: string) {}
+/** A checkpoint file of the kind `schema` describes; reading a missing file gives null, a malformed one an error naming the file. */
+export class JsonCheckpointFile<T> {
+  constructor(
+    readonly path: string,
+    private readonly schema: z.ZodType<T>,
+    /** What the file should be, for messages: `a kaudit EKS backfill checkpoint`. */
+    private readonly kind: string,
+  ) {}
 
-  async read(): Promise<EksCheckpoint | null> {
+  async read(): Promise<T | null> {
     let text: string;
     try {
       text = await readFile(this.path, 'utf8');
@@ -57,18 +62,18 @@ export class CheckpointFile {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw new Error(`${this.path}: cannot read the checkpoint: ${messageOf(error)}`);
     }
-    let parsed: ReturnType<typeof EksCheckpointSchema.safeParse>;
+    let parsed: z.ZodSafeParseResult<T>;
     try {
-      parsed = EksCheckpointSchema.safeParse(JSON.parse(text));
+      parsed = this.schema.safeParse(JSON.parse(text));
     } catch {
       throw new Error(`${this.path}: the checkpoint is not JSON: ${describeJsonError(text)}`);
     }
-    if (!parsed.success) throw new Error(`${this.path}: not a kaudit EKS backfill checkpoint: ${z.prettifyError(parsed.error)}`);
+    if (!parsed.success) throw new Error(`${this.path}: not ${this.kind}: ${z.prettifyError(parsed.error)}`);
     return parsed.data;
   }
 
   /** Replaces the file atomically: a crash leaves the old checkpoint or the new one, never half of one. */
-  async write(checkpoint: EksCheckpoint): Promise<void> {
+  async write(checkpoint: T): Promise<void> {
     const temporary = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
       await writeFile(temporary, `${JSON.stringify(checkpoint, null, 2)}\n`);
@@ -77,5 +82,12 @@ export class CheckpointFile {
       await rm(temporary, { force: true });
       throw new Error(`${this.path}: cannot write the checkpoint: ${messageOf(error)}`);
     }
+  }
+}
+
+/** The checkpoint file of `kaudit backfill eks`. */
+export class CheckpointFile extends JsonCheckpointFile<EksCheckpoint> {
+  constructor(path: string) {
+    super(path, EksCheckpointSchema, 'a kaudit EKS backfill checkpoint');
   }
 }

@@ -6,6 +6,7 @@ import type { PipelineOptions } from '../pipeline/ingest-batch.ts';
 import { buildPipelineOptions, pipelineConfigOf } from '../pipeline/pipeline-options.ts';
 import type { EventStore } from '../store/event-store.ts';
 import { openEventStore } from '../store/open-store.ts';
+import { findingAlertsOf } from './finding-alerts.ts';
 
 /** What a cloud function needs besides its input, built once per cold start. */
 export interface FunctionRuntime {
@@ -25,7 +26,7 @@ export async function functionRuntime(config: KauditConfig, region: string | nul
   return {
     store: await openEventStore(config.storeUrl, config),
     limits: limitsOf(config),
-    pipeline: await buildPipelineOptions(pipelineConfigOf(config)),
+    pipeline: { ...(await buildPipelineOptions(pipelineConfigOf(config))), onFindingsStored: findingAlertsOf(config) },
     region,
     now: () => new Date(),
   };

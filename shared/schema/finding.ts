@@ -14,6 +14,9 @@ export const FINDING_LEVELS = ['informational', 'low', 'medium', 'high', 'critic
 export type FindingLevel = (typeof FINDING_LEVELS)[number];
 
 /** `sigma`: a rule evaluated on one event; `analytic`: a behaviour analytic over the lake. */
+/** A finding sent as an alert: its EventBridge source and detail type, its Event Grid event type. Rules and subscriptions match on these. */
+export const FINDING_EVENT = { source: 'kaudit', detailType: 'kaudit finding' } as const;
+
 const DETECTION_KINDS = ['sigma', 'analytic'] as const;
 
 const text = z.string().nullable();

@@ -40,7 +40,7 @@ export class InputStreamError extends Error {
  * by the digest of the input's text up to its last line: the same content gives the same keys,
  * whatever the file is called. Any other input is a JSON document (an EventList, an envelope,
  * perhaps pretty-printed), read whole up to `maxDecodedBytes`; a longer one is refused, naming
- * the limit. Errors are {@link InputStreamError}s naming the line.
+ * the limit (see {@link holdUntilFormatKnown}). Errors are {@link InputStreamError}s naming the line.
  */
 export async function* decodeInputStream(lines: AsyncIterable<ByteLine | Tick>, context: InputContext): AsyncGenerator<DecodedBatch, void, undefined> {
   const iterator = lines[Symbol.asyncIterator]();
@@ -75,29 +75,37 @@ interface Held {
 }
 
 /**
- * Reads lines until the format is known: JSON lines once a line that is a JSON object or array by
- * itself is followed by another non-blank line; a document when the input ends first.
+ * Reads lines until the format is known. JSON lines: the first non-blank line is a JSON object or
+ * array by itself, and another line follows. Otherwise a document (pretty-printed, or written a
+ * line per element as kaudit's dead letters are), read whole when the input ends within
+ * `maxDocumentBytes`; past that, JSON lines whose first line is broken when a later line is JSON
+ * by itself, else an error naming the limit.
  */
 async function holdUntilFormatKnown(iterator: AsyncIterator<ByteLine | Tick>, maxDocumentBytes: number): Promise<Held> {
   const lines: ByteLine[] = [];
   let bytes = 0;
   let nonBlank = 0;
-  let jsonLine = false;
+  let firstIsJson = false;
+  let laterIsJson = false;
   for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
     // A slow pipe that has sent one JSON line so far: taken as JSON lines, so it is stored in time.
     if (next.value === TICK) {
-      if (jsonLine) return { lines, whole: false };
+      if (firstIsJson) return { lines, whole: false };
       continue;
     }
     const line = lines.length === 0 ? { ...next.value, text: withoutBom(next.value.text) } : next.value;
     lines.push(line);
     bytes += line.bytes + 1;
     if (line.text.trim() !== '') {
-      if (nonBlank++ === 0 && !/^\s*[[{]/.test(line.text)) throw new InputStreamError(NOT_JSON);
-      if (jsonLine) return { lines, whole: false };
-      jsonLine = !line.cut && isNonEmptyJsonContainer(line.text);
+      if (nonBlank === 0 && !/^\s*[[{]/.test(line.text)) throw new InputStreamError(NOT_JSON);
+      if (firstIsJson) return { lines, whole: false };
+      const isJson = !line.cut && isNonEmptyJsonContainer(line.text);
+      if (nonBlank === 0) firstIsJson = isJson;
+      else laterIsJson ||= isJson;
+      nonBlank++;
     }
     if (line.cut || bytes > maxDocumentBytes) {
+      if (laterIsJson) return { lines, whole: false };
       throw new InputStreamError(
         `more than ${maxDocumentBytes} bytes without a line that is a JSON document by itself: not JSON lines, ` +
           `and a JSON document is read whole up to ${maxDocumentBytes} bytes (${SETTINGS.maxDecodedBytes})`,

@@ -8,7 +8,7 @@ import { parseTimeBound } from '../query/time-range.ts';
 import { eventStatement, findingsStatement, overviewOf, overviewStatement, type Statement, viewExistsStatement } from './dashboard-sql.ts';
 
 /** Events (or groups) a page of results holds. */
-export const PAGE_SIZE = 50;
+const PAGE_SIZE = 50;
 const MAX_PAGE = 10_000;
 const FINDINGS_SHOWN = 50;
 

@@ -9,7 +9,7 @@ export interface Statement {
 }
 
 /** The columns the dashboard counts the top values of, each a field of the search language. */
-export const TOP_FIELDS = ['user_name', 'verb', 'object_resource', 'src_ip', 'cluster_name'] as const;
+const TOP_FIELDS = ['user_name', 'verb', 'object_resource', 'src_ip', 'cluster_name'] as const;
 export type TopField = (typeof TOP_FIELDS)[number];
 const TOP_VALUES = 10;
 const TOP_CODES = 12;

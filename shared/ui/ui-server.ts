@@ -101,6 +101,9 @@ async function handle(request: http.IncomingMessage, response: http.ServerRespon
       return send(response, 200, 'text/javascript; charset=utf-8', options.assets.js);
     case '/app.css':
       return send(response, 200, 'text/css; charset=utf-8', options.assets.css);
+    case '/favicon.ico':
+      // Browsers ask for it whatever the page says; there is none.
+      return send(response, 204, 'text/plain', '');
   }
   const api = /^\/api\/([a-z]+)$/.exec(url.pathname);
   if (api) {

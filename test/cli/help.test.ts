@@ -3,6 +3,7 @@ import { runKaudit } from '../helpers/cli.ts';
 
 const COMMANDS = [
   'ingest',
+  'tail',
   'query',
   'search',
   'redrive',

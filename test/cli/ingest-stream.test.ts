@@ -1,6 +1,6 @@
 import { copyFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { auditEvent, auditLogLines, cloudWatchPayload } from '../helpers/audit-events.ts';
@@ -19,7 +19,7 @@ describe('kaudit ingest, streaming', () => {
     await writeFile(path.join(lake.root, name), content);
     return name;
   };
-  const ingest = (args: string[], env: NodeJS.ProcessEnv = {}, stdin?: PassThrough) =>
+  const ingest = (args: string[], env: NodeJS.ProcessEnv = {}, stdin?: Readable) =>
     runKaudit(['ingest', '--store', storeUrl, '--cluster', 'onprem-dc1', '--json', ...args], { cwd: lake.root, env, stdin });
   beforeEach(async () => {
     lake = await temporaryFileStore();
@@ -122,6 +122,18 @@ describe('kaudit ingest, streaming', () => {
     expect(run.stderr).toMatch(/JSON document is read whole up to 4096 bytes \(KAUDIT_MAX_DECODED_BYTES\)\n$/);
   });
 
+  it('reads a log longer than the document limit whose first line is cut as JSON lines, quarantining that line', async () => {
+    // Prepare: a log that starts in the middle of an event, as a copy taken mid-write does
+    const input = await write('audit.log', `{"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":"0000\n${auditLogLines(events(30))}`);
+
+    // Act
+    const run = await ingest([input], { KAUDIT_MAX_DECODED_BYTES: '4096' });
+
+    // Assess
+    expect(run.exitCode).toBe(1);
+    expect(JSON.parse(run.stdout)).toMatchObject({ received: 31, written: 30, quarantined: 1 });
+  });
+
   it('stores lines from a pipe as they arrive, before the pipe ends', async () => {
     // Prepare
     const stdin = new PassThrough();
@@ -139,6 +151,28 @@ describe('kaudit ingest, streaming', () => {
     // Assess
     expect(rows).toHaveLength(2);
     expect(JSON.parse(run.stdout)).toMatchObject({ received: 3, written: 3 });
+  });
+
+  it('stores each batch before reading the rest of the input', async () => {
+    // Prepare: the input gives its second half only once the first half's batches are in the store
+    let storedBeforeSecondHalf: number | null = null;
+    const input = async function* () {
+      yield Buffer.from(auditLogLines(events(30)));
+      storedBeforeSecondHalf = (
+        await waitFor(
+          () => readRows(storeUrl, 'events/'),
+          (rows) => rows.length >= 20,
+        )
+      ).length;
+      yield Buffer.from(auditLogLines(events(30, 30)));
+    };
+
+    // Act
+    const run = await ingest(['-'], { KAUDIT_MAX_RECORDS_PER_BATCH: '10', KAUDIT_FLUSH_SECONDS: '600' }, Readable.from(input()));
+
+    // Assess
+    expect(storedBeforeSecondHalf).toBeGreaterThanOrEqual(20);
+    expect(JSON.parse(run.stdout)).toMatchObject({ received: 60, written: 60 });
   });
 
   it('exits 3 when the store fails, naming the store problem', async () => {

@@ -70,6 +70,17 @@ describe('cdk-nag AWS Solutions checks', () => {
     expect(result).toEqual({ failed: false, findings: [] });
   });
 
+  it('find nothing unacknowledged with rules at ingestion, the findings bus and the alerts topic with an e-mail subscription', () => {
+    // Prepare
+    const { app } = kauditApp({ clusters: 'prod-eu', firehoseClusters: 'busy-eu', webhook: 'true', rules: 'built-in', alertEmail: 'secops@example.com' }, outdir);
+
+    // Act
+    const result = synthesize(app, outdir);
+
+    // Assess
+    expect(result).toEqual({ failed: false, findings: [] });
+  });
+
   it('find nothing unacknowledged with clusters on the Firehose path', () => {
     // Prepare
     const { app } = kauditApp({ clusters: 'prod-eu', firehoseClusters: 'busy-eu', lakeEncryption: 'kms' }, outdir);

@@ -52,14 +52,17 @@ const NOT_ALWAYS_SET_ON_AZURE: Record<string, string> = {
   identityServerThumbprint: 'Service Fabric only',
   azureClientId: 'user-assigned identities only: main.bicep gives the app a system-assigned one',
   cacheDir: 'the commands that read the lake only (`query`, `search`, `detect`, `ui`)',
-  rules: 'not set by the deployment: detection at ingestion is opt-in, its rules are the operator’s choice',
-  approvedNetworks: 'set only when detections have approved networks to check',
-  disabledRules: 'set only when built-in detection rules are turned off',
-  compactGrace: '`kaudit compact` only',
+  compactGrace: '`kaudit compact` only until the scheduled compaction function lands',
   flushSeconds: '`kaudit ingest` of a pipe only',
   maxDecodedBytes: 'the default sits far above an Event Hubs message (1 MB) and the webhook body limit',
   maxEventBytes: 'the default sits above the 1 MB of an Event Hubs message and the truncating webhook backend',
   maxRecordsPerBatch: 'the default sits above what an Event Hubs batch or a webhook EventList holds',
+  rules: 'set only when the rules parameter is not empty',
+  approvedNetworks: 'set only when the approvedNetworks parameter is not empty',
+  disabledRules: 'set only when the disabledRules parameter is not empty',
+  alertLevel: 'set with the rules',
+  alertEventBus: 'AWS only',
+  alertEventGridEndpoint: 'set with the rules: the alerts topic exists only then',
 };
 
 const ROLE_DEFINITIONS = {
@@ -67,6 +70,7 @@ const ROLE_DEFINITIONS = {
   eventHubsDataReceiver: 'a638d3c7-ab3a-418d-83e6-5f17a39d4fde',
   monitoringMetricsPublisher: '3913510d-42f4-4e42-8a64-420c390055eb',
   keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6',
+  eventGridDataSender: 'd5a91429-5739-47e2-a06b-3470a27159e7',
 };
 
 const BLOB_DATA_ACTIONS = {
@@ -127,6 +131,7 @@ describe('main.bicep', () => {
           'Microsoft.Authorization/roleAssignments@2022-04-01',
           'Microsoft.KeyVault/vaults@2023-07-01',
           'Microsoft.KeyVault/vaults/secrets@2023-07-01',
+          'Microsoft.EventGrid/topics@2025-02-15',
         ]),
       );
     });
@@ -324,6 +329,17 @@ describe('main.bicep', () => {
       expect(property(whenFalse, SETTINGS.redactionExtras)?.text).toBe('redactionExtras');
     });
 
+    it('set the rules, and send findings to the alerts topic at the alert level, only when rules are given', () => {
+      // Act
+      const { whenTrue, whenFalse } = conditionalSettings('detectionsEnabled');
+
+      // Assess
+      expect(main.text).toContain('var detectionsEnabled = !empty(rules)');
+      expect(propertyKeys(whenTrue)).toEqual([SETTINGS.rules, SETTINGS.alertEventGridEndpoint, SETTINGS.alertLevel]);
+      expect(property(whenTrue, SETTINGS.alertEventGridEndpoint)?.text).toBe('alertsTopic.properties.endpoint');
+      expect(propertyKeys(whenFalse)).toEqual([]);
+    });
+
     it('give the webhook the URI of its tokens secret (no version) only when a vault is given, for it to read at cold start', () => {
       // Act
       const { whenTrue } = conditionalSettings('webhookEnabled');
@@ -414,12 +430,22 @@ describe('main.bicep', () => {
       expect(resource(main, 'webhookTokensSecret').existing).toBe(true);
     });
 
+    it('let it send findings to the alerts topic only, and only when rules are given', () => {
+      // Prepare
+      const sender = resource(main, 'alertsSender');
+
+      // Assess
+      expect(roleOf('alertsSender')).toBe(ROLE_DEFINITIONS.eventGridDataSender);
+      expect(property(sender.body, 'scope')?.text).toBe('alertsTopic');
+      expect(sender.body?.parent?.text).toMatch(/^if \(detectionsEnabled\)/);
+    });
+
     it('are all granted to the function app’s system-assigned identity as a service principal', () => {
       // Act
       const assignments = resources(main).filter((declared) => declared.type.startsWith('Microsoft.Authorization/roleAssignments@'));
 
       // Assess
-      expect(assignments).toHaveLength(5);
+      expect(assignments).toHaveLength(6);
       for (const assignment of assignments) {
         expect(propertyAt(assignment.body, 'properties.principalId')?.text).toBe('functionApp.identity.principalId');
         expect(stringValue(propertyAt(assignment.body, 'properties.principalType'))).toBe('ServicePrincipal');

@@ -129,6 +129,27 @@ describe('detections in the pipeline', () => {
     expect((await findingsIn(objects)).map((finding) => finding.rule_title)).toEqual(['Exec Into A Pod']);
   });
 
+  it('tells the alert sink of the findings once they are stored', async () => {
+    // Prepare
+    const { objects, store } = lake();
+    const told: string[][] = [];
+    const pipeline = {
+      ...(await buildPipelineOptions({ rules: EXEC_RULE })),
+      onFindingsStored: async (findings: readonly { finding_id: string }[]) => {
+        told.push([...objects.objects.keys()].filter((key) => key.startsWith('findings/v1/')));
+        told.push(findings.map((finding) => finding.finding_id));
+      },
+    };
+    const batch = decodeCloudWatchPayload(cloudWatchPayload({ events: [EXEC, LIST_PODS] }), DECODER_CONTEXT);
+
+    // Act
+    await ingestBatch(batch, store, pipeline);
+
+    // Assess
+    const stored = await findingsIn(objects);
+    expect(told).toEqual([[`findings/v1/dt=2026-11-20/hour=14/${batch.batchKey}.ndjson.gz`], stored.map((finding) => finding.finding_id)]);
+  });
+
   it('refuses a configuration whose rule does not load, naming the rule and the problem', async () => {
     // Prepare
     const rules = sigmaRuleText({ selection: { 'verb|base64offset': 'create' }, condition: 'selection' });

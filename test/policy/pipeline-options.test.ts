@@ -108,7 +108,7 @@ describe('pipeline configuration', () => {
 
   it('takes its settings from the configuration', () => {
     // Prepare
-    const env = { KAUDIT_POLICY: 'audit-policy.yaml', KAUDIT_REDACTION: 'off', KAUDIT_REDACTION_PATHS: '', AWS_REGION: 'eu-west-1' };
+    const env = { KAUDIT_POLICY: 'audit-policy.yaml', KAUDIT_REDACTION: 'off', KAUDIT_REDACTION_PATHS: '', KAUDIT_RULES: 'built-in', AWS_REGION: 'eu-west-1' };
 
     // Act
     const config = pipelineConfigOf(configFromEnv(env));
@@ -119,7 +119,7 @@ describe('pipeline configuration', () => {
       redaction: 'off',
       redactionPaths: null,
       redactionExtras: null,
-      rules: null,
+      rules: 'built-in',
       approvedNetworks: null,
       disabledRules: null,
     });

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LakeQuery } from '../../shared/query/lake-query.ts';
 import { LakeEventStore } from '../../shared/store/event-store.ts';
@@ -33,5 +34,19 @@ describe('lake query', () => {
       { audit_id: 'lone-surrogate', user_name: 'mallory\ufffd', response_code: 200 },
       { audit_id: 'nul', user_name: 'alice@example.com', response_code: 200 },
     ]);
+  });
+
+  it('reads a lake whose directory name holds a space and a percent sign', async () => {
+    // Prepare
+    const root = path.join(lake.root, 'audit 100%25 lake');
+    const event = canonicalOf(sourceRecord(auditEvent({ auditID: 'odd-directory' })));
+    await new LakeEventStore(new FileObjectStore(`file://${encodeURI(root)}`)).writeEvents('file-odd', [event]);
+    const query = await LakeQuery.open(root);
+
+    // Act
+    const result = await query.run('SELECT audit_id FROM events').finally(() => query.close());
+
+    // Assess
+    expect(result.rows).toEqual([{ audit_id: 'odd-directory' }]);
   });
 });

@@ -27,7 +27,7 @@ $KAUDIT_CACHE_DIR, default ./.kaudit-cache.`;
 export function registerQuery(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
     .command('query')
-    .description('run DuckDB SQL over the views events (one row per event), events_all and quarantine')
+    .description('run DuckDB SQL over the views events (one row per event), events_all, quarantine and events_ocsf')
     .argument('<sql>', 'SQL, e.g. "SELECT user_name, count(*) FROM events GROUP BY 1"')
     .addOption(SHARED_OPTIONS.store())
     .addOption(SHARED_OPTIONS.since())

@@ -3,10 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { messageOf } from '../../core/errors.ts';
-import { DashboardApi } from '../../ui/dashboard-api.ts';
-import { confineToLake } from '../../ui/lake-lockdown.ts';
-import { startUiServer } from '../../ui/ui-server.ts';
-import { bundleWebAssets } from '../../ui/web-bundle.ts';
+import { startDashboard } from '../../ui/dashboard.ts';
 import { type CliIo, UsageError } from '../cli-io.ts';
 import { commandConfig, flag } from '../command-config.ts';
 import { EXIT, exitStatusHelp } from '../exit-codes.ts';
@@ -19,7 +16,7 @@ const DEFAULT_PORT = 8642;
 /** Long enough that guessing is hopeless, as for the webhook's tokens. */
 const MIN_TOKEN_LENGTH = 16;
 
-export interface UiOptions extends SharedOptionValues, LakeOptions {
+interface UiOptions extends SharedOptionValues, LakeOptions {
   port?: string;
   host?: string;
   tokenFile?: string;
@@ -56,7 +53,7 @@ export function registerUi(program: Command, io: CliIo, setExit: (code: number) 
 }
 
 /** `kaudit ui`: serves the dashboard until `stop` aborts. */
-export async function uiCommand(options: UiOptions, io: CliIo, stop: AbortSignal): Promise<number> {
+async function uiCommand(options: UiOptions, io: CliIo, stop: AbortSignal): Promise<number> {
   const port = Number(options.port ?? DEFAULT_PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--port: expected 0 to 65535, got ${JSON.stringify(options.port)}`);
   if (options.host !== undefined && options.tokenFile === undefined) {
@@ -65,13 +62,10 @@ export async function uiCommand(options: UiOptions, io: CliIo, stop: AbortSignal
   const host = options.host ?? DEFAULT_HOST;
   const token = options.tokenFile === undefined ? null : await readToken(path.resolve(io.cwd, options.tokenFile));
   const log = (line: string) => io.stderr.write(`kaudit ui: ${line}\n`);
-  const assets = await bundleWebAssets();
   const config = await commandConfig(io, options.config, { storeUrl: flag('--store', options.store) });
   const { lake, root, storeUrl } = await openLake(config, options, io, new Date());
   try {
-    await confineToLake(lake, root);
-    const api = new DashboardApi(lake, () => new Date(), log);
-    const server = await startUiServer({ host, port, token, api, assets, log }).catch((error: NodeJS.ErrnoException) => {
+    const server = await startDashboard({ lake, root, host, port, token, log }).catch((error: NodeJS.ErrnoException) => {
       throw new UsageError(`cannot listen on ${host}:${port}: ${error.code ?? error.message}`);
     });
     log(`dashboard of ${storeUrl} at ${server.url}${token === null ? '' : ' (open it with ?token=<the token>)'}`);

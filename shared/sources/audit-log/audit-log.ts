@@ -82,6 +82,11 @@ export class AuditLogLines {
     this.recordIndex = firstRecordIndex;
   }
 
+  /** The index the next record will have. */
+  get nextRecordIndex(): number {
+    return this.recordIndex;
+  }
+
   /**
    * Adds line `lineNumber` (without its `\n`) to `batch`. `cutAtBytes` says the line was longer
    * than that many bytes and only its beginning was kept: it is quarantined as too long.

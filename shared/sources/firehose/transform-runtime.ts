@@ -74,7 +74,7 @@ export async function transformFirehoseEvent(event: unknown, runtime: FunctionRu
     let bytes = delivered?.bytes ?? bytesInResponse(answer);
     let count: keyof FirehoseTransformCounts = delivered ? 'ok' : 'dropped';
     try {
-      const summary = await storeDirectly(processed, direct, runtime.store);
+      const summary = await storeDirectly(processed, direct, runtime.store, runtime.pipeline);
       summary.written += processed.events.length - direct.length;
       addSummary(outcome.summary, summary);
       outcome.counts.spilledEvents += direct.length;
@@ -112,10 +112,10 @@ function planDelivery(recordId: string, events: CanonicalEvent[], fits: (bytes: 
   return fits(bytes) ? { delivered: { record, bytes }, direct: split.rest } : { delivered: null, direct: events };
 }
 
-/** Writes the events Firehose won't carry, and the quarantine records, to the lake; stores nothing when there are none. */
-async function storeDirectly(processed: ProcessedBatch, events: CanonicalEvent[], store: EventStore): Promise<IngestSummary> {
-  if (events.length === 0 && processed.quarantined.length === 0) return { ...processed.summary, reasons: { ...processed.summary.reasons } };
-  return storeProcessedBatch({ ...processed, events }, store);
+/** Writes the events Firehose won't carry, the findings and the quarantine records, to the lake; stores nothing when there are none. */
+async function storeDirectly(processed: ProcessedBatch, events: CanonicalEvent[], store: EventStore, pipeline: PipelineOptions): Promise<IngestSummary> {
+  if (events.length === 0 && processed.quarantined.length === 0 && !processed.findings?.length) return { ...processed.summary, reasons: { ...processed.summary.reasons } };
+  return storeProcessedBatch({ ...processed, events }, store, pipeline);
 }
 
 /** A record's whole output as one dead-letter line, partitioned by the time it was dead-lettered. */

@@ -1,0 +1,48 @@
+/** The dashboard over a temporary lake, on 127.0.0.1 and an ephemeral port, for the UI tests. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { LakeQuery } from '../../shared/query/lake-query.ts';
+import type { CanonicalEvent } from '../../shared/schema/canonical-event.ts';
+import { LakeEventStore } from '../../shared/store/event-store.ts';
+import { FileObjectStore } from '../../shared/store/file-object-store.ts';
+import { startDashboard } from '../../shared/ui/dashboard.ts';
+
+export interface TestDashboard {
+  /** `http://127.0.0.1:PORT/` */
+  url: string;
+  /** What the server logged. */
+  log: string[];
+  stop(): Promise<void>;
+}
+
+export interface TestDashboardOptions {
+  /** A `findings` view to create over the lake, as SQL after `CREATE VIEW findings AS`. */
+  findingsSql?: string;
+  token?: string;
+}
+
+/** Stores `events` in a fresh lake and serves the dashboard over it. */
+export async function startTestDashboard(events: readonly CanonicalEvent[], options: TestDashboardOptions = {}): Promise<TestDashboard> {
+  const root = await mkdtemp(path.join(tmpdir(), 'kaudit-ui-'));
+  await new LakeEventStore(new FileObjectStore(`file://${root}`)).writeEvents('file-dashboard-test', events);
+  const lake = await LakeQuery.open(root);
+  const log: string[] = [];
+  try {
+    if (options.findingsSql !== undefined) await lake.run(`CREATE VIEW findings AS ${options.findingsSql}`);
+    const server = await startDashboard({ lake, root, host: '127.0.0.1', port: 0, token: options.token ?? null, log: (line) => log.push(line) });
+    return {
+      url: server.url,
+      log,
+      async stop() {
+        await server.close();
+        lake.close();
+        await rm(root, { recursive: true, force: true });
+      },
+    };
+  } catch (error) {
+    lake.close();
+    await rm(root, { recursive: true, force: true });
+    throw error;
+  }
+}
