@@ -174,8 +174,8 @@ export const SETTING_SPECS = {
     defaultText: '`1h`',
   }),
   flushSeconds: setting(positiveNumber(3600, 'a number of seconds, more than 0 and at most 3600'), {
-    description: 'How often `kaudit ingest` of a pipe or stdin stores what it has read, whatever the batch’s size.',
-    usedBy: '`ingest`',
+    description: 'How often `kaudit tail`, and `kaudit ingest` of a pipe or stdin, store what they have read, whatever the batch’s size.',
+    usedBy: '`tail`, `ingest`',
     default: 5,
   }),
   maxDecodedBytes: setting(integer(1, constants.MAX_LENGTH, `a positive whole number of bytes, at most ${constants.MAX_LENGTH} (the largest Buffer)`), {

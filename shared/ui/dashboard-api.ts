@@ -5,7 +5,7 @@ import { compileSearch } from '../query/search/compile-search.ts';
 import { MAX_QUERY_LENGTH } from '../query/search/search-parser.ts';
 import { SearchSyntaxError } from '../query/search/search-syntax-error.ts';
 import { parseTimeBound } from '../query/time-range.ts';
-import { eventStatement, findingsStatement, overviewOf, overviewStatement, type Statement, viewExistsStatement } from './dashboard-sql.ts';
+import { ANY_FINDING_STATEMENT, eventStatement, findingsStatement, overviewOf, overviewStatement, type Statement } from './dashboard-sql.ts';
 
 /** Events (or groups) a page of results holds. */
 const PAGE_SIZE = 50;
@@ -94,8 +94,8 @@ export class DashboardApi {
   }
 
   private async findings(params: URLSearchParams) {
-    const [views] = await this.rows(viewExistsStatement('findings'));
-    if (Number(views?.n) === 0) return { available: false, rows: [] };
+    const [stored] = await this.rows(ANY_FINDING_STATEMENT);
+    if (Number(stored?.n) === 0) return { available: false, rows: [] };
     const { scope } = this.viewOf(params);
     return { available: true, rows: await this.rows(findingsStatement({ since: scope.since, until: scope.until, limit: FINDINGS_SHOWN })) };
   }

@@ -94,11 +94,8 @@ export function eventStatement(eventId: string): Statement {
   return { sql: `SELECT * FROM "events" WHERE "event_id" = ${parameters.add(eventId)} LIMIT 1`, params: parameters.values };
 }
 
-/** Whether the lake has a view of this name (the findings view exists once detections store findings). */
-export function viewExistsStatement(view: string): Statement {
-  const parameters = new SqlParameters();
-  return { sql: `SELECT count(*) AS n FROM duckdb_views() WHERE view_name = ${parameters.add(view)}`, params: parameters.values };
-}
+/** Whether the lake holds any finding at all: the findings panel shows only then. */
+export const ANY_FINDING_STATEMENT: Statement = { sql: 'SELECT count(*) AS n FROM (SELECT 1 FROM findings LIMIT 1)', params: [] };
 
 /** The newest findings in a time range. */
 export function findingsStatement(scope: { since: Date | null; until: Date | null; limit: number }): Statement {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LakeQuery } from '../../shared/query/lake-query.ts';
 import type { CanonicalEvent } from '../../shared/schema/canonical-event.ts';
+import type { Finding } from '../../shared/schema/finding.ts';
 import { LakeEventStore } from '../../shared/store/event-store.ts';
 import { FileObjectStore } from '../../shared/store/file-object-store.ts';
 import { startDashboard } from '../../shared/ui/dashboard.ts';
@@ -17,19 +18,20 @@ export interface TestDashboard {
 }
 
 export interface TestDashboardOptions {
-  /** A `findings` view to create over the lake, as SQL after `CREATE VIEW findings AS`. */
-  findingsSql?: string;
+  /** Findings to store beside the events (the lake's `findings` view then holds them). */
+  findings?: readonly Finding[];
   token?: string;
 }
 
 /** Stores `events` in a fresh lake and serves the dashboard over it. */
 export async function startTestDashboard(events: readonly CanonicalEvent[], options: TestDashboardOptions = {}): Promise<TestDashboard> {
   const root = await mkdtemp(path.join(tmpdir(), 'kaudit-ui-'));
-  await new LakeEventStore(new FileObjectStore(`file://${root}`)).writeEvents('file-dashboard-test', events);
+  const store = new LakeEventStore(new FileObjectStore(`file://${root}`));
+  await store.writeEvents('file-dashboard-test', events);
+  if (options.findings) await store.writeFindings('file-dashboard-test', options.findings);
   const lake = await LakeQuery.open(root);
   const log: string[] = [];
   try {
-    if (options.findingsSql !== undefined) await lake.run(`CREATE VIEW findings AS ${options.findingsSql}`);
     const server = await startDashboard({ lake, root, host: '127.0.0.1', port: 0, token: options.token ?? null, log: (line) => log.push(line) });
     return {
       url: server.url,

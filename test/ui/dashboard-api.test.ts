@@ -107,7 +107,7 @@ describe("the dashboard's API", () => {
     expect(answer.status).toBe(400);
   });
 
-  it('reports no findings panel when the lake has no findings view', async () => {
+  it('reports no findings panel when the store holds no findings', async () => {
     // Act
     const findings = await body('findings');
 

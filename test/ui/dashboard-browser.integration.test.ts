@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { findingOf } from '../../shared/transforms/detection/finding-of.ts';
 import { launchChromium, type TestBrowser } from '../helpers/browser.ts';
 import { startTestDashboard, type TestDashboard } from '../helpers/dashboard.ts';
 import { DEMO_SA } from '../query/search/search-events.ts';
@@ -222,17 +223,18 @@ describe('the findings panel', () => {
 
   beforeAll(async () => {
     chromium = await launchChromium();
-    dashboard = await startTestDashboard(dashboardEvents(), {
-      findingsSql: `SELECT 'f-1' AS finding_id, 'k8s-secrets-list' AS rule_id, 'Secrets listed by a service account' AS rule_title, 'high' AS level,
-        event_id, audit_id, time, cluster_id, user_name FROM events WHERE audit_id = 'demo-list-secrets-1'`,
-    });
+    const events = dashboardEvents();
+    const listed = events.find((event) => event.audit_id === 'demo-list-secrets-1');
+    if (!listed) throw new Error('the dashboard events have no demo-list-secrets-1');
+    const detection = { kind: 'sigma', id: 'k8s-secrets-list', title: 'Secrets listed by a service account', source: 'test', level: 'high', tags: [] } as const;
+    dashboard = await startTestDashboard(events, { findings: [findingOf(detection, listed, '2026-11-20T12:00:00Z')] });
   });
   afterAll(async () => {
     await dashboard?.stop();
     await chromium?.close();
   });
 
-  it('shows the findings when the store has a findings view', async () => {
+  it('shows the findings when the store holds findings', async () => {
     // Arrange
     const page = await chromium.context.newPage();
 
