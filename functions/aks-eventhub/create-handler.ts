@@ -1,9 +1,9 @@
 import type { InvocationContext } from '@azure/functions';
+import type { KauditConfig } from '../../shared/config/settings-schema.ts';
 import { messageOf } from '../../shared/core/errors.ts';
 import type { IngestSummary } from '../../shared/core/ingest-summary.ts';
-import { SETTINGS } from '../../shared/core/settings.ts';
 import { BatchNotStoredError } from '../../shared/runtime/batch-not-stored-error.ts';
-import { type FunctionRuntime, runtimeFromEnv } from '../../shared/runtime/function-runtime.ts';
+import { type FunctionRuntime, functionRuntime } from '../../shared/runtime/function-runtime.ts';
 import { type InvocationReport, metricValues } from '../../shared/runtime/invocation-report.ts';
 import { METRIC_NAMESPACE } from '../../shared/runtime/metric-names.ts';
 import { type EventHubTriggerMetadata, ingestEventHubBatch } from '../../shared/sources/eventhub/trigger-runtime.ts';
@@ -22,8 +22,8 @@ export interface AksRuntime {
   deadLetter: ObjectStore | null;
 }
 
-export async function aksRuntimeFromEnv(env: NodeJS.ProcessEnv): Promise<AksRuntime> {
-  const [runtime, deadLetter] = await Promise.all([runtimeFromEnv(env, SETTINGS.region), openDeadLetterStore(env)]);
+export async function aksRuntime(config: KauditConfig): Promise<AksRuntime> {
+  const [runtime, deadLetter] = await Promise.all([functionRuntime(config, config.region), openDeadLetterStore(config)]);
   return { runtime, deadLetter };
 }
 

@@ -1,9 +1,10 @@
 import { app, trigger } from '@azure/functions';
+import { configFromEnv } from '../../shared/config/read-config.ts';
 import { SETTINGS } from '../../shared/core/settings.ts';
-import { aksRuntimeFromEnv, createAksHandler, EVENT_HUB_RETRY } from './create-handler.ts';
+import { aksRuntime, createAksHandler, EVENT_HUB_RETRY } from './create-handler.ts';
 
 /** Event Hubs (AKS diagnostic settings) → kaudit; see ./create-handler.ts for what happens on failure. */
-const aksEventHubHandler = createAksHandler(() => aksRuntimeFromEnv(process.env));
+const aksEventHubHandler = createAksHandler(async () => aksRuntime(configFromEnv(process.env)));
 
 const hub = {
   connection: SETTINGS.eventHubConnection,

@@ -1,9 +1,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { CloudWatchLogsEvent, Context } from 'aws-lambda';
+import { awsRegionOf } from '../../shared/config/config-views.ts';
+import { configFromEnv } from '../../shared/config/read-config.ts';
 import type { IngestSummary } from '../../shared/core/ingest-summary.ts';
-import { SETTINGS } from '../../shared/core/settings.ts';
-import { type FunctionRuntime, runtimeFromEnv } from '../../shared/runtime/function-runtime.ts';
+import { type FunctionRuntime, functionRuntime } from '../../shared/runtime/function-runtime.ts';
 import { type InvocationReport, metricValues } from '../../shared/runtime/invocation-report.ts';
 import { METRIC_NAMESPACE, METRICS } from '../../shared/runtime/metric-names.ts';
 import { ingestCloudWatchSubscription } from '../../shared/sources/cloudwatch/subscription-runtime.ts';
@@ -49,7 +50,10 @@ export function publishEmfMetrics(metrics: Metrics, report: InvocationReport): v
 }
 
 export const handler = createEksHandler({
-  runtime: () => runtimeFromEnv(process.env, SETTINGS.awsRegion),
+  runtime: () => {
+    const config = configFromEnv(process.env);
+    return functionRuntime(config, awsRegionOf(config));
+  },
   logger: new Logger({ serviceName: SERVICE }),
   metrics: new Metrics({ namespace: METRIC_NAMESPACE, serviceName: SERVICE }),
 });

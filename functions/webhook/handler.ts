@@ -1,8 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
+import { configFromEnv } from '../../shared/config/read-config.ts';
 import { functionUrlRequest, functionUrlResult } from '../../shared/sources/webhook/host-requests.ts';
 import type { SecretsManagerReference } from '../../shared/sources/webhook/tokens-secret.ts';
-import { answerWebhookRequest, builtOnFirstUse, webhookReceiverFromEnv } from '../../shared/sources/webhook/webhook-settings.ts';
+import { answerWebhookRequest, builtOnFirstUse, functionWebhookReceiver } from '../../shared/sources/webhook/webhook-settings.ts';
 
 const logger = new Logger({ serviceName: 'kaudit-webhook' });
 
@@ -15,7 +16,7 @@ async function readSecretsManagerSecret(reference: SecretsManagerReference): Pro
 }
 
 const receiver = builtOnFirstUse(() =>
-  webhookReceiverFromEnv(process.env, (message, fields) => logger.error(message, fields), { 'aws-secrets-manager': readSecretsManagerSecret }),
+  functionWebhookReceiver(configFromEnv(process.env), (message, fields) => logger.error(message, fields), { 'aws-secrets-manager': readSecretsManagerSecret }),
 );
 
 /**

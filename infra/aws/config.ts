@@ -6,8 +6,8 @@ import { SECRETS_MANAGER_SECRET_ID } from '../../shared/sources/webhook/tokens-s
 import { parseRedactionExtras } from '../../shared/transforms/redaction/redaction-extras.ts';
 
 /**
- * Function size from the benchmark (docs/performance.md): the work is CPU-bound, so 512 MB costs
- * about what 256 MB does per event at half the latency. Override in a config file
+ * Function size from the benchmark (docs/performance.md): the work is CPU-bound, so a larger
+ * function costs about the same per event and answers sooner. Override in a config file
  * (`memoryMb`, `timeoutSeconds`) or per deployment with `-c memoryMb=1024`.
  */
 export const DEFAULT_FUNCTION_SIZE = { memoryMb: 512, timeoutSeconds: 60 } as const;

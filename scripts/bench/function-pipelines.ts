@@ -8,8 +8,9 @@
 import { mkdtempSync, readdirSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { configFromEnv } from '../../shared/config/read-config.ts';
 import { SETTINGS } from '../../shared/core/settings.ts';
-import { type FunctionRuntime, runtimeFromEnv } from '../../shared/runtime/function-runtime.ts';
+import { type FunctionRuntime, functionRuntime } from '../../shared/runtime/function-runtime.ts';
 import type { InvocationReport } from '../../shared/runtime/invocation-report.ts';
 import { ingestCloudWatchSubscription } from '../../shared/sources/cloudwatch/subscription-runtime.ts';
 import { ingestEventHubBatch } from '../../shared/sources/eventhub/trigger-runtime.ts';
@@ -30,17 +31,16 @@ export async function openFunctionPipelines(): Promise<FunctionPipelines> {
   const root = mkdtempSync(path.join(tmpdir(), 'kaudit-bench-'));
   const storeUrl = (name: string) => `file://${path.join(root, name)}`;
   return {
-    eks: await runtimeFromEnv({ [SETTINGS.storeUrl]: storeUrl('eks'), [SETTINGS.awsRegion]: 'eu-west-1' }, SETTINGS.awsRegion),
-    eksWithPack: await runtimeFromEnv(
-      {
+    eks: await functionRuntime(configFromEnv({ [SETTINGS.storeUrl]: storeUrl('eks') }), 'eu-west-1'),
+    eksWithPack: await functionRuntime(
+      configFromEnv({
         [SETTINGS.storeUrl]: storeUrl('eks-pack'),
-        [SETTINGS.awsRegion]: 'eu-west-1',
         [SETTINGS.rules]: 'built-in',
         [SETTINGS.approvedNetworks]: JSON.stringify({ 'prod-eu': ['10.0.0.0/8', '198.51.100.0/24'] }),
-      },
-      SETTINGS.awsRegion,
+      }),
+      'eu-west-1',
     ),
-    aks: await runtimeFromEnv({ [SETTINGS.storeUrl]: storeUrl('aks'), [SETTINGS.region]: 'westeurope' }, SETTINGS.region),
+    aks: await functionRuntime(configFromEnv({ [SETTINGS.storeUrl]: storeUrl('aks') }), 'westeurope'),
     forgetStoredObjects: () => removeFiles(root),
     close: () => rmSync(root, { recursive: true, force: true }),
   };

@@ -18,13 +18,13 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-/** A store or the lake in it could not be listed or read: exit 3. */
+/**
+ * A store or the lake in it could not be listed or read. Like every error that is not a UsageError
+ * it ends the command with EXIT.failed (shared/cli/exit-codes.ts); the class names the cause.
+ */
 export class StoreFailure extends Error {
   override name = 'StoreFailure';
 }
-
-/** The exit codes of docs/contracts.md#exit-codes. */
-export const EXIT = { ok: 0, quarantined: 1, usage: 2, store: 3 } as const;
 
 export async function readStream(stream: Readable): Promise<Buffer> {
   const chunks: Buffer[] = [];

@@ -9,7 +9,7 @@ import { type Progress, progressOn } from '../runtime/progress.ts';
 import type { InputContext } from '../sources/input-formats.ts';
 import { decodeInputStream, InputStreamError, maxLineBytes } from '../sources/input-stream.ts';
 import type { EventStore } from '../store/event-store.ts';
-import { EXIT } from './cli-io.ts';
+import { EXIT } from './exit-codes.ts';
 import type { InputSource } from './input-source.ts';
 
 export interface StreamIngestOptions {
@@ -52,7 +52,7 @@ export async function ingestStream(source: InputSource, options: StreamIngestOpt
       try {
         summary = await ingestBatch(batch, options.store, options.pipeline);
       } catch (error) {
-        throw new InputFailure(`the store failed (${where()}): ${messageOf(error)}`, EXIT.store);
+        throw new InputFailure(`the store failed (${where()}): ${messageOf(error)}`, EXIT.failed);
       }
       options.stored(summary);
     }

@@ -1,17 +1,15 @@
 import path from 'node:path';
+import type { KauditConfig } from '../config/settings-schema.ts';
 import { messageOf } from '../core/errors.ts';
-import { SETTINGS } from '../core/settings.ts';
 import { type CacheProgress, cacheDirFor, pullIntoCache } from '../query/lake-cache.ts';
 import { LakeQuery } from '../query/lake-query.ts';
 import { parseTimeRange, type TimeRange } from '../query/time-range.ts';
-import { resolveFileStoreUrl } from '../store/file-object-store.ts';
 import type { ObjectStore } from '../store/object-store.ts';
-import { openObjectStore, resolveStoreUrl } from '../store/open-store.ts';
 import { type CliIo, UsageError } from './cli-io.ts';
+import { openCliObjectStore } from './ingest-setup.ts';
 
-/** The flags every command that reads the lake takes. */
+/** The time flags every command that reads the lake takes (the store comes with the configuration). */
 export interface LakeOptions {
-  store?: string;
   since?: string;
   until?: string;
 }
@@ -29,14 +27,14 @@ export interface OpenedLake {
  * Opens the store's lake for reading: a local store in place, a cloud one through the cache
  * (the partitions in range pulled first, progress on stderr), which DuckDB reads like a local lake.
  */
-export async function openLake(options: LakeOptions, io: CliIo, now: Date): Promise<OpenedLake> {
-  return openLakeOver(options.store, timeRangeOf(options, now), io, now);
+export async function openLake(config: KauditConfig, options: LakeOptions, io: CliIo, now: Date): Promise<OpenedLake> {
+  return openLakeOver(config, timeRangeOf(options, now), io, now);
 }
 
 /** As `openLake`, over a range the command worked out itself (e.g. a detection window widened by its baseline). */
-export async function openLakeOver(store: string | undefined, range: TimeRange, io: CliIo, now: Date): Promise<OpenedLake> {
-  const objects = await openObjectStore(resolveFileStoreUrl(resolveStoreUrl(store, io.env), io.cwd), io.env);
-  const root = objects.localRoot ?? (await pullPartitions(objects, range, now, io));
+export async function openLakeOver(config: KauditConfig, range: TimeRange, io: CliIo, now: Date): Promise<OpenedLake> {
+  const objects = await openCliObjectStore(config, io);
+  const root = objects.localRoot ?? (await pullPartitions(objects, range, now, config.cacheDir, io));
   return { lake: await LakeQuery.open(root, range), range, storeUrl: objects.url, root };
 }
 
@@ -49,8 +47,8 @@ export function timeRangeOf(options: LakeOptions, now: Date): TimeRange {
 }
 
 /** Pulls the partitions in range into the store's cache directory, with progress on stderr. */
-async function pullPartitions(objects: ObjectStore, range: TimeRange, now: Date, io: CliIo): Promise<string> {
-  const root = cacheDirFor(objects.url, path.resolve(io.cwd, io.env[SETTINGS.cacheDir] || '.kaudit-cache'));
+async function pullPartitions(objects: ObjectStore, range: TimeRange, now: Date, cacheDir: string, io: CliIo): Promise<string> {
+  const root = cacheDirFor(objects.url, path.resolve(io.cwd, cacheDir));
   // A live counter on a terminal; a log or a pipe gets the summary line only.
   const live = (io.stderr as { isTTY?: boolean }).isTTY === true;
   // Without a start the whole store is listed and copied: say so, since that may be a lot.

@@ -1,9 +1,11 @@
 import { Command, CommanderError } from 'commander';
+import { ConfigurationError, describeProblem } from '../config/read-config.ts';
+import { messageOf } from '../core/errors.ts';
 import { KAUDIT_VERSION } from '../core/version.ts';
-import { StoreError } from '../store/object-store.ts';
-import { type CliIo, EXIT, StoreFailure, UsageError } from './cli-io.ts';
+import { type CliIo, UsageError } from './cli-io.ts';
 import { registerBackfill } from './commands/backfill.ts';
 import { registerCompact } from './commands/compact.ts';
+import { registerConfig } from './commands/config.ts';
 import { registerDetect } from './commands/detect.ts';
 import { registerIngest } from './commands/ingest.ts';
 import { registerPolicy } from './commands/policy.ts';
@@ -14,6 +16,7 @@ import { registerSearch } from './commands/search.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerTail } from './commands/tail.ts';
 import { registerUi } from './commands/ui.ts';
+import { EXIT } from './exit-codes.ts';
 
 /** Runs `kaudit` with `argv` (arguments after the program name) and returns the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -23,7 +26,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .version(KAUDIT_VERSION)
     .exitOverride()
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(kaudit --help lists the commands, kaudit <command> --help their flags and examples)');
   const setExit = (code: number) => {
     exitCode = code;
   };
@@ -39,14 +42,20 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   registerDetect(program, io, setExit);
   registerCompact(program, io, setExit);
   registerTail(program, io, setExit);
+  registerConfig(program, io, setExit);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (error) {
-    // Commander has already printed its message; help and --version exit 0, everything else is usage.
+    // Commander has already printed its message; --help and --version end with code 0.
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    const message = error instanceof UsageError ? error.message : `${(error as Error).message ?? error}`;
-    io.stderr.write(`kaudit: ${message}\n`);
-    return error instanceof StoreFailure || error instanceof StoreError ? EXIT.store : EXIT.usage;
+    if (error instanceof ConfigurationError) {
+      for (const problem of error.problems) io.stderr.write(`kaudit: ${describeProblem(problem)}\n`);
+      return EXIT.usage;
+    }
+    io.stderr.write(`kaudit: ${messageOf(error)}\n`);
+    // Everything a command checks before it reads or stores is a UsageError; what fails after
+    // that is a store, queue or cloud service, and every write is idempotent, so it is safe to retry.
+    return error instanceof UsageError ? EXIT.usage : EXIT.failed;
   }
 }

@@ -11,7 +11,7 @@ export type SkipReason = 'control_message' | 'not_audit_stream' | 'not_audit_cat
  * design (counted by reason), and records already known to be bad.
  */
 export interface DecodedBatch {
-  /** Identity of the source batch (SPEC §3): a redelivered batch has the same key. */
+  /** Identity of the source batch (docs/contracts.md#batch-keys): a redelivered batch has the same key. */
   batchKey: string;
   records: SourceRecord[];
   skipped: Partial<Record<SkipReason, number>>;

@@ -1,7 +1,7 @@
 import { sha1Bytes } from './digest.ts';
 
 /**
- * Namespace of kaudit's UUIDv5 event ids (SPEC §2). Fixed forever: changing it changes every id.
+ * Namespace of kaudit's UUIDv5 event ids (docs/contracts.md#event-id). Fixed forever: changing it changes every id.
  * It is uuidv5(URL namespace, "https://github.com/kaudit/kaudit/k8s_audit/1").
  */
 export const EVENT_ID_NAMESPACE = '681f087b-cbb9-57b6-903d-51d37e98fcaf';

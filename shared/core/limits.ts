@@ -1,10 +1,7 @@
-import { constants } from 'node:buffer';
-import { SETTINGS, type SettingName } from './settings.ts';
-
 /**
  * Limits that bound memory and time on hostile input. Defaults sit a few times above the largest
  * payload the platforms themselves deliver, so they never bite on real traffic but stop a crafted
- * payload before it can exhaust a 512 MB function; each can be changed by an environment variable.
+ * payload before it can exhaust a function's memory; each is a setting (shared/config/settings-schema.ts).
  * Whatever a limit stops is quarantined with reason `limit_exceeded` and a detail naming the limit.
  */
 export interface Limits {
@@ -40,26 +37,3 @@ export const DEFAULT_LIMITS: Limits = {
  * Kubernetes objects stay under a hundred levels.
  */
 export const MAX_JSON_DEPTH = 1000;
-
-// Each limit's setting is named in SETTINGS, the list the deployment templates are tested against.
-const ENV_NAMES: Record<keyof Limits, SettingName> = {
-  maxDecodedBytes: SETTINGS.maxDecodedBytes,
-  maxEventBytes: SETTINGS.maxEventBytes,
-  maxRecordsPerBatch: SETTINGS.maxRecordsPerBatch,
-};
-
-/** Limits from the environment; a value that is not a positive integer is a configuration error. */
-export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): Limits {
-  const limits = { ...DEFAULT_LIMITS };
-  for (const key of Object.keys(ENV_NAMES) as (keyof Limits)[]) {
-    const name = ENV_NAMES[key];
-    const text = env[name];
-    if (text === undefined || text === '') continue;
-    const value = Number(text);
-    if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got ${JSON.stringify(text)}`);
-    // zlib refuses an output limit past the largest Buffer, and would say so only when a payload arrives.
-    if (key === 'maxDecodedBytes' && value > constants.MAX_LENGTH) throw new Error(`${name} must be at most ${constants.MAX_LENGTH} (the largest Buffer), got ${text}`);
-    limits[key] = value;
-  }
-  return limits;
-}

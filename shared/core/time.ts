@@ -32,7 +32,7 @@ function isRealSecond(seconds: string): boolean {
   );
 }
 
-/** By arithmetic on the proleptic Gregorian calendar Date uses: a Date round trip is 10× slower. */
+/** By arithmetic on the proleptic Gregorian calendar Date uses: a Date round trip is much slower (docs/performance.md#code-choices). */
 function isRealDate(year: number, month: number, day: number, hour: number, minute: number, second: number): boolean {
   if (!(month >= 1 && month <= 12 && day >= 1)) return false;
   const leapDay = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 1 : 0;

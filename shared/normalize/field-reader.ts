@@ -51,7 +51,7 @@ export class FieldReader {
       const entry = readEntry(source[key], `${path}.${key}`, this);
       if (entry === null) continue;
       // Defined, not assigned: assigning "__proto__" would set the prototype instead of adding a key.
-      // (Not Object.create(null) and a prototype set afterwards: that leaves a slow dictionary object, twice as slow to serialize.)
+      // (Not Object.create(null) and a prototype set afterwards: that leaves a dictionary object, slower to serialize.)
       if (key === '__proto__') Object.defineProperty(result, key, { value: entry, enumerable: true, writable: true, configurable: true });
       else result[key] = entry;
     }

@@ -18,7 +18,7 @@ const STAGE_SET: ReadonlySet<string> = new Set(STAGES);
 const LEVEL_SET: ReadonlySet<string> = new Set(LEVELS);
 
 /**
- * One source record → one canonical event (SPEC §1–2), or a quarantine record saying why not.
+ * One source record → one canonical event (docs/contracts.md#canonical-event, #event-id), or a quarantine record saying why not.
  * Never throws on bad data.
  */
 export function normalizeRecord(record: SourceRecord): NormalizeResult {

@@ -5,13 +5,13 @@
  * A send that fails throws, so the batch is delivered again and its findings sent again: alerts
  * are at least once, and a finding's id tells a repeat.
  */
+import type { KauditConfig } from '../config/settings-schema.ts';
 import { SETTINGS } from '../core/settings.ts';
 import type { PipelineOptions } from '../pipeline/ingest-batch.ts';
-import { FINDING_EVENT, FINDING_LEVELS, type Finding, type FindingLevel } from '../schema/finding.ts';
+import { FINDING_EVENT, FINDING_LEVELS, type Finding } from '../schema/finding.ts';
 import { AppServiceManagedIdentityCredential } from '../store/app-service-managed-identity.ts';
-import { storeSettingsFromEnv } from '../store/store-settings.ts';
+import { storeSettingsOf } from '../store/store-settings.ts';
 
-const DEFAULT_ALERT_LEVEL: FindingLevel = 'high';
 /** PutEvents takes at most 10 entries a call. */
 const EVENTBRIDGE_BATCH = 10;
 const EVENT_GRID_SCOPE = 'https://eventgrid.azure.net/.default';
@@ -19,24 +19,16 @@ const EVENT_GRID_SCOPE = 'https://eventgrid.azure.net/.default';
 type Send = (findings: readonly Finding[]) => Promise<void>;
 
 /** The alert sink the settings configure; none when neither a bus nor a topic is set. */
-export function findingAlertsFromEnv(env: NodeJS.ProcessEnv): PipelineOptions['onFindingsStored'] {
-  const bus = env[SETTINGS.alertEventBus];
-  const topic = env[SETTINGS.alertEventGridEndpoint];
+export function findingAlertsOf(config: KauditConfig): PipelineOptions['onFindingsStored'] {
+  const bus = config.alertEventBus;
+  const topic = config.alertEventGridEndpoint;
   if (!bus && !topic) return undefined;
-  const lowest = FINDING_LEVELS.indexOf(alertLevelOf(env[SETTINGS.alertLevel]));
-  const send = bus ? eventBridgeSender(bus) : eventGridSender(topicUrl(topic as string), env);
+  const lowest = FINDING_LEVELS.indexOf(config.alertLevel);
+  const send = bus ? eventBridgeSender(bus) : eventGridSender(topicUrl(topic as string), config);
   return async (findings) => {
     const alerted = findings.filter((finding) => FINDING_LEVELS.indexOf(finding.level) >= lowest);
     if (alerted.length > 0) await send(alerted);
   };
-}
-
-function alertLevelOf(setting: string | undefined): FindingLevel {
-  const value = (setting ?? '').trim().toLowerCase();
-  if (value === '') return DEFAULT_ALERT_LEVEL;
-  if (!(FINDING_LEVELS as readonly string[]).includes(value))
-    throw new Error(`${SETTINGS.alertLevel}: expected one of ${FINDING_LEVELS.join(', ')}, got ${JSON.stringify(setting)}`);
-  return value as FindingLevel;
 }
 
 function eventBridgeSender(bus: string): Send {
@@ -82,8 +74,8 @@ function topicUrl(endpoint: string): URL {
 }
 
 /** Event Grid's own event schema, authorised with the app's managed identity (the role EventGrid Data Sender). */
-function eventGridSender(url: URL, env: NodeJS.ProcessEnv): Send {
-  const identity = storeSettingsFromEnv(env).azureManagedIdentity;
+function eventGridSender(url: URL, config: KauditConfig): Send {
+  const identity = storeSettingsOf(config).azureManagedIdentity;
   if (identity === null) throw new Error(`${SETTINGS.alertEventGridEndpoint} is set, but the app has no managed identity to send with`);
   const credential = new AppServiceManagedIdentityCredential(identity);
   return async (findings) => {

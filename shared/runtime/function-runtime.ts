@@ -1,10 +1,12 @@
-import { type Limits, limitsFromEnv } from '../core/limits.ts';
+import { limitsOf } from '../config/config-views.ts';
+import type { KauditConfig } from '../config/settings-schema.ts';
+import type { Limits } from '../core/limits.ts';
 import { SETTINGS } from '../core/settings.ts';
 import type { PipelineOptions } from '../pipeline/ingest-batch.ts';
-import { buildPipelineOptions, pipelineConfigFromEnv } from '../pipeline/pipeline-options.ts';
+import { buildPipelineOptions, pipelineConfigOf } from '../pipeline/pipeline-options.ts';
 import type { EventStore } from '../store/event-store.ts';
 import { openEventStore } from '../store/open-store.ts';
-import { findingAlertsFromEnv } from './finding-alerts.ts';
+import { findingAlertsOf } from './finding-alerts.ts';
 
 /** What a cloud function needs besides its input, built once per cold start. */
 export interface FunctionRuntime {
@@ -15,15 +17,17 @@ export interface FunctionRuntime {
   now: () => Date;
 }
 
-/** The runtime from app settings; a missing or malformed setting fails the cold start, loudly. */
-export async function runtimeFromEnv(env: NodeJS.ProcessEnv, regionSetting: string): Promise<FunctionRuntime> {
-  const storeUrl = env[SETTINGS.storeUrl];
-  if (!storeUrl) throw new Error(`${SETTINGS.storeUrl} is not set: the function has nowhere to store events`);
+/**
+ * The runtime of a function from its configuration (its app settings, read once) and the region it
+ * records; a missing or malformed setting fails the cold start, loudly.
+ */
+export async function functionRuntime(config: KauditConfig, region: string | null): Promise<FunctionRuntime> {
+  if (!config.storeUrl) throw new Error(`${SETTINGS.storeUrl} is not set: the function has nowhere to store events`);
   return {
-    store: await openEventStore(storeUrl, env),
-    limits: limitsFromEnv(env),
-    pipeline: { ...(await buildPipelineOptions(pipelineConfigFromEnv(env))), onFindingsStored: findingAlertsFromEnv(env) },
-    region: env[regionSetting] || null,
+    store: await openEventStore(config.storeUrl, config),
+    limits: limitsOf(config),
+    pipeline: { ...(await buildPipelineOptions(pipelineConfigOf(config))), onFindingsStored: findingAlertsOf(config) },
+    region,
     now: () => new Date(),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Canonical event `k8s_audit/1` (SPEC §1): one row per audit.k8s.io/v1 Event instance.
+ * Canonical event `k8s_audit/1` (docs/contracts.md#canonical-event): one row per audit.k8s.io/v1 Event instance.
  * Flat snake_case; absent values are null; arrays and maps stay JSON.
  * Field order here is the column order of every generated artefact (JSON Schema, Glue table, DuckDB view).
  */
@@ -35,7 +35,11 @@ export type Provenance = z.infer<typeof ProvenanceSchema>;
 
 export const CanonicalEventSchema = z.object({
   // Identity, time, request
-  event_id: z.uuid().describe('Deterministic UUIDv5 of cluster, audit id, stage, timestamps, verb, URI and user (SPEC §2): the same event read through any path has the same id'),
+  event_id: z
+    .uuid()
+    .describe(
+      'Deterministic UUIDv5 of cluster, audit id, stage, timestamps, verb, URI and user (docs/contracts.md#event-id): the same event read through any path has the same id',
+    ),
   schema_version: z.literal(SCHEMA_VERSION).describe('Always `k8s_audit/1`'),
   audit_id: z.string().describe('Event.auditID. Client-settable (Audit-ID header), so not unique alone'),
   time: timestamp.describe('Event.stageTimestamp (UTC, source precision). Partition key. From the envelope when truncation lost it'),

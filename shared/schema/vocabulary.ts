@@ -1,5 +1,5 @@
 /**
- * The fixed values of the canonical event's enumerated fields (SPEC §1). Apart from the zod schema
+ * The fixed values of the canonical event's enumerated fields (docs/contracts.md#canonical-event). Apart from the zod schema
  * in canonical-event.ts, so that code which needs only these values (the normalizer, the policy)
  * does not build the whole schema when a function starts.
  */

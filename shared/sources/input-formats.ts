@@ -13,7 +13,7 @@ import { decodeEventHubMessages } from './eventhub/eventhub-messages.ts';
 import { decodeFirehoseFailedRecord, decodeFirehoseTransformationEvent } from './firehose/decode-firehose-record.ts';
 import { isFirehoseFailedRecord, isFirehoseTransformationEvent } from './firehose/firehose-event.ts';
 
-/** JSON documents `kaudit ingest` recognises (SPEC §4). */
+/** JSON documents `kaudit ingest` recognises (docs/contracts.md#cli-ingest). */
 type DocumentFormat =
   | 'cloudwatch-subscription-event'
   | 'cloudwatch-payload'

@@ -26,7 +26,7 @@ export interface EventStore {
 }
 
 /**
- * The lake of SPEC §3 over any {@link ObjectStore}: gzip NDJSON, one object per (batch, hour),
+ * The lake (docs/contracts.md#store-layout) over any {@link ObjectStore}: gzip NDJSON, one object per (batch, hour),
  * named by the batch key so a redelivered batch finds its objects already written.
  */
 export class LakeEventStore implements EventStore {

@@ -1,4 +1,4 @@
-/** The lake layout of SPEC §3, shared by every store kind. */
+/** The lake layout (docs/contracts.md#store-layout), shared by every store kind. */
 export const EVENTS_PREFIX = 'events/v1/';
 export const QUARANTINE_PREFIX = 'quarantine/v1/';
 /** Findings of detections, partitioned by the time of the event each fired on. */

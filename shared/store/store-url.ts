@@ -1,5 +1,5 @@
 /**
- * Store URLs of SPEC §5, parsed once and checked early, so a typo fails the CLI or a cold start
+ * Store URLs (docs/contracts.md#store-urls), parsed once and checked early, so a typo fails the CLI or a cold start
  * with a message naming the URL instead of a storage error on the first batch.
  */
 export type StoreLocation =

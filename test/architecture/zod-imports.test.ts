@@ -12,7 +12,7 @@ function sourceFiles(directory: string): string[] {
 
 describe('zod imports in code that ships in function bundles', () => {
   it('take the namespace (import * as z), which esbuild tree-shakes: the z object drags all of zod into the bundle', () => {
-    // Prepare: `import { z } from 'zod'` costs every function bundle 350 KB more (zod's locales), and its cold start the time to compile them.
+    // Prepare: `import { z } from 'zod'` puts zod's locales in every function bundle, and their compile time in its cold start (docs/performance.md#code-choices).
     const objectImport = /^import\s*\{[^}]*\bz\b[^}]*\}\s*from\s*'zod'/m;
 
     // Act

@@ -10,6 +10,7 @@ describe('kaudit compact', () => {
   let lake: Awaited<ReturnType<typeof temporaryFileStore>>;
   let storeUrl: string;
   const kaudit = (...args: string[]) => runKaudit([...args, '--store', storeUrl], { cwd: lake.root });
+  const kauditWith = (env: Record<string, string>, ...args: string[]) => runKaudit([...args, '--store', storeUrl], { cwd: lake.root, env });
 
   beforeEach(async () => {
     lake = await temporaryFileStore();
@@ -52,6 +53,24 @@ describe('kaudit compact', () => {
     // Assess
     expect(run).toMatchObject({ exitCode: 2, stdout: '' });
     expect(run.stderr).toMatch(/--before: "yesterday-ish" is not a time/);
+  });
+
+  it('takes the grace period from KAUDIT_COMPACT_GRACE: an hour younger than it is not closed yet', async () => {
+    // Act: a grace reaching back to 10:30 that day closes the hour ending at 10:00, not the one ending at 11:00.
+    const grace = Math.round((Date.now() - Date.parse('2026-11-20T10:30:00Z')) / 60_000);
+    const run = await kauditWith({ KAUDIT_COMPACT_GRACE: `${grace}m` }, 'compact', '--json');
+
+    // Assess
+    expect(JSON.parse(run.stdout)).toMatchObject({ closedHours: 1, compacted: [{ hour: '09' }] });
+  });
+
+  it('answers a KAUDIT_COMPACT_GRACE that is no duration with exit 2, naming the setting', async () => {
+    // Act
+    const run = await kauditWith({ KAUDIT_COMPACT_GRACE: 'an hour' }, 'compact');
+
+    // Assess
+    expect(run).toMatchObject({ exitCode: 2, stdout: '' });
+    expect(run.stderr).toContain('KAUDIT_COMPACT_GRACE: expected a duration such as 90m, 2h or 1d, got "an hour"');
   });
 
   it('answers a store it cannot read with exit 3', async () => {

@@ -1,7 +1,7 @@
 /**
  * AKS diagnostic records from Sysdig, Elastic and Sumo Logic: each becomes an `aks` event placed
  * in the subscription, resource group and cluster its upper-cased resourceId names (lower-cased,
- * SPEC §1), with the category and time of the record and the fields of the audit event it carries.
+ * docs/contracts.md#canonical-event), with the category and time of the record and the fields of the audit event it carries.
  */
 import { describe, expect, it } from 'vitest';
 import { decodeEventHubMessages } from '../../shared/sources/eventhub/eventhub-messages.ts';
@@ -102,7 +102,7 @@ describe('AKS diagnostic records', () => {
 });
 
 describe('AKS principals', () => {
-  // SPEC names AKS's control-plane identities, which lack the system: prefix, as system principals.
+  // docs/contracts.md#user-type names AKS's control-plane identities, which lack the system: prefix, as system principals.
   const MANAGED_SYSTEM_USERS = ['aksService', 'masterclient', 'nodeclient'];
   const managed = RECORDS.filter(({ audit }) => MANAGED_SYSTEM_USERS.includes((audit.user as Json).username as string));
   const serviceAccounts = RECORDS.filter(({ audit }) => ((audit.user as Json).username as string).startsWith('system:serviceaccount:'));

@@ -1,8 +1,8 @@
 /**
  * Elastic's pipeline tests (elastic/integrations aws.eks_audit and kubernetes.audit_logs): each
  * expected ECS document is the output for one input line (`event.original`). kaudit, fed the same
- * line the way each integration receives it, must find the same values wherever ECS and SPEC mean
- * the same thing; where they differ on purpose, SPEC's value is asserted and the line says why.
+ * line the way each integration receives it, must find the same values wherever ECS and docs/contracts.md mean
+ * the same thing; where they differ on purpose, the contract's value is asserted and the line says why.
  */
 import { describe, expect, it } from 'vitest';
 import type { CanonicalEvent } from '../../shared/schema/canonical-event.ts';
@@ -49,16 +49,16 @@ function expectedFromEcs(document: Json, auditPath: ExpectedSet['auditPath']): P
     impersonated_user_name: (at(document, 'user.effective.name') ?? object(audit.impersonatedUser)?.username ?? null) as string | null,
     impersonated_user_groups: (at(document, 'user.effective.group.name') ?? object(audit.impersonatedUser)?.groups ?? null) as string[] | null,
     source_ips: sourceIps ?? null,
-    // ECS keeps every sourceIPs entry in source.ip; SPEC's src_ip is the first.
+    // ECS keeps every sourceIPs entry in source.ip; kaudit's src_ip (docs/contracts.md#source-ip) is the first.
     src_ip: sourceIps?.[0] ?? null,
     user_agent: (at(document, 'user_agent.original') ?? null) as string | null,
     object_resource: (at(document, 'orchestrator.resource.type') ?? null) as string | null,
     object_name: (at(document, 'orchestrator.resource.name') ?? null) as string | null,
     object_namespace: (at(document, 'orchestrator.namespace') ?? null) as string | null,
     object_subresource: (objectRef?.subresource ?? null) as string | null,
-    // SPEC writes the core group `core` whenever objectRef is present; ECS omits it beside a dropped mistyped resource, and for "".
+    // kaudit writes the core group `core` whenever objectRef is present; ECS omits it beside a dropped mistyped resource, and for "".
     object_api_group: objectRef ? ((objectRef.apiGroup ?? 'core') as string) : null,
-    // ECS's orchestrator.api_version falls back to the Event's own apiVersion; SPEC's is objectRef.apiVersion only.
+    // ECS's orchestrator.api_version falls back to the Event's own apiVersion; kaudit's is objectRef.apiVersion only.
     object_api_version: (objectRef?.apiVersion ?? null) as string | null,
     response_code: (status?.code ?? null) as number | null,
     response_status: (status?.status ?? null) as string | null,
@@ -146,7 +146,7 @@ describe('Elastic aws.eks_audit expected documents', () => {
       cluster_name: clusterName,
       cloud_region: region,
       cloud_account_id: account,
-      // SPEC's cluster id needs the account, which only the log group ARN gives these tests.
+      // kaudit's cluster id (docs/contracts.md#provenance) needs the account, which only the log group ARN gives these tests.
       cluster_id: account === null ? null : `arn:aws:eks:${region}:${account}:cluster/${clusterName}`,
       source_stream: at(document, 'log.file.path'),
     });
@@ -207,7 +207,7 @@ describe('Elastic kubernetes.audit_logs expected documents', () => {
     expect(event.outcome).toBe(at(document, 'event.outcome'));
   });
 
-  it('quarantines the GKE Cloud Audit Log line ECS also maps: GKE is no kaudit platform (SPEC: eks, aks, self_managed)', () => {
+  it('quarantines the GKE Cloud Audit Log line ECS also maps: GKE is no kaudit platform (platforms: eks, aks, self_managed)', () => {
     // Prepare
     const input = 'elastic-integrations/kubernetes-audit_logs/test-audit.log';
     const gkeLines = readFixtureLines(input).filter(isGkeRecord);
@@ -219,7 +219,7 @@ describe('Elastic kubernetes.audit_logs expected documents', () => {
     expect(run.quarantined.map((record) => [record.reason, record.raw])).toEqual(gkeLines.map((line) => ['not_audit_event', line]));
   });
 
-  it('counts the repeated line of test-audit.log once: the same audit event has the same event_id (SPEC §2)', () => {
+  it('counts the repeated line of test-audit.log once: the same audit event has the same event_id', () => {
     // Prepare
     const input = 'elastic-integrations/kubernetes-audit_logs/test-audit.log';
     const lines = readFixtureLines(input);

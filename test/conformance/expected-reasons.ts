@@ -1,5 +1,5 @@
 /**
- * How SPEC counts what CloudWatch Logs delivers, derived from the payloads themselves (never from
+ * How the contracts count what CloudWatch Logs delivers, derived from the payloads themselves (never from
  * kaudit's decoders): a control message is one skip, every log event of a stream that is not an EKS
  * audit stream one `not_audit_stream` skip, and a document that is no CloudWatch Logs payload one
  * quarantine record, under the reason of the path that read it.

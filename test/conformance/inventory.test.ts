@@ -27,11 +27,11 @@ const ROLES: { role: Role; pattern: RegExp }[] = [
 /** Inputs `kaudit ingest` refuses as a whole (exit 2), and why that is right. */
 const REFUSED: Record<string, { why: string; message: RegExp }> = {
   // Falco's fuzzing regression FAL-01-003: neither an audit Event nor any envelope.
-  'falco-k8s-audit/fal_01_003.json': { why: '{"kind":0} is no format of SPEC §4', message: /unrecognised JSON/ },
+  'falco-k8s-audit/fal_01_003.json': { why: '{"kind":0} is no format kaudit ingest reads', message: /unrecognised JSON/ },
   // Its records' data are CloudWatch subscription payloads; cloudwatch.test.ts decodes those.
-  'powertools-lambda-python/kinesisStreamCloudWatchLogsEvent.json': { why: 'a Kinesis Data Streams event is no format of SPEC §4', message: /unrecognised JSON/ },
+  'powertools-lambda-python/kinesisStreamCloudWatchLogsEvent.json': { why: 'a Kinesis Data Streams event is no format kaudit ingest reads', message: /unrecognised JSON/ },
   // The extraction joined two documented records into an array; aks.test.ts reads them as an Event Hubs body.
-  'sumologic-documentation/aks-sumologic-samples.json': { why: 'an array of bare diagnostic records is no format of SPEC §4', message: /unrecognised JSON/ },
+  'sumologic-documentation/aks-sumologic-samples.json': { why: 'an array of bare diagnostic records is no format kaudit ingest reads', message: /unrecognised JSON/ },
 };
 
 const ALL_FIXTURES = listFixtures();

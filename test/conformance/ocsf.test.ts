@@ -85,7 +85,7 @@ describe.each(SAMPLES)('OCSF $mapping mapping of the EKS node-registration event
   it('keeps the STS ARN OCSF puts in cloud.account.uid in user_extra, leaving cloud_account_id to the CloudWatch owner', () => {
     // Assess
     expect(event.user_extra?.arn).toEqual([ocsf.cloud.account.uid]);
-    // SPEC: cloud_account_id is the CloudWatch `owner`; a bare event file has none.
+    // docs/contracts.md#provenance: cloud_account_id is the CloudWatch `owner`; a bare event file has none.
     expect(event.cloud_account_id).toBeNull();
   });
 

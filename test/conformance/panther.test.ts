@@ -3,7 +3,7 @@
  * kaudit the way its log type arrives (EKS audit events as log lines, AKS records in an Event Hubs
  * body, GKE logs as the JSON lines they are). Where kaudit writes an event, it must agree with
  * Panther's indicator fields and with the rule's expected result; where it does not, the reason
- * must be one SPEC gives (only an unusable auditID or stage costs an audit event).
+ * must be one docs/contracts.md#quarantine-reasons gives (only an unusable auditID or stage costs an audit event).
  */
 import { describe, expect, it } from 'vitest';
 import type { CanonicalEvent } from '../../shared/schema/canonical-event.ts';
@@ -32,7 +32,7 @@ function runPantherLog(log: PantherTest['log']): PipelineRun {
   return runPipeline([decodeAuditLogLines(JSON.stringify(log), DECODER_CONTEXT)]);
 }
 
-/** The audit event a log carries, or why it carries none: what SPEC then makes of it. */
+/** The audit event a log carries, or why it carries none: what kaudit then makes of it. */
 function auditEventOf(log: PantherTest['log']): Json | 'not_audit_event' | 'not_audit_category' {
   if (log.p_log_type === 'GCP.AuditLog') return 'not_audit_event';
   if (log.p_log_type === 'Azure.MonitorActivity') return AKS_AUDIT_CATEGORIES.has(log.category as string) ? auditEventOfAksRecord(log) : 'not_audit_category';

@@ -55,7 +55,7 @@ export function runFixture(relativePath: string): PipelineRun {
 
 /**
  * Every record received is an event to write, a duplicate, a counted skip or a quarantine record
- * (SPEC §4's identity, with the events standing for `written`), and all of them are schema-valid.
+ * (docs/contracts.md#ingest-summary's identity, with the events standing for `written`), and all of them are schema-valid.
  */
 export function expectSoundRun(run: PipelineRun): void {
   const { received, duplicates, skipped, quarantined } = run.summary;

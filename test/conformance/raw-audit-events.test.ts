@@ -1,7 +1,7 @@
 /**
  * Bare audit.k8s.io events as the log backend writes them: Falco's k8s_audit trace files
  * (audit.k8s.io/v1beta1, one per line) and Sysdig's pretty-printed RequestResponse sample. With no
- * expected output beside them, kaudit's events are checked against the events' own fields (SPEC §1)
+ * expected output beside them, kaudit's events are checked against the events' own fields (docs/contracts.md#canonical-event)
  * and against what the trace files' names state.
  */
 import { describe, expect, it } from 'vitest';

@@ -1,7 +1,7 @@
 /**
- * The canonical fields SPEC §1 copies from an audit.k8s.io Event, derived here from the fixture's
+ * The canonical fields docs/contracts.md#canonical-event copies from an audit.k8s.io Event, derived here from the fixture's
  * own event text so sources without an expected output (Falco, Sysdig, Sumo Logic, Panther) still
- * check real values; and the contents of the envelopes carrying them. Written from SPEC and the
+ * check real values; and the contents of the envelopes carrying them. Written from the contracts and the
  * documented formats, not from kaudit's normalizer or decoders.
  */
 import { gunzipSync, unzipSync } from 'node:zlib';
@@ -43,7 +43,7 @@ export function specFieldsOf(event: Json): Partial<CanonicalEvent> {
   };
 }
 
-/** The event has the audit event's fields and, as written (SPEC keeps the source's precision), its timestamps. */
+/** The event has the audit event's fields and, as written (docs/contracts.md#timestamps keeps the source's precision), its timestamps. */
 export function expectCarries(event: CanonicalEvent, audit: Json): void {
   expect(event).toMatchObject(specFieldsOf(audit));
   expect(event.time).toBe(audit.stageTimestamp);

@@ -4,8 +4,10 @@
  */
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { limitsOf } from '../../shared/config/config-views.ts';
+import { configFromEnv } from '../../shared/config/read-config.ts';
 import type { DecodedBatch } from '../../shared/core/decoded-batch.ts';
-import { DEFAULT_LIMITS, type Limits, limitsFromEnv } from '../../shared/core/limits.ts';
+import { DEFAULT_LIMITS, type Limits } from '../../shared/core/limits.ts';
 import { ingestBatch } from '../../shared/pipeline/ingest-batch.ts';
 import { decodeAuditLogLines } from '../../shared/sources/audit-log/audit-log.ts';
 import { decodeCloudWatchPayload } from '../../shared/sources/cloudwatch/cloudwatch-payload.ts';
@@ -26,10 +28,10 @@ import {
 } from '../helpers/audit-events.ts';
 import { MemoryObjectStore } from '../helpers/lake.ts';
 
-describe('limitsFromEnv', () => {
+describe('limitsOf', () => {
   it('gives the defaults when nothing is set, or a variable is empty', () => {
     // Act
-    const limits = limitsFromEnv({ KAUDIT_MAX_EVENT_BYTES: '' });
+    const limits = limitsOf(configFromEnv({ KAUDIT_MAX_EVENT_BYTES: '' }));
 
     // Assess
     expect(limits).toEqual({ maxDecodedBytes: 64 * 1024 * 1024, maxEventBytes: 4 * 1024 * 1024, maxRecordsPerBatch: 100_000 });
@@ -37,22 +39,22 @@ describe('limitsFromEnv', () => {
 
   it('takes each limit from its variable', () => {
     // Act
-    const limits = limitsFromEnv({ KAUDIT_MAX_DECODED_BYTES: '1048576', KAUDIT_MAX_EVENT_BYTES: '262144', KAUDIT_MAX_RECORDS_PER_BATCH: '10000' });
+    const limits = limitsOf(configFromEnv({ KAUDIT_MAX_DECODED_BYTES: '1048576', KAUDIT_MAX_EVENT_BYTES: '262144', KAUDIT_MAX_RECORDS_PER_BATCH: '10000' }));
 
     // Assess
     expect(limits).toEqual({ maxDecodedBytes: 1_048_576, maxEventBytes: 262_144, maxRecordsPerBatch: 10_000 });
   });
 
   it.each([
-    ['KAUDIT_MAX_EVENT_BYTES', '4MB', 'KAUDIT_MAX_EVENT_BYTES must be a positive integer, got "4MB"'],
-    ['KAUDIT_MAX_EVENT_BYTES', '0', 'KAUDIT_MAX_EVENT_BYTES must be a positive integer, got "0"'],
-    ['KAUDIT_MAX_RECORDS_PER_BATCH', '-1', 'KAUDIT_MAX_RECORDS_PER_BATCH must be a positive integer, got "-1"'],
-    ['KAUDIT_MAX_RECORDS_PER_BATCH', '2.5', 'KAUDIT_MAX_RECORDS_PER_BATCH must be a positive integer, got "2.5"'],
-    ['KAUDIT_MAX_DECODED_BYTES', '1e400', 'KAUDIT_MAX_DECODED_BYTES must be a positive integer, got "1e400"'],
-    ['KAUDIT_MAX_DECODED_BYTES', '17179869184', 'KAUDIT_MAX_DECODED_BYTES must be at most 4294967296 (the largest Buffer), got 17179869184'],
+    ['KAUDIT_MAX_EVENT_BYTES', '4MB', 'KAUDIT_MAX_EVENT_BYTES: expected a positive whole number of bytes, got "4MB"'],
+    ['KAUDIT_MAX_EVENT_BYTES', '0', 'KAUDIT_MAX_EVENT_BYTES: expected a positive whole number of bytes, got "0"'],
+    ['KAUDIT_MAX_RECORDS_PER_BATCH', '-1', 'KAUDIT_MAX_RECORDS_PER_BATCH: expected a positive whole number, got "-1"'],
+    ['KAUDIT_MAX_RECORDS_PER_BATCH', '2.5', 'KAUDIT_MAX_RECORDS_PER_BATCH: expected a positive whole number, got "2.5"'],
+    ['KAUDIT_MAX_DECODED_BYTES', '1e400', 'KAUDIT_MAX_DECODED_BYTES: expected a positive whole number of bytes, at most 4294967296 (the largest Buffer), got "1e400"'],
+    ['KAUDIT_MAX_DECODED_BYTES', '17179869184', 'KAUDIT_MAX_DECODED_BYTES: expected a positive whole number of bytes, at most 4294967296 (the largest Buffer), got "17179869184"'],
   ])('refuses %s=%s, naming the variable', (name, value, message) => {
     // Act
-    const read = () => limitsFromEnv({ [name]: value });
+    const read = () => limitsOf(configFromEnv({ [name]: value }));
 
     // Assess
     expect(read).toThrow(message);

@@ -105,7 +105,7 @@ const NOT_ALWAYS_SET_ON_LAMBDA: Record<string, string> = {
   identityHeader: 'set by the Azure Functions host only',
   identityServerThumbprint: 'Azure Service Fabric only',
   azureClientId: 'Azure Blob stores only',
-  cacheDir: '`kaudit query` only',
+  cacheDir: 'the commands that read the lake only (`query`, `search`, `detect`, `ui`)',
   flushSeconds: '`kaudit tail` and `kaudit ingest` of a pipe only',
   compactGrace: '`kaudit compact` only until the scheduled compaction function lands',
   rules: 'set only when the deployment configures `rules`',

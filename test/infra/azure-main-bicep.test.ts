@@ -51,7 +51,7 @@ const NOT_ALWAYS_SET_ON_AZURE: Record<string, string> = {
   identityHeader: 'set by the Functions host beside IDENTITY_ENDPOINT',
   identityServerThumbprint: 'Service Fabric only',
   azureClientId: 'user-assigned identities only: main.bicep gives the app a system-assigned one',
-  cacheDir: '`kaudit query` only',
+  cacheDir: 'the commands that read the lake only (`query`, `search`, `detect`, `ui`)',
   flushSeconds: '`kaudit tail` and `kaudit ingest` of a pipe only',
   compactGrace: '`kaudit compact` only until the scheduled compaction function lands',
   maxDecodedBytes: 'the default sits far above an Event Hubs message (1 MB) and the webhook body limit',

@@ -166,8 +166,9 @@ describe('the Blob store in a bundle built as the Azure app is', () => {
   beforeAll(async () => {
     // Prepare: a bundle with the Azure app's options that opens a Blob store from the environment and prints the outcome.
     const contents = `
+      import { configFromEnv } from './shared/config/read-config.ts';
       import { openObjectStore } from './shared/store/open-store.ts';
-      try { await openObjectStore('azblob://auditlake/events', process.env); console.log('opened'); }
+      try { await openObjectStore('azblob://auditlake/events', configFromEnv(process.env)); console.log('opened'); }
       catch (error) { console.log(error.message); }`;
     const { entryPoints: _, ...options } = esbuildBuildOptions('azure-functions', 'probe', outDir);
     await build({ ...options, stdin: { contents, resolveDir: REPO_ROOT, sourcefile: 'blob-probe.ts', loader: 'ts' } });

@@ -20,7 +20,7 @@ import {
 
 const EKS_CLUSTER_ARN = 'arn:aws:eks:eu-west-1:123456789012:cluster/prod-eu';
 
-describe('event_id (SPEC §2)', () => {
+describe('event_id (docs/contracts.md#event-id)', () => {
   it('uses the documented namespace, uuidv5 of the URL namespace and the project URL', () => {
     // Assess
     expect(EVENT_ID_NAMESPACE).toBe(uuidv5('https://github.com/kaudit/kaudit/k8s_audit/1', uuidv5.URL));

@@ -1,4 +1,4 @@
-/** `kaudit policy check`, `kaudit policy eval` and `kaudit ingest --policy` (SPEC §4, §6). */
+/** `kaudit policy check`, `kaudit policy eval` and `kaudit ingest --policy` (docs/contracts.md#cli-policy-check, #cli-policy-eval). */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -100,7 +100,7 @@ describe('kaudit policy', () => {
       ]);
     });
 
-    it('prints the fields in the order of SPEC §6', async () => {
+    it('prints the fields in the order docs/contracts.md gives', async () => {
       // Prepare
       const policy = await write('policy.yaml', POLICY);
 

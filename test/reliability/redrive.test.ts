@@ -97,7 +97,7 @@ describe('kaudit redrive --sqs', () => {
     const run = await redrive();
 
     // Assess
-    expect(run.exitCode).toBe(2);
+    expect(run.exitCode).toBe(3);
     expect(run.stderr).toMatch(/^kaudit: redrive stopped, the messages not yet stored stay in the queue: cannot write .*dt=2026-11-21/);
     expect(queue.messageIds).toEqual([failing, after]);
     expect(queue.messageIds).not.toContain(stored);
@@ -131,7 +131,7 @@ describe('kaudit redrive --sqs', () => {
     expect(run.stdout).toBe('0 received: 0 written, 0 duplicates, 0 skipped, 0 quarantined\n0 messages: 0 stored and deleted, 0 left in the queue (0 unreadable)\n');
   });
 
-  it('exits 2 naming the queue when SQS refuses the receive', async () => {
+  it('exits 3 naming the queue when SQS refuses the receive', async () => {
     // Prepare
     queue.client.on(ReceiveMessageCommand).rejects(Object.assign(new Error('The specified queue does not exist.'), { name: 'QueueDoesNotExist' }));
 
@@ -139,7 +139,7 @@ describe('kaudit redrive --sqs', () => {
     const run = await redrive();
 
     // Assess
-    expect(run.exitCode).toBe(2);
+    expect(run.exitCode).toBe(3);
     expect(run.stderr).toBe(`kaudit: redrive stopped, the messages not yet stored stay in the queue: cannot receive from ${queue.url}: The specified queue does not exist.\n`);
   });
 
@@ -153,7 +153,7 @@ describe('kaudit redrive --sqs', () => {
     const run = await redrive();
 
     // Assess
-    expect(run.exitCode).toBe(2);
+    expect(run.exitCode).toBe(3);
     expect(run.stderr).toMatch(
       /kms:Decrypt \(the queue is encrypted with a key only the principals in the deployment’s failureQueueReaders may decrypt with: add yours and deploy again\)\n$/,
     );

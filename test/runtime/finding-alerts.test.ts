@@ -1,7 +1,8 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { findingAlertsFromEnv } from '../../shared/runtime/finding-alerts.ts';
+import { configFromEnv } from '../../shared/config/read-config.ts';
+import { findingAlertsOf } from '../../shared/runtime/finding-alerts.ts';
 import type { Finding } from '../../shared/schema/finding.ts';
 import { findingOf } from '../../shared/transforms/detection/finding-of.ts';
 import { canonicalEvent } from '../detection/detection-builders.ts';
@@ -24,7 +25,7 @@ describe('finding alerts', () => {
   it('sends the findings at or above the alert level to the EventBridge bus, ten to a call', async () => {
     // Prepare
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [] });
-    const alert = findingAlertsFromEnv({ KAUDIT_ALERT_EVENT_BUS: BUS, KAUDIT_ALERT_LEVEL: 'medium' });
+    const alert = findingAlertsOf(configFromEnv({ KAUDIT_ALERT_EVENT_BUS: BUS, KAUDIT_ALERT_LEVEL: 'medium' }));
     const findings = [...Array.from({ length: 12 }, (_, index) => findingAt('high', index)), findingAt('low', 99)];
 
     // Act
@@ -40,7 +41,7 @@ describe('finding alerts', () => {
   it('fails when the bus does not accept a finding, so the batch is delivered again', async () => {
     // Prepare
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 1, Entries: [{ ErrorCode: 'InternalFailure' }] });
-    const alert = findingAlertsFromEnv({ KAUDIT_ALERT_EVENT_BUS: BUS });
+    const alert = findingAlertsOf(configFromEnv({ KAUDIT_ALERT_EVENT_BUS: BUS }));
 
     // Act
     const sending = alert?.([findingAt('critical')]);
@@ -51,11 +52,11 @@ describe('finding alerts', () => {
 
   it('is off without a bus or a topic, and refuses an unknown level', () => {
     // Act
-    const off = findingAlertsFromEnv({ KAUDIT_ALERT_LEVEL: 'high' });
-    const bad = () => findingAlertsFromEnv({ KAUDIT_ALERT_EVENT_BUS: BUS, KAUDIT_ALERT_LEVEL: 'severe' });
+    const off = findingAlertsOf(configFromEnv({ KAUDIT_ALERT_LEVEL: 'high' }));
+    const bad = () => findingAlertsOf(configFromEnv({ KAUDIT_ALERT_EVENT_BUS: BUS, KAUDIT_ALERT_LEVEL: 'severe' }));
 
     // Assess
     expect(off).toBeUndefined();
-    expect(bad).toThrow('KAUDIT_ALERT_LEVEL: expected one of informational, low, medium, high, critical, got "severe"');
+    expect(bad).toThrow('KAUDIT_ALERT_LEVEL: expected informational or low or medium or high or critical, got "severe"');
   });
 });

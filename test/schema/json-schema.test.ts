@@ -15,11 +15,11 @@ describe('artefacts generated from the zod schema (npm run schema:generate)', ()
     expect(checkedIn).toBe(expected);
   });
 
-  it('the README field table is current', () => {
+  it('the field table of docs/contracts.md is current', () => {
     // Act
-    const readme = read('README.md');
+    const contracts = read('docs/contracts.md');
 
     // Assess
-    expect(readme).toBe(withFieldTable(readme));
+    expect(contracts).toBe(withFieldTable(contracts));
   });
 });

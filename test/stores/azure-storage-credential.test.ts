@@ -1,16 +1,17 @@
 /** The choice of the Blob store's credential: the host's managed identity endpoint, or DefaultAzureCredential. */
 import { DefaultAzureCredential } from '@azure/identity';
 import { describe, expect, it } from 'vitest';
+import { configFromEnv } from '../../shared/config/read-config.ts';
 import { AppServiceManagedIdentityCredential } from '../../shared/store/app-service-managed-identity.ts';
 import { azureStorageCredential } from '../../shared/store/blob-object-store.ts';
-import { storeSettingsFromEnv } from '../../shared/store/store-settings.ts';
+import { storeSettingsOf } from '../../shared/store/store-settings.ts';
 
 describe('azureStorageCredential', () => {
   const hostIdentity = { IDENTITY_ENDPOINT: 'http://127.0.0.1:41741/msi/token/', IDENTITY_HEADER: 'identity-header-7f3a9c' };
 
   it('takes the host’s managed identity endpoint when IDENTITY_ENDPOINT and IDENTITY_HEADER are both set', async () => {
     // Act
-    const credential = await azureStorageCredential(storeSettingsFromEnv(hostIdentity));
+    const credential = await azureStorageCredential(storeSettingsOf(configFromEnv(hostIdentity)));
 
     // Assess
     expect(credential).toBeInstanceOf(AppServiceManagedIdentityCredential);
@@ -23,7 +24,7 @@ describe('azureStorageCredential', () => {
     ['Service Fabric’s IDENTITY_SERVER_THUMBPRINT is set too', { ...hostIdentity, IDENTITY_SERVER_THUMBPRINT: '0123456789ABCDEF' }],
   ])('takes DefaultAzureCredential when %s', async (_, env) => {
     // Act
-    const credential = await azureStorageCredential(storeSettingsFromEnv(env));
+    const credential = await azureStorageCredential(storeSettingsOf(configFromEnv(env)));
 
     // Assess
     expect(credential).toBeInstanceOf(DefaultAzureCredential);
@@ -36,7 +37,7 @@ describe('azureStorageCredential', () => {
     });
 
     // Act
-    const choosing = azureStorageCredential(storeSettingsFromEnv({}), () => Promise.reject(missing));
+    const choosing = azureStorageCredential(storeSettingsOf(configFromEnv({})), () => Promise.reject(missing));
 
     // Assess
     await expect(choosing).rejects.toThrow(

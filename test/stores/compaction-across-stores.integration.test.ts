@@ -7,6 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configFromEnv } from '../../shared/config/read-config.ts';
 import type { ObjectStore } from '../../shared/store/object-store.ts';
 import { openObjectStore } from '../../shared/store/open-store.ts';
 import { runKaudit } from '../helpers/cli.ts';
@@ -26,7 +27,7 @@ const running = (kind: StoreKind): RunningStore => (started.get(kind.name) as ()
 
 async function freshStore(kind: StoreKind): Promise<{ url: string; store: ObjectStore }> {
   const url = running(kind).url(freshPrefix());
-  return { url, store: await openObjectStore(url, running(kind).env) };
+  return { url, store: await openObjectStore(url, configFromEnv(running(kind).env)) };
 }
 
 /** Each audit id with how often `events` holds it, through `kaudit query` (a fresh cache per call). */

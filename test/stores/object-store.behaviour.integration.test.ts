@@ -1,9 +1,10 @@
 /**
- * What every store kind promises (SPEC §3), checked the same way against each: the file store,
+ * What every store kind promises (docs/contracts.md#store-layout), checked the same way against each: the file store,
  * S3 (s3rver) and Blob Storage (azurite), opened from their URLs by the one factory.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { configFromEnv } from '../../shared/config/read-config.ts';
 import { DEFAULT_LIMITS } from '../../shared/core/limits.ts';
 import { processBatch } from '../../shared/pipeline/ingest-batch.ts';
 import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/subscription-envelope.ts';
@@ -17,12 +18,12 @@ const KEY = 'events/v1/dt=2026-11-20/hour=14/batch-0001.ndjson.gz';
 describe.each(STORE_KINDS)('$name store', (kind) => {
   const running = useStore(kind);
 
-  const open = (prefix: string) => openObjectStore(running().url(prefix), running().env);
+  const open = (prefix: string) => openObjectStore(running().url(prefix), configFromEnv(running().env));
 
   it('lays a batch out as PREFIX/events/v1/dt=DAY/hour=HH/BATCH.ndjson.gz, one object per hour', async () => {
     // Prepare
     const prefix = freshPrefix();
-    const lake = await openEventStore(running().url(prefix), running().env);
+    const lake = await openEventStore(running().url(prefix), configFromEnv(running().env));
     const event = cloudWatchSubscriptionEvent(cloudWatchPayload({ events: [auditEvent(), auditEvent({ auditID: 'later', stageTimestamp: '2026-11-20T15:00:00.000001Z' })] }));
     const batch = processBatch(decodeCloudWatchSubscription(event, { region: 'eu-west-1', ingestTime: '2026-11-20T15:01:00.000Z', limits: DEFAULT_LIMITS }));
 
@@ -110,7 +111,7 @@ describe.each(STORE_KINDS)('$name store', (kind) => {
 
   it('fails a write where the store cannot write with a StoreError naming the key', async () => {
     // Prepare
-    const store = await openObjectStore(running().unwritableUrl, running().env);
+    const store = await openObjectStore(running().unwritableUrl, configFromEnv(running().env));
 
     // Act
     const error = await store.putIfAbsent(KEY, randomBytes(10)).catch((caught: unknown) => caught);
@@ -128,7 +129,7 @@ describe.each(INTERRUPTIBLE_KINDS)('$name store, write cut off', (kind) => {
   it('shows no part of an object whose write was cut off midway, and stores it whole when written again', async () => {
     // Prepare
     const prefix = freshPrefix();
-    const store = await openObjectStore(running().url(prefix), running().env);
+    const store = await openObjectStore(running().url(prefix), configFromEnv(running().env));
     const body = randomBytes(2_000_000);
     await kind.interruptWrite(running(), prefix, KEY, body);
 

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { configFromEnv } from '../../shared/config/read-config.ts';
 import { openObjectStore } from '../../shared/store/open-store.ts';
 import { freshPrefix, proxyOf, S3_KIND, useStore } from './store-kinds.ts';
 
@@ -16,7 +17,7 @@ describe('s3 store writes into a policy-guarded, Object Lock bucket', () => {
   /** The headers of every PUT a store opened with `settings` sends while writing `KEYS`. */
   async function putHeaders(settings: NodeJS.ProcessEnv) {
     const prefix = freshPrefix();
-    const store = await openObjectStore(running().url(prefix), { ...running().env, ...settings });
+    const store = await openObjectStore(running().url(prefix), configFromEnv({ ...running().env, ...settings }));
     for (const key of KEYS) await store.putIfAbsent(key, randomBytes(64));
     return proxyOf(running())
       .requests.filter((request) => request.method === 'PUT' && request.path.includes(prefix))

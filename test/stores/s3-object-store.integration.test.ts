@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { configFromEnv } from '../../shared/config/read-config.ts';
 import { StoreError } from '../../shared/store/object-store.ts';
 import { openObjectStore } from '../../shared/store/open-store.ts';
 import type { SeenRequest } from '../helpers/servers.ts';
@@ -26,7 +27,7 @@ describe('s3 store', () => {
   /** Writes one object through a store opened with `settings` and returns the PUT request as sent. */
   async function putRequestOf(settings: NodeJS.ProcessEnv): Promise<SeenRequest | undefined> {
     const prefix = freshPrefix();
-    const store = await openObjectStore(running().url(prefix), { ...running().env, ...settings });
+    const store = await openObjectStore(running().url(prefix), configFromEnv({ ...running().env, ...settings }));
     await store.putIfAbsent(KEY, randomBytes(10));
     return proxy().requests.find((request) => request.method === 'PUT' && request.path.includes(prefix));
   }
@@ -66,7 +67,7 @@ describe('s3 store', () => {
   it('checks with HEAD before writing to an S3-compatible endpoint, which may ignore If-None-Match', async () => {
     // Prepare
     const prefix = freshPrefix();
-    const store = await openObjectStore(running().url(prefix), running().env);
+    const store = await openObjectStore(running().url(prefix), configFromEnv(running().env));
 
     // Act
     await store.putIfAbsent(KEY, randomBytes(10));
@@ -78,7 +79,7 @@ describe('s3 store', () => {
   it('relies on the conditional PUT alone when KAUDIT_S3_CONDITIONAL_WRITES=true, counting its 412 as exists', async () => {
     // Prepare: the proxy answers the second PUT as S3 answers one for a key that exists.
     const prefix = freshPrefix();
-    const store = await openObjectStore(running().url(prefix), { ...running().env, KAUDIT_S3_CONDITIONAL_WRITES: 'true' });
+    const store = await openObjectStore(running().url(prefix), configFromEnv({ ...running().env, KAUDIT_S3_CONDITIONAL_WRITES: 'true' }));
     await store.putIfAbsent(KEY, randomBytes(10));
     proxy().fail({ method: 'PUT', status: 412 }, 1);
 
@@ -92,7 +93,7 @@ describe('s3 store', () => {
 
   it('fails a write with a StoreError on a 409 conflict, so the batch is delivered again', async () => {
     // Prepare
-    const store = await openObjectStore(running().url(freshPrefix()), running().env);
+    const store = await openObjectStore(running().url(freshPrefix()), configFromEnv(running().env));
     proxy().fail({ method: 'PUT', status: 409 }, 1);
 
     // Act

@@ -5,7 +5,8 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { type FunctionRuntime, runtimeFromEnv } from '../../shared/runtime/function-runtime.ts';
+import { configFromEnv } from '../../shared/config/read-config.ts';
+import { type FunctionRuntime, functionRuntime } from '../../shared/runtime/function-runtime.ts';
 import { ingestCloudWatchSubscription } from '../../shared/sources/cloudwatch/subscription-runtime.ts';
 import { ingestEventHubBatch } from '../../shared/sources/eventhub/trigger-runtime.ts';
 import { StoreError } from '../../shared/store/object-store.ts';
@@ -36,7 +37,7 @@ const HANDLERS: { name: string; deliver: (runtime: FunctionRuntime) => Promise<u
 describe.each(NETWORK_KINDS)('$name store on a failing network', (kind) => {
   const running = useStore(kind);
   const proxy = () => proxyOf(running());
-  const open = () => openObjectStore(running().url(freshPrefix()), running().env);
+  const open = () => openObjectStore(running().url(freshPrefix()), configFromEnv(running().env));
 
   it.each<[string, Fault]>([
     ['answered 500', { method: 'PUT', status: 500 }],
@@ -85,7 +86,7 @@ describe.each(NETWORK_KINDS)('$name store on a failing network', (kind) => {
 
   it.each(HANDLERS)('makes $name reject while the store keeps failing, and store the batch when it is delivered again', async ({ deliver }) => {
     // Prepare
-    const runtime = await runtimeFromEnv({ ...running().env, KAUDIT_STORE_URL: running().url(freshPrefix()), AWS_REGION: 'eu-west-1' }, 'AWS_REGION');
+    const runtime = await functionRuntime(configFromEnv({ ...running().env, KAUDIT_STORE_URL: running().url(freshPrefix()) }), 'eu-west-1');
     proxy().fail({ method: 'PUT', status: 503 });
 
     // Act

@@ -8,6 +8,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, vi } from 'vitest';
+import { configFromEnv } from '../../shared/config/read-config.ts';
 import { fileStorePath } from '../../shared/store/file-object-store.ts';
 import { openObjectStore } from '../../shared/store/open-store.ts';
 import { AZURITE_ACCOUNT, azuriteConnectionString, type FaultProxy, S3RVER_CREDENTIALS, startAzurite, startFaultProxy, startS3rver, type TestServer } from '../helpers/servers.ts';
@@ -102,7 +103,7 @@ const BLOB_KIND: InterruptibleStoreKind = {
   },
   // The connection closes with half the body sent; one attempt, so the SDK does not resend it whole.
   async interruptWrite(store, prefix, key, body) {
-    const objects = await openObjectStore(store.url(prefix), { ...store.env, KAUDIT_STORE_MAX_ATTEMPTS: '1' });
+    const objects = await openObjectStore(store.url(prefix), configFromEnv({ ...store.env, KAUDIT_STORE_MAX_ATTEMPTS: '1' }));
     store.proxy?.fail({ method: 'PUT', cut: true });
     const outcome = await objects.putIfAbsent(key, body).catch((error: Error) => error);
     store.proxy?.heal();

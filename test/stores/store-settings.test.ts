@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { storeSettingsFromEnv } from '../../shared/store/store-settings.ts';
+import { configFromEnv } from '../../shared/config/read-config.ts';
+import { storeSettingsOf } from '../../shared/store/store-settings.ts';
 
-describe('storeSettingsFromEnv', () => {
+describe('storeSettingsOf', () => {
   it('defaults to four attempts of 30 s, AWS endpoints and their conditional writes, SSE-S3, no connection string and no managed identity endpoint', () => {
     // Act
-    const settings = storeSettingsFromEnv({});
+    const settings = storeSettingsOf(configFromEnv({}));
 
     // Assess
     expect(settings).toEqual({
@@ -18,7 +19,7 @@ describe('storeSettingsFromEnv', () => {
 
   it('reads the Functions host’s managed identity endpoint, its header and AZURE_CLIENT_ID', () => {
     // Act
-    const settings = storeSettingsFromEnv({ IDENTITY_ENDPOINT: 'http://localhost:8081/msi/token', IDENTITY_HEADER: 'secret', AZURE_CLIENT_ID: 'c1d0' });
+    const settings = storeSettingsOf(configFromEnv({ IDENTITY_ENDPOINT: 'http://localhost:8081/msi/token', IDENTITY_HEADER: 'secret', AZURE_CLIENT_ID: 'c1d0' }));
 
     // Assess
     expect(settings.azureManagedIdentity).toEqual({ endpoint: 'http://localhost:8081/msi/token', header: 'secret', clientId: 'c1d0' });
@@ -30,7 +31,7 @@ describe('storeSettingsFromEnv', () => {
     [{ IDENTITY_ENDPOINT: 'http://localhost:8081/msi/token', IDENTITY_HEADER: 'secret', IDENTITY_SERVER_THUMBPRINT: '0123ABCD' }],
   ])('has no managed identity endpoint without both variables, or with Service Fabric’s: %j', (env) => {
     // Act
-    const settings = storeSettingsFromEnv(env);
+    const settings = storeSettingsOf(configFromEnv(env));
 
     // Assess
     expect(settings.azureManagedIdentity).toBeNull();
@@ -38,12 +39,14 @@ describe('storeSettingsFromEnv', () => {
 
   it('prefers the S3 endpoint to the all-services one, and AWS_REGION to AWS_DEFAULT_REGION', () => {
     // Act
-    const settings = storeSettingsFromEnv({
-      AWS_ENDPOINT_URL: 'http://localhost:4566',
-      AWS_ENDPOINT_URL_S3: 'http://localhost:9000',
-      AWS_REGION: 'eu-west-1',
-      AWS_DEFAULT_REGION: 'us-east-2',
-    });
+    const settings = storeSettingsOf(
+      configFromEnv({
+        AWS_ENDPOINT_URL: 'http://localhost:4566',
+        AWS_ENDPOINT_URL_S3: 'http://localhost:9000',
+        AWS_REGION: 'eu-west-1',
+        AWS_DEFAULT_REGION: 'us-east-2',
+      }),
+    );
 
     // Assess
     expect(settings.s3).toMatchObject({ endpoint: 'http://localhost:9000', region: 'eu-west-1' });
@@ -55,7 +58,7 @@ describe('storeSettingsFromEnv', () => {
     [{ KAUDIT_S3_CONDITIONAL_WRITES: 'false' }, false],
   ])('trusts conditional writes on AWS only, unless told: %j → %s', (env, expected) => {
     // Act
-    const settings = storeSettingsFromEnv(env);
+    const settings = storeSettingsOf(configFromEnv(env));
 
     // Assess
     expect(settings.s3.conditionalWrites).toBe(expected);
@@ -63,12 +66,14 @@ describe('storeSettingsFromEnv', () => {
 
   it('reads KAUDIT_S3_FORCE_PATH_STYLE=true, the KMS key and the retry settings', () => {
     // Act
-    const settings = storeSettingsFromEnv({
-      KAUDIT_S3_FORCE_PATH_STYLE: 'true',
-      KAUDIT_S3_SSE_KMS_KEY_ID: 'alias/kaudit',
-      KAUDIT_STORE_MAX_ATTEMPTS: '6',
-      KAUDIT_STORE_TIMEOUT_MS: '5000',
-    });
+    const settings = storeSettingsOf(
+      configFromEnv({
+        KAUDIT_S3_FORCE_PATH_STYLE: 'true',
+        KAUDIT_S3_SSE_KMS_KEY_ID: 'alias/kaudit',
+        KAUDIT_STORE_MAX_ATTEMPTS: '6',
+        KAUDIT_STORE_TIMEOUT_MS: '5000',
+      }),
+    );
 
     // Assess
     expect(settings).toMatchObject({ maxAttempts: 6, attemptTimeoutMs: 5000, s3: { forcePathStyle: true, sseKmsKeyId: 'alias/kaudit' } });
@@ -76,7 +81,7 @@ describe('storeSettingsFromEnv', () => {
 
   it('treats an empty variable as unset', () => {
     // Act
-    const settings = storeSettingsFromEnv({ KAUDIT_STORE_MAX_ATTEMPTS: '', AZURE_STORAGE_CONNECTION_STRING: '' });
+    const settings = storeSettingsOf(configFromEnv({ KAUDIT_STORE_MAX_ATTEMPTS: '', AZURE_STORAGE_CONNECTION_STRING: '' }));
 
     // Assess
     expect(settings).toMatchObject({ maxAttempts: 4, azureConnectionString: null });
@@ -90,7 +95,7 @@ describe('storeSettingsFromEnv', () => {
     ['IDENTITY_ENDPOINT', 'localhost 8081'],
   ])('refuses %s=%s, naming the variable', (name, value) => {
     // Act
-    const read = () => storeSettingsFromEnv({ [name]: value });
+    const read = () => storeSettingsOf(configFromEnv({ [name]: value }));
 
     // Assess
     expect(read).toThrow(name);

@@ -16,7 +16,7 @@ export interface LakeStorageProps {
 }
 
 /**
- * The lake bucket (SPEC §3 layout under `lake/`) and the bucket that receives the server access
+ * The lake bucket (docs/contracts.md#store-layout under `lake/`) and the bucket that receives the server access
  * logs of every kaudit bucket.
  */
 export class LakeStorage extends Construct {
@@ -60,7 +60,7 @@ export class LakeStorage extends Construct {
     });
   }
 
-  /** `KAUDIT_STORE_URL`: the lake root (SPEC §5). */
+  /** `KAUDIT_STORE_URL`: the lake root (docs/contracts.md#store-urls). */
   get storeUrl(): string {
     return `s3://${this.bucket.bucketName}/${LakeStorage.LAKE_ROOT}`;
   }
@@ -87,7 +87,7 @@ export class LakeStorage extends Construct {
     for (const prefix of prefixes) {
       Validations.of(role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${bucketArn}/${prefix}*]`,
-        reason: `Object keys are chosen per batch at run time (SPEC section 3); the wildcard is confined to the ${prefix} prefix and the one action s3:PutObject.`,
+        reason: `Object keys are chosen per batch at run time (the lake layout); the wildcard is confined to the ${prefix} prefix and the one action s3:PutObject.`,
       });
     }
   }

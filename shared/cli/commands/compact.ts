@@ -1,28 +1,27 @@
 import { tmpdir } from 'node:os';
 import type { Command } from 'commander';
 import { type CompactionSummary, compactLake, DEFAULT_GRACE_MS, type HourResult } from '../../compaction/compactor.ts';
-import { parseGrace } from '../../compaction/grace.ts';
 import { messageOf } from '../../core/errors.ts';
 import { SETTINGS } from '../../core/settings.ts';
 import { parseTimeBound } from '../../query/time-range.ts';
-import { resolveFileStoreUrl } from '../../store/file-object-store.ts';
-import { StoreError } from '../../store/object-store.ts';
-import { openObjectStore, resolveStoreUrl } from '../../store/open-store.ts';
-import { type CliIo, EXIT, UsageError } from '../cli-io.ts';
+import { type CliIo, UsageError } from '../cli-io.ts';
+import { commandConfig, flag } from '../command-config.ts';
+import { EXIT, exitStatusHelp } from '../exit-codes.ts';
+import { openCliObjectStore } from '../ingest-setup.ts';
+import { SHARED_OPTIONS, type SharedOptionValues } from '../shared-options.ts';
 
-interface CompactOptions {
-  store?: string;
+interface CompactOptions extends SharedOptionValues {
   before?: string;
-  json?: boolean;
 }
 
 export function registerCompact(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
     .command('compact')
     .description('rewrite closed hours of events as Parquet for fast queries; the gzip NDJSON objects stay as they are')
-    .option('--store <url>', 'store URL (default: $KAUDIT_STORE_URL or file://./kaudit-data)')
+    .addOption(SHARED_OPTIONS.store())
     .option('--before <time>', 'only hours ending at or before TIME: ISO-8601 or a duration ago (24h, 7d)')
-    .option('--json', 'print the summary as one JSON object')
+    .addOption(SHARED_OPTIONS.json())
+    .addOption(SHARED_OPTIONS.config())
     .addHelpText(
       'after',
       `
@@ -31,10 +30,12 @@ hours already compacted are skipped, an hour that received objects since is comp
 run killed at any point leaves every event readable once.
 
 Examples:
+  # every closed hour of the default store ./kaudit-data
   kaudit compact
-  kaudit compact --store s3://audit-lake/prod --before 24h --json
 
-Exit status: 0 done, 2 usage error, 3 the store failed (run it again).`,
+  # an S3 lake, only hours that ended a day ago or earlier, summary as JSON
+  kaudit compact --store s3://audit-lake/prod --before 24h --json
+${exitStatusHelp({ ok: 'done: every closed hour in range is compacted', usage: true, failed: 'the store failed: run it again, what was compacted stays' })}`,
     )
     .action(async (options: CompactOptions) => setExit(await compactCommand(options, io)));
 }
@@ -42,18 +43,11 @@ Exit status: 0 done, 2 usage error, 3 the store failed (run it again).`,
 async function compactCommand(options: CompactOptions, io: CliIo): Promise<number> {
   const now = new Date();
   const before = options.before === undefined ? null : timeOf('--before', () => parseTimeBound(options.before as string, now));
-  const graceText = io.env[SETTINGS.compactGrace];
-  const graceMs = graceText ? timeOf(SETTINGS.compactGrace, () => parseGrace(graceText)) : DEFAULT_GRACE_MS;
-  const store = await openObjectStore(resolveFileStoreUrl(resolveStoreUrl(options.store, io.env), io.cwd), io.env);
+  const config = await commandConfig(io, options.config, { storeUrl: flag('--store', options.store) });
+  const graceMs = config.compactGrace ?? DEFAULT_GRACE_MS;
+  const store = await openCliObjectStore(config, io);
   const onHour = options.json ? undefined : (hour: HourResult) => io.stderr.write(`kaudit: ${describeHour(hour)}\n`);
-  let summary: CompactionSummary;
-  try {
-    summary = await compactLake(store, { now, before, graceMs, workDir: tmpdir(), onHour });
-  } catch (error) {
-    if (!(error instanceof StoreError)) throw error;
-    io.stderr.write(`kaudit: ${error.message}\n`);
-    return EXIT.store;
-  }
+  const summary = await compactLake(store, { now, before, graceMs, workDir: tmpdir(), onHour });
   io.stdout.write(options.json ? `${JSON.stringify(summary)}\n` : `${describeSummary(summary)}\n`);
   return EXIT.ok;
 }

@@ -1,4 +1,5 @@
 import { type Command, Option } from 'commander';
+import type { KauditConfig } from '../../config/settings-schema.ts';
 import { shortHash } from '../../core/digest.ts';
 import { messageOf } from '../../core/errors.ts';
 import { SETTINGS } from '../../core/settings.ts';
@@ -7,27 +8,23 @@ import { analyticsFindings, DEFAULT_ANALYTICS_PARAMETERS, lakeRangeFor } from '.
 import { ocsfDetectionFinding } from '../../detect/ocsf-finding.ts';
 import { sigmaFindingsOverLake } from '../../detect/sigma-over-lake.ts';
 import { BUILT_IN_RULES_NAME, loadConfiguredRules, RulesRefusedError } from '../../pipeline/detection-rules.ts';
-import { LakeQuery } from '../../query/lake-query.ts';
 import { parseTimeRange, type TimeRange } from '../../query/time-range.ts';
 import { FINDING_LEVELS, type Finding, type FindingLevel } from '../../schema/finding.ts';
-import { resolveFileStoreUrl } from '../../store/file-object-store.ts';
-import { StoreError } from '../../store/object-store.ts';
-import { openObjectStore, resolveStoreUrl } from '../../store/open-store.ts';
 import type { RuleSet } from '../../transforms/detection/rule-set.ts';
-import { type CliIo, EXIT, repeatable, UsageError } from '../cli-io.ts';
+import { type CliIo, repeatable, UsageError } from '../cli-io.ts';
+import { commandConfig, flag } from '../command-config.ts';
+import { EXIT, exitStatusHelp } from '../exit-codes.ts';
 import { formatRows } from '../format-rows.ts';
 import { openCliEventStore } from '../ingest-setup.ts';
-import { openLakeOver } from '../open-lake.ts';
+import { type LakeOptions, openLakeOver } from '../open-lake.ts';
+import { SHARED_OPTIONS, type SharedOptionValues } from '../shared-options.ts';
 
 const DETECT_FORMATS = ['table', 'json', 'ocsf'] as const;
 /** Without --since, analytics look at the last day (and the baseline before it). */
 const ANALYTICS_DEFAULT_SINCE = '24h';
 
-interface DetectOptions {
-  store?: string;
+interface DetectOptions extends SharedOptionValues, LakeOptions {
   rules: string[];
-  since?: string;
-  until?: string;
   format: (typeof DETECT_FORMATS)[number];
   save?: boolean;
   analytics?: boolean;
@@ -45,10 +42,10 @@ export function registerDetect(program: Command, io: CliIo, setExit: (code: numb
   program
     .command('detect')
     .description('run Sigma rules (and, with --analytics, the behaviour analytics) over stored events and print the findings')
-    .option('--store <url>', 'store URL (default: $KAUDIT_STORE_URL or file://./kaudit-data)')
+    .addOption(SHARED_OPTIONS.store())
     .option('--rules <path>', `Sigma rule file or directory, or ${BUILT_IN_RULES_NAME} for the pack (repeatable; default: the built-in pack)`, repeatable, [])
-    .option('--since <time>', 'only events at or after TIME: ISO-8601 or a duration ago (24h, 7d)')
-    .option('--until <time>', 'only events before TIME')
+    .addOption(SHARED_OPTIONS.since())
+    .addOption(SHARED_OPTIONS.until())
     .addOption(new Option('--format <format>', 'output: table, json (one finding per line) or ocsf (one OCSF Detection Finding per line)').choices(DETECT_FORMATS).default('table'))
     .option('--save', 'store the findings under findings/v1/ (findings already stored are not stored again)')
     .option('--analytics', `also run the behaviour analytics (window default: --since ${ANALYTICS_DEFAULT_SINCE})`)
@@ -59,17 +56,27 @@ export function registerDetect(program: Command, io: CliIo, setExit: (code: numb
     .option('--burst-minutes <m>', 'analytics: ... within this many minutes', String(analytics.forbiddenBurst.withinMinutes))
     .option('--alert-webhook <url>', 'POST the findings at or above --alert-level as JSON to this URL')
     .addOption(new Option('--alert-level <level>', 'lowest level posted to --alert-webhook').choices(FINDING_LEVELS).default('informational'))
+    .addOption(SHARED_OPTIONS.config())
     .addHelpText(
       'after',
       [
         '',
         'Examples:',
+        '  # the built-in pack over the last day of the default store',
         '  kaudit detect --since 24h',
+        '',
+        '  # your rules and the pack since a date, one finding per JSON line',
         '  kaudit detect --rules rules/ --rules built-in --since 2026-11-20 --format json',
+        '',
+        '  # the behaviour analytics too, the findings stored and the high ones posted to a webhook',
         '  kaudit detect --analytics --since 7d --save --alert-webhook https://hooks.example.com/kaudit --alert-level high',
         '',
         `The built-in pack reads ${SETTINGS.approvedNetworks} and ${SETTINGS.disabledRules}.`,
-        'Exit status: 0 done (with or without findings), 2 usage error or a rule that does not load, 3 the store or the webhook failed.',
+        exitStatusHelp({
+          ok: 'done, with or without findings',
+          usage: 'usage error, or a rule that does not load',
+          failed: 'the store or the alert webhook failed: run it again (saved findings are not stored twice)',
+        }),
       ].join('\n'),
     )
     .action(async (options: DetectOptions) => setExit(await detectCommand(options, io)));
@@ -77,30 +84,26 @@ export function registerDetect(program: Command, io: CliIo, setExit: (code: numb
 
 async function detectCommand(options: DetectOptions, io: CliIo): Promise<number> {
   const now = new Date();
+  const config = await commandConfig(io, options.config, { storeUrl: flag('--store', options.store) });
   const window = windowOf(options, now);
   const parameters = analyticsParametersOf(options);
-  const rules = rulesOf(options, io);
+  const rules = rulesOf(options, config, io);
   const webhook = options.alertWebhook === undefined ? null : webhookOf(options.alertWebhook);
+  // From here a failure is the store's or the webhook's: exit 3, as every error that is not a UsageError.
+  const lakeRange = window.since && options.analytics ? lakeRangeFor({ ...window, since: window.since }, parameters) : window;
+  const { lake } = await openLakeOver(config, lakeRange, io, now);
+  let findings: Finding[];
   try {
-    const lakeRange = window.since && options.analytics ? lakeRangeFor({ ...window, since: window.since }, parameters) : window;
-    const { lake } = await openLakeOver(options.store, lakeRange, io, now);
-    let findings: Finding[];
-    try {
-      findings = await sigmaFindingsOverLake(lake, rules, window, { now: () => now, onFailure: (failure) => io.stderr.write(`kaudit: ${failure.message}\n`) });
-      if (options.analytics && window.since) findings.push(...(await analyticsFindings(lake, { ...window, since: window.since }, now.toISOString(), parameters)));
-    } finally {
-      lake.close();
-    }
-    io.stdout.write(formatFindings(findings, options.format));
-    io.stderr.write(`kaudit: ${findings.length} finding${findings.length === 1 ? '' : 's'}\n`);
-    if (options.save && findings.length > 0) await saveFindings(findings, options.store, io);
-    if (webhook) await alert(findings, webhook, options.alertLevel, io);
-    return EXIT.ok;
-  } catch (error) {
-    if (!(error instanceof StoreError || error instanceof AlertError)) throw error;
-    io.stderr.write(`kaudit: ${error.message}\n`);
-    return EXIT.store;
+    findings = await sigmaFindingsOverLake(lake, rules, window, { now: () => now, onFailure: (failure) => io.stderr.write(`kaudit: ${failure.message}\n`) });
+    if (options.analytics && window.since) findings.push(...(await analyticsFindings(lake, { ...window, since: window.since }, now.toISOString(), parameters)));
+  } finally {
+    lake.close();
   }
+  io.stdout.write(formatFindings(findings, options.format));
+  io.stderr.write(`kaudit: ${findings.length} finding${findings.length === 1 ? '' : 's'}\n`);
+  if (options.save && findings.length > 0) await saveFindings(findings, config, io);
+  if (webhook) await alert(findings, webhook, options.alertLevel, io);
+  return EXIT.ok;
 }
 
 function windowOf(options: DetectOptions, now: Date): TimeRange {
@@ -132,12 +135,12 @@ function webhookOf(text: string): URL {
   }
 }
 
-function rulesOf(options: DetectOptions, io: CliIo): RuleSet {
+function rulesOf(options: DetectOptions, config: KauditConfig, io: CliIo): RuleSet {
   try {
     return loadConfiguredRules({
       paths: options.rules.length > 0 ? options.rules : [BUILT_IN_RULES_NAME],
-      approvedNetworks: io.env[SETTINGS.approvedNetworks] || null,
-      disabledRules: io.env[SETTINGS.disabledRules] || null,
+      approvedNetworks: config.approvedNetworks,
+      disabledRules: config.disabledRules,
       baseDir: io.cwd,
     });
   } catch (error) {
@@ -160,23 +163,17 @@ function formatFindings(findings: readonly Finding[], format: DetectOptions['for
 }
 
 /** Named by the findings themselves, so saving the same findings again finds them stored. */
-async function saveFindings(findings: readonly Finding[], storeFlag: string | undefined, io: CliIo): Promise<void> {
-  const store = await openCliEventStore(storeFlag, io);
+async function saveFindings(findings: readonly Finding[], config: KauditConfig, io: CliIo): Promise<void> {
+  const store = await openCliEventStore(config, io);
   const key = `det-${shortHash(...findings.map((finding) => finding.finding_id).sort())}`;
   const saved = await store.writeFindings(key, findings);
   io.stderr.write(`kaudit: ${saved.written} findings saved, ${saved.duplicates} already stored\n`);
 }
 
-class AlertError extends Error {}
-
 async function alert(findings: readonly Finding[], url: URL, level: FindingLevel, io: CliIo): Promise<void> {
   const lowest = FINDING_LEVELS.indexOf(level);
   const posted = findings.filter((finding) => FINDING_LEVELS.indexOf(finding.level) >= lowest);
   if (posted.length === 0) return;
-  try {
-    await postFindings(url, posted);
-  } catch (error) {
-    throw new AlertError(messageOf(error));
-  }
+  await postFindings(url, posted);
   io.stderr.write(`kaudit: ${posted.length} finding${posted.length === 1 ? '' : 's'} posted to the alert webhook\n`);
 }

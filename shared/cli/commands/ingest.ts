@@ -1,38 +1,51 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { awsRegionOf, limitsOf } from '../../config/config-views.ts';
 import { fileErrorOf } from '../../core/errors.ts';
-import { flushIntervalMsFromEnv } from '../../core/flush-interval.ts';
 import { addSummary, emptySummary, type IngestSummary } from '../../core/ingest-summary.ts';
-import { limitsFromEnv } from '../../core/limits.ts';
-import { type CliIo, EXIT, readStream, repeatable, UsageError } from '../cli-io.ts';
+import { type CliIo, readStream, repeatable, UsageError } from '../cli-io.ts';
+import { commandConfig, flag } from '../command-config.ts';
+import { EXIT, exitStatusHelp } from '../exit-codes.ts';
 import { cliPipelineOptions, openCliEventStore } from '../ingest-setup.ts';
 import { InputFailure, ingestStream, streamProgress } from '../ingest-stream.ts';
 import { checkReadable, openInputSource } from '../input-source.ts';
+import { SHARED_OPTIONS, type SharedOptionValues } from '../shared-options.ts';
 
-interface IngestOptions {
-  store?: string;
-  region?: string;
+interface IngestOptions extends SharedOptionValues {
   cluster?: string;
-  policy?: string;
   rules: string[];
-  json?: boolean;
 }
+
+const EXAMPLES = `
+Examples:
+  # an EKS subscription event saved from CloudWatch Logs, into the default store ./kaudit-data
+  kaudit ingest --region eu-west-1 eks-subscription-event.json
+
+  # a self-managed cluster's audit log, gzip included, with the cost-saver policy, into S3
+  kaudit ingest --cluster onprem-prod --policy policies/cost-saver.yaml --store s3://audit-lake/k8s /var/log/kubernetes/audit.log.gz
+
+  # an AKS Event Hubs body from stdin, summary as JSON
+  cat eventhub-body.json | kaudit ingest --json -
+
+  # a growing audit log from a pipe, stored every $KAUDIT_FLUSH_SECONDS, with the built-in detection rules
+  tail -F /var/log/kubernetes/audit.log | kaudit ingest --cluster onprem-prod --rules built-in -`;
 
 export function registerIngest(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
     .command('ingest')
     .description('ingest audit events from files (or - for stdin) into the store')
     .argument('<inputs...>', 'CloudWatch subscription event or payload, Event Hubs body (or array), EventList, or audit log (JSON lines)')
-    .option('--store <url>', 'store URL (default: $KAUDIT_STORE_URL or file://./kaudit-data)')
-    .option('--region <region>', 'AWS region of EKS input (default: $AWS_REGION)')
+    .addOption(SHARED_OPTIONS.store())
+    .addOption(SHARED_OPTIONS.awsRegion('AWS region of EKS input'))
     .option('--cluster <name>', 'cluster name (and id) of self-managed audit logs')
-    .option('--policy <file>', 'audit Policy to re-apply before storing')
+    .addOption(SHARED_OPTIONS.policy())
     .option('--rules <path>', 'Sigma rules to evaluate, storing findings: a file, a directory, or built-in for the pack (repeatable; default $KAUDIT_RULES)', repeatable, [])
-    .option('--json', 'print the summary as one JSON object')
+    .addOption(SHARED_OPTIONS.json())
+    .addOption(SHARED_OPTIONS.config())
     .addHelpText(
       'after',
-      '\nExit status: 0 all written or skipped by design, 1 something was quarantined, 2 usage error or unreadable input, 3 the store failed (run again: what was stored is found as duplicates).',
+      `${EXAMPLES}\n${exitStatusHelp({ ok: true, quarantined: true, usage: 'usage error or unreadable input: that input stops there, what was stored before it is in the summary', failed: 'the store failed: run again, what was stored is found as duplicates' })}`,
     )
     .action(async (inputs: string[], options: IngestOptions) => setExit(await ingestCommand(inputs, options, io)));
 }
@@ -42,13 +55,18 @@ export function registerIngest(program: Command, io: CliIo, setExit: (code: numb
  * streams each one, storing batch by batch as it is decoded.
  */
 async function ingestCommand(inputs: string[], options: IngestOptions, io: CliIo): Promise<number> {
-  const limits = limitsFromEnv(io.env);
-  const flushMs = flushIntervalMsFromEnv(io.env);
+  const config = await commandConfig(io, options.config, {
+    storeUrl: flag('--store', options.store),
+    awsRegion: flag('--region', options.region),
+    policy: flag('--policy', options.policy),
+  });
+  const limits = limitsOf(config);
+  const flushMs = Math.round(config.flushSeconds * 1000);
   const ingestTime = new Date().toISOString();
-  const region = options.region ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? null;
+  const region = awsRegionOf(config);
   for (const input of inputs) await checkReadable(input, io);
-  const store = await openCliEventStore(options.store, io);
-  const pipeline = await cliPipelineOptions(options.policy, io, options.rules);
+  const store = await openCliEventStore(config, io);
+  const pipeline = await cliPipelineOptions(config, io, options.rules);
   const summary = emptySummary();
   const progress = streamProgress(io.stderr);
   const print = () => io.stdout.write(options.json ? `${JSON.stringify(summary)}\n` : `${describeSummary(summary)}\n`);

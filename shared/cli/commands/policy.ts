@@ -1,21 +1,36 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
+import { awsRegionOf, limitsOf } from '../../config/config-views.ts';
 import { ConfigError } from '../../core/config-document.ts';
 import { fileErrorOf } from '../../core/errors.ts';
-import { limitsFromEnv } from '../../core/limits.ts';
 import { normalizeRecord } from '../../normalize/normalize-record.ts';
 import type { CanonicalEvent } from '../../schema/canonical-event.ts';
 import { decodeInput } from '../../sources/input-formats.ts';
 import type { CompiledPolicy } from '../../transforms/policy/compile-policy.ts';
 import { type LoadedPolicy, loadPolicy } from '../../transforms/policy/load-policy.ts';
 import { requestAttributesOf } from '../../transforms/policy/request-attributes.ts';
-import { type CliIo, EXIT, UsageError } from '../cli-io.ts';
+import { type CliIo, UsageError } from '../cli-io.ts';
+import { commandConfig } from '../command-config.ts';
+import { EXIT, exitStatusHelp } from '../exit-codes.ts';
+import { SHARED_OPTIONS, type SharedOptionValues } from '../shared-options.ts';
 import { readInput } from './ingest.ts';
 
-interface PolicyEvalOptions {
+interface PolicyEvalOptions extends SharedOptionValues {
   policy: string;
 }
+
+const CHECK_EXAMPLES = `
+Examples:
+  kaudit policy check policies/cost-saver.yaml`;
+
+const EVAL_EXAMPLES = `
+Examples:
+  # what the policy decides for each event of an audit log
+  kaudit policy eval --policy policies/cost-saver.yaml /var/log/kubernetes/audit.log
+
+  # the events it would drop
+  kaudit policy eval --policy policies/cost-saver.yaml audit.log | grep '"level":"None"'`;
 
 export function registerPolicy(program: Command, io: CliIo, setExit: (code: number) => void): void {
   const policy = program.command('policy').description('check an audit.k8s.io/v1 Policy, or see what it decides for audit events');
@@ -23,14 +38,21 @@ export function registerPolicy(program: Command, io: CliIo, setExit: (code: numb
     .command('check')
     .description('validate a Policy as kube-apiserver does')
     .argument('<file>', 'Policy YAML or JSON')
-    .addHelpText('after', '\nExit status: 0 valid (warnings on stderr), 2 invalid (one message per problem, naming the rule index).')
+    .addHelpText(
+      'after',
+      `${CHECK_EXAMPLES}\n${exitStatusHelp({ ok: 'valid (warnings on stderr)', usage: 'invalid or unreadable (one message per problem, naming the rule index)' })}`,
+    )
     .action(async (file: string) => setExit(await policyCheckCommand(file, io)));
   policy
     .command('eval')
     .description('print the policy decision for each audit event, one JSON line each, in input order')
     .requiredOption('--policy <file>', 'Policy YAML or JSON')
     .argument('[events...]', 'audit events (JSON lines or EventList) or any envelope ingest reads; - or none for stdin')
-    .addHelpText('after', '\nExit status: 0 every record evaluated, 1 some records were not audit events, 2 usage error or invalid policy.')
+    .addOption(SHARED_OPTIONS.config())
+    .addHelpText(
+      'after',
+      `${EVAL_EXAMPLES}\n${exitStatusHelp({ ok: 'every record evaluated', quarantined: 'some records were not audit events', usage: 'usage error, unreadable input or an invalid policy' })}`,
+    )
     .action(async (events: string[], options: PolicyEvalOptions) => setExit(await policyEvalCommand(events, options, io)));
 }
 
@@ -50,9 +72,10 @@ async function policyCheckCommand(file: string, io: CliIo): Promise<number> {
 async function policyEvalCommand(inputs: string[], options: PolicyEvalOptions, io: CliIo): Promise<number> {
   const loaded = await readPolicy(options.policy, io);
   if ('problems' in loaded) throw new UsageError(`${options.policy}: ${loaded.problems.join('; ')}`);
-  const limits = limitsFromEnv(io.env);
+  const config = await commandConfig(io, options.config);
+  const limits = limitsOf(config);
   // Decoders need a region to name EKS clusters; the decisions printed here don't depend on it.
-  const region = io.env.AWS_REGION || io.env.AWS_DEFAULT_REGION || 'unknown';
+  const region = awsRegionOf(config) ?? 'unknown';
   let unreadable = 0;
   for (const input of inputs.length > 0 ? inputs : ['-']) {
     const decoded = decodeInput(await readInput(input, io), {
@@ -81,7 +104,7 @@ async function policyEvalCommand(inputs: string[], options: PolicyEvalOptions, i
   return EXIT.quarantined;
 }
 
-/** One line of `policy eval` output (SPEC §6). */
+/** One line of `policy eval` output (docs/contracts.md#cli-policy-eval). */
 function decisionLine(policy: CompiledPolicy, event: CanonicalEvent) {
   const decision = policy.evaluate(requestAttributesOf(event));
   return {

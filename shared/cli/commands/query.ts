@@ -1,27 +1,49 @@
-import { type Command, Option } from 'commander';
-import { type CliIo, EXIT, UsageError } from '../cli-io.ts';
-import { formatRows, ROW_FORMATS, type RowFormat } from '../format-rows.ts';
+import type { Command } from 'commander';
+import { type CliIo, UsageError } from '../cli-io.ts';
+import { commandConfig, flag } from '../command-config.ts';
+import { EXIT, exitStatusHelp } from '../exit-codes.ts';
+import { formatRows, type RowFormat } from '../format-rows.ts';
 import { type LakeOptions, openLake } from '../open-lake.ts';
+import { SHARED_OPTIONS, type SharedOptionValues } from '../shared-options.ts';
 
-interface QueryOptions extends LakeOptions {
+interface QueryOptions extends SharedOptionValues, LakeOptions {
   format: RowFormat;
 }
+
+const EXAMPLES = `
+Examples:
+  # forbidden requests by user, across every cluster in the default store
+  kaudit query "SELECT user_name, count(*) AS n FROM events WHERE outcome = 'failure' GROUP BY ALL ORDER BY n DESC"
+
+  # the last day of an S3 lake, as CSV
+  kaudit query --store s3://audit-lake/k8s --since 24h --format csv "SELECT time, verb, object_resource FROM events"
+
+  # why records were quarantined, one JSON object per row
+  kaudit query --format json "SELECT reason, count(*) AS n FROM quarantine GROUP BY reason"
+
+Cloud stores (s3://, azblob://) are queried through a local cache of the partitions in range:
+$KAUDIT_CACHE_DIR, default ./.kaudit-cache.`;
 
 export function registerQuery(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
     .command('query')
     .description('run DuckDB SQL over the views events (one row per event), events_all, quarantine and events_ocsf')
     .argument('<sql>', 'SQL, e.g. "SELECT user_name, count(*) FROM events GROUP BY 1"')
-    .option('--store <url>', 'store URL (default: $KAUDIT_STORE_URL or file://./kaudit-data)')
-    .option('--since <time>', 'only events at or after TIME: ISO-8601 (UTC unless it says otherwise) or a duration ago (24h, 7d)')
-    .option('--until <time>', 'only events before TIME')
-    .addOption(new Option('--format <format>', 'output format').choices(ROW_FORMATS).default('table'))
-    .addHelpText('after', '\nCloud stores (s3://, azblob://) are queried through a local cache of the partitions in range:\n$KAUDIT_CACHE_DIR, default ./.kaudit-cache.')
+    .addOption(SHARED_OPTIONS.store())
+    .addOption(SHARED_OPTIONS.since())
+    .addOption(SHARED_OPTIONS.until())
+    .addOption(SHARED_OPTIONS.format())
+    .addOption(SHARED_OPTIONS.config())
+    .addHelpText(
+      'after',
+      `${EXAMPLES}\n${exitStatusHelp({ ok: 'the query ran', usage: 'usage error, a bad time, or SQL DuckDB refuses', failed: 'the store could not be listed or read' })}`,
+    )
     .action(async (sql: string, options: QueryOptions) => setExit(await queryCommand(sql, options, io)));
 }
 
 async function queryCommand(sql: string, options: QueryOptions, io: CliIo): Promise<number> {
-  const { lake } = await openLake(options, io, new Date());
+  const config = await commandConfig(io, options.config, { storeUrl: flag('--store', options.store) });
+  const { lake } = await openLake(config, options, io, new Date());
   try {
     const result = await lake.run(sql).catch((error: Error) => {
       throw new UsageError(`query failed: ${error.message.split('\n')[0]}`);

@@ -1,24 +1,30 @@
 import { type Message, SQSClient } from '@aws-sdk/client-sqs';
 import type { Command } from 'commander';
+import { awsRegionOf, limitsOf } from '../../config/config-views.ts';
 import { messageOf } from '../../core/errors.ts';
 import { addSummary, emptySummary, type IngestSummary } from '../../core/ingest-summary.ts';
-import { limitsFromEnv } from '../../core/limits.ts';
-import { SETTINGS } from '../../core/settings.ts';
 import { ingestBatch } from '../../pipeline/ingest-batch.ts';
 import { type QueueMessages, queueRegion, redriveQueue } from '../../sources/cloudwatch/redrive-queue.ts';
 import { decodeInput } from '../../sources/input-formats.ts';
-import { type CliIo, EXIT, UsageError } from '../cli-io.ts';
+import { type CliIo, UsageError } from '../cli-io.ts';
+import { commandConfig, flag } from '../command-config.ts';
+import { EXIT, exitStatusHelp } from '../exit-codes.ts';
 import { cliPipelineOptions, openCliEventStore } from '../ingest-setup.ts';
+import { SHARED_OPTIONS, type SharedOptionValues } from '../shared-options.ts';
 import { describeSummary } from './ingest.ts';
 
-interface RedriveOptions {
+interface RedriveOptions extends SharedOptionValues {
   sqs: string;
-  store?: string;
-  region?: string;
-  policy?: string;
   waitSeconds: string;
-  json?: boolean;
 }
+
+const EXAMPLES = `
+Examples:
+  # replay the EKS function's on-failure queue into the lake the function writes to
+  kaudit redrive --sqs https://sqs.eu-west-1.amazonaws.com/123456789012/kaudit-failures --store s3://audit-lake/k8s
+
+  # the same, for a script
+  kaudit redrive --sqs https://sqs.eu-west-1.amazonaws.com/123456789012/kaudit-failures --store s3://audit-lake/k8s --json`;
 
 /** What a redrive did: the events, and the queue messages they came in. */
 interface RedriveReport {
@@ -31,12 +37,21 @@ export function registerRedrive(program: Command, io: CliIo, setExit: (code: num
     .command('redrive')
     .description('replay the batches in a Lambda on-failure destination queue; a message is deleted only once its batch is stored')
     .requiredOption('--sqs <url>', 'SQS queue URL')
-    .option('--store <url>', 'store URL (default: $KAUDIT_STORE_URL or file://./kaudit-data)')
-    .option('--region <region>', 'region of the queue and of EKS input, when the queue URL and the records do not say (default: $AWS_REGION)')
-    .option('--policy <file>', 'audit Policy to re-apply before storing, as kaudit ingest does')
+    .addOption(SHARED_OPTIONS.store())
+    .addOption(SHARED_OPTIONS.awsRegion('region of the queue and of EKS input, when the queue URL and the records do not say'))
+    .addOption(SHARED_OPTIONS.policy())
     .option('--wait-seconds <seconds>', 'long-polling wait of each receive; the run ends at the first receive with no new message', '5')
-    .option('--json', 'print the summary as one JSON object')
-    .addHelpText('after', '\nExit status: 0 every message stored and deleted, 1 something was quarantined or left in the queue, 2 usage error or the queue or store failed.')
+    .addOption(SHARED_OPTIONS.json())
+    .addOption(SHARED_OPTIONS.config())
+    .addHelpText(
+      'after',
+      `${EXAMPLES}\n${exitStatusHelp({
+        ok: 'every message stored and deleted',
+        quarantined: 'something was quarantined or left in the queue',
+        usage: true,
+        failed: 'the queue or the store failed: the messages stored before it are deleted, the rest stay; safe to run again',
+      })}`,
+    )
     .action(async (options: RedriveOptions) => setExit(await redriveCommand(options, io)));
 }
 
@@ -50,11 +65,16 @@ async function redriveCommand(options: RedriveOptions, io: CliIo): Promise<numbe
   const queueUrl = parseQueueUrl(options.sqs);
   const waitSeconds = Number(options.waitSeconds);
   if (!Number.isInteger(waitSeconds) || waitSeconds < 1 || waitSeconds > 20) throw new UsageError(`--wait-seconds must be an integer from 1 to 20, got ${options.waitSeconds}`);
-  const region = options.region ?? io.env[SETTINGS.awsRegion] ?? io.env[SETTINGS.awsDefaultRegion] ?? null;
+  const config = await commandConfig(io, options.config, {
+    storeUrl: flag('--store', options.store),
+    awsRegion: flag('--region', options.region),
+    policy: flag('--policy', options.policy),
+  });
+  const region = awsRegionOf(config);
   const sqs = new SQSClient({ region: queueRegion(queueUrl) ?? region ?? undefined });
-  const store = await openCliEventStore(options.store, io);
-  const pipeline = await cliPipelineOptions(options.policy, io);
-  const limits = limitsFromEnv(io.env);
+  const store = await openCliEventStore(config, io);
+  const pipeline = await cliPipelineOptions(config, io);
+  const limits = limitsOf(config);
   const report: RedriveReport = { summary: emptySummary(), messages: { received: 0, deleted: 0, left: [] } };
 
   /** Stores one message's batches; true when all are stored, false when the message is left in the queue. */

@@ -4,7 +4,8 @@ import { RulesRefusedError, readRuleFiles } from '../../pipeline/detection-rules
 import { BUILT_IN_RULES } from '../../transforms/detection/built-in-pack.ts';
 import { refusalMessage } from '../../transforms/detection/rule-refusal.ts';
 import { compileRules } from '../../transforms/detection/rule-set.ts';
-import { type CliIo, EXIT } from '../cli-io.ts';
+import type { CliIo } from '../cli-io.ts';
+import { EXIT, exitStatusHelp } from '../exit-codes.ts';
 
 export function registerRules(program: Command, io: CliIo, setExit: (code: number) => void): void {
   const rules = program.command('rules').description('check Sigma detection rules before deploying them');
@@ -17,11 +18,14 @@ export function registerRules(program: Command, io: CliIo, setExit: (code: numbe
       [
         '',
         'Examples:',
+        '  # every rule of a directory, before setting KAUDIT_RULES to it',
         '  kaudit rules check rules/',
+        '',
+        '  # one file and a directory',
         '  kaudit rules check rules/pod-exec.yml rules/secrets/',
         '',
         'Prints one line per rule that loads, and for each that does not its file and every problem (on stderr).',
-        'Exit status: 0 every rule loads, 2 a rule or file was refused or could not be read.',
+        exitStatusHelp({ ok: 'every rule loads', usage: 'a rule or file was refused or could not be read' }),
       ].join('\n'),
     )
     .action((paths: string[]) => setExit(rulesCheckCommand(paths, io)));

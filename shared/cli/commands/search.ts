@@ -1,18 +1,21 @@
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { messageOf } from '../../core/errors.ts';
 import { type CompiledSearch, compileSearch } from '../../query/search/compile-search.ts';
 import { explainSearch } from '../../query/search/explain-search.ts';
 import { parseSearch } from '../../query/search/search-parser.ts';
 import { SearchSyntaxError } from '../../query/search/search-syntax-error.ts';
 import type { TimeRange } from '../../query/time-range.ts';
-import { type CliIo, EXIT, StoreFailure, UsageError } from '../cli-io.ts';
-import { formatRows, ROW_FORMATS, type RowFormat } from '../format-rows.ts';
+import { type CliIo, StoreFailure, UsageError } from '../cli-io.ts';
+import { commandConfig, flag } from '../command-config.ts';
+import { EXIT, exitStatusHelp } from '../exit-codes.ts';
+import { formatRows, type RowFormat } from '../format-rows.ts';
 import { type LakeOptions, openLake, timeRangeOf } from '../open-lake.ts';
+import { SHARED_OPTIONS, type SharedOptionValues } from '../shared-options.ts';
 
 /** Events a query returns when `--limit` does not say: a screenful, newest first. */
 export const DEFAULT_EVENT_LIMIT = 100;
 
-interface SearchOptions extends LakeOptions {
+interface SearchOptions extends SharedOptionValues, LakeOptions {
   format: RowFormat;
   limit?: string;
   explain?: boolean;
@@ -32,20 +35,20 @@ Examples:
 
 A query without groupby returns events, newest first, ${DEFAULT_EVENT_LIMIT} unless --limit says; with
 groupby, the group fields named as the query wrote them and count. The language: docs/search.md.
-Exit status: 0 ok, 2 usage error (a query that does not compile points at its column), 3 the store
-could not be read.`;
+${exitStatusHelp({ ok: 'the search ran', usage: 'usage error; a query that does not compile points at its column', failed: 'the store could not be listed or read' })}`;
 
 export function registerSearch(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
     .command('search')
     .description('find events with the search language (field = value and … groupby field), compiled to SQL with bound values')
     .argument('<query>', 'e.g. \'responsestatus_code=403 and verb="list" groupby username\'')
-    .option('--store <url>', 'store URL (default: $KAUDIT_STORE_URL or file://./kaudit-data)')
-    .option('--since <time>', 'only events at or after TIME: ISO-8601 (UTC unless it says otherwise) or a duration ago (24h, 7d)')
-    .option('--until <time>', 'only events before TIME')
+    .addOption(SHARED_OPTIONS.store())
+    .addOption(SHARED_OPTIONS.since())
+    .addOption(SHARED_OPTIONS.until())
     .option('--limit <n>', `at most N rows (default: ${DEFAULT_EVENT_LIMIT} events; every group)`)
     .option('--explain', 'print the SQL and the values it binds instead of running it')
-    .addOption(new Option('--format <format>', 'output format').choices(ROW_FORMATS).default('table'))
+    .addOption(SHARED_OPTIONS.format())
+    .addOption(SHARED_OPTIONS.config())
     .addHelpText('after', EXAMPLES)
     .action(async (query: string, options: SearchOptions) => setExit(await searchCommand(query, options, io)));
 }
@@ -58,7 +61,8 @@ async function searchCommand(query: string, options: SearchOptions, io: CliIo): 
     io.stdout.write(`${explainSearch(compiled)}\n`);
     return EXIT.ok;
   }
-  const { lake, storeUrl } = await openLake(options, io, now);
+  const config = await commandConfig(io, options.config, { storeUrl: flag('--store', options.store) });
+  const { lake, storeUrl } = await openLake(config, options, io, now);
   try {
     const result = await lake.run(compiled.sql, compiled.params).catch((error: unknown) => {
       throw new StoreFailure(`cannot read the lake of ${storeUrl}: ${messageOf(error).split('\n')[0]}`);

@@ -1,24 +1,25 @@
 import { once } from 'node:events';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { limitsFromEnv } from '../../core/limits.ts';
+import { limitsOf } from '../../config/config-views.ts';
 import { type ConnectionLimits, DEFAULT_CONNECTION_LIMITS, isLoopbackAddress, startWebhookServer, type TlsCredentials } from '../../sources/webhook/node-server.ts';
 import { readTlsCredentials } from '../../sources/webhook/tls-credentials.ts';
 import type { WebhookReceiver } from '../../sources/webhook/webhook-core.ts';
-import { maxBodyBytesFromEnv, readTokenFile } from '../../sources/webhook/webhook-settings.ts';
-import { type CliIo, EXIT, UsageError } from '../cli-io.ts';
+import { readTokenFile } from '../../sources/webhook/webhook-settings.ts';
+import { type CliIo, UsageError } from '../cli-io.ts';
+import { commandConfig, flag } from '../command-config.ts';
+import { EXIT, exitStatusHelp } from '../exit-codes.ts';
 import { cliPipelineOptions, openCliEventStore } from '../ingest-setup.ts';
+import { SHARED_OPTIONS, type SharedOptionValues } from '../shared-options.ts';
 import { untilTerminated } from '../signals.ts';
 
 /** Only this machine can reach the receiver unless `--host` says otherwise. */
 const DEFAULT_HOST = '127.0.0.1';
 
-export interface ServeOptions {
+export interface ServeOptions extends SharedOptionValues {
   port: string;
   tokens: string;
-  store?: string;
   host?: string;
-  policy?: string;
   tlsCert?: string;
   tlsKey?: string;
   /** Seconds, as typed. */
@@ -45,8 +46,8 @@ Examples:
 
 Bearer tokens must not cross a network in clear text: off the loopback address, give --tls-cert
 and --tls-key or put a TLS-terminating proxy in front (without TLS, a warning is printed).
-Exit status: 0 stopped by SIGINT or SIGTERM, 2 usage error (a flag, the tokens file, a TLS file,
-or an address it cannot listen on). A store failure does not stop it: the batch is answered 503.`;
+A store failure does not stop it: the batch is answered 503.
+${exitStatusHelp({ ok: 'stopped by SIGINT or SIGTERM', usage: 'usage error: a flag, a setting, the tokens file, a TLS file, or an address it cannot listen on' })}`;
 
 export function registerServe(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
@@ -54,15 +55,16 @@ export function registerServe(program: Command, io: CliIo, setExit: (code: numbe
     .description("receive kube-apiserver's audit webhook batches over HTTP(S) and store them (SIGINT/SIGTERM stop it)")
     .requiredOption('--port <port>', 'TCP port to listen on (0: any free port)')
     .requiredOption('--tokens <file>', 'JSON file {"<token>": {"cluster_name": "...", "cluster_id": "..."}}')
-    .option('--store <url>', 'store URL (default: $KAUDIT_STORE_URL or file://./kaudit-data)')
+    .addOption(SHARED_OPTIONS.store())
     .option('--host <address>', 'address to listen on (0.0.0.0: every interface)', DEFAULT_HOST)
-    .option('--policy <file>', 'audit Policy to re-apply before storing')
+    .addOption(SHARED_OPTIONS.policy())
     .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (chain); needs --tls-key')
     .option('--tls-key <file>', 'the PEM private key of --tls-cert, unencrypted')
     .option('--header-timeout <seconds>', "longest wait for a request's headers", seconds(DEFAULT_CONNECTION_LIMITS.headersTimeoutMs))
     .option('--request-timeout <seconds>', 'longest wait for a whole request, body included', seconds(DEFAULT_CONNECTION_LIMITS.requestTimeoutMs))
     .option('--keep-alive-timeout <seconds>', 'how long an idle connection stays open', seconds(DEFAULT_CONNECTION_LIMITS.keepAliveTimeoutMs))
     .option('--max-connections <n>', 'most connections open at once; more are closed at once', String(DEFAULT_CONNECTION_LIMITS.maxConnections))
+    .addOption(SHARED_OPTIONS.config())
     .addHelpText('after', EXAMPLES)
     .action(async (options: ServeOptions) => setExit(await serveCommand(options, io, untilTerminated())));
 }
@@ -77,14 +79,15 @@ export async function serveCommand(options: ServeOptions, io: CliIo, stop: Abort
   const tokens = await readTokenFile(path.resolve(io.cwd, options.tokens)).catch((error: Error) => {
     throw new UsageError(error.message);
   });
-  const store = await openCliEventStore(options.store, io);
+  const config = await commandConfig(io, options.config, { storeUrl: flag('--store', options.store), policy: flag('--policy', options.policy) });
+  const store = await openCliEventStore(config, io);
   const log = (line: string) => io.stderr.write(`kaudit serve: ${line}\n`);
   const receiver: WebhookReceiver = {
     tokens,
     store,
-    pipeline: await cliPipelineOptions(options.policy, io),
-    limits: limitsFromEnv(io.env),
-    maxBodyBytes: maxBodyBytesFromEnv(io.env),
+    pipeline: await cliPipelineOptions(config, io),
+    limits: limitsOf(config),
+    maxBodyBytes: config.webhookMaxBodyBytes,
     now: () => new Date(),
     logError: (message, fields) => log(`${message} ${JSON.stringify(fields)}`),
   };

@@ -1,21 +1,20 @@
 import path from 'node:path';
 import type { Command } from 'commander';
+import { limitsOf } from '../../config/config-views.ts';
 import { messageOf } from '../../core/errors.ts';
-import { flushIntervalMsFromEnv } from '../../core/flush-interval.ts';
-import { limitsFromEnv } from '../../core/limits.ts';
 import { followAuditLog } from '../../sources/audit-log/log-follower.ts';
 import { tailCheckpointFile } from '../../sources/audit-log/tail-checkpoint.ts';
-import { type CliIo, EXIT } from '../cli-io.ts';
+import type { CliIo } from '../cli-io.ts';
+import { commandConfig, flag } from '../command-config.ts';
+import { EXIT, exitStatusHelp } from '../exit-codes.ts';
 import { cliPipelineOptions, openCliEventStore } from '../ingest-setup.ts';
+import { SHARED_OPTIONS, type SharedOptionValues } from '../shared-options.ts';
 import { untilTerminated } from '../signals.ts';
 import { describeSummary } from './ingest.ts';
 
-interface TailOptions {
+interface TailOptions extends SharedOptionValues {
   cluster: string;
-  store?: string;
   checkpoint: string;
-  policy?: string;
-  json?: boolean;
 }
 
 /** How often the file is looked at when there is nothing new to read. */
@@ -35,8 +34,11 @@ Batches are stored at least every KAUDIT_FLUSH_SECONDS (default 5) or every 8 MB
 checkpoint is saved only once the lines it covers are stored, and a restart resumes from it.
 SIGTERM or SIGINT: stores what is held, saves the checkpoint, prints the summary and exits 0.
 A failing store is retried, waiting up to a minute between attempts.
-Exit status: 0 stopped by a signal, 2 usage error, 3 the store still failed when stopping (the
-checkpoint stays before what was not stored: a restart stores it).`;
+${exitStatusHelp({
+  ok: 'stopped by SIGTERM or SIGINT, everything read stored',
+  usage: true,
+  failed: 'the store still failed when stopping: the checkpoint stays before what was not stored, a restart stores it',
+})}`;
 
 export function registerTail(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
@@ -44,19 +46,21 @@ export function registerTail(program: Command, io: CliIo, setExit: (code: number
     .description("follow an API server's audit log file (log backend) through rotation and restarts, storing as it grows")
     .argument('<path>', 'the file --audit-log-path names, e.g. /var/log/kubernetes/audit/audit.log')
     .requiredOption('--cluster <name>', 'cluster name (and id) recorded on every event')
-    .option('--store <url>', 'store URL (default: $KAUDIT_STORE_URL or file://./kaudit-data)')
+    .addOption(SHARED_OPTIONS.store())
     .option('--checkpoint <file>', 'where to keep how far the file is stored', 'kaudit-tail.checkpoint.json')
-    .option('--policy <file>', 'audit Policy to re-apply before storing')
-    .option('--json', 'print the summary as one JSON object when stopped')
+    .addOption(SHARED_OPTIONS.policy())
+    .addOption(SHARED_OPTIONS.json('print the summary as one JSON object when stopped'))
+    .addOption(SHARED_OPTIONS.config())
     .addHelpText('after', EXAMPLES)
     .action(async (file: string, options: TailOptions) => setExit(await tailCommand(file, options, io)));
 }
 
 async function tailCommand(file: string, options: TailOptions, io: CliIo): Promise<number> {
-  const limits = limitsFromEnv(io.env);
-  const flushMs = flushIntervalMsFromEnv(io.env);
-  const store = await openCliEventStore(options.store, io);
-  const pipeline = await cliPipelineOptions(options.policy, io);
+  const config = await commandConfig(io, options.config, { storeUrl: flag('--store', options.store), policy: flag('--policy', options.policy) });
+  const limits = limitsOf(config);
+  const flushMs = Math.round(config.flushSeconds * 1000);
+  const store = await openCliEventStore(config, io);
+  const pipeline = await cliPipelineOptions(config, io);
   const stop = untilTerminated();
   try {
     const summary = await followAuditLog({
@@ -77,6 +81,6 @@ async function tailCommand(file: string, options: TailOptions, io: CliIo): Promi
   } catch (error) {
     if (!stop.aborted) throw error;
     io.stderr.write(`kaudit: tail ${file}: stopped with lines not stored: ${messageOf(error)}\n`);
-    return EXIT.store;
+    return EXIT.failed;
   }
 }

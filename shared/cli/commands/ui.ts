@@ -4,8 +4,11 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { messageOf } from '../../core/errors.ts';
 import { startDashboard } from '../../ui/dashboard.ts';
-import { type CliIo, EXIT, UsageError } from '../cli-io.ts';
+import { type CliIo, UsageError } from '../cli-io.ts';
+import { commandConfig, flag } from '../command-config.ts';
+import { EXIT, exitStatusHelp } from '../exit-codes.ts';
 import { type LakeOptions, openLake } from '../open-lake.ts';
+import { SHARED_OPTIONS, type SharedOptionValues } from '../shared-options.ts';
 import { untilTerminated } from '../signals.ts';
 
 const DEFAULT_HOST = '127.0.0.1';
@@ -13,7 +16,7 @@ const DEFAULT_PORT = 8642;
 /** Long enough that guessing is hopeless, as for the webhook's tokens. */
 const MIN_TOKEN_LENGTH = 16;
 
-interface UiOptions extends LakeOptions {
+interface UiOptions extends SharedOptionValues, LakeOptions {
   port?: string;
   host?: string;
   tokenFile?: string;
@@ -32,19 +35,19 @@ Examples:
 
 A view is in the address: /?q=responsestatus_code%3D403&since=24h&cluster=prod reproduces it.
 The page reads the lake only; it sends the search language, never SQL. Stop with Ctrl-C.
-Exit status: 0 stopped by SIGINT or SIGTERM, 2 usage error (a flag, the token file, an address it
-cannot listen on), 3 the store could not be read.`;
+${exitStatusHelp({ ok: 'stopped by SIGINT or SIGTERM', usage: 'usage error: a flag, a setting, the token file, an address it cannot listen on', failed: 'the store could not be listed or read' })}`;
 
 export function registerUi(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
     .command('ui')
     .description('serve the dashboard: status codes, timeline, top users and resources, search, event details')
-    .option('--store <url>', 'store URL (default: $KAUDIT_STORE_URL or file://./kaudit-data)')
+    .addOption(SHARED_OPTIONS.store())
     .option('--port <port>', `TCP port (0: any free port)`, String(DEFAULT_PORT))
     .option('--host <address>', `address to listen on; anything but the default needs --token-file (default: ${DEFAULT_HOST})`)
     .option('--token-file <file>', `a file holding the token every request must carry (at least ${MIN_TOKEN_LENGTH} characters)`)
-    .option('--since <time>', 'load only events at or after TIME (ISO-8601 or a duration ago: 24h, 7d); cloud stores pull this range')
-    .option('--until <time>', 'load only events before TIME')
+    .addOption(SHARED_OPTIONS.since('load only events at or after TIME (cloud stores pull this range)'))
+    .addOption(SHARED_OPTIONS.until('load only events before TIME (default: now)'))
+    .addOption(SHARED_OPTIONS.config())
     .addHelpText('after', EXAMPLES)
     .action(async (options: UiOptions) => setExit(await uiCommand(options, io, untilTerminated())));
 }
@@ -59,7 +62,8 @@ async function uiCommand(options: UiOptions, io: CliIo, stop: AbortSignal): Prom
   const host = options.host ?? DEFAULT_HOST;
   const token = options.tokenFile === undefined ? null : await readToken(path.resolve(io.cwd, options.tokenFile));
   const log = (line: string) => io.stderr.write(`kaudit ui: ${line}\n`);
-  const { lake, root, storeUrl } = await openLake(options, io, new Date());
+  const config = await commandConfig(io, options.config, { storeUrl: flag('--store', options.store) });
+  const { lake, root, storeUrl } = await openLake(config, options, io, new Date());
   try {
     const server = await startDashboard({ lake, root, host, port, token, log }).catch((error: NodeJS.ErrnoException) => {
       throw new UsageError(`cannot listen on ${host}:${port}: ${error.code ?? error.message}`);

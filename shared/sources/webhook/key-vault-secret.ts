@@ -1,6 +1,7 @@
+import type { KauditConfig } from '../../config/settings-schema.ts';
 import { SETTINGS } from '../../core/settings.ts';
 import { AppServiceManagedIdentityCredential, networkErrorText } from '../../store/app-service-managed-identity.ts';
-import { storeSettingsFromEnv } from '../../store/store-settings.ts';
+import { storeSettingsOf } from '../../store/store-settings.ts';
 import type { KeyVaultReference } from './tokens-secret.ts';
 
 const API_VERSION = '7.4';
@@ -14,9 +15,9 @@ const MAX_DETAIL_CHARS = 300;
  * `@azure/identity` would add far more to the app than this one call needs. Errors name the secret
  * and the vault's answer, never the value.
  */
-export async function readKeyVaultSecret(reference: KeyVaultReference, env: NodeJS.ProcessEnv): Promise<string> {
+export async function readKeyVaultSecret(reference: KeyVaultReference, config: KauditConfig): Promise<string> {
   const where = `Key Vault secret ${reference.url.href}`;
-  const identity = storeSettingsFromEnv(env).azureManagedIdentity;
+  const identity = storeSettingsOf(config).azureManagedIdentity;
   if (!identity) {
     throw new Error(`${where}: cannot read it without the app's managed identity: enable it, so the host sets ${SETTINGS.identityEndpoint} and ${SETTINGS.identityHeader}`);
   }

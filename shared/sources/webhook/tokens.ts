@@ -13,7 +13,7 @@ const ClusterIdentitySchema = z.strictObject({
 });
 export type ClusterIdentity = { cluster_name: string; cluster_id: string };
 
-/** `{"<token>": {"cluster_name": "...", "cluster_id": "..."}}` (SPEC §6). */
+/** `{"<token>": {"cluster_name": "...", "cluster_id": "..."}}` (docs/contracts.md#webhook-tokens). */
 export const WebhookTokensSchema = z.record(z.string(), ClusterIdentitySchema).superRefine((tokens, context) => {
   const keys = Object.keys(tokens);
   if (keys.length === 0) context.addIssue({ code: 'custom', message: 'no tokens: the receiver would accept no cluster' });

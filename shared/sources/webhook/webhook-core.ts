@@ -41,9 +41,6 @@ export interface WebhookReceiver {
 /** Where the health check answers (GET, no token). */
 const HEALTH_PATH = '/healthz';
 
-/** Default largest body: above kube-apiserver's default truncating batch limit of 10 MiB. */
-export const DEFAULT_MAX_BODY_BYTES = 12 * 1024 * 1024;
-
 /**
  * The audit webhook backend's receiver, whatever hosts it. kube-apiserver POSTs an `EventList`
  * with `Authorization: Bearer <token>`; the token alone decides the cluster the events are

@@ -1,11 +1,12 @@
 import { readFile } from 'node:fs/promises';
+import type { KauditConfig } from '../../config/settings-schema.ts';
 import { fileErrorOf } from '../../core/errors.ts';
 import { SETTINGS } from '../../core/settings.ts';
-import { runtimeFromEnv } from '../../runtime/function-runtime.ts';
+import { functionRuntime } from '../../runtime/function-runtime.ts';
 import { fixedTokens, RefreshingTokens, SECRET_REFRESH, type TokenSource } from './token-source.ts';
 import { bearerToken, parseTokenTable, type TokenTable } from './tokens.ts';
 import { type KeyVaultReference, parseTokensSecretReference, type SecretsManagerReference, type TokensSecretReference } from './tokens-secret.ts';
-import { DEFAULT_MAX_BODY_BYTES, handleWebhookRequest, type WebhookReceiver, type WebhookRequest, type WebhookResponse } from './webhook-core.ts';
+import { handleWebhookRequest, type WebhookReceiver, type WebhookRequest, type WebhookResponse } from './webhook-core.ts';
 
 /** The tokens file of `kaudit serve --tokens FILE`. */
 export async function readTokenFile(path: string): Promise<TokenTable> {
@@ -22,8 +23,8 @@ export async function readTokenFile(path: string): Promise<TokenTable> {
  * The tokens of `KAUDIT_WEBHOOK_TOKENS`, for self-hosting: the JSON itself or, when it does not
  * start with `{`, the path of a tokens file.
  */
-async function tokenTableFromEnv(env: NodeJS.ProcessEnv): Promise<TokenTable> {
-  const value = env[SETTINGS.webhookTokens]?.trim();
+async function tokenTableOf(config: KauditConfig): Promise<TokenTable> {
+  const value = config.webhookTokens;
   if (!value) {
     throw new Error(
       `${SETTINGS.webhookTokens} is not set: the webhook receiver would accept no cluster. Set ${SETTINGS.webhookTokensSecret} to the secret holding the tokens ` +
@@ -38,22 +39,22 @@ async function tokenTableFromEnv(env: NodeJS.ProcessEnv): Promise<TokenTable> {
  * its bundle carries no other cloud's client.
  */
 export interface TokensSecretReaders {
-  'aws-secrets-manager'?: (reference: SecretsManagerReference, env: NodeJS.ProcessEnv) => Promise<string>;
-  'azure-key-vault'?: (reference: KeyVaultReference, env: NodeJS.ProcessEnv) => Promise<string>;
+  'aws-secrets-manager'?: (reference: SecretsManagerReference, config: KauditConfig) => Promise<string>;
+  'azure-key-vault'?: (reference: KeyVaultReference, config: KauditConfig) => Promise<string>;
 }
 
 /**
  * The receiver's tokens: from the secret `KAUDIT_WEBHOOK_TOKENS_SECRET` names, re-read as
  * `RefreshingTokens` says, or from `KAUDIT_WEBHOOK_TOKENS`, read once.
  */
-async function tokenSourceFromEnv(env: NodeJS.ProcessEnv, readers: TokensSecretReaders, logError: WebhookReceiver['logError']): Promise<TokenSource> {
-  const secret = env[SETTINGS.webhookTokensSecret]?.trim();
-  if (!secret) return fixedTokens(await tokenTableFromEnv(env));
-  if (env[SETTINGS.webhookTokens]?.trim()) {
+async function tokenSourceOf(config: KauditConfig, readers: TokensSecretReaders, logError: WebhookReceiver['logError']): Promise<TokenSource> {
+  const secret = config.webhookTokensSecret;
+  if (!secret) return fixedTokens(await tokenTableOf(config));
+  if (config.webhookTokens) {
     throw new Error(`${SETTINGS.webhookTokensSecret} and ${SETTINGS.webhookTokens} are both set: set one, so it is clear which tokens are in force`);
   }
   const reference = parseTokensSecretReference(secret, SETTINGS.webhookTokensSecret);
-  const readSecret = secretReader(reference, readers, env);
+  const readSecret = secretReader(reference, readers, config);
   const source = `${SETTINGS.webhookTokensSecret} (${secret})`;
   return RefreshingTokens.open(async () => parseTokenTable(await readSecret(), source), {
     ...SECRET_REFRESH,
@@ -62,29 +63,20 @@ async function tokenSourceFromEnv(env: NodeJS.ProcessEnv, readers: TokensSecretR
   });
 }
 
-function secretReader(reference: TokensSecretReference, readers: TokensSecretReaders, env: NodeJS.ProcessEnv): () => Promise<string> {
+function secretReader(reference: TokensSecretReference, readers: TokensSecretReaders, config: KauditConfig): () => Promise<string> {
   const unsupported = (store: string) => new Error(`${SETTINGS.webhookTokensSecret} names a ${store} secret, which this function cannot read: name a secret of its own cloud`);
   switch (reference.store) {
     case 'aws-secrets-manager': {
       const read = readers['aws-secrets-manager'];
       if (!read) throw unsupported('Secrets Manager');
-      return () => read(reference, env);
+      return () => read(reference, config);
     }
     case 'azure-key-vault': {
       const read = readers['azure-key-vault'];
       if (!read) throw unsupported('Key Vault');
-      return () => read(reference, env);
+      return () => read(reference, config);
     }
   }
-}
-
-/** The largest accepted body, from its setting. */
-export function maxBodyBytesFromEnv(env: NodeJS.ProcessEnv): number {
-  const text = env[SETTINGS.webhookMaxBodyBytes];
-  if (text === undefined || text === '') return DEFAULT_MAX_BODY_BYTES;
-  const value = Number(text);
-  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${SETTINGS.webhookMaxBodyBytes} must be a positive integer, got ${JSON.stringify(text)}`);
-  return value;
 }
 
 /** A cloud function's receiver: its tokens, asked per request, and everything else, built once. */
@@ -93,12 +85,12 @@ export interface FunctionWebhookReceiver {
   receiver: Omit<WebhookReceiver, 'tokens'>;
 }
 
-/** The receiver of a cloud function, from its app settings; a missing or malformed setting, or an unreadable secret, fails the cold start. */
-export async function webhookReceiverFromEnv(env: NodeJS.ProcessEnv, logError: WebhookReceiver['logError'], readers: TokensSecretReaders): Promise<FunctionWebhookReceiver> {
-  const [runtime, tokens] = await Promise.all([runtimeFromEnv(env, SETTINGS.region), tokenSourceFromEnv(env, readers, logError)]);
+/** The receiver of a cloud function, from its configuration; a missing or malformed setting, or an unreadable secret, fails the cold start. */
+export async function functionWebhookReceiver(config: KauditConfig, logError: WebhookReceiver['logError'], readers: TokensSecretReaders): Promise<FunctionWebhookReceiver> {
+  const [runtime, tokens] = await Promise.all([functionRuntime(config, config.region), tokenSourceOf(config, readers, logError)]);
   return {
     tokens,
-    receiver: { store: runtime.store, pipeline: runtime.pipeline, limits: runtime.limits, now: runtime.now, maxBodyBytes: maxBodyBytesFromEnv(env), logError },
+    receiver: { store: runtime.store, pipeline: runtime.pipeline, limits: runtime.limits, now: runtime.now, maxBodyBytes: config.webhookMaxBodyBytes, logError },
   };
 }
 

@@ -5,9 +5,10 @@
  * The cluster name is the events' cluster_name (EKS: from the log group; AKS: the resource's name;
  * self-managed: as configured). Every problem is reported naming the setting and the entry.
  */
+import { SETTINGS } from '../../core/settings.ts';
 import { parseCidr } from './cidr.ts';
 
-const APPROVED_NETWORKS_SETTING = 'KAUDIT_APPROVED_NETWORKS';
+const APPROVED_NETWORKS_SETTING = SETTINGS.approvedNetworks;
 
 /** Each configured cluster's approved networks (IPv4 or IPv6 CIDRs, or single addresses), by cluster name. */
 export type ApprovedNetworks = ReadonlyMap<string, readonly string[]>;

@@ -6,6 +6,7 @@
  * pack's tests catch: here it throws.
  */
 import { parse as parseYaml } from 'yaml';
+import { SETTINGS } from '../../core/settings.ts';
 import { type ApprovedNetworks, NO_APPROVED_NETWORKS } from './approved-networks.ts';
 import { type CompiledRule, type LoadOptions, loadRule } from './load-rule.ts';
 import { BUILT_IN_RULE_FILES } from './pack/built-in-rules.generated.ts';
@@ -13,7 +14,7 @@ import { BUILT_IN_PREFIX } from './rule-pack-module.ts';
 import { refusalMessage } from './rule-refusal.ts';
 import { RuleSet, type RuleSource } from './rule-set.ts';
 
-const DISABLED_RULES_SETTING = 'KAUDIT_DISABLED_RULES';
+const DISABLED_RULES_SETTING = SETTINGS.disabledRules;
 
 /** The rule compiled per cluster, with the placeholders %cluster_name% and %approved_networks%. */
 export const APPROVED_NETWORKS_RULE_PATH = `${BUILT_IN_PREFIX}write-from-unapproved-network.yml`;

@@ -9,9 +9,10 @@ import { InvocationContext } from '@azure/functions';
 import type { CloudWatchLogsEvent, Context } from 'aws-lambda';
 import { createAksHandler, EVENT_HUB_RETRY } from '../../../functions/aks-eventhub/create-handler.ts';
 import { createEksHandler } from '../../../functions/eks-cloudwatch/handler.ts';
+import { configFromEnv } from '../../../shared/config/read-config.ts';
 import type { IngestSummary } from '../../../shared/core/ingest-summary.ts';
 import { DEFAULT_LIMITS } from '../../../shared/core/limits.ts';
-import { buildPipelineOptions, pipelineConfigFromEnv } from '../../../shared/pipeline/pipeline-options.ts';
+import { buildPipelineOptions, pipelineConfigOf } from '../../../shared/pipeline/pipeline-options.ts';
 import type { FunctionRuntime } from '../../../shared/runtime/function-runtime.ts';
 import { METRIC_NAMESPACE } from '../../../shared/runtime/metric-names.ts';
 import type { EventHubTriggerMetadata } from '../../../shared/sources/eventhub/trigger-runtime.ts';
@@ -25,7 +26,7 @@ const FUNCTION_ARN = 'arn:aws:lambda:eu-west-1:123456789012:function:kaudit-eks-
 const LAMBDA_ASYNC_RETRIES = 2;
 
 /** A function's runtime over an object store, at a fixed ingest time, with the default pipeline (redaction on). */
-const DEFAULT_PIPELINE = await buildPipelineOptions(pipelineConfigFromEnv({}));
+const DEFAULT_PIPELINE = await buildPipelineOptions(pipelineConfigOf(configFromEnv({})));
 
 export function testRuntime(objects: ObjectStore, region: string | null): FunctionRuntime {
   return { store: new LakeEventStore(objects), limits: DEFAULT_LIMITS, pipeline: DEFAULT_PIPELINE, region, now: () => new Date(INGEST_TIME) };

@@ -3,6 +3,7 @@
  * identity endpoint (IDENTITY_ENDPOINT), one for the vault.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { configFromEnv } from '../../../shared/config/read-config.ts';
 import { readKeyVaultSecret } from '../../../shared/sources/webhook/key-vault-secret.ts';
 import type { KeyVaultReference } from '../../../shared/sources/webhook/tokens-secret.ts';
 import { type StubServer, startStubServer } from '../../helpers/stub-server.ts';
@@ -35,7 +36,7 @@ describe('readKeyVaultSecret', () => {
 
   it('returns the secret’s value', async () => {
     // Act
-    const text = await readKeyVaultSecret(reference, env);
+    const text = await readKeyVaultSecret(reference, configFromEnv(env));
 
     // Assess
     expect(text).toBe(TOKENS);
@@ -43,7 +44,7 @@ describe('readKeyVaultSecret', () => {
 
   it('asks the identity endpoint for a token for the vault audience, without a trailing slash', async () => {
     // Act
-    await readKeyVaultSecret(reference, env);
+    await readKeyVaultSecret(reference, configFromEnv(env));
 
     // Assess
     expect(identity.requests.map((request) => request.url.searchParams.get('resource'))).toEqual(['https://vault.azure.net']);
@@ -52,7 +53,7 @@ describe('readKeyVaultSecret', () => {
 
   it('GETs the secret with API version 7.4 and the identity’s token', async () => {
     // Act
-    await readKeyVaultSecret(reference, env);
+    await readKeyVaultSecret(reference, configFromEnv(env));
 
     // Assess
     expect(vault.requests.map((request) => [request.method, request.url.pathname, request.url.searchParams.get('api-version')])).toEqual([['GET', SECRET_PATH, '7.4']]);
@@ -61,7 +62,7 @@ describe('readKeyVaultSecret', () => {
 
   it('asks for the token of the user-assigned identity AZURE_CLIENT_ID names', async () => {
     // Act
-    await readKeyVaultSecret(reference, { ...env, AZURE_CLIENT_ID: '00000000-0000-0000-0000-00000000c1d0' });
+    await readKeyVaultSecret(reference, configFromEnv({ ...env, AZURE_CLIENT_ID: '00000000-0000-0000-0000-00000000c1d0' }));
 
     // Assess
     expect(identity.requests[0]?.url.searchParams.get('client_id')).toBe('00000000-0000-0000-0000-00000000c1d0');
@@ -75,7 +76,7 @@ describe('readKeyVaultSecret', () => {
     }));
 
     // Act
-    const error = (await readKeyVaultSecret(reference, env).catch((caught: unknown) => caught)) as Error;
+    const error = (await readKeyVaultSecret(reference, configFromEnv(env)).catch((caught: unknown) => caught)) as Error;
 
     // Assess
     expect(error.message).toBe(`Key Vault secret ${reference.url.href}: HTTP 403: Forbidden (ForbiddenByRbac): Caller is not authorized to perform action on resource.`);
@@ -87,7 +88,7 @@ describe('readKeyVaultSecret', () => {
     vault.answer(() => ({ status: 200, body: `value=${TOKENS}` }));
 
     // Act
-    const error = (await readKeyVaultSecret(reference, env).catch((caught: unknown) => caught)) as Error;
+    const error = (await readKeyVaultSecret(reference, configFromEnv(env)).catch((caught: unknown) => caught)) as Error;
 
     // Assess
     expect(error.message).toBe(`Key Vault secret ${reference.url.href}: HTTP 200 with no secret value: expected a JSON body with a "value" string`);
@@ -98,7 +99,7 @@ describe('readKeyVaultSecret', () => {
     identity.answer(() => ({ status: 400, body: { statusCode: 400, message: 'No managed identity found for the app.' } }));
 
     // Act
-    const reading = readKeyVaultSecret(reference, env);
+    const reading = readKeyVaultSecret(reference, configFromEnv(env));
 
     // Assess
     await expect(reading).rejects.toThrow(`Key Vault secret ${reference.url.href}: no token for https://vault.azure.net: managed identity endpoint`);
@@ -107,7 +108,7 @@ describe('readKeyVaultSecret', () => {
 
   it('says to enable the app’s managed identity when the host provides no identity endpoint', async () => {
     // Act
-    const reading = readKeyVaultSecret(reference, {});
+    const reading = readKeyVaultSecret(reference, configFromEnv({}));
 
     // Assess
     await expect(reading).rejects.toThrow("cannot read it without the app's managed identity: enable it, so the host sets IDENTITY_ENDPOINT and IDENTITY_HEADER");
