@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileErrorOf } from '../core/errors.ts';
 import { SETTINGS } from '../core/settings.ts';
 import { parseApprovedNetworks } from '../transforms/detection/approved-networks.ts';
-import { BUILT_IN_RULES, compileBuiltInPack, parseDisabledRules } from '../transforms/detection/built-in-pack.ts';
+import { builtInRules, compileBuiltInPack, parseDisabledRules } from '../transforms/detection/built-in-pack.ts';
 import { refusalMessage } from '../transforms/detection/rule-refusal.ts';
 import { compileRules, RuleSet, type RuleSource } from '../transforms/detection/rule-set.ts';
 
@@ -44,7 +44,7 @@ export function loadConfiguredRules(config: RulesConfig): RuleSet {
   const pack = builtIn
     ? compileBuiltInPack({ approvedNetworks: parseApprovedNetworks(config.approvedNetworks), disabledRules: parseDisabledRules(config.disabledRules) })
     : new RuleSet([]);
-  const packIds = new Set(BUILT_IN_RULES.map((rule) => rule.id));
+  const packIds = new Set(builtInRules().map((rule) => rule.id));
   for (const rule of rules.all) {
     if (builtIn && packIds.has(rule.id.toLowerCase())) {
       problems.push(`${rule.path}: id ${rule.id} is a built-in rule's: give your copy its own id (and disable the built-in one with ${SETTINGS.disabledRules})`);

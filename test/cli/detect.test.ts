@@ -2,14 +2,14 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FindingSchema } from '../../shared/schema/finding.ts';
-import { BUILT_IN_RULES } from '../../shared/transforms/detection/built-in-pack.ts';
+import { builtInRules } from '../../shared/transforms/detection/built-in-pack.ts';
 import { requestAt, storeEvents } from '../detect/lake-builders.ts';
 import { sigmaRuleText } from '../detection/detection-builders.ts';
 import { execRequest } from '../detection/pack-builders.ts';
 import { runKaudit } from '../helpers/cli.ts';
 import { storedKeys, temporaryFileStore } from '../helpers/lake.ts';
 
-const EXEC_RULE = BUILT_IN_RULES.find((rule) => rule.path === 'built-in/pod-exec.yml');
+const EXEC_RULE = builtInRules().find((rule) => rule.path === 'built-in/pod-exec.yml');
 
 describe('kaudit detect', () => {
   let lake: Awaited<ReturnType<typeof temporaryFileStore>>;

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { SETTINGS } from '../../core/settings.ts';
 import { RulesRefusedError, readRuleFiles } from '../../pipeline/detection-rules.ts';
-import { BUILT_IN_RULES } from '../../transforms/detection/built-in-pack.ts';
+import { builtInRules } from '../../transforms/detection/built-in-pack.ts';
 import { refusalMessage } from '../../transforms/detection/rule-refusal.ts';
 import { compileRules } from '../../transforms/detection/rule-set.ts';
 import type { CliIo } from '../cli-io.ts';
@@ -42,7 +42,7 @@ function rulesCheckCommand(paths: string[], io: CliIo): number {
     return EXIT.usage;
   }
   const { rules, refusals } = compileRules(sources);
-  const packIds = new Set(BUILT_IN_RULES.map((rule) => rule.id));
+  const packIds = new Set(builtInRules().map((rule) => rule.id));
   for (const rule of rules.all) {
     const clash = packIds.has(rule.id.toLowerCase()) ? ` (the id of a built-in rule: run it with the pack only if that one is disabled in ${SETTINGS.disabledRules})` : '';
     io.stdout.write(`${rule.path}: ok, ${rule.level}, ${rule.title}${clash}\n`);

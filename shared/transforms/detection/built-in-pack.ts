@@ -26,19 +26,32 @@ export interface BuiltInPackOptions {
   disabledRules?: ReadonlySet<string>;
 }
 
-const PACK = BUILT_IN_RULE_FILES.map((source) => {
-  const { id, title } = parseYaml(source.text) as { id: string; title: string };
-  return { id, title, source };
-});
+interface PackRule {
+  id: string;
+  title: string;
+  source: RuleSource;
+}
+
+// Parsed on first use, not at import: a function that runs no rules never pays for the pack's YAML.
+let pack: readonly PackRule[] | undefined;
+function packRules(): readonly PackRule[] {
+  pack ??= BUILT_IN_RULE_FILES.map((source) => {
+    const { id, title } = parseYaml(source.text) as { id: string; title: string };
+    return { id, title, source };
+  });
+  return pack;
+}
 
 /** Each pack rule's id, title and path, in the pack's order: what a setting may disable. */
-export const BUILT_IN_RULES: readonly { id: string; title: string; path: string }[] = PACK.map(({ id, title, source }) => ({ id, title, path: source.path }));
+export function builtInRules(): { id: string; title: string; path: string }[] {
+  return packRules().map(({ id, title, source }) => ({ id, title, path: source.path }));
+}
 
 /** The pack's rules for these options, in the pack's order, indexed for matching. */
 export function compileBuiltInPack(options: BuiltInPackOptions = {}): RuleSet {
   const disabled = options.disabledRules ?? new Set<string>();
   const approvedNetworks = options.approvedNetworks ?? NO_APPROVED_NETWORKS;
-  const rules = PACK.flatMap(({ id, source }) => {
+  const rules = packRules().flatMap(({ id, source }) => {
     if (disabled.has(id)) return [];
     if (source.path !== APPROVED_NETWORKS_RULE_PATH) return [compileBuiltInRule(source)];
     // An event belongs to one cluster, so at most one instance fires on it: they share the rule's id.
@@ -69,7 +82,7 @@ export function parseDisabledRules(setting: string | null | undefined): Readonly
     .split(',')
     .map((id) => id.trim())
     .filter((id) => id !== '');
-  const known = new Set(BUILT_IN_RULES.map((rule) => rule.id));
+  const known = new Set(builtInRules().map((rule) => rule.id));
   const unknown = ids.filter((id) => !known.has(id.toLowerCase()));
   if (unknown.length > 0) {
     throw new Error(
