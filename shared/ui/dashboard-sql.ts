@@ -1,6 +1,7 @@
 import { compileFilter, type SearchScope } from '../query/search/compile-search.ts';
-import { quoteIdentifier, SqlParameters } from '../query/search/predicate-sql.ts';
+import { SqlParameters } from '../query/search/predicate-sql.ts';
 import type { SqlValue } from '../query/search/search-predicate.ts';
+import { quoteIdentifier } from '../schema/duckdb-columns.ts';
 
 /** One statement and the values its `$1`, `$2` … bind. */
 export interface Statement {

@@ -1,4 +1,5 @@
 import type { LakeQuery } from '../query/lake-query.ts';
+import { quoteLiteral } from '../schema/duckdb-columns.ts';
 
 /**
  * Confines the dashboard's DuckDB to reading the lake: no file outside `root` can be read or
@@ -10,8 +11,4 @@ export async function confineToLake(lake: LakeQuery, root: string): Promise<void
   await lake.run(`SET allowed_directories = [${quoteLiteral(directory)}]`);
   await lake.run('SET enable_external_access = false');
   await lake.run('SET lock_configuration = true');
-}
-
-function quoteLiteral(text: string): string {
-  return `'${text.replace(/'/g, "''")}'`;
 }

@@ -8,7 +8,6 @@ import { analyticsFindings, DEFAULT_ANALYTICS_PARAMETERS, lakeRangeFor } from '.
 import { ocsfDetectionFinding } from '../../detect/ocsf-finding.ts';
 import { sigmaFindingsOverLake } from '../../detect/sigma-over-lake.ts';
 import { BUILT_IN_RULES_NAME, loadConfiguredRules, RulesRefusedError } from '../../pipeline/detection-rules.ts';
-import { parseTimeRange, type TimeRange } from '../../query/time-range.ts';
 import { FINDING_LEVELS, type Finding, type FindingLevel } from '../../schema/finding.ts';
 import type { RuleSet } from '../../transforms/detection/rule-set.ts';
 import { type CliIo, repeatable, UsageError } from '../cli-io.ts';
@@ -16,7 +15,7 @@ import { commandConfig, flag } from '../command-config.ts';
 import { EXIT, exitStatusHelp } from '../exit-codes.ts';
 import { formatRows } from '../format-rows.ts';
 import { openCliEventStore } from '../ingest-setup.ts';
-import { type LakeOptions, openLakeOver } from '../open-lake.ts';
+import { type LakeOptions, openLakeOver, timeRangeOf } from '../open-lake.ts';
 import { SHARED_OPTIONS, type SharedOptionValues } from '../shared-options.ts';
 
 const DETECT_FORMATS = ['table', 'json', 'ocsf'] as const;
@@ -85,7 +84,8 @@ export function registerDetect(program: Command, io: CliIo, setExit: (code: numb
 async function detectCommand(options: DetectOptions, io: CliIo): Promise<number> {
   const now = new Date();
   const config = await commandConfig(io, options.config, { storeUrl: flag('--store', options.store) });
-  const window = windowOf(options, now);
+  // Analytics need a start: their baseline is measured back from it.
+  const window = timeRangeOf({ since: options.since ?? (options.analytics ? ANALYTICS_DEFAULT_SINCE : undefined), until: options.until }, now);
   const parameters = analyticsParametersOf(options);
   const rules = rulesOf(options, config, io);
   const webhook = options.alertWebhook === undefined ? null : webhookOf(options.alertWebhook);
@@ -104,14 +104,6 @@ async function detectCommand(options: DetectOptions, io: CliIo): Promise<number>
   if (options.save && findings.length > 0) await saveFindings(findings, config, io);
   if (webhook) await alert(findings, webhook, options.alertLevel, io);
   return EXIT.ok;
-}
-
-function windowOf(options: DetectOptions, now: Date): TimeRange {
-  try {
-    return parseTimeRange({ since: options.since ?? (options.analytics ? ANALYTICS_DEFAULT_SINCE : undefined), until: options.until }, now);
-  } catch (error) {
-    throw new UsageError(`--since/--until: ${messageOf(error)}`);
-  }
 }
 
 function analyticsParametersOf(options: DetectOptions) {

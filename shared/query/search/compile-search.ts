@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import type { Column } from '../../schema/columns.ts';
-import { predicateSql, quoteIdentifier, SqlParameters } from './predicate-sql.ts';
+import { quoteIdentifier } from '../../schema/duckdb-columns.ts';
+import { predicateSql, SqlParameters } from './predicate-sql.ts';
 import { resolveField } from './search-fields.ts';
 import { type FieldToken, parseSearch, type SearchQuery } from './search-parser.ts';
 import { predicateOf, type SqlValue } from './search-predicate.ts';

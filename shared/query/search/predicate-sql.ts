@@ -1,4 +1,5 @@
 import type { Column } from '../../schema/columns.ts';
+import { quoteIdentifier } from '../../schema/duckdb-columns.ts';
 import type { Predicate, SqlValue, Test } from './search-predicate.ts';
 
 /**
@@ -19,10 +20,6 @@ export class SqlParameters {
     this.likeEscape ??= this.add('\\');
     return this.likeEscape;
   }
-}
-
-export function quoteIdentifier(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
 }
 
 /** DuckDB SQL for a predicate, true or false for every row (NULL only where NULL means false). */
