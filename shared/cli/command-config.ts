@@ -30,7 +30,7 @@ export async function readSettingsFile(file: string, io: CliIo) {
   } catch (error) {
     throw new UsageError(`--config ${file}: cannot read: ${fileErrorOf(error)}`);
   }
-  const parsed = parseSettingsFile(text, file);
+  const parsed = await parseSettingsFile(text, file);
   if ('problems' in parsed) throw new UsageError(parsed.problems.join('; '));
   return parsed;
 }

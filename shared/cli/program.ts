@@ -3,20 +3,34 @@ import { ConfigurationError, describeProblem } from '../config/read-config.ts';
 import { messageOf } from '../core/errors.ts';
 import { KAUDIT_VERSION } from '../core/version.ts';
 import { type CliIo, UsageError } from './cli-io.ts';
-import { registerBackfill } from './commands/backfill.ts';
-import { registerCompact } from './commands/compact.ts';
-import { registerConfig } from './commands/config.ts';
-import { registerDetect } from './commands/detect.ts';
-import { registerIngest } from './commands/ingest.ts';
-import { registerPolicy } from './commands/policy.ts';
-import { registerQuery } from './commands/query.ts';
-import { registerRedrive } from './commands/redrive.ts';
-import { registerRules } from './commands/rules.ts';
-import { registerSearch } from './commands/search.ts';
-import { registerServe } from './commands/serve.ts';
-import { registerTail } from './commands/tail.ts';
-import { registerUi } from './commands/ui.ts';
+import { COMMAND_SUMMARIES, type CommandName } from './command-summaries.ts';
 import { EXIT } from './exit-codes.ts';
+
+type RegisterCommand = (program: Command, io: CliIo, setExit: (code: number) => void) => void;
+
+/**
+ * Each command's module, loaded only when that command runs: some load DuckDB or a cloud SDK,
+ * which would otherwise make every command (and `--help`) start as slowly as the heaviest one.
+ */
+const COMMAND_MODULES: Record<CommandName, () => Promise<RegisterCommand>> = {
+  ingest: async () => (await import('./commands/ingest.ts')).registerIngest,
+  tail: async () => (await import('./commands/tail.ts')).registerTail,
+  query: async () => (await import('./commands/query.ts')).registerQuery,
+  search: async () => (await import('./commands/search.ts')).registerSearch,
+  redrive: async () => (await import('./commands/redrive.ts')).registerRedrive,
+  policy: async () => (await import('./commands/policy.ts')).registerPolicy,
+  serve: async () => (await import('./commands/serve.ts')).registerServe,
+  ui: async () => (await import('./commands/ui.ts')).registerUi,
+  backfill: async () => (await import('./commands/backfill.ts')).registerBackfill,
+  rules: async () => (await import('./commands/rules.ts')).registerRules,
+  detect: async () => (await import('./commands/detect.ts')).registerDetect,
+  compact: async () => (await import('./commands/compact.ts')).registerCompact,
+  config: async () => (await import('./commands/config.ts')).registerConfig,
+};
+
+function isCommandName(word: string | undefined): word is CommandName {
+  return word !== undefined && Object.hasOwn(COMMAND_MODULES, word);
+}
 
 /** Runs `kaudit` with `argv` (arguments after the program name) and returns the exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
@@ -30,19 +44,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   const setExit = (code: number) => {
     exitCode = code;
   };
-  registerIngest(program, io, setExit);
-  registerQuery(program, io, setExit);
-  registerSearch(program, io, setExit);
-  registerRedrive(program, io, setExit);
-  registerPolicy(program, io, setExit);
-  registerServe(program, io, setExit);
-  registerUi(program, io, setExit);
-  registerBackfill(program, io, setExit);
-  registerRules(program, io, setExit);
-  registerDetect(program, io, setExit);
-  registerCompact(program, io, setExit);
-  registerTail(program, io, setExit);
-  registerConfig(program, io, setExit);
+  const requested = argv[0];
+  if (isCommandName(requested)) {
+    (await COMMAND_MODULES[requested]())(program, io, setExit);
+  } else {
+    // No command named (`--help`, `--version`, a typo): the list of commands is all commander needs.
+    for (const [name, summary] of Object.entries(COMMAND_SUMMARIES)) program.command(name).description(summary);
+  }
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;

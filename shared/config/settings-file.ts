@@ -1,4 +1,3 @@
-import { parseDocument } from 'yaml';
 import { SETTINGS } from '../core/settings.ts';
 import type { SettingsFile } from './read-config.ts';
 
@@ -9,8 +8,10 @@ const KNOWN_NAMES = new Set<string>(Object.values(SETTINGS));
  * `KAUDIT_STORE_URL: s3://audit-lake/prod`. A value is read as its environment variable would be: a
  * number or boolean as its text, a mapping or list (KAUDIT_APPROVED_NETWORKS) as its JSON text.
  * Problems name the file and the entry; values are never quoted, since some settings are secret.
+ * The YAML parser is loaded here, when a file is read: most commands run without one.
  */
-export function parseSettingsFile(text: string, file: string): SettingsFile | { problems: string[] } {
+export async function parseSettingsFile(text: string, file: string): Promise<SettingsFile | { problems: string[] }> {
+  const { parseDocument } = await import('yaml');
   const document = parseDocument(text);
   if (document.errors.length > 0) return { problems: document.errors.map((error) => `${file}: YAML: ${(error.message.split('\n')[0] as string).replace(/:$/, '')}`) };
   const value: unknown = document.toJS();

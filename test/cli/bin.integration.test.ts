@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { S3RVER_CREDENTIALS, startS3rver, type TestServer } from '../helpers/servers.ts';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/kaudit.mjs');
+const BUNDLE_STATE = path.resolve(import.meta.dirname, '../../node_modules/.cache/kaudit-cli/current.json');
 
 describe('the kaudit command (bin/kaudit.mjs)', () => {
   let s3: TestServer;
@@ -30,5 +31,15 @@ describe('the kaudit command (bin/kaudit.mjs)', () => {
     // Assess
     expect(run.stdout).toContain('(1 row)');
     expect(run.stderr).not.toContain('NodeVersionSupportWarning');
+  });
+
+  it('runs from the prebuilt bundle, which records the sources it was built from', async () => {
+    // Act
+    const run = await promisify(execFile)(process.execPath, [BIN, '--version'], { cwd, env: { PATH: process.env.PATH } });
+
+    // Assess
+    expect(run.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    const state = JSON.parse(await readFile(BUNDLE_STATE, 'utf8')) as { inputs: Record<string, unknown> };
+    expect(Object.keys(state.inputs)).toEqual(expect.arrayContaining(['shared/cli/program.ts', 'shared/cli/commands/query.ts']));
   });
 });

@@ -9,6 +9,7 @@ import { progressOn } from '../../runtime/progress.ts';
 import type { PartitionConsumer } from '../../sources/eventhub/aks-backfill.ts';
 import { type CliIo, UsageError } from '../cli-io.ts';
 import { commandConfig, flag } from '../command-config.ts';
+import { COMMAND_SUMMARIES } from '../command-summaries.ts';
 import { EXIT, exitStatusHelp } from '../exit-codes.ts';
 import { cliPipelineOptions, openCliEventStore } from '../ingest-setup.ts';
 import { SHARED_OPTIONS, type SharedOptionValues } from '../shared-options.ts';
@@ -59,7 +60,7 @@ const BACKFILL_EXIT = exitStatusHelp({
 });
 
 export function registerBackfill(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  const backfill = program.command('backfill').description('store the history CloudWatch Logs or Event Hubs still retain');
+  const backfill = program.command('backfill').description(COMMAND_SUMMARIES.backfill);
   backfill
     .command('eks')
     .description('read an EKS cluster’s audit log streams with FilterLogEvents (resumable with --checkpoint)')

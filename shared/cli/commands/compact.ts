@@ -6,6 +6,7 @@ import { SETTINGS } from '../../core/settings.ts';
 import { parseTimeBound } from '../../query/time-range.ts';
 import { type CliIo, UsageError } from '../cli-io.ts';
 import { commandConfig, flag } from '../command-config.ts';
+import { COMMAND_SUMMARIES } from '../command-summaries.ts';
 import { EXIT, exitStatusHelp } from '../exit-codes.ts';
 import { openCliObjectStore } from '../ingest-setup.ts';
 import { SHARED_OPTIONS, type SharedOptionValues } from '../shared-options.ts';
@@ -17,7 +18,7 @@ interface CompactOptions extends SharedOptionValues {
 export function registerCompact(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
     .command('compact')
-    .description('rewrite closed hours of events as Parquet for fast queries; the gzip NDJSON objects stay as they are')
+    .description(COMMAND_SUMMARIES.compact)
     .addOption(SHARED_OPTIONS.store())
     .option('--before <time>', 'only hours ending at or before TIME: ISO-8601 or a duration ago (24h, 7d)')
     .addOption(SHARED_OPTIONS.json())

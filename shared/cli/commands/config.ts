@@ -5,6 +5,7 @@ import { messageOf } from '../../core/errors.ts';
 import { SETTINGS, type SettingKey } from '../../core/settings.ts';
 import type { CliIo } from '../cli-io.ts';
 import { readSettingsFile } from '../command-config.ts';
+import { COMMAND_SUMMARIES } from '../command-summaries.ts';
 import { EXIT, exitStatusHelp } from '../exit-codes.ts';
 import { SHARED_OPTIONS, type SharedOptionValues } from '../shared-options.ts';
 
@@ -17,7 +18,7 @@ Examples:
   kaudit config check --config prod-settings.yaml --json`;
 
 export function registerConfig(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  const config = program.command('config').description("check kaudit's settings (docs/configuration.md)");
+  const config = program.command('config').description(COMMAND_SUMMARIES.config);
   config
     .command('check')
     .description('validate the settings in force: the environment, over --config FILE; every problem is listed, naming its setting')

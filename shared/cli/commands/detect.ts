@@ -12,6 +12,7 @@ import { FINDING_LEVELS, type Finding, type FindingLevel } from '../../schema/fi
 import type { RuleSet } from '../../transforms/detection/rule-set.ts';
 import { type CliIo, repeatable, UsageError } from '../cli-io.ts';
 import { commandConfig, flag } from '../command-config.ts';
+import { COMMAND_SUMMARIES } from '../command-summaries.ts';
 import { EXIT, exitStatusHelp } from '../exit-codes.ts';
 import { formatRows } from '../format-rows.ts';
 import { openCliEventStore } from '../ingest-setup.ts';
@@ -40,7 +41,7 @@ export function registerDetect(program: Command, io: CliIo, setExit: (code: numb
   const analytics = DEFAULT_ANALYTICS_PARAMETERS;
   program
     .command('detect')
-    .description('run Sigma rules (and, with --analytics, the behaviour analytics) over stored events and print the findings')
+    .description(COMMAND_SUMMARIES.detect)
     .addOption(SHARED_OPTIONS.store())
     .option('--rules <path>', `Sigma rule file or directory, or ${BUILT_IN_RULES_NAME} for the pack (repeatable; default: the built-in pack)`, repeatable, [])
     .addOption(SHARED_OPTIONS.since())

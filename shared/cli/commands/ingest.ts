@@ -6,6 +6,7 @@ import { fileErrorOf } from '../../core/errors.ts';
 import { addSummary, emptySummary, type IngestSummary } from '../../core/ingest-summary.ts';
 import { type CliIo, readStream, repeatable, UsageError } from '../cli-io.ts';
 import { commandConfig, flag } from '../command-config.ts';
+import { COMMAND_SUMMARIES } from '../command-summaries.ts';
 import { EXIT, exitStatusHelp } from '../exit-codes.ts';
 import { cliPipelineOptions, openCliEventStore } from '../ingest-setup.ts';
 import { InputFailure, ingestStream, streamProgress } from '../ingest-stream.ts';
@@ -34,7 +35,7 @@ Examples:
 export function registerIngest(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
     .command('ingest')
-    .description('ingest audit events from files (or - for stdin) into the store')
+    .description(COMMAND_SUMMARIES.ingest)
     .argument('<inputs...>', 'CloudWatch subscription event or payload, Event Hubs body (or array), EventList, or audit log (JSON lines)')
     .addOption(SHARED_OPTIONS.store())
     .addOption(SHARED_OPTIONS.awsRegion('AWS region of EKS input'))

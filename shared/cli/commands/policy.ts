@@ -12,6 +12,7 @@ import { type LoadedPolicy, loadPolicy } from '../../transforms/policy/load-poli
 import { requestAttributesOf } from '../../transforms/policy/request-attributes.ts';
 import { type CliIo, UsageError } from '../cli-io.ts';
 import { commandConfig } from '../command-config.ts';
+import { COMMAND_SUMMARIES } from '../command-summaries.ts';
 import { EXIT, exitStatusHelp } from '../exit-codes.ts';
 import { SHARED_OPTIONS, type SharedOptionValues } from '../shared-options.ts';
 import { readInput } from './ingest.ts';
@@ -33,7 +34,7 @@ Examples:
   kaudit policy eval --policy policies/cost-saver.yaml audit.log | grep '"level":"None"'`;
 
 export function registerPolicy(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  const policy = program.command('policy').description('check an audit.k8s.io/v1 Policy, or see what it decides for audit events');
+  const policy = program.command('policy').description(COMMAND_SUMMARIES.policy);
   policy
     .command('check')
     .description('validate a Policy as kube-apiserver does')

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { type CliIo, UsageError } from '../cli-io.ts';
 import { commandConfig, flag } from '../command-config.ts';
+import { COMMAND_SUMMARIES } from '../command-summaries.ts';
 import { EXIT, exitStatusHelp } from '../exit-codes.ts';
 import { formatRows, type RowFormat } from '../format-rows.ts';
 import { type LakeOptions, openLake } from '../open-lake.ts';
@@ -27,7 +28,7 @@ $KAUDIT_CACHE_DIR, default ./.kaudit-cache.`;
 export function registerQuery(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
     .command('query')
-    .description('run DuckDB SQL over the views events (one row per event), events_all, quarantine and events_ocsf')
+    .description(COMMAND_SUMMARIES.query)
     .argument('<sql>', 'SQL, e.g. "SELECT user_name, count(*) FROM events GROUP BY 1"')
     .addOption(SHARED_OPTIONS.store())
     .addOption(SHARED_OPTIONS.since())

@@ -8,6 +8,7 @@ import { type QueueMessages, queueRegion, redriveQueue } from '../../sources/clo
 import { decodeInput } from '../../sources/input-formats.ts';
 import { type CliIo, UsageError } from '../cli-io.ts';
 import { commandConfig, flag } from '../command-config.ts';
+import { COMMAND_SUMMARIES } from '../command-summaries.ts';
 import { EXIT, exitStatusHelp } from '../exit-codes.ts';
 import { cliPipelineOptions, openCliEventStore } from '../ingest-setup.ts';
 import { SHARED_OPTIONS, type SharedOptionValues } from '../shared-options.ts';
@@ -35,7 +36,7 @@ interface RedriveReport {
 export function registerRedrive(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
     .command('redrive')
-    .description('replay the batches in a Lambda on-failure destination queue; a message is deleted only once its batch is stored')
+    .description(COMMAND_SUMMARIES.redrive)
     .requiredOption('--sqs <url>', 'SQS queue URL')
     .addOption(SHARED_OPTIONS.store())
     .addOption(SHARED_OPTIONS.awsRegion('region of the queue and of EKS input, when the queue URL and the records do not say'))

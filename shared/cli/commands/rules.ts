@@ -5,10 +5,11 @@ import { builtInRules } from '../../transforms/detection/built-in-pack.ts';
 import { refusalMessage } from '../../transforms/detection/rule-refusal.ts';
 import { compileRules } from '../../transforms/detection/rule-set.ts';
 import type { CliIo } from '../cli-io.ts';
+import { COMMAND_SUMMARIES } from '../command-summaries.ts';
 import { EXIT, exitStatusHelp } from '../exit-codes.ts';
 
 export function registerRules(program: Command, io: CliIo, setExit: (code: number) => void): void {
-  const rules = program.command('rules').description('check Sigma detection rules before deploying them');
+  const rules = program.command('rules').description(COMMAND_SUMMARIES.rules);
   rules
     .command('check')
     .description('load every rule as ingestion and kaudit detect would, and say what is wrong with each that does not load')

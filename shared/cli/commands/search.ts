@@ -7,6 +7,7 @@ import { SearchSyntaxError } from '../../query/search/search-syntax-error.ts';
 import type { TimeRange } from '../../query/time-range.ts';
 import { type CliIo, StoreFailure, UsageError } from '../cli-io.ts';
 import { commandConfig, flag } from '../command-config.ts';
+import { COMMAND_SUMMARIES } from '../command-summaries.ts';
 import { EXIT, exitStatusHelp } from '../exit-codes.ts';
 import { formatRows, type RowFormat } from '../format-rows.ts';
 import { type LakeOptions, openLake, timeRangeOf } from '../open-lake.ts';
@@ -40,7 +41,7 @@ ${exitStatusHelp({ ok: 'the search ran', usage: 'usage error; a query that does 
 export function registerSearch(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
     .command('search')
-    .description('find events with the search language (field = value and … groupby field), compiled to SQL with bound values')
+    .description(COMMAND_SUMMARIES.search)
     .argument('<query>', 'e.g. \'responsestatus_code=403 and verb="list" groupby username\'')
     .addOption(SHARED_OPTIONS.store())
     .addOption(SHARED_OPTIONS.since())

@@ -8,6 +8,7 @@ import type { WebhookReceiver } from '../../sources/webhook/webhook-core.ts';
 import { readTokenFile } from '../../sources/webhook/webhook-settings.ts';
 import { type CliIo, UsageError } from '../cli-io.ts';
 import { commandConfig, flag } from '../command-config.ts';
+import { COMMAND_SUMMARIES } from '../command-summaries.ts';
 import { EXIT, exitStatusHelp } from '../exit-codes.ts';
 import { cliPipelineOptions, openCliEventStore } from '../ingest-setup.ts';
 import { SHARED_OPTIONS, type SharedOptionValues } from '../shared-options.ts';
@@ -52,7 +53,7 @@ ${exitStatusHelp({ ok: 'stopped by SIGINT or SIGTERM', usage: 'usage error: a fl
 export function registerServe(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
     .command('serve')
-    .description("receive kube-apiserver's audit webhook batches over HTTP(S) and store them (SIGINT/SIGTERM stop it)")
+    .description(COMMAND_SUMMARIES.serve)
     .requiredOption('--port <port>', 'TCP port to listen on (0: any free port)')
     .requiredOption('--tokens <file>', 'JSON file {"<token>": {"cluster_name": "...", "cluster_id": "..."}}')
     .addOption(SHARED_OPTIONS.store())

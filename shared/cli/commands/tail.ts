@@ -6,6 +6,7 @@ import { followAuditLog } from '../../sources/audit-log/log-follower.ts';
 import { tailCheckpointFile } from '../../sources/audit-log/tail-checkpoint.ts';
 import type { CliIo } from '../cli-io.ts';
 import { commandConfig, flag } from '../command-config.ts';
+import { COMMAND_SUMMARIES } from '../command-summaries.ts';
 import { EXIT, exitStatusHelp } from '../exit-codes.ts';
 import { cliPipelineOptions, openCliEventStore } from '../ingest-setup.ts';
 import { SHARED_OPTIONS, type SharedOptionValues } from '../shared-options.ts';
@@ -43,7 +44,7 @@ ${exitStatusHelp({
 export function registerTail(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
     .command('tail')
-    .description("follow an API server's audit log file (log backend) through rotation and restarts, storing as it grows")
+    .description(COMMAND_SUMMARIES.tail)
     .argument('<path>', 'the file --audit-log-path names, e.g. /var/log/kubernetes/audit/audit.log')
     .requiredOption('--cluster <name>', 'cluster name (and id) recorded on every event')
     .addOption(SHARED_OPTIONS.store())

@@ -6,6 +6,7 @@ import { messageOf } from '../../core/errors.ts';
 import { startDashboard } from '../../ui/dashboard.ts';
 import { type CliIo, UsageError } from '../cli-io.ts';
 import { commandConfig, flag } from '../command-config.ts';
+import { COMMAND_SUMMARIES } from '../command-summaries.ts';
 import { EXIT, exitStatusHelp } from '../exit-codes.ts';
 import { type LakeOptions, openLake } from '../open-lake.ts';
 import { SHARED_OPTIONS, type SharedOptionValues } from '../shared-options.ts';
@@ -40,7 +41,7 @@ ${exitStatusHelp({ ok: 'stopped by SIGINT or SIGTERM', usage: 'usage error: a fl
 export function registerUi(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
     .command('ui')
-    .description('serve the dashboard: status codes, timeline, top users and resources, search, event details')
+    .description(COMMAND_SUMMARIES.ui)
     .addOption(SHARED_OPTIONS.store())
     .option('--port <port>', `TCP port (0: any free port)`, String(DEFAULT_PORT))
     .option('--host <address>', `address to listen on; anything but the default needs --token-file (default: ${DEFAULT_HOST})`)

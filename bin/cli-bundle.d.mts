@@ -1,0 +1,2 @@
+/** See cli-bundle.mjs. */
+export function prebuiltCli(root?: string, cache?: string): Promise<string | null>;
