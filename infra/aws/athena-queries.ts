@@ -1,10 +1,10 @@
 /**
- * Saved Athena queries over the `events` table. SQL keywords are upper case and identifiers lower
+ * Saved Athena queries over the `events` view (both tiers: athena-views.ts). SQL keywords are upper case and identifiers lower
  * case, which lets a test check every identifier against the canonical columns.
  *
- * Each query reads the last 7 days only (`dt` is a projected partition), and counts or lists
- * distinct `event_id`s, since the lake may hold the same event twice (redelivery, backfill, AKS
- * category overlap).
+ * Each query reads the last 7 days only (`dt` is a projected partition, and the view keeps a filter
+ * on it reaching both tables), and counts or lists distinct `event_id`s: the view already keeps one
+ * row per event, so this only guards a query pasted onto `events_all`.
  */
 export interface NamedQuery {
   name: string;

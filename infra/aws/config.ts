@@ -127,6 +127,11 @@ const AwsDeploymentConfigSchema = z
     alarmTopicArn: z.string().startsWith('arn:').optional(),
     /** First day Athena's partition projection covers; older events are not queryable. */
     partitionsSince: z.iso.date().default('2024-01-01'),
+    /**
+     * Athena's `events` view reads Parquet for hours that ended longer ago than this, NDJSON for newer ones:
+     * the compaction grace (1 h) plus its hourly schedule, with an hour's margin.
+     */
+    athenaParquetAfterHours: z.number().int().min(2).max(168).default(3),
     /** Glue database and Athena workgroup name. */
     catalogName: z
       .string()

@@ -22,10 +22,14 @@ const GLUE_TYPES: Record<ColumnKind, string> = {
 /** Glue caps a column comment at 255 characters. */
 const MAX_COMMENT = 255;
 
-/** Glue table columns of a kaudit schema, in schema order. */
-export function glueColumnsOf(columns: readonly Column[]): GlueColumn[] {
+/**
+ * Glue columns of a kaudit schema, in schema order, as the NDJSON tier holds them (`tier: 'ndjson'`:
+ * a time is ISO-8601 text) or the Parquet tier does (`tier: 'parquet'`: a time is a timestamp).
+ */
+export function glueColumnsOf(columns: readonly Column[], tier: 'ndjson' | 'parquet' = 'ndjson'): GlueColumn[] {
   return columns.map((column) => {
     const comment = column.kind === 'json' ? `JSON text. ${column.description ?? ''}`.trim() : column.description;
-    return { name: column.name, type: GLUE_TYPES[column.kind], ...(comment ? { comment: comment.slice(0, MAX_COMMENT) } : {}) };
+    const type = tier === 'parquet' && column.timestamp ? 'timestamp' : GLUE_TYPES[column.kind];
+    return { name: column.name, type, ...(comment ? { comment: comment.slice(0, MAX_COMMENT) } : {}) };
   });
 }

@@ -90,6 +90,7 @@ export class KauditStack extends Stack {
       lake: this.lake,
       partitionsSince: config.partitionsSince,
       resultsExpirationDays: config.athenaResultsExpirationDays,
+      compactionLagHours: config.athenaParquetAfterHours,
     });
 
     this.alarms = new IngestAlarms(this, 'Alarms', {

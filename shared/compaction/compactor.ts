@@ -1,15 +1,18 @@
 /**
  * Compaction of the lake: every closed hour whose NDJSON objects no manifest fully covers is
  * rewritten as Parquet. The order of writes is what makes it safe to kill at any point: the Parquet
- * objects first (named by their bytes, create-only), the manifest last (named by what it covers,
- * create-only). Until its manifest exists an hour reads from its NDJSON objects; orphaned Parquet
- * objects of a killed run are never read. The NDJSON objects are only read, never changed.
+ * objects first (named by their bytes, create-only), then, on a store Athena reads, the hour's
+ * symlink list naming them (replaced), the manifest last (named by what it covers, create-only).
+ * Until its manifest exists an hour reads from its NDJSON objects; orphaned Parquet objects of a
+ * killed run are never read. A list written before a kill names Parquet that holds every event of
+ * the objects listed when the run started, so Athena is right either way, and the next run
+ * rewrites it. The NDJSON objects are only read, never changed.
  */
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { forEachConcurrently } from '../core/concurrency.ts';
-import { type CompactionManifest, type HourPartition, MANIFEST_KIND, manifestKeyOf, parquetKeyOf } from '../store/compaction-manifest.ts';
+import { type CompactionManifest, type HourPartition, MANIFEST_KIND, manifestKeyOf, parquetKeyOf, symlinkListKeyOf } from '../store/compaction-manifest.ts';
 import { type HourTiers, listHourTiers } from '../store/lake-tiers.ts';
 import type { ObjectStore, StoredObject } from '../store/object-store.ts';
 import { HourParquetWriter, type SourceFile } from './parquet-writer.ts';
@@ -87,6 +90,7 @@ async function compactHour(store: ObjectStore, hour: HourTiers, writer: HourParq
       await store.putIfAbsent(key, body);
       stored.push({ key, size: body.length, rows: file.rows });
     }
+    await writeSymlinkList(store, hour, stored);
     const manifest: CompactionManifest = {
       kind: MANIFEST_KIND,
       dt: hour.dt,
@@ -111,6 +115,13 @@ async function compactHour(store: ObjectStore, hour: HourTiers, writer: HourParq
   } finally {
     await fs.rm(hourDir, { recursive: true, force: true });
   }
+}
+
+/** The hour's list of its Parquet objects' URIs, for Athena (docs/query-tier.md#athena); nothing on other stores. */
+async function writeSymlinkList(store: ObjectStore, hour: HourPartition, parquet: CompactionManifest['parquet']): Promise<void> {
+  const lists = store.symlinkLists;
+  if (lists === undefined) return;
+  await lists.replace(symlinkListKeyOf(hour), Buffer.from(parquet.map((object) => `${lists.uriOf(object.key)}\n`).join('')));
 }
 
 /** Local paths of the objects: a local store's files in place, a cloud store's downloaded into `directory`. */

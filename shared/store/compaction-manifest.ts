@@ -6,7 +6,7 @@
  */
 import * as z from 'zod';
 import { sha256Bytes, sha256Hex } from '../core/digest.ts';
-import { COMPACTED_PREFIX, MANIFEST_SUFFIX, PARQUET_SUFFIX } from './layout.ts';
+import { COMPACTED_PREFIX, MANIFEST_SUFFIX, PARQUET_SUFFIX, SYMLINK_LISTS_PREFIX } from './layout.ts';
 import type { StoredObject } from './object-store.ts';
 
 export const MANIFEST_KIND = 'kaudit.compaction/v1';
@@ -37,6 +37,11 @@ export interface HourPartition {
 /** `compacted/v1/dt=…/hour=…/`. */
 export function compactedHourPrefix(partition: HourPartition): string {
   return `${COMPACTED_PREFIX}dt=${partition.dt}/hour=${partition.hour}/`;
+}
+
+/** The key of an hour's symlink list: one per hour, replaced by each compaction of it. */
+export function symlinkListKeyOf(partition: HourPartition): string {
+  return `${SYMLINK_LISTS_PREFIX}dt=${partition.dt}/hour=${partition.hour}/symlink.txt`;
 }
 
 /**

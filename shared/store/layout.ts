@@ -26,3 +26,9 @@ export function partitionOfKey(key: string): { dt: string; hour: string } | null
 export const COMPACTED_PREFIX = 'compacted/v1/';
 export const PARQUET_SUFFIX = '.parquet';
 export const MANIFEST_SUFFIX = '.manifest.json';
+/**
+ * Per compacted hour, the list of the Parquet objects its covering manifest names, as absolute
+ * URIs: what Athena's symlink table reads instead of listing the hour's folder (which also holds
+ * manifests, and Parquet objects a later compaction superseded).
+ */
+export const SYMLINK_LISTS_PREFIX = `${COMPACTED_PREFIX}athena/`;

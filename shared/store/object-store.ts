@@ -15,6 +15,20 @@ export interface ObjectStore {
   get(key: string): Promise<Buffer>;
   /** The store's directory when it is on this machine, so queries can read it in place. */
   readonly localRoot?: string;
+  /** Set where an outside engine reads objects through lists of their URIs (S3: Athena). */
+  readonly symlinkLists?: SymlinkLists;
+}
+
+/**
+ * Lists of object URIs at fixed keys, for an engine that reads a table through them (Athena's
+ * `SymlinkTextInputFormat`). The one place kaudit replaces an object: a list is derived text,
+ * rewritten whenever the hour it describes is compacted again.
+ */
+export interface SymlinkLists {
+  /** The URI the engine reads `key` by, e.g. `s3://bucket/prefix/key`. */
+  uriOf(key: string): string;
+  /** Writes the list at `key`, replacing the one there. Atomic: a reader sees the old list or the new one. */
+  replace(key: string, body: Uint8Array): Promise<void>;
 }
 
 export interface StoredObject {

@@ -1,5 +1,5 @@
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type PutObjectCommandInput, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
-import { type ObjectStore, type StoredObject, StoreError } from './object-store.ts';
+import { type ObjectStore, type StoredObject, StoreError, type SymlinkLists } from './object-store.ts';
 import type { StoreSettings } from './store-settings.ts';
 
 export interface S3Location {
@@ -32,6 +32,17 @@ export class S3ObjectStore implements ObjectStore {
       : { ServerSideEncryption: 'AES256' };
     this.checkBeforePut = !settings.s3.conditionalWrites;
   }
+
+  readonly symlinkLists: SymlinkLists = {
+    uriOf: (key) => `s3://${this.bucket}/${this.prefix}${key}`,
+    replace: async (key, body) => {
+      try {
+        await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.prefix + key, Body: body, ContentType: 'text/plain', ...this.encryption }));
+      } catch (error) {
+        throw this.failure('write', key, error);
+      }
+    },
+  };
 
   /**
    * A PUT with `If-None-Match: *`, which S3 answers 412 when the key exists: atomic, and it needs

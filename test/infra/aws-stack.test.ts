@@ -317,7 +317,7 @@ describe('kaudit stack with the default configuration and two clusters', () => {
         Effect: 'Deny',
         Principal: { AWS: '*' },
         Action: 's3:PutObject',
-        Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [lakeBucketId(template), 'Arn'] }, '/*']] },
+        NotResource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [lakeBucketId(template), 'Arn'] }, '/lake/compacted/v1/athena/*']] },
         Condition: {
           ArnEquals: { 'aws:PrincipalArn': [{ 'Fn::GetAtt': [functionRoleId(template, 'CloudWatch Logs subscriptions'), 'Arn'] }] },
           Null: { 's3:if-none-match': 'true' },
@@ -380,9 +380,9 @@ describe('kaudit stack with the default configuration and two clusters', () => {
   });
 
   describe('Athena catalog', () => {
-    it('declares the events table with exactly the canonical columns, in order', () => {
+    it('declares the events_all table with exactly the canonical columns, in order', () => {
       // Act
-      const columns = tableColumns(template, 'events');
+      const columns = tableColumns(template, 'events_all');
 
       // Assess
       expect(columns).toEqual(asTemplateColumns(glueColumnsOf(CANONICAL_COLUMNS)));
@@ -393,7 +393,7 @@ describe('kaudit stack with the default configuration and two clusters', () => {
       // Assess
       template.hasResourceProperties('AWS::Glue::Table', {
         TableInput: {
-          Name: 'events',
+          Name: 'events_all',
           TableType: 'EXTERNAL_TABLE',
           StorageDescriptor: {
             Location: lakeUrl(template, '/lake/events/v1/'),
@@ -407,7 +407,7 @@ describe('kaudit stack with the default configuration and two clusters', () => {
       // Assess
       template.hasResourceProperties('AWS::Glue::Table', {
         TableInput: {
-          Name: 'events',
+          Name: 'events_all',
           PartitionKeys: [Match.objectLike({ Name: 'dt', Type: 'string' }), Match.objectLike({ Name: 'hour', Type: 'string' })],
           Parameters: Match.objectLike({
             'projection.enabled': 'true',
@@ -422,6 +422,40 @@ describe('kaudit stack with the default configuration and two clusters', () => {
         },
       });
       template.resourceCountIs('AWS::Glue::Crawler', 0);
+    });
+
+    it('reads the Parquet tier through the symlink lists compaction writes, partitions projected', () => {
+      // Assess
+      template.hasResourceProperties('AWS::Glue::Table', {
+        TableInput: {
+          Name: 'events_compacted',
+          Parameters: Match.objectLike({
+            'projection.enabled': 'true',
+            'storage.location.template': { 'Fn::Join': ['', ['s3://', { Ref: lakeBucketId(template) }, '/lake/compacted/v1/athena/dt=${dt}/hour=${hour}/']] },
+          }),
+          StorageDescriptor: {
+            Location: lakeUrl(template, '/lake/compacted/v1/athena/'),
+            InputFormat: 'org.apache.hadoop.hive.ql.io.SymlinkTextInputFormat',
+            SerdeInfo: { SerializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe' },
+          },
+        },
+      });
+      expect(tableColumns(template, 'events_compacted')).toEqual(asTemplateColumns(glueColumnsOf(CANONICAL_COLUMNS, 'parquet')));
+    });
+
+    it('defines the view events over both tables, as Athena stores a view, with the column types its SQL yields', () => {
+      // Act
+      const view = Object.values(template.findResources('AWS::Glue::Table', { Properties: { TableInput: { Name: 'events' } } }))[0]?.Properties.TableInput;
+      const encoded = /^\/\* Presto View: (.+) \*\/$/.exec(view.ViewOriginalText)?.[1] as string;
+      const definition = JSON.parse(Buffer.from(encoded, 'base64').toString('utf8'));
+
+      // Assess
+      expect(view).toMatchObject({ TableType: 'VIRTUAL_VIEW', Parameters: { presto_view: 'true' } });
+      expect(definition).toMatchObject({ catalog: 'awsdatacatalog', schema: 'kaudit' });
+      expect(definition.originalSql).toMatch(/FROM events_compacted\b[\s\S]*FROM events_all\b/);
+      expect(definition.columns.map((column: { name: string }) => column.name)).toEqual([...CANONICAL_COLUMNS.map((column) => column.name), 'dt', 'hour']);
+      expect(definition.columns.find((column: { name: string }) => column.name === 'time')).toEqual({ name: 'time', type: 'timestamp(3)' });
+      expect(view.StorageDescriptor.Columns.map((column: TemplateColumn) => column.Name)).toEqual(definition.columns.map((column: { name: string }) => column.name));
     });
 
     it('declares the quarantine table with exactly the quarantine record columns', () => {

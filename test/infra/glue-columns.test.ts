@@ -40,4 +40,17 @@ describe('glueColumnsOf', () => {
     // Assess
     expect(names).toEqual(CANONICAL_COLUMNS.map((canonical) => canonical.name));
   });
+
+  it('types a time as a timestamp in the Parquet tier, and leaves it ISO-8601 text in the NDJSON tier', () => {
+    // Prepare
+    const time: Column = { name: 'time', kind: 'string', nullable: false, description: null, timestamp: true };
+
+    // Act
+    const [parquet] = glueColumnsOf([time], 'parquet');
+    const [ndjson] = glueColumnsOf([time]);
+
+    // Assess
+    expect(parquet?.type).toBe('timestamp');
+    expect(ndjson?.type).toBe('string');
+  });
 });

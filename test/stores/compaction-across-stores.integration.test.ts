@@ -8,11 +8,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFromEnv } from '../../shared/config/read-config.ts';
+import { symlinkListKeyOf } from '../../shared/store/compaction-manifest.ts';
+import { listHourTiers } from '../../shared/store/lake-tiers.ts';
+import { SYMLINK_LISTS_PREFIX } from '../../shared/store/layout.ts';
 import type { ObjectStore } from '../../shared/store/object-store.ts';
 import { openObjectStore } from '../../shared/store/open-store.ts';
 import { runKaudit } from '../helpers/cli.ts';
 import { compact, eventsAt, FailingStore, storeBatch } from '../helpers/compaction.ts';
-import { freshPrefix, type RunningStore, STORE_KINDS, type StoreKind, useStore } from './store-kinds.ts';
+import { freshPrefix, type RunningStore, S3_KIND, STORE_KINDS, type StoreKind, useStore } from './store-kinds.ts';
 
 const TIMES = ['2026-11-20T09:10:00.000001Z', '2026-11-20T09:40:00.000002Z', '2026-11-20T10:05:00.000003Z'];
 
@@ -83,5 +86,56 @@ describe.each(STORE_KINDS)('compaction on the $name store', (kind) => {
     expect(rerun.compacted.length).toBeGreaterThan(0);
     expect(await eventCounts(kind, url)).toEqual(ONCE_EACH);
     expect(await compact(store, workDir)).toMatchObject({ compacted: [] });
+  });
+});
+
+/** The URIs in each compacted hour's symlink list, and the ones its covering manifest names. */
+async function symlinkListsAndManifests(store: ObjectStore, url: string): Promise<{ hour: string; listed: string[]; manifest: string[] }[]> {
+  const base = url.endsWith('/') ? url : `${url}/`;
+  const hours = (await listHourTiers(store, null)).filter((hour) => hour.manifest !== null);
+  return Promise.all(
+    hours.map(async (hour) => ({
+      hour: hour.hour,
+      listed: (await store.get(symlinkListKeyOf(hour)))
+        .toString('utf8')
+        .split('\n')
+        .filter((line) => line !== ''),
+      manifest: (hour.manifest?.parquet ?? []).map((object) => `${base}${object.key}`),
+    })),
+  );
+}
+
+describe('symlink lists for Athena', () => {
+  it("on S3, names exactly the Parquet objects of each hour's covering manifest, replaced when late objects are folded in", async () => {
+    // Prepare
+    const { url, store } = await freshStore(S3_KIND);
+    const [first, second, third] = eventsAt('a', TIMES);
+    await storeBatch(store, 'batch-a', [first, third] as never[]);
+    await compact(store, workDir);
+    const before = await symlinkListsAndManifests(store, url);
+
+    // Act
+    await storeBatch(store, 'late-batch', [second] as never[]);
+    await compact(store, workDir);
+    const after = await symlinkListsAndManifests(store, url);
+
+    // Assess
+    expect(before.map((hour) => hour.hour)).toEqual(['09', '10']);
+    for (const hour of [...before, ...after]) expect(hour.listed).toEqual(hour.manifest);
+    expect(after[0]?.listed).not.toEqual(before[0]?.listed);
+  });
+
+  it.each(STORE_KINDS.filter((kind) => kind !== S3_KIND))('are not written on the $name store, which Athena does not read', async (kind) => {
+    // Prepare
+    const { store } = await freshStore(kind);
+    await storeBatch(store, 'batch-a', eventsAt('a', TIMES));
+
+    // Act
+    await compact(store, workDir);
+
+    // Assess
+    const lists: string[] = [];
+    for await (const object of store.list(SYMLINK_LISTS_PREFIX)) lists.push(object.key);
+    expect(lists).toEqual([]);
   });
 });

@@ -4,9 +4,10 @@ import * as glue from 'aws-cdk-lib/aws-glue';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { CANONICAL_COLUMNS, type Column, QUARANTINE_COLUMNS } from '../../../shared/schema/columns.ts';
-import { EVENTS_PREFIX, QUARANTINE_PREFIX } from '../../../shared/store/layout.ts';
+import { EVENTS_PREFIX, QUARANTINE_PREFIX, SYMLINK_LISTS_PREFIX } from '../../../shared/store/layout.ts';
 import { NAMED_QUERIES } from '../athena-queries.ts';
-import { glueColumnsOf } from '../glue-columns.ts';
+import { eventsViewColumns, eventsViewSql, prestoViewText } from '../athena-views.ts';
+import { type GlueColumn, glueColumnsOf } from '../glue-columns.ts';
 import type { LakeStorage } from './lake-storage.ts';
 import { secureBucket } from './secure-bucket.ts';
 
@@ -17,16 +18,38 @@ export interface AuditCatalogProps {
   /** First `dt` partition Athena projects (YYYY-MM-DD). */
   partitionsSince: string;
   resultsExpirationDays: number;
+  /** Hours after its end by which the scheduled compaction has compacted an hour: `events` reads Parquet for older hours. */
+  compactionLagHours: number;
 }
 
+/** How a table's objects are read: gzip NDJSON, or Parquet through per-hour symlink lists. */
+const TABLE_FORMATS = {
+  ndjson: {
+    parameters: { classification: 'json', compressionType: 'gzip' },
+    inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
+    outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
+    // `ignore.malformed.json` stays off: a malformed line fails the query instead of reading as nulls.
+    serializationLibrary: 'org.openx.data.jsonserde.JsonSerDe',
+  },
+  parquetViaSymlinks: {
+    parameters: { classification: 'parquet' },
+    // Each partition's location holds one text file listing the Parquet objects to read.
+    inputFormat: 'org.apache.hadoop.hive.ql.io.SymlinkTextInputFormat',
+    outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
+    serializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
+  },
+} as const;
+
 /**
- * Makes the lake queryable with Athena: Glue tables `events` and `quarantine` whose partitions
- * are projected from the key layout (no crawler, no MSCK REPAIR), a workgroup that enforces
- * encrypted results, and saved queries for common investigations.
+ * Makes the lake queryable with Athena: Glue tables whose partitions are projected from the key
+ * layout (no crawler, no MSCK REPAIR) — `events_all` (every stored NDJSON row), `events_compacted`
+ * (the Parquet tier, through the symlink lists compaction writes) and `quarantine` — the view
+ * `events` (every event once, over both tiers), a workgroup that enforces encrypted results, and
+ * saved queries for common investigations.
  */
 export class AuditCatalog extends Construct {
   readonly database: glue.CfnDatabase;
-  readonly eventsTable: glue.CfnTable;
+  readonly eventsView: glue.CfnTable;
   readonly quarantineTable: glue.CfnTable;
   readonly workgroup: athena.CfnWorkGroup;
   readonly results: s3.Bucket;
@@ -38,8 +61,18 @@ export class AuditCatalog extends Construct {
       catalogId,
       databaseInput: { name: props.name, description: 'kaudit: Kubernetes audit events (canonical event k8s_audit/1)' },
     });
-    this.eventsTable = this.table('Events', 'events', EVENTS_PREFIX, CANONICAL_COLUMNS, props);
-    this.quarantineTable = this.table('Quarantine', 'quarantine', QUARANTINE_PREFIX, QUARANTINE_COLUMNS, props);
+    const eventsAll = this.table('Events', 'events_all', EVENTS_PREFIX, glueColumnsOf(CANONICAL_COLUMNS), 'ndjson', props);
+    const compacted = this.table('EventsCompacted', 'events_compacted', SYMLINK_LISTS_PREFIX, glueColumnsOf(CANONICAL_COLUMNS, 'parquet'), 'parquetViaSymlinks', props);
+    this.quarantineTable = this.table('Quarantine', 'quarantine', QUARANTINE_PREFIX, glueColumnsOf(QUARANTINE_COLUMNS), 'ndjson', props);
+    this.eventsView = this.view(
+      'EventsView',
+      'events',
+      eventsViewSql({ ndjson: 'events_all', parquet: 'events_compacted', lagHours: props.compactionLagHours }),
+      eventsViewColumns(),
+      props.name,
+    );
+    this.eventsView.addResourceDependency(eventsAll);
+    this.eventsView.addResourceDependency(compacted);
 
     this.results = secureBucket(this, 'Results', {
       encryptionKey: props.lake.encryptionKey,
@@ -70,12 +103,13 @@ export class AuditCatalog extends Construct {
         queryString: query.sql,
       });
       saved.addResourceDependency(this.workgroup);
-      saved.addResourceDependency(this.eventsTable);
+      saved.addResourceDependency(this.eventsView);
     }
   }
 
-  private table(id: string, name: string, prefix: string, columns: readonly Column[], props: AuditCatalogProps): glue.CfnTable {
+  private table(id: string, name: string, prefix: string, columns: GlueColumn[], format: keyof typeof TABLE_FORMATS, props: AuditCatalogProps): glue.CfnTable {
     const location = props.lake.lakeLocation(prefix);
+    const { parameters, inputFormat, outputFormat, serializationLibrary } = TABLE_FORMATS[format];
     const table = new glue.CfnTable(this, id, {
       catalogId: this.database.catalogId,
       databaseName: props.name,
@@ -83,8 +117,7 @@ export class AuditCatalog extends Construct {
         name,
         tableType: 'EXTERNAL_TABLE',
         parameters: {
-          classification: 'json',
-          compressionType: 'gzip',
+          ...parameters,
           'projection.enabled': 'true',
           'projection.dt.type': 'date',
           'projection.dt.format': 'yyyy-MM-dd',
@@ -100,17 +133,28 @@ export class AuditCatalog extends Construct {
           { name: 'dt', type: 'string', comment: 'UTC date of `time` (YYYY-MM-DD)' },
           { name: 'hour', type: 'string', comment: 'UTC hour of `time` (00-23)' },
         ],
-        storageDescriptor: {
-          location,
-          columns: glueColumnsOf(columns),
-          inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
-          outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
-          // `ignore.malformed.json` stays off: a malformed line fails the query instead of reading as nulls.
-          serdeInfo: { serializationLibrary: 'org.openx.data.jsonserde.JsonSerDe' },
-        },
+        storageDescriptor: { location, columns, inputFormat, outputFormat, serdeInfo: { serializationLibrary } },
       },
     });
     table.addResourceDependency(this.database);
     return table;
+  }
+
+  /** An Athena view, stored in the catalog as Athena's own `CREATE VIEW` stores one. */
+  private view(id: string, name: string, sql: string, columns: GlueColumn[], database: string): glue.CfnTable {
+    const view = new glue.CfnTable(this, id, {
+      catalogId: this.database.catalogId,
+      databaseName: database,
+      tableInput: {
+        name,
+        tableType: 'VIRTUAL_VIEW',
+        parameters: { presto_view: 'true', comment: 'Presto View' },
+        viewOriginalText: prestoViewText(database, sql, columns),
+        viewExpandedText: '/* Presto View */',
+        storageDescriptor: { columns, serdeInfo: {} },
+      },
+    });
+    view.addResourceDependency(this.database);
+    return view;
   }
 }

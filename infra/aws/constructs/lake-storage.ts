@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { EVENTS_PREFIX, QUARANTINE_PREFIX } from '../../../shared/store/layout.ts';
+import { EVENTS_PREFIX, QUARANTINE_PREFIX, SYMLINK_LISTS_PREFIX } from '../../../shared/store/layout.ts';
 import { secureBucket } from './secure-bucket.ts';
 
 export interface LakeStorageProps {
@@ -107,7 +107,8 @@ export class LakeStorage extends Construct {
         effect: iam.Effect.DENY,
         principals: [new iam.AnyPrincipal()],
         actions: ['s3:PutObject'],
-        resources: [this.bucket.arnForObjects('*')],
+        // Except the symlink lists Athena reads the Parquet tier through: derived text that each compaction of an hour replaces.
+        notResources: [this.bucket.arnForObjects(`${LakeStorage.LAKE_ROOT}/${SYMLINK_LISTS_PREFIX}*`)],
         conditions: {
           ArnEquals: { 'aws:PrincipalArn': Lazy.list({ produce: () => this.writers.map((role) => role.roleArn) }) },
           Null: { 's3:if-none-match': 'true' },
