@@ -3,7 +3,7 @@ import * as athena from 'aws-cdk-lib/aws-athena';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { CANONICAL_COLUMNS, type Column, QUARANTINE_COLUMNS } from '../../../shared/schema/columns.ts';
+import { CANONICAL_COLUMNS, QUARANTINE_COLUMNS } from '../../../shared/schema/columns.ts';
 import { EVENTS_PREFIX, QUARANTINE_PREFIX, SYMLINK_LISTS_PREFIX } from '../../../shared/store/layout.ts';
 import { NAMED_QUERIES } from '../athena-queries.ts';
 import { eventsViewColumns, eventsViewSql, prestoViewText } from '../athena-views.ts';
