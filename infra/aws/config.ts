@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { FINDING_LEVELS } from '../../shared/schema/finding.ts';
+import { FINDING_LEVELS } from '../../shared/schema/finding-constants.ts';
 import { SECRETS_MANAGER_SECRET_ID } from '../../shared/sources/webhook/tokens-secret.ts';
 import { parseRedactionExtras } from '../../shared/transforms/redaction/redaction-extras.ts';
 

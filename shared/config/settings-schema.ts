@@ -2,7 +2,7 @@ import { constants } from 'node:buffer';
 import * as z from 'zod';
 import { DEFAULT_LIMITS } from '../core/limits.ts';
 import type { SettingKey } from '../core/settings.ts';
-import { FINDING_LEVELS } from '../schema/finding.ts';
+import { FINDING_LEVELS } from '../schema/finding-constants.ts';
 import { type ConfigOf, type SettingSpec, setting } from './setting-spec.ts';
 import { boolean, documentText, duration, integer, jsonText, oneOf, positiveNumber, text, url } from './setting-types.ts';
 

@@ -3,7 +3,8 @@
  * (Security Lake, Sentinel's ASIM through a parser, Splunk): the same finding, nothing more.
  */
 import { KAUDIT_VERSION } from '../core/version.ts';
-import { FINDING_LEVELS, type Finding } from '../schema/finding.ts';
+import type { Finding } from '../schema/finding.ts';
+import { FINDING_LEVELS } from '../schema/finding-constants.ts';
 
 const OCSF_VERSION = '1.3.0';
 const DETECTION_FINDING = { class_uid: 2004, class_name: 'Detection Finding', category_uid: 2, category_name: 'Findings' } as const;

@@ -8,7 +8,8 @@
 import type { KauditConfig } from '../config/settings-schema.ts';
 import { SETTINGS } from '../core/settings.ts';
 import type { PipelineOptions } from '../pipeline/ingest-batch.ts';
-import { FINDING_EVENT, FINDING_LEVELS, type Finding } from '../schema/finding.ts';
+import type { Finding } from '../schema/finding.ts';
+import { FINDING_EVENT, FINDING_LEVELS } from '../schema/finding-constants.ts';
 import { AppServiceManagedIdentityCredential } from '../store/app-service-managed-identity.ts';
 import { storeSettingsOf } from '../store/store-settings.ts';
 

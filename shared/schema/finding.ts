@@ -6,17 +6,9 @@
  */
 import * as z from 'zod';
 import { CanonicalEventSchema } from './canonical-event.ts';
-
-export const FINDING_SCHEMA_VERSION = 'kaudit_finding/1' as const;
-
-/** Sigma's levels, lowest first: alerts are sent for findings at or above a configured one. */
-export const FINDING_LEVELS = ['informational', 'low', 'medium', 'high', 'critical'] as const;
-export type FindingLevel = (typeof FINDING_LEVELS)[number];
+import { FINDING_LEVELS, FINDING_SCHEMA_VERSION } from './finding-constants.ts';
 
 /** `sigma`: a rule evaluated on one event; `analytic`: a behaviour analytic over the lake. */
-/** A finding sent as an alert: its EventBridge source and detail type, its Event Grid event type. Rules and subscriptions match on these. */
-export const FINDING_EVENT = { source: 'kaudit', detailType: 'kaudit finding' } as const;
-
 const DETECTION_KINDS = ['sigma', 'analytic'] as const;
 
 const text = z.string().nullable();

@@ -1,6 +1,7 @@
 import { CanonicalEventSchema } from './canonical-event.ts';
 import { CANONICAL_COLUMNS, type Column, jsonSchemaOf } from './columns.ts';
-import { FINDING_SCHEMA_VERSION, FindingSchema } from './finding.ts';
+import { FindingSchema } from './finding.ts';
+import { FINDING_SCHEMA_VERSION } from './finding-constants.ts';
 import { QuarantineRecordSchema } from './quarantine-record.ts';
 import { SCHEMA_VERSION } from './vocabulary.ts';
 

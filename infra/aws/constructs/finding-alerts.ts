@@ -6,7 +6,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { SETTINGS } from '../../../shared/core/settings.ts';
-import { FINDING_EVENT, type FindingLevel } from '../../../shared/schema/finding.ts';
+import { FINDING_EVENT, type FindingLevel } from '../../../shared/schema/finding-constants.ts';
 
 export interface FindingAlertsProps {
   /** The lowest finding level the functions send (KAUDIT_ALERT_LEVEL). */

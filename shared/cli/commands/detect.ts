@@ -8,7 +8,8 @@ import { analyticsFindings, DEFAULT_ANALYTICS_PARAMETERS, lakeRangeFor } from '.
 import { ocsfDetectionFinding } from '../../detect/ocsf-finding.ts';
 import { sigmaFindingsOverLake } from '../../detect/sigma-over-lake.ts';
 import { BUILT_IN_RULES_NAME, loadConfiguredRules, RulesRefusedError } from '../../pipeline/detection-rules.ts';
-import { FINDING_LEVELS, type Finding, type FindingLevel } from '../../schema/finding.ts';
+import type { Finding } from '../../schema/finding.ts';
+import { FINDING_LEVELS, type FindingLevel } from '../../schema/finding-constants.ts';
 import type { RuleSet } from '../../transforms/detection/rule-set.ts';
 import { type CliIo, repeatable, UsageError } from '../cli-io.ts';
 import { commandConfig, flag } from '../command-config.ts';

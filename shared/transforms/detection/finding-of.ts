@@ -4,7 +4,8 @@
  */
 import { findingId } from '../../core/event-id.ts';
 import type { CanonicalEvent } from '../../schema/canonical-event.ts';
-import { FINDING_SCHEMA_VERSION, type Finding, type FindingLevel } from '../../schema/finding.ts';
+import type { Finding } from '../../schema/finding.ts';
+import { FINDING_SCHEMA_VERSION, type FindingLevel } from '../../schema/finding-constants.ts';
 
 /** What a finding says about the detection that fired: a compiled Sigma rule, or an analytic. */
 export interface DetectionIdentity {
