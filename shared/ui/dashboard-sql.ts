@@ -43,7 +43,7 @@ export function overviewStatement(query: string, scope: SearchScope): Statement 
   const top = (panel: string, value: string, limit: number) =>
     `(SELECT '${panel}' AS panel, CAST(${value} AS VARCHAR) AS value, NULL AS outcome, count(*) AS count FROM matched WHERE ${value} IS NOT NULL GROUP BY ALL ORDER BY count DESC, value LIMIT ${limit})`;
   const sql = `WITH matched AS MATERIALIZED (
-  SELECT "response_code", "outcome", ${TOP_FIELDS.map(quoteIdentifier).join(', ')}, TRY_CAST("time" AS TIMESTAMP) AS ts
+  SELECT "response_code", "outcome", ${TOP_FIELDS.map(quoteIdentifier).join(', ')}, "time" AS ts
   FROM "events"
   ${where}
 ),
@@ -102,11 +102,11 @@ export const ANY_FINDING_STATEMENT: Statement = { sql: 'SELECT count(*) AS n FRO
 export function findingsStatement(scope: { since: Date | null; until: Date | null; limit: number }): Statement {
   const parameters = new SqlParameters();
   const conditions: string[] = [];
-  if (scope.since) conditions.push(`TRY_CAST("time" AS TIMESTAMP) >= CAST(${parameters.add(scope.since.toISOString())} AS TIMESTAMP)`);
-  if (scope.until) conditions.push(`TRY_CAST("time" AS TIMESTAMP) < CAST(${parameters.add(scope.until.toISOString())} AS TIMESTAMP)`);
+  if (scope.since) conditions.push(`"time" >= CAST(${parameters.add(scope.since.toISOString())} AS TIMESTAMP)`);
+  if (scope.until) conditions.push(`"time" < CAST(${parameters.add(scope.until.toISOString())} AS TIMESTAMP)`);
   const where = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
   return {
-    sql: `SELECT * FROM "findings"${where} ORDER BY TRY_CAST("time" AS TIMESTAMP) DESC NULLS LAST LIMIT ${parameters.add(scope.limit)}`,
+    sql: `SELECT * FROM "findings"${where} ORDER BY "time" DESC NULLS LAST LIMIT ${parameters.add(scope.limit)}`,
     params: parameters.values,
   };
 }

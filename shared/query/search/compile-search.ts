@@ -59,29 +59,51 @@ export function compileSearch(query: string, scope: SearchScope): CompiledSearch
   const { conditions, parameters } = filterOf(query, parsed, parsedScope);
   const groups = groupColumns(query, parsed.groupBy);
 
+  const where = conditions.length > 0 ? [`WHERE ${conditions.join('\n  AND ')}`] : [];
+  const paging = [...(limit !== null ? [`LIMIT ${parameters.add(limit)}`] : []), ...(offset > 0 ? [`OFFSET ${parameters.add(offset)}`] : [])];
   const lines =
-    groups.length === 0
-      ? ['SELECT *', `FROM ${quoteIdentifier(view)}`]
-      : [
+    groups.length > 0
+      ? [
           `SELECT ${groups.map(({ column, field }) => `${quoteIdentifier(column.name)} AS ${quoteIdentifier(field.name)}`).join(', ')}, count(*) AS "count"`,
           `FROM ${quoteIdentifier(view)}`,
-        ];
-  if (conditions.length > 0) lines.push(`WHERE ${conditions.join('\n  AND ')}`);
-  if (groups.length === 0) {
-    lines.push('ORDER BY TRY_CAST("time" AS TIMESTAMP) DESC NULLS LAST, "event_id"');
-  } else {
-    // Ties in count keep a stable order, by the group values.
-    lines.push('GROUP BY ALL', `ORDER BY "count" DESC, ${groups.map((_, index) => index + 1).join(', ')}`);
-  }
-  if (limit !== null) lines.push(`LIMIT ${parameters.add(limit)}`);
-  if (offset > 0) lines.push(`OFFSET ${parameters.add(offset)}`);
-
+          ...where,
+          // Ties in count keep a stable order, by the group values.
+          'GROUP BY ALL',
+          `ORDER BY "count" DESC, ${groups.map((_, index) => index + 1).join(', ')}`,
+          ...paging,
+        ]
+      : limit === null
+        ? ['SELECT *', `FROM ${quoteIdentifier(view)}`, ...where, NEWEST_FIRST]
+        : pageOfEvents(view, where, paging);
   return {
     sql: lines.join('\n'),
     params: parameters.values,
     kind: groups.length === 0 ? 'events' : 'groups',
     groupFields: groups.map(({ field }) => field.name),
   };
+}
+
+const NEWEST_FIRST = 'ORDER BY "time" DESC NULLS LAST, "event_id"';
+
+/**
+ * A page of events in two steps: the page's `event_id` and `time` first, reading only those two
+ * columns of the matching rows; then the whole rows of that page only. Joined on `time` as well,
+ * the second step's scan skips every Parquet row group whose times lie outside the page's, so the
+ * wide columns (request and response objects) are read for the page alone, not for every match.
+ * The view holds one row per event, and every stored event has a readable time (normalization
+ * gives it one), so the join finds each row of the page once.
+ */
+function pageOfEvents(view: string, where: readonly string[], paging: readonly string[]): string[] {
+  return [
+    'WITH page AS MATERIALIZED (',
+    `  SELECT "event_id", "time" FROM ${quoteIdentifier(view)}`,
+    ...where.map((line) => `  ${line.replaceAll('\n', '\n  ')}`),
+    `  ${NEWEST_FIRST}`,
+    ...paging.map((line) => `  ${line}`),
+    ')',
+    `SELECT ${quoteIdentifier(view)}.* FROM ${quoteIdentifier(view)} JOIN page USING ("event_id", "time")`,
+    NEWEST_FIRST,
+  ];
 }
 
 function filterOf(query: string, parsed: SearchQuery, { since, until, cluster }: z.output<typeof SearchScopeSchema>): SearchFilter {
@@ -93,9 +115,9 @@ function filterOf(query: string, parsed: SearchQuery, { since, until, cluster }:
     const parts = predicate.type === 'and' ? predicate.operands : [predicate];
     conditions.push(...parts.map((part) => predicateSql(part, parameters)));
   }
-  // Time is ISO-8601 text whose fraction varies in length: compared as timestamps, not as text.
-  if (since !== null) conditions.push(`TRY_CAST("time" AS TIMESTAMP) >= CAST(${parameters.add(since.toISOString())} AS TIMESTAMP)`);
-  if (until !== null) conditions.push(`TRY_CAST("time" AS TIMESTAMP) < CAST(${parameters.add(until.toISOString())} AS TIMESTAMP)`);
+  // The views type `time` as a TIMESTAMP: compared as one, the bound reaches Parquet's row-group statistics.
+  if (since !== null) conditions.push(`"time" >= CAST(${parameters.add(since.toISOString())} AS TIMESTAMP)`);
+  if (until !== null) conditions.push(`"time" < CAST(${parameters.add(until.toISOString())} AS TIMESTAMP)`);
   if (cluster !== null) conditions.push(`"cluster_name" = ${parameters.add(cluster)}`);
   return { conditions, parameters };
 }
