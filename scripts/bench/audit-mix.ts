@@ -177,6 +177,8 @@ const TEMPLATES: Template[] = [
         verb: 'update',
         requestURI: `/api/v1/namespaces/${namespace}/configmaps/${name}`,
         user: serviceAccount(seq, namespace, 'config-reloader'),
+        // A controller's own client, not the kubectl default of request(): a service account using kubectl is what a built-in rule looks for.
+        userAgent: 'reloader/v1.1.0 (linux/amd64) kubernetes/$Format',
         objectRef: { resource: 'configmaps', namespace, name, apiVersion: 'v1' },
         requestObject: object,
         responseObject: object,
