@@ -65,6 +65,27 @@ describe('kaudit config check', () => {
     expect(run.stderr).toContain('kaudit: KAUDIT_DISABLED_RULES: "pod-exec" is not the id of a built-in rule');
   });
 
+  it('loads KAUDIT_RULES as ingestion would, naming a rule file that does not load and what is wrong with it', async () => {
+    // Prepare
+    const rule = ['title: Correlated logins', 'id: 7d1c3a52-9a3f-4a9e-8f2b-2f0c6f1e9a10', 'correlation:', '  type: event_count', '  rules: [a]', ''].join('\n');
+    await writeFile(path.join(directory.root, 'correlation.yml'), rule);
+
+    // Act
+    const run = await runKaudit(['config', 'check'], { cwd: directory.root, env: { KAUDIT_RULES: 'built-in,correlation.yml' } });
+
+    // Assess
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toMatch(/^kaudit: KAUDIT_RULES: .*correlation\.yml.*correlation/m);
+  });
+
+  it('accepts KAUDIT_RULES naming the built-in pack', async () => {
+    // Act
+    const run = await runKaudit(['config', 'check'], { cwd: directory.root, env: { KAUDIT_RULES: 'built-in' } });
+
+    // Assess
+    expect(run).toMatchObject({ exitCode: 0, stderr: '' });
+  });
+
   it('exits 2 naming a settings file it cannot read', async () => {
     // Act
     const run = await runKaudit(['config', 'check', '--config', 'missing.yaml'], { cwd: directory.root });

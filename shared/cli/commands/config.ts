@@ -93,6 +93,11 @@ const MEANING_CHECKS: Partial<Record<SettingKey, () => Promise<Check>>> = {
     const { parseApprovedNetworks } = await import('../../transforms/detection/approved-networks.ts');
     return (text) => parseApprovedNetworks(text);
   },
+  rules: async () => {
+    const { loadConfiguredRules, rulesSetting } = await import('../../pipeline/detection-rules.ts');
+    return (text, texts, check) =>
+      loadConfiguredRules({ ...rulesSetting(text), approvedNetworks: texts.approvedNetworks.text, disabledRules: texts.disabledRules.text, baseDir: check.cwd });
+  },
   disabledRules: async () => {
     const { parseDisabledRules } = await import('../../transforms/detection/built-in-pack.ts');
     return (text) => parseDisabledRules(text);
