@@ -50,6 +50,17 @@ describe('kaudit search', () => {
     expect(jsonLines(run.stdout).map((event) => event.audit_id)).toEqual(['demo-list-pods', 'demo-list-secrets-2', 'demo-list-secrets-1']);
   });
 
+  it('compares a time as ISO-8601 text, so a prefix bounds it and startswith picks a second', async () => {
+    // Act
+    const after = await search('time >= "2026-11-20T14:00:07" and cluster_name = onprem-dc1', '--format', 'json');
+    const second = await search('time startswith "2026-11-20T14:00:02"', '--format', 'json');
+
+    // Assess
+    expect(after.exitCode).toBe(0);
+    expect(jsonLines(after.stdout).map((event) => event.time)).toEqual(['2026-11-20T14:05:00Z', '2026-11-20T14:00:07Z']);
+    expect(jsonLines(second.stdout).map((event) => event.time)).toEqual(['2026-11-20T14:00:02.500001Z', '2026-11-20T14:00:02.5Z']);
+  });
+
   it('names each group column as the query wrote the field, in any letter case', async () => {
     // Act
     const run = await search('outcome = failure GroupBy Resource, cluster', '--format', 'csv');

@@ -39,6 +39,9 @@ export function predicateSql(predicate: Predicate, parameters: SqlParameters): s
   }
 }
 
+/** A timestamp as ISO-8601 text in UTC with microseconds, as the canonical event writes its times. */
+const ISO_TEXT = '%Y-%m-%dT%H:%M:%S.%fZ';
+
 /** A test of a column: of any element for a list, of the text for JSON. */
 function columnTestSql(column: Column, test: Test, parameters: SqlParameters): string {
   const reference = quoteIdentifier(column.name);
@@ -48,6 +51,8 @@ function columnTestSql(column: Column, test: Test, parameters: SqlParameters): s
     case 'json':
       return testSql(`CAST(${reference} AS VARCHAR)`, test, parameters);
     default:
+      // The views type `time` and `ingest_time` as timestamps; the language compares times as ISO-8601 text.
+      if (column.timestamp) return testSql(`strftime(${reference}, '${ISO_TEXT}')`, test, parameters);
       return testSql(reference, test, parameters);
   }
 }
