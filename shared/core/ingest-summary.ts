@@ -7,6 +7,8 @@ export interface IngestSummary {
   quarantined: number;
   /** Counts of skipped and quarantined records by reason. */
   reasons: Record<string, number>;
+  /** Findings the detection rules made on the stored events; absent when no rules ran. */
+  findings?: number;
 }
 
 export function emptySummary(): IngestSummary {
@@ -25,5 +27,6 @@ export function addSummary(total: IngestSummary, part: IngestSummary): IngestSum
   total.skipped += part.skipped;
   total.quarantined += part.quarantined;
   for (const [reason, count] of Object.entries(part.reasons)) addReason(total, reason, count);
+  if (part.findings !== undefined) total.findings = (total.findings ?? 0) + part.findings;
   return total;
 }

@@ -99,6 +99,7 @@ async function storeBatch(batchKey: string, events: Iterable<CanonicalEvent>, ou
   const summary = { ...processed, reasons: { ...processed.reasons } };
   summary.written = stored.written;
   summary.duplicates += stored.duplicates;
+  if (options.detector) summary.findings = findings.length;
   if (quarantined.length > 0) await store.writeQuarantine(batchKey, quarantined);
   return summary;
 }

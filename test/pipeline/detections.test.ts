@@ -64,6 +64,19 @@ describe('detections in the pipeline', () => {
     });
   });
 
+  it('counts the findings in the batch summary when rules ran, and leaves the count out when none did', async () => {
+    // Prepare
+    const batch = () => decodeCloudWatchPayload(cloudWatchPayload({ events: [EXEC, LIST_PODS] }), DECODER_CONTEXT);
+
+    // Act
+    const withRules = await ingestBatch(batch(), lake().store, await buildPipelineOptions({ rules: EXEC_RULE }));
+    const withoutRules = await ingestBatch(batch(), lake().store, {});
+
+    // Assess
+    expect(withRules.findings).toBe(1);
+    expect(withoutRules).not.toHaveProperty('findings');
+  });
+
   it('stores no second copy of a finding when the batch is delivered again', async () => {
     // Prepare
     const { objects, store } = lake();

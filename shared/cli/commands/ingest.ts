@@ -116,6 +116,7 @@ export function describeSummary(summary: IngestSummary): string {
     .join(', ');
   return (
     `${summary.received} received: ${summary.written} written, ${summary.duplicates} duplicates, ` +
-    `${summary.skipped} skipped, ${summary.quarantined} quarantined${reasons ? ` (${reasons})` : ''}`
+    `${summary.skipped} skipped, ${summary.quarantined} quarantined${reasons ? ` (${reasons})` : ''}` +
+    (summary.findings === undefined ? '' : `; ${summary.findings} findings`)
   );
 }
