@@ -44,9 +44,20 @@ function isReplayedBatch(batch: DecodedBatch): batch is ReplayedBatch {
   return Object.hasOwn(batch, 'output');
 }
 
+/**
+ * A replayed batch as its function left it. Its events are the pipeline's output (redacted), so the
+ * rules in force now are evaluated on them: a dead letter carries no findings, and a finding's id
+ * depends only on the rule and the event, so one the failed delivery made is found stored again.
+ */
+function replayedOutput(batch: ReplayedBatch, options: PipelineOptions): Omit<ProcessedBatch, 'batchKey'> {
+  const { detector } = options;
+  if (!detector) return batch.output;
+  return { ...batch.output, findings: batch.output.events.flatMap((event) => detector(event)) };
+}
+
 /** normalize → transforms → dedupe within the batch. Pure: stores nothing, never throws on bad data. */
 export function processBatch(batch: DecodedBatch, options: PipelineOptions = {}): ProcessedBatch {
-  if (isReplayedBatch(batch)) return { batchKey: batch.batchKey, ...batch.output };
+  if (isReplayedBatch(batch)) return { batchKey: batch.batchKey, ...replayedOutput(batch, options) };
   const run = new BatchRun(batch, options);
   const events = [...run.events()];
   return { batchKey: batch.batchKey, events, ...run.outcome() };
@@ -64,7 +75,10 @@ export interface BatchStream {
 
 /** {@link processBatch} without holding the events: each record is normalized when the next event is asked for. */
 export function streamBatch(batch: DecodedBatch, options: PipelineOptions = {}): BatchStream {
-  if (isReplayedBatch(batch)) return { events: batch.output.events, outcome: () => batch.output };
+  if (isReplayedBatch(batch)) {
+    const output = replayedOutput(batch, options);
+    return { events: output.events, outcome: () => output };
+  }
   const run = new BatchRun(batch, options);
   return { events: run.events(), outcome: () => run.outcome() };
 }

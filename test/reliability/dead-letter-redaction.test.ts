@@ -13,6 +13,7 @@ import { LakeQuery } from '../../shared/query/lake-query.ts';
 import { decodeEventHubMessages } from '../../shared/sources/eventhub/eventhub-messages.ts';
 import { eventHubMessagesOf, ingestEventHubBatch, type RetryState } from '../../shared/sources/eventhub/trigger-runtime.ts';
 import { FileObjectStore } from '../../shared/store/file-object-store.ts';
+import { sigmaRuleText } from '../detection/detection-builders.ts';
 import { aksRecord, eventHubBody, INGEST_TIME } from '../helpers/audit-events.ts';
 import { runKaudit } from '../helpers/cli.ts';
 import { MemoryObjectStore, readRows, temporaryFileStore } from '../helpers/lake.ts';
@@ -85,11 +86,11 @@ describe('an Event Hubs batch carrying secrets that the lake will not take on it
   }
 
   /** `kaudit ingest --json FILE` of a dead letter into a new lake. */
-  async function replay(file: Buffer): Promise<{ lake: Awaited<ReturnType<typeof temporaryFileStore>>; summary: Record<string, unknown>; exitCode: number }> {
+  async function replay(file: Buffer, ...flags: string[]): Promise<{ lake: Awaited<ReturnType<typeof temporaryFileStore>>; summary: Record<string, unknown>; exitCode: number }> {
     const lake = await fileStore();
     const input = path.join(lake.root, 'dead-letter.json.gz');
     await writeFile(input, file);
-    const run = await runKaudit(['ingest', '--store', lake.url, '--json', input], { cwd: lake.root });
+    const run = await runKaudit(['ingest', '--store', lake.url, '--json', ...flags, input], { cwd: lake.root });
     expect(run.stderr).toBe('');
     return { lake, summary: JSON.parse(run.stdout) as Record<string, unknown>, exitCode: run.exitCode };
   }
@@ -129,6 +130,24 @@ describe('an Event Hubs batch carrying secrets that the lake will not take on it
     expect(expected.rows).toBe(EVENTS.length);
     const rows = [...(await readRows(replayed.lake.url, 'events/v1/')), ...(await readRows(replayed.lake.url, 'quarantine/v1/'))];
     expect(secretsIn(JSON.stringify(rows))).toEqual([]);
+  });
+
+  it('whose replay with --rules evaluates the rules on the replayed events and stores their findings', async () => {
+    // Prepare
+    const deadLetter = new MemoryObjectStore();
+    await ingestEventHubBatch(BODIES, METADATA, testRuntime(downLake(), 'westeurope'), { retry: LAST, deadLetter });
+    const rules = await fileStore();
+    const rule = path.join(rules.root, 'secrets.yml');
+    await writeFile(rule, sigmaRuleText({ selection: { 'objectRef.resource': 'secrets' }, condition: 'selection' }));
+
+    // Act
+    const replayed = await replay([...deadLetter.objects.values()][0] as Buffer, '--rules', rule);
+
+    // Assess
+    const findings = await readRows(replayed.lake.url, 'findings/v1/');
+    expect(findings.length).toBeGreaterThan(0);
+    expect(replayed.summary.findings).toBe(findings.length);
+    expect(secretsIn(JSON.stringify(findings))).toEqual([]);
   });
 
   it('keeps the messages scrubbed of every secret value when processing itself failed, and replays them into the same events', async () => {
