@@ -12,10 +12,11 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { forEachConcurrently } from '../core/concurrency.ts';
-import { type CompactionManifest, type HourPartition, MANIFEST_KIND, manifestKeyOf, parquetKeyOf, symlinkListKeyOf } from '../store/compaction-manifest.ts';
+import { type CompactionManifest, type HourPartition, MANIFEST_KIND, manifestKeyOf, parquetKeyOf } from '../store/compaction-manifest.ts';
 import { type HourTiers, listHourTiers } from '../store/lake-tiers.ts';
 import type { ObjectStore, StoredObject } from '../store/object-store.ts';
 import { HourParquetWriter, type SourceFile } from './parquet-writer.ts';
+import { writeMissingSymlinkLists, writeSymlinkList } from './symlink-lists.ts';
 
 const HOUR_MS = 3_600_000;
 /** How long after its end an hour counts as closed: late deliveries land in it until then. */
@@ -57,6 +58,10 @@ export interface CompactionSummary {
 export async function compactLake(store: ObjectStore, options: CompactOptions): Promise<CompactionSummary> {
   const cutoff = Math.min(options.now.getTime() - options.graceMs, options.before?.getTime() ?? Number.POSITIVE_INFINITY);
   const closed = await listHourTiers(store, null, (partition) => hourStart(partition) + HOUR_MS <= cutoff);
+  await writeMissingSymlinkLists(
+    store,
+    closed.filter((hour) => hour.uncovered.length === 0),
+  );
   const pending = closed.filter((hour) => hour.uncovered.length > 0);
   const summary: CompactionSummary = { closedHours: closed.length, compacted: [], events: 0, parquetBytes: 0 };
   if (pending.length === 0) return summary;
@@ -115,13 +120,6 @@ async function compactHour(store: ObjectStore, hour: HourTiers, writer: HourParq
   } finally {
     await fs.rm(hourDir, { recursive: true, force: true });
   }
-}
-
-/** The hour's list of its Parquet objects' URIs, for Athena (docs/query-tier.md#athena); nothing on other stores. */
-async function writeSymlinkList(store: ObjectStore, hour: HourPartition, parquet: CompactionManifest['parquet']): Promise<void> {
-  const lists = store.symlinkLists;
-  if (lists === undefined) return;
-  await lists.replace(symlinkListKeyOf(hour), Buffer.from(parquet.map((object) => `${lists.uriOf(object.key)}\n`).join('')));
 }
 
 /** Local paths of the objects: a local store's files in place, a cloud store's downloaded into `directory`. */

@@ -125,6 +125,28 @@ describe('symlink lists for Athena', () => {
     expect(after[0]?.listed).not.toEqual(before[0]?.listed);
   });
 
+  it('on S3, gives a list to an hour compacted before lists were written, from its covering manifest', async () => {
+    // Prepare: compacted through a store that offers no lists, as an earlier kaudit compacted.
+    const { url, store } = await freshStore(S3_KIND);
+    await storeBatch(store, 'batch-a', eventsAt('a', TIMES));
+    const withoutLists: ObjectStore = {
+      url: store.url,
+      putIfAbsent: (key, body) => store.putIfAbsent(key, body),
+      list: (prefix) => store.list(prefix),
+      get: (key) => store.get(key),
+    };
+    await compact(withoutLists, workDir);
+
+    // Act
+    const rerun = await compact(store, workDir);
+
+    // Assess
+    expect(rerun.compacted).toEqual([]);
+    const hours = await symlinkListsAndManifests(store, url);
+    expect(hours.map((hour) => hour.hour)).toEqual(['09', '10']);
+    for (const hour of hours) expect(hour.listed).toEqual(hour.manifest);
+  });
+
   it.each(STORE_KINDS.filter((kind) => kind !== S3_KIND))('are not written on the $name store, which Athena does not read', async (kind) => {
     // Prepare
     const { store } = await freshStore(kind);
