@@ -67,3 +67,9 @@ export const FindingSchema = z.object({
 });
 
 export type Finding = z.infer<typeof FindingSchema>;
+
+/** The findings at `level` or above: what alerts carry. */
+export function findingsAtOrAbove(findings: readonly Finding[], level: FindingLevel): Finding[] {
+  const lowest = FINDING_LEVELS.indexOf(level);
+  return findings.filter((finding) => FINDING_LEVELS.indexOf(finding.level) >= lowest);
+}
