@@ -12,7 +12,9 @@ const outDir = join(REPO_ROOT, 'dist/functions');
 
 for (const entry of discoverFunctionEntries()) {
   const bundle = await buildFunctionBundle(entry, outDir);
-  console.log(`${bundle.name.padEnd(20)} ${bundle.platform.padEnd(16)} ${kib(bundle.codeBytes).padStart(10)} code, ${kib(bundle.bytes).padStart(10)} in all  zip ${kib(bundle.zipBytes).padStart(10)}  ${bundle.zipFile}`);
+  console.log(
+    `${bundle.name.padEnd(20)} ${bundle.platform.padEnd(16)} ${kib(bundle.codeBytes).padStart(10)} code, ${kib(bundle.bytes).padStart(10)} in all  zip ${kib(bundle.zipBytes).padStart(10)}  ${bundle.zipFile}`,
+  );
 }
 
 function kib(bytes: number): string {

@@ -8,8 +8,7 @@ import type { LakeQuery } from '../query/lake-query.ts';
 import type { TimeRange } from '../query/time-range.ts';
 import type { Finding } from '../schema/finding.ts';
 import type { EventStore, WriteResult } from '../store/event-store.ts';
-import type { RuleEvaluationError } from '../transforms/detection/rule-set.ts';
-import type { RuleSet } from '../transforms/detection/rule-set.ts';
+import type { RuleEvaluationError, RuleSet } from '../transforms/detection/rule-set.ts';
 import { type AnalyticsParameters, analyticsFindings, lakeRangeFor } from './analytics.ts';
 import { sigmaFindingsOverLake } from './sigma-over-lake.ts';
 
