@@ -5,10 +5,10 @@ import type { Context } from 'aws-lambda';
 import { configFromEnv } from '../../shared/config/read-config.ts';
 import type { KauditConfig } from '../../shared/config/settings-schema.ts';
 import { type AnalyticsJobSummary, analyticsJobMetrics, runAnalyticsJob } from '../../shared/detect/analytics-job.ts';
-import { METRIC_NAMESPACE } from '../../shared/runtime/metric-names.ts';
+import { JOB_SERVICES, METRIC_NAMESPACE } from '../../shared/runtime/metric-names.ts';
 import { parseScheduledInvocation } from '../../shared/runtime/scheduled-invocation.ts';
 
-const SERVICE = 'kaudit-lake-analytics';
+const SERVICE = JOB_SERVICES.analytics;
 
 export interface AnalyticsHandlerDependencies {
   config: () => KauditConfig;

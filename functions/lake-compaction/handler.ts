@@ -6,10 +6,10 @@ import { compactionJobMetrics, runCompactionJob } from '../../shared/compaction/
 import type { CompactionSummary } from '../../shared/compaction/compactor.ts';
 import { configFromEnv } from '../../shared/config/read-config.ts';
 import type { KauditConfig } from '../../shared/config/settings-schema.ts';
-import { METRIC_NAMESPACE } from '../../shared/runtime/metric-names.ts';
+import { JOB_SERVICES, METRIC_NAMESPACE } from '../../shared/runtime/metric-names.ts';
 import { parseScheduledInvocation } from '../../shared/runtime/scheduled-invocation.ts';
 
-const SERVICE = 'kaudit-lake-compaction';
+const SERVICE = JOB_SERVICES.compaction;
 
 export interface CompactionHandlerDependencies {
   config: () => KauditConfig;

@@ -15,6 +15,9 @@ export const METRICS = {
   ingestLagSeconds: 'IngestLagSeconds',
 } as const;
 
+/** The lake job functions' service names on AWS: Powertools' `service` dimension of their metrics. */
+export const JOB_SERVICES = { compaction: 'kaudit-lake-compaction', analytics: 'kaudit-lake-analytics' } as const;
+
 /** The scheduled lake jobs' metrics (compaction, analytics), one set per run. */
 export const JOB_METRICS = {
   hoursCompacted: 'HoursCompacted',
