@@ -6,9 +6,12 @@
  */
 import { join } from 'node:path';
 import { buildFunctionBundle } from '../infra/packaging/build-function-bundles.ts';
+import { checkBundledRules } from '../infra/packaging/bundled-rules.ts';
 import { discoverFunctionEntries, REPO_ROOT } from '../infra/packaging/function-entries.ts';
 
 const outDir = join(REPO_ROOT, 'dist/functions');
+
+checkBundledRules();
 
 for (const entry of discoverFunctionEntries()) {
   const bundle = await buildFunctionBundle(entry, outDir);

@@ -56,7 +56,12 @@ const ClusterList = z
 // An IAM role or user, named exactly: key policies take no wildcards, and an account root would let any of its identities in.
 const PrincipalArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(?:role|user)\/[\w+=,.@/-]{1,512}$/, 'not the ARN of an IAM role or user');
 // An EventBridge Scheduler expression: cron(…) with six fields, rate(…) or at(…).
-const ScheduleExpression = z.string().regex(/^(?:cron\((?:\S+ ){5}\S+\)|rate\(\d+ (?:minute|minutes|hour|hours|day|days)\)|at\(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\))$/, 'not a Scheduler expression: cron(5 * * * ? *), rate(1 hour)');
+const ScheduleExpression = z
+  .string()
+  .regex(
+    /^(?:cron\((?:\S+ ){5}\S+\)|rate\(\d+ (?:minute|minutes|hour|hours|day|days)\)|at\(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\))$/,
+    'not a Scheduler expression: cron(5 * * * ? *), rate(1 hour)',
+  );
 const PrincipalList = z.preprocess((value) => (typeof value === 'string' ? splitList(value) : value), z.array(PrincipalArn)).default([]);
 
 /** Everything a deployment can choose; every key can be set in the config file or with `-c key=value`. */

@@ -149,7 +149,8 @@ export class KauditStack extends Stack {
       {
         id: 'LakeAnalytics',
         function: this.lakeJobs.analytics.function,
-        onErrors: 'The lake analytics job failed (a rule that does not load, the lake or the alert bus); Lambda retries the same window, then that hour has no scheduled findings: run `kaudit detect --analytics --save` over it.',
+        onErrors:
+          'The lake analytics job failed (a rule that does not load, the lake or the alert bus); Lambda retries the same window, then that hour has no scheduled findings: run `kaudit detect --analytics --save` over it.',
         onThrottles: 'The lake analytics job was throttled; Lambda retries the invocation for the same window.',
       },
     ];

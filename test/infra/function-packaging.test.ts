@@ -7,11 +7,13 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type BuiltBundle, buildFunctionBundle } from '../../infra/packaging/build-function-bundles.ts';
+import { checkBundledRules } from '../../infra/packaging/bundled-rules.ts';
 import { bundleOptionsFor, esbuildBuildOptions } from '../../infra/packaging/esbuild-options.ts';
 import { AZURE_APP_BUNDLE, discoverFunctionEntries, lambdaEntry, REPO_ROOT } from '../../infra/packaging/function-entries.ts';
 import { SETTINGS } from '../../shared/core/settings.ts';
 import { FileObjectStore } from '../../shared/store/file-object-store.ts';
 import { requestsEvery, storeEvents } from '../detect/lake-builders.ts';
+import { sigmaRuleText } from '../detection/detection-builders.ts';
 import { auditEvent, cloudWatchPayload, cloudWatchSubscriptionEvent } from '../helpers/audit-events.ts';
 import { eventsAt, storeBatch } from '../helpers/compaction.ts';
 import { readRows, storedKeys, temporaryFileStore } from '../helpers/lake.ts';
@@ -266,6 +268,32 @@ describe('deployable bundles', () => {
     // Assess
     expect(host.version).toBe('2.0');
     expect(host.extensionBundle).toEqual({ id: 'Microsoft.Azure.Functions.ExtensionBundle', version: '[4.*, 5.0.0)' });
+  });
+});
+
+describe('the rules the bundles carry', () => {
+  it('load, the whole built-in pack with its approved-networks rule', () => {
+    // Act
+    const check = () => checkBundledRules();
+
+    // Assess
+    expect(check).not.toThrow();
+  });
+
+  it('stop packaging, naming the rule file and the problem, when one does not load', () => {
+    // Prepare
+    const directory = mkdtempSync(join(tmpdir(), 'kaudit-bad-rule-'));
+    writeFileSync(join(directory, 'bad.yml'), sigmaRuleText({ selection: { 'requestURI|base64offset': 'x' }, condition: 'selection' }));
+
+    try {
+      // Act
+      const check = () => checkBundledRules(['built-in', 'bad.yml'], directory);
+
+      // Assess
+      expect(check).toThrow(/^packaging stopped: a rule the function bundles carry does not load:\nbad\.yml: detection\.selection\.requestURI\|base64offset: /);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });
 

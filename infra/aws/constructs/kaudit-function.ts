@@ -37,7 +37,10 @@ function duckDbBindingCopy(): nodejs.ICommandHooks {
     beforeBundling: () => [],
     beforeInstall: () => [],
     afterBundling: (_inputDir, outputDir) =>
-      DUCKDB_NATIVE_PACKAGES.flatMap((name) => [`mkdir -p "${join(outputDir, 'node_modules', name)}"`, `cp -R "${join(REPO_ROOT, 'node_modules', name)}/." "${join(outputDir, 'node_modules', name)}"`]),
+      DUCKDB_NATIVE_PACKAGES.flatMap((name) => [
+        `mkdir -p "${join(outputDir, 'node_modules', name)}"`,
+        `cp -R "${join(REPO_ROOT, 'node_modules', name)}/." "${join(outputDir, 'node_modules', name)}"`,
+      ]),
   };
 }
 

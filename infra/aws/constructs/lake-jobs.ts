@@ -42,7 +42,13 @@ export class LakeJobs extends Construct {
 
   constructor(scope: Construct, id: string, props: LakeJobsProps) {
     super(scope, id);
-    const size = { memoryMb: props.memoryMb, timeoutSeconds: props.timeoutSeconds, ephemeralStorageMb: props.ephemeralStorageMb, logRetentionDays: props.logRetentionDays, duckDb: true };
+    const size = {
+      memoryMb: props.memoryMb,
+      timeoutSeconds: props.timeoutSeconds,
+      ephemeralStorageMb: props.ephemeralStorageMb,
+      logRetentionDays: props.logRetentionDays,
+      duckDb: true,
+    };
     this.compaction = new KauditFunction(this, 'Compaction', {
       ...size,
       bundle: 'lake-compaction',
