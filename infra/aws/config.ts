@@ -17,14 +17,14 @@ export const DEFAULT_FUNCTION_SIZE = { memoryMb: 512, timeoutSeconds: 60 } as co
  * many hours as it can before stopping; memory for DuckDB and Node beside it (and the CPU that
  * comes with it); /tmp for staged objects, the lake cache and DuckDB's spill.
  */
-export const DEFAULT_JOB_SIZE = { memoryMb: 2048, timeoutSeconds: 900, ephemeralStorageMb: 4096 } as const;
+const DEFAULT_JOB_SIZE = { memoryMb: 2048, timeoutSeconds: 900, ephemeralStorageMb: 4096 } as const;
 
 /**
  * When the jobs run (EventBridge Scheduler, UTC): compaction a few minutes past each hour, once
  * the hour before last has closed; analytics later, when late deliveries of the hour before have
  * arrived. The compaction alarm fires when more closed hours than this wait after a run.
  */
-export const DEFAULT_JOB_SCHEDULES = { compaction: 'cron(5 * * * ? *)', analytics: 'cron(20 * * * ? *)', compactionBacklogHours: 3 } as const;
+const DEFAULT_JOB_SCHEDULES = { compaction: 'cron(5 * * * ? *)', analytics: 'cron(20 * * * ? *)', compactionBacklogHours: 3 } as const;
 
 /**
  * Reserved concurrency by default: each function gets its own share of the account's pool, so a

@@ -9,7 +9,7 @@ import { REPO_ROOT } from '../../infra/packaging/function-entries.ts';
 import { SETTINGS } from '../../shared/core/settings.ts';
 import { METRIC_NAMESPACE, METRICS } from '../../shared/runtime/metric-names.ts';
 import { CANONICAL_COLUMNS, QUARANTINE_COLUMNS } from '../../shared/schema/columns.ts';
-import { ingestResources, kauditTemplate, onlyIngestResource, onlyResource } from './helpers/kaudit-app.ts';
+import { ingestResources, kauditTemplate, onlyIngestResource } from './helpers/kaudit-app.ts';
 
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
 
