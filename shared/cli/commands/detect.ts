@@ -85,10 +85,12 @@ async function detectCommand(options: DetectOptions, io: CliIo): Promise<number>
   const config = await commandConfig(io, options.config, { storeUrl: flag('--store', options.store) });
   // Analytics need a start: their baseline is measured back from it.
   const window = timeRangeOf({ since: options.since ?? (options.analytics ? ANALYTICS_DEFAULT_SINCE : undefined), until: options.until }, now);
+  // Checked with or without --analytics: a bad value is a usage error either way.
+  const parameters = analyticsParametersOf(options);
   const run = {
     rules: rulesOf(options, config, io),
     window,
-    analytics: options.analytics ? analyticsParametersOf(options) : null,
+    analytics: options.analytics ? parameters : null,
     now,
     onRuleFailure: (failure: { message: string }) => io.stderr.write(`kaudit: ${failure.message}\n`),
   };
