@@ -75,7 +75,7 @@ const AwsDeploymentConfigSchema = z
     timeoutSeconds: z.coerce.number().int().min(1).max(900).default(DEFAULT_FUNCTION_SIZE.timeoutSeconds),
     /** Executions reserved for the EKS ingest function, which also caps them (and so its S3 request rate); `none`: the account's shared pool. */
     reservedConcurrency: ReservedConcurrency.default(DEFAULT_RESERVED_CONCURRENCY.ingest),
-    /** The scheduled lake jobs' memory, timeout and /tmp size (the compaction job stops starting hours 5 minutes before its timeout). */
+    /** The scheduled lake jobs' memory, timeout and /tmp size (the compaction job starts no hour within HOUR_RESERVE_MS of its timeout). */
     jobMemoryMb: z.coerce.number().int().min(1024).max(10_240).default(DEFAULT_JOB_SIZE.memoryMb),
     jobTimeoutSeconds: z.coerce.number().int().min(360).max(900).default(DEFAULT_JOB_SIZE.timeoutSeconds),
     jobEphemeralStorageMb: z.coerce.number().int().min(512).max(10_240).default(DEFAULT_JOB_SIZE.ephemeralStorageMb),

@@ -58,7 +58,7 @@ export interface KauditFunctionProps {
    * DuckDB's native binding in this registry, which its bundle ships; the rest run on arm64.
    */
   duckDb?: boolean;
-  /** /tmp size (Lambda's default: 512 MB); the lake jobs stage objects and spill DuckDB there. */
+  /** /tmp size (unset: Lambda's default); the lake jobs stage objects and spill DuckDB there. */
   ephemeralStorageMb?: number;
   /** Async invocation: retries, event age and on-failure destination. */
   onFailure?: lambda.IDestination;
