@@ -4,6 +4,7 @@
  * (KAUDIT_RULES, or the built-in pack) and the analytics' default parameters; the findings at or
  * above KAUDIT_ALERT_LEVEL go to the alert bus or topic, as the ingest functions send theirs.
  */
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { KauditConfig } from '../config/settings-schema.ts';
 import { SETTINGS } from '../core/settings.ts';
@@ -16,6 +17,7 @@ import { findingAlertsOf } from '../runtime/finding-alerts.ts';
 import { JOB_METRICS } from '../runtime/metric-names.ts';
 import { findingsAtOrAbove } from '../schema/finding.ts';
 import { LakeEventStore } from '../store/event-store.ts';
+import { COMPACTED_PREFIX, EVENTS_PREFIX, QUARANTINE_PREFIX } from '../store/layout.ts';
 import { openObjectStore } from '../store/open-store.ts';
 import { DEFAULT_ANALYTICS_PARAMETERS } from './analytics.ts';
 import { type DetectRun, findingsOverLake, lakeRangeOfRun, saveFindings } from './detect-run.ts';
@@ -85,8 +87,31 @@ export async function runAnalyticsJob(config: KauditConfig, options: AnalyticsJo
 
 async function pulledCache(objects: Awaited<ReturnType<typeof openObjectStore>>, workDir: string, range: TimeRange, now: Date): Promise<string> {
   const root = cacheDirFor(objects.url, path.join(workDir, 'kaudit-cache'));
+  if (range.since) await pruneCacheBefore(root, range.since);
   await pullIntoCache(objects, root, range, { now });
   return root;
+}
+
+/**
+ * Removes the cached days before `since`: the window moves on every run, and an instance kept warm
+ * by the schedule would otherwise fill its /tmp with days no run reads again.
+ */
+export async function pruneCacheBefore(root: string, since: Date): Promise<void> {
+  const firstDay = since.toISOString().slice(0, 10);
+  for (const prefix of [EVENTS_PREFIX, COMPACTED_PREFIX, QUARANTINE_PREFIX]) {
+    const directory = path.join(root, prefix);
+    let days: string[];
+    try {
+      days = await fs.readdir(directory);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw error;
+    }
+    for (const day of days) {
+      const dt = /^dt=(\d{4}-\d\d-\d\d)$/.exec(day)?.[1];
+      if (dt !== undefined && dt < firstDay) await fs.rm(path.join(directory, day), { recursive: true, force: true });
+    }
+  }
 }
 
 /** The run's metrics under their published names. */

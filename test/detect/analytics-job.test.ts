@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -5,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAnalyticsHandler } from '../../functions/lake-analytics/handler.ts';
 import { configFromEnv } from '../../shared/config/read-config.ts';
 import { ANALYTICS } from '../../shared/detect/analytics.ts';
-import { analyticsWindow } from '../../shared/detect/analytics-job.ts';
+import { analyticsWindow, pruneCacheBefore } from '../../shared/detect/analytics-job.ts';
 import { JOB_METRICS } from '../../shared/runtime/metric-names.ts';
 import type { CanonicalEvent } from '../../shared/schema/canonical-event.ts';
 import { FINDINGS_PREFIX } from '../../shared/store/layout.ts';
@@ -120,6 +122,25 @@ describe('the lake analytics function', () => {
     // Assess
     await expect(invoking).rejects.toThrow('1 of 1 findings not accepted (InternalFailure)');
     expect(output.lines().find((line) => line.message === 'kaudit lake analytics failed')).toMatchObject({ level: 'ERROR', scheduledTime: '2026-11-20T11:15:00.000Z' });
+  });
+});
+
+describe('the analytics job’s cache', () => {
+  it('drops the days before the lake range it reads, of both tiers and the quarantine, and keeps the rest', async () => {
+    // Prepare
+    const cache = await temporaryFileStore();
+    const days = ['events/v1/dt=2026-11-05', 'events/v1/dt=2026-11-06', 'compacted/v1/dt=2026-11-05', 'quarantine/v1/dt=2026-11-05', 'findings/v1/dt=2026-11-05'];
+    for (const day of days) await mkdir(path.join(cache.root, day, 'hour=10'), { recursive: true });
+
+    try {
+      // Act
+      await pruneCacheBefore(cache.root, new Date('2026-11-06T10:00:00Z'));
+
+      // Assess
+      expect(days.filter((day) => existsSync(path.join(cache.root, day)))).toEqual(['events/v1/dt=2026-11-06', 'findings/v1/dt=2026-11-05']);
+    } finally {
+      await cache.cleanup();
+    }
   });
 });
 
