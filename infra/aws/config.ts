@@ -13,6 +13,20 @@ import { parseRedactionExtras } from '../../shared/transforms/redaction/redactio
 export const DEFAULT_FUNCTION_SIZE = { memoryMb: 512, timeoutSeconds: 60 } as const;
 
 /**
+ * The scheduled lake jobs (compaction, analytics): Lambda's longest timeout, so a run does as
+ * many hours as it can before stopping; memory for DuckDB and Node beside it (and the CPU that
+ * comes with it); /tmp for staged objects, the lake cache and DuckDB's spill.
+ */
+const DEFAULT_JOB_SIZE = { memoryMb: 2048, timeoutSeconds: 900, ephemeralStorageMb: 4096 } as const;
+
+/**
+ * When the jobs run (EventBridge Scheduler, UTC): compaction a few minutes past each hour, once
+ * the hour before last has closed; analytics later, when late deliveries of the hour before have
+ * arrived. The compaction alarm fires when more closed hours than this wait after a run.
+ */
+const DEFAULT_JOB_SCHEDULES = { compaction: 'cron(5 * * * ? *)', analytics: 'cron(20 * * * ? *)', compactionBacklogHours: 3 } as const;
+
+/**
  * Reserved concurrency by default: each function gets its own share of the account's pool, so a
  * flood at the webhook's public URL cannot starve the EKS ingest function, and neither can take
  * the concurrency of the account's other functions. Both leave the 100 unreserved executions
@@ -41,6 +55,13 @@ const ClusterList = z
   .default([]);
 // An IAM role or user, named exactly: key policies take no wildcards, and an account root would let any of its identities in.
 const PrincipalArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:(?:role|user)\/[\w+=,.@/-]{1,512}$/, 'not the ARN of an IAM role or user');
+// An EventBridge Scheduler expression: cron(…) with six fields, rate(…) or at(…).
+const ScheduleExpression = z
+  .string()
+  .regex(
+    /^(?:cron\((?:\S+ ){5}\S+\)|rate\(\d+ (?:minute|minutes|hour|hours|day|days)\)|at\(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\))$/,
+    'not a Scheduler expression: cron(5 * * * ? *), rate(1 hour)',
+  );
 const PrincipalList = z.preprocess((value) => (typeof value === 'string' ? splitList(value) : value), z.array(PrincipalArn)).default([]);
 
 /** Everything a deployment can choose; every key can be set in the config file or with `-c key=value`. */
@@ -54,6 +75,15 @@ const AwsDeploymentConfigSchema = z
     timeoutSeconds: z.coerce.number().int().min(1).max(900).default(DEFAULT_FUNCTION_SIZE.timeoutSeconds),
     /** Executions reserved for the EKS ingest function, which also caps them (and so its S3 request rate); `none`: the account's shared pool. */
     reservedConcurrency: ReservedConcurrency.default(DEFAULT_RESERVED_CONCURRENCY.ingest),
+    /** The scheduled lake jobs' memory, timeout and /tmp size (the compaction job starts no hour within HOUR_RESERVE_MS of its timeout). */
+    jobMemoryMb: z.coerce.number().int().min(1024).max(10_240).default(DEFAULT_JOB_SIZE.memoryMb),
+    jobTimeoutSeconds: z.coerce.number().int().min(360).max(900).default(DEFAULT_JOB_SIZE.timeoutSeconds),
+    jobEphemeralStorageMb: z.coerce.number().int().min(512).max(10_240).default(DEFAULT_JOB_SIZE.ephemeralStorageMb),
+    /** When the compaction and analytics jobs run (EventBridge Scheduler expressions, UTC). */
+    compactionSchedule: ScheduleExpression.default(DEFAULT_JOB_SCHEDULES.compaction),
+    analyticsSchedule: ScheduleExpression.default(DEFAULT_JOB_SCHEDULES.analytics),
+    /** The compaction alarm fires when a run leaves more closed hours than this to the next. */
+    compactionBacklogHours: z.coerce.number().int().min(1).default(DEFAULT_JOB_SCHEDULES.compactionBacklogHours),
     /** How long Lambda keeps retrying an event before it goes to the on-failure queue (at most 6 h). */
     maxEventAgeHours: z.coerce.number().int().min(1).max(6).default(6),
     /**

@@ -108,6 +108,19 @@ param instanceMemoryMB int = 2048
 @maxValue(730)
 param logRetentionDays int = 90
 
+@description('When the lake compaction timer function runs (KAUDIT_COMPACTION_SCHEDULE): an NCRONTAB expression with seconds, UTC. The default: 5 minutes past each hour.')
+param compactionSchedule string = '0 5 * * * *'
+
+@description('When the lake analytics timer function runs (KAUDIT_ANALYTICS_SCHEDULE): rules and behaviour analytics over the hour before. The default: 20 minutes past each hour.')
+param analyticsSchedule string = '0 20 * * * *'
+
+@description('The compaction alert fires when a run leaves more closed hours than this for the next one: compaction is falling behind.')
+@minValue(1)
+param compactionBacklogHours int = 3
+
+@description('Resource id of an Action Group the lake job alerts notify (failed runs, compaction falling behind); empty: the alerts only fire in Azure Monitor.')
+param jobAlertsActionGroupId string = ''
+
 @description('AKS clusters to subscribe now; more can be added later with subscribe-cluster.bicep.')
 param aksClusters aksCluster[] = []
 
@@ -485,6 +498,9 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
       KAUDIT_EVENTHUB__fullyQualifiedNamespace: '${eventHubNamespace.name}.servicebus.windows.net'
       KAUDIT_EVENTHUB_NAME: eventHub.name
       KAUDIT_EVENTHUB_CONSUMER_GROUP: consumerGroup.name
+      // Read by the Functions host (%KAUDIT_COMPACTION_SCHEDULE% in the timer triggers), not the code.
+      KAUDIT_COMPACTION_SCHEDULE: compactionSchedule
+      KAUDIT_ANALYTICS_SCHEDULE: analyticsSchedule
     },
     empty(auditPolicy) ? {} : { KAUDIT_POLICY: auditPolicy },
     empty(redactionPaths) ? {} : { KAUDIT_REDACTION_PATHS: redactionPaths },
@@ -652,6 +668,70 @@ resource alertsSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = if 
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.eventGridDataSender)
     principalId: functionApp.identity.principalId
     principalType: 'ServicePrincipal'
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Alerts on the scheduled lake jobs (compaction, analytics), from the app's telemetry
+// ---------------------------------------------------------------------------------------------
+
+var jobAlertActions = empty(jobAlertsActionGroupId) ? {} : { actionGroups: [jobAlertsActionGroupId] }
+
+// Any failed run of either job: a rule that does not load, the lake or the alerts topic failing.
+resource jobFailuresAlert 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview' = {
+  name: '${namePrefix}-lake-jobs-failed-${suffix}'
+  location: location
+  properties: {
+    description: 'kaudit: a scheduled lake job (compaction or analytics) failed; its trace names the reason. Compaction continues at the next run; an analytics hour can be run again with kaudit detect --analytics --save.'
+    severity: 2
+    enabled: true
+    scopes: [appInsights.id]
+    evaluationFrequency: 'PT15M'
+    windowSize: 'PT1H'
+    criteria: {
+      allOf: [
+        {
+          query: 'requests | where name in (\'kaudit-lake-compaction\', \'kaudit-lake-analytics\') and success == false'
+          timeAggregation: 'Count'
+          operator: 'GreaterThanOrEqual'
+          threshold: 1
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    actions: jobAlertActions
+  }
+}
+
+// Each compaction run logs the closed hours it left for the next (pendingHours).
+resource compactionBehindAlert 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview' = {
+  name: '${namePrefix}-compaction-behind-${suffix}'
+  location: location
+  properties: {
+    description: 'kaudit: compaction is falling behind: a run left more than ${compactionBacklogHours} closed hours for the next. Give the app more instance memory, or run kaudit compact once to catch up.'
+    severity: 3
+    enabled: true
+    scopes: [appInsights.id]
+    evaluationFrequency: 'PT1H'
+    windowSize: 'PT2H'
+    criteria: {
+      allOf: [
+        {
+          query: 'traces | where message has \'kaudit lake compacted\' | extend pendingHours = toint(parse_json(message).pendingHours) | where pendingHours > ${compactionBacklogHours}'
+          timeAggregation: 'Count'
+          operator: 'GreaterThanOrEqual'
+          threshold: 1
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    actions: jobAlertActions
   }
 }
 

@@ -1,8 +1,8 @@
-import { copyFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { build, type Metafile } from 'esbuild';
 import { KAUDIT_VERSION } from '../../shared/core/version.ts';
-import { bundleOptionsFor, esbuildBuildOptions } from './esbuild-options.ts';
+import { bundleOptionsFor, DUCKDB_NATIVE_PACKAGES, esbuildBuildOptions } from './esbuild-options.ts';
 import { type FunctionEntry, REPO_ROOT } from './function-entries.ts';
 import { zipDirectory } from './zip.ts';
 
@@ -13,8 +13,12 @@ export interface BuiltBundle {
   name: string;
   platform: FunctionEntry['platform'];
   directory: string;
-  /** Total size of the files in `directory`. */
+  /** Total size of the files in `directory`, native packages included. */
   bytes: number;
+  /** Size of the bundled code (`index.mjs`), what a cold start loads. */
+  codeBytes: number;
+  /** The native packages copied into `node_modules/` (DuckDB's binding, for bundles that use it). */
+  nativePackages: string[];
   zipFile: string;
   zipBytes: number;
 }
@@ -23,13 +27,21 @@ export interface BuiltBundle {
 export async function buildFunctionBundle(entry: FunctionEntry, outDir: string): Promise<BuiltBundle> {
   const directory = join(outDir, entry.name);
   rmSync(directory, { recursive: true, force: true });
-  await build(esbuildBuildOptions(entry.platform, entry.entry, directory));
+  const { metafile } = await build({ ...esbuildBuildOptions(entry.platform, entry.entry, directory), metafile: true });
   if (entry.platform === 'azure-functions') writeAzureAppFiles(directory);
+  const nativePackages = DUCKDB_NATIVE_PACKAGES.filter((name) => importsExternal(metafile, name));
+  for (const name of nativePackages) cpSync(join(REPO_ROOT, 'node_modules', name), join(directory, 'node_modules', name), { recursive: true });
 
   const zip = zipDirectory(directory);
   const zipFile = `${directory}.zip`;
   writeFileSync(zipFile, zip);
-  return { name: entry.name, platform: entry.platform, directory, bytes: directorySize(directory), zipFile, zipBytes: zip.length };
+  const codeBytes = statSync(join(directory, bundleOptionsFor(entry.platform).outputFile)).size;
+  return { name: entry.name, platform: entry.platform, directory, bytes: directorySize(directory), codeBytes, nativePackages, zipFile, zipBytes: zip.length };
+}
+
+/** Whether the bundle's code requires `name` (or a file of it), left external, at run time. */
+function importsExternal(metafile: Metafile, name: string): boolean {
+  return Object.values(metafile.outputs).some((output) => output.imports.some((imported) => imported.external && (imported.path === name || imported.path.startsWith(`${name}/`))));
 }
 
 /** The Node.js worker loads the file named by package.json `main`; host.json selects the extensions. */
@@ -40,5 +52,8 @@ function writeAzureAppFiles(directory: string): void {
 }
 
 function directorySize(directory: string): number {
-  return readdirSync(directory).reduce((total, name) => total + statSync(join(directory, name)).size, 0);
+  return readdirSync(directory, { recursive: true, encoding: 'utf8' }).reduce((total, name) => {
+    const stats = statSync(join(directory, name));
+    return stats.isFile() ? total + stats.size : total;
+  }, 0);
 }

@@ -31,6 +31,17 @@ export interface FunctionBundleOptions {
 // (node built-ins, @azure/functions-core); an ES module has no require of its own.
 const REQUIRE_SHIM = "import { createRequire as kauditCreateRequire } from 'node:module'; const require = kauditCreateRequire(import.meta.url);";
 
+/** DuckDB's per-platform binding packages, one of which its bindings module requires at run time. */
+const DUCKDB_BINDINGS = '@duckdb/node-bindings-*';
+
+/**
+ * The binding packages a bundle that uses DuckDB ships in its node_modules/: Linux x64 only, the
+ * one build of the binding this registry has for Linux, so those functions run on x86_64 (Lambda)
+ * and on Linux x64 (Flex Consumption). The JavaScript of @duckdb/node-api and
+ * @duckdb/node-bindings is bundled like any other package.
+ */
+export const DUCKDB_NATIVE_PACKAGES = ['@duckdb/node-bindings-linux-x64'] as const;
+
 /**
  * Each bundle carries its own cloud's SDK only: the store factory loads each cloud's store module
  * lazily, and on this platform the other cloud's is never asked for. That module is what is left
@@ -48,14 +59,17 @@ const REQUIRE_SHIM = "import { createRequire as kauditCreateRequire } from 'node
  * (shared/store/blob-rest-client.ts).
  */
 const EXTERNALS: Record<FunctionPlatform, string[]> = {
+  // DuckDB's native binding (a .node file and its shared library) cannot be bundled: it stays a
+  // require() inside DuckDB's bindings module, run when the lake jobs first open DuckDB, and the
+  // bundles that reach it ship the package itself (DUCKDB_NATIVE_PACKAGES).
   // The AWS SDK is bundled, not taken from the runtime: the S3 store relies on conditional writes,
   // and the SDK version must not depend on what Lambda happens to ship.
   // The EventBridge client, imported only when alerts are configured, is the runtime's own: its one
   // call (PutEvents) needs no particular version, and bundled it would take a fifth of the bundle.
-  'aws-lambda': ['./blob-object-store.ts', '@aws-sdk/client-eventbridge'],
+  'aws-lambda': ['./blob-object-store.ts', '@aws-sdk/client-eventbridge', DUCKDB_BINDINGS],
   // @azure/functions-core is provided by the Functions host at run time; it is not on npm. The
   // EventBridge client is imported only when KAUDIT_ALERT_EVENT_BUS is set, which Azure never sets.
-  'azure-functions': ['@azure/functions-core', './s3-object-store.ts', '@azure/identity', '@aws-sdk/client-eventbridge'],
+  'azure-functions': ['@azure/functions-core', './s3-object-store.ts', '@azure/identity', '@aws-sdk/client-eventbridge', DUCKDB_BINDINGS],
 };
 
 /**

@@ -35,6 +35,8 @@ export interface CompactOptions {
   workDir: string;
   memoryLimit?: string;
   onHour?: (result: HourResult) => void;
+  /** Asked before each hour: true ends the run there, leaving the hours not started to the next run (a scheduled job's deadline). */
+  shouldStop?: () => boolean;
 }
 
 export interface HourResult extends HourPartition {
@@ -53,6 +55,8 @@ export interface CompactionSummary {
   compacted: HourResult[];
   events: number;
   parquetBytes: number;
+  /** Closed hours that still need compacting: left because the run was told to stop. */
+  pendingHours: number;
 }
 
 export async function compactLake(store: ObjectStore, options: CompactOptions): Promise<CompactionSummary> {
@@ -63,16 +67,18 @@ export async function compactLake(store: ObjectStore, options: CompactOptions): 
     closed.filter((hour) => hour.uncovered.length === 0),
   );
   const pending = closed.filter((hour) => hour.uncovered.length > 0);
-  const summary: CompactionSummary = { closedHours: closed.length, compacted: [], events: 0, parquetBytes: 0 };
+  const summary: CompactionSummary = { closedHours: closed.length, compacted: [], events: 0, parquetBytes: 0, pendingHours: pending.length };
   if (pending.length === 0) return summary;
   const runDir = path.join(options.workDir, `kaudit-compact-${randomBytes(6).toString('hex')}`);
   const writer = await HourParquetWriter.open({ memoryLimit: options.memoryLimit ?? DEFAULT_MEMORY_LIMIT, spillDir: path.join(runDir, 'spill') });
   try {
     for (const hour of pending) {
+      if (options.shouldStop?.()) break;
       const result = await compactHour(store, hour, writer, path.join(runDir, `${hour.dt}-${hour.hour}`));
       summary.compacted.push(result);
       summary.events += result.events;
       summary.parquetBytes += result.parquetBytes;
+      summary.pendingHours--;
       options.onHour?.(result);
     }
   } finally {

@@ -173,6 +173,21 @@ export const SETTING_SPECS = {
     usedBy: '`compact`',
     defaultText: '`1h`',
   }),
+  detectWindow: setting(duration(), {
+    description:
+      'How far back the scheduled analytics job looks: the window ends at the start of the hour it was scheduled in, so hourly runs with the default cover each hour once (docs/detections.md#scheduled).',
+    usedBy: 'the lake analytics functions',
+    default: 3_600_000,
+    defaultText: '`1h`',
+  }),
+  compactionSchedule: setting(text('an NCRONTAB expression with seconds: `0 5 * * * *`'), {
+    description: 'Azure: when the lake compaction timer function runs, read by the Functions host (docs/deploy.md).',
+    usedBy: 'the Functions host (compaction timer)',
+  }),
+  analyticsSchedule: setting(text('an NCRONTAB expression with seconds: `0 15 * * * *`'), {
+    description: 'Azure: when the lake analytics timer function runs, read by the Functions host (docs/deploy.md).',
+    usedBy: 'the Functions host (analytics timer)',
+  }),
   flushSeconds: setting(positiveNumber(3600, 'a number of seconds, more than 0 and at most 3600'), {
     description: 'How often `kaudit tail`, and `kaudit ingest` of a pipe or stdin, store what they have read, whatever the batch’s size.',
     usedBy: '`tail`, `ingest`',

@@ -104,7 +104,7 @@ async function buildDetector(config: PipelineConfig, baseDir: string): Promise<P
 }
 
 /** One JSON line per failure, naming rule and event only: the functions' log and its metric filter read it. */
-function logRuleFailure(failure: RuleEvaluationError): void {
+export function logRuleFailure(failure: RuleEvaluationError): void {
   process.stderr.write(`${JSON.stringify({ level: 'ERROR', message: failure.message, ruleEvaluationFailed: 1, ruleId: failure.rule.id })}\n`);
 }
 

@@ -9,7 +9,7 @@ import type { KauditConfig } from '../config/settings-schema.ts';
 import { SETTINGS } from '../core/settings.ts';
 import type { PipelineOptions } from '../pipeline/ingest-batch.ts';
 import type { Finding } from '../schema/finding.ts';
-import { FINDING_EVENT, FINDING_LEVELS } from '../schema/finding-constants.ts';
+import { FINDING_EVENT, findingsAtOrAbove } from '../schema/finding-constants.ts';
 import { AppServiceManagedIdentityCredential } from '../store/app-service-managed-identity.ts';
 import { storeSettingsOf } from '../store/store-settings.ts';
 
@@ -24,10 +24,9 @@ export function findingAlertsOf(config: KauditConfig): PipelineOptions['onFindin
   const bus = config.alertEventBus;
   const topic = config.alertEventGridEndpoint;
   if (!bus && !topic) return undefined;
-  const lowest = FINDING_LEVELS.indexOf(config.alertLevel);
   const send = bus ? eventBridgeSender(bus) : eventGridSender(topicUrl(topic as string), config);
   return async (findings) => {
-    const alerted = findings.filter((finding) => FINDING_LEVELS.indexOf(finding.level) >= lowest);
+    const alerted = findingsAtOrAbove(findings, config.alertLevel);
     if (alerted.length > 0) await send(alerted);
   };
 }

@@ -11,3 +11,9 @@ export type FindingLevel = (typeof FINDING_LEVELS)[number];
 
 /** A finding sent as an alert: its EventBridge source and detail type, its Event Grid event type. Rules and subscriptions match on these. */
 export const FINDING_EVENT = { source: 'kaudit', detailType: 'kaudit finding' } as const;
+
+/** The findings at `level` or above: what alerts carry. */
+export function findingsAtOrAbove<T extends { level: FindingLevel }>(findings: readonly T[], level: FindingLevel): T[] {
+  const lowest = FINDING_LEVELS.indexOf(level);
+  return findings.filter((finding) => FINDING_LEVELS.indexOf(finding.level) >= lowest);
+}

@@ -1,4 +1,6 @@
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { compactLake, DEFAULT_GRACE_MS } from '../../shared/compaction/compactor.ts';
 import { LakeQuery } from '../../shared/query/lake-query.ts';
 import { FileObjectStore } from '../../shared/store/file-object-store.ts';
 import { COMPACTED_PREFIX, EVENTS_PREFIX, MANIFEST_SUFFIX, PARQUET_SUFFIX } from '../../shared/store/layout.ts';
@@ -210,5 +212,21 @@ describe('compaction', () => {
 
     // Assess
     expect(rows).toEqual([{ audit_id: 'a-0', n: 1 }]);
+  });
+  it('stops before the next hour when told to, and the next run compacts the hours left', async () => {
+    // Prepare
+    await storeBatch(store, 'batch-a', eventsAt('a', [...DAY_ONE, ...DAY_TWO]));
+    let asked = 0;
+    const stopAfterOne = () => asked++ >= 1;
+
+    // Act
+    const first = await compactLake(store, { now: LATER, before: null, graceMs: DEFAULT_GRACE_MS, workDir: path.join(lake.root, 'work'), shouldStop: stopAfterOne });
+    const second = await compact(store, lake.root);
+
+    // Assess
+    expect(first).toMatchObject({ closedHours: 3, pendingHours: 2, compacted: [{ dt: '2026-11-20', hour: '09' }] });
+    expect(second.compacted.map((hour) => `${hour.dt}/${hour.hour}`)).toEqual(['2026-11-20/10', '2026-11-21/09']);
+    expect(second.pendingHours).toBe(0);
+    expect(await eventCounts(lake.root)).toHaveLength(4);
   });
 });

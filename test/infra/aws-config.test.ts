@@ -35,6 +35,31 @@ describe('AWS deployment configuration', () => {
     expect(DEFAULT_OBJECT_LOCK).toEqual({ mode: 'governance', days: 365 });
   });
 
+  it('sizes and schedules the lake jobs by default: 2 GB, 15 minutes, 4 GB of /tmp, hourly', () => {
+    // Act
+    const config = loadAwsDeploymentConfig(context({}));
+
+    // Assess
+    expect(config).toMatchObject({
+      jobMemoryMb: 2048,
+      jobTimeoutSeconds: 900,
+      jobEphemeralStorageMb: 4096,
+      compactionSchedule: 'cron(5 * * * ? *)',
+      analyticsSchedule: 'cron(20 * * * ? *)',
+      compactionBacklogHours: 3,
+    });
+  });
+
+  it('refuses a schedule that is not a Scheduler expression, and a job timeout that leaves compaction no hour to start', () => {
+    // Act
+    const badSchedule = () => loadAwsDeploymentConfig(context({ compactionSchedule: '5 * * * *' }));
+    const shortTimeout = () => loadAwsDeploymentConfig(context({ jobTimeoutSeconds: '300' }));
+
+    // Assess
+    expect(badSchedule).toThrow('not a Scheduler expression: cron(5 * * * ? *), rate(1 hour)');
+    expect(shortTimeout).toThrow('jobTimeoutSeconds');
+  });
+
   it('reserves 20 executions for the ingest function and 10 for the webhook by default', () => {
     // Act
     const config = loadAwsDeploymentConfig(context({}));

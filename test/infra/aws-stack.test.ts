@@ -9,13 +9,13 @@ import { REPO_ROOT } from '../../infra/packaging/function-entries.ts';
 import { SETTINGS } from '../../shared/core/settings.ts';
 import { METRIC_NAMESPACE, METRICS } from '../../shared/runtime/metric-names.ts';
 import { CANONICAL_COLUMNS, QUARANTINE_COLUMNS } from '../../shared/schema/columns.ts';
-import { kauditTemplate, onlyResource } from './helpers/kaudit-app.ts';
+import { ingestResources, kauditTemplate, onlyIngestResource } from './helpers/kaudit-app.ts';
 
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
 
 /** Every statement of every IAM policy in the template. */
 function policyStatements(template: Template): Statement[] {
-  return Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+  return Object.values(ingestResources(template, 'AWS::IAM::Policy')).flatMap(
     (policy) => (policy as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement,
   );
 }
@@ -54,7 +54,7 @@ function lakeKey(template: Template): { id: string; properties: Record<string, a
 }
 
 function functionEnvironment(template: Template): Record<string, unknown> {
-  return onlyResource(template, 'AWS::Lambda::Function').properties.Environment.Variables as Record<string, unknown>;
+  return onlyIngestResource(template, 'AWS::Lambda::Function').properties.Environment.Variables as Record<string, unknown>;
 }
 
 /** `s3://<lake bucket>/<path>` as CloudFormation joins it. */
@@ -107,7 +107,10 @@ const NOT_ALWAYS_SET_ON_LAMBDA: Record<string, string> = {
   azureClientId: 'Azure Blob stores only',
   cacheDir: 'the commands that read the lake only (`query`, `search`, `detect`, `ui`)',
   flushSeconds: '`kaudit tail` and `kaudit ingest` of a pipe only',
-  compactGrace: '`kaudit compact` only until the scheduled compaction function lands',
+  compactGrace: 'the compaction job and `kaudit compact`, with a default that suits both',
+  detectWindow: 'the analytics job, with a default that matches its hourly schedule',
+  compactionSchedule: 'Azure only: the Functions host schedules the compaction timer by it; on AWS, EventBridge Scheduler does (compactionSchedule)',
+  analyticsSchedule: 'Azure only: the Functions host schedules the analytics timer by it; on AWS, EventBridge Scheduler does (analyticsSchedule)',
   rules: 'set only when the deployment configures `rules`',
   approvedNetworks: 'set only when the deployment configures `approvedNetworks`',
   disabledRules: 'set only when the deployment configures `disabledRules`',
@@ -158,7 +161,7 @@ describe('kaudit stack with the default configuration and two clusters', () => {
 
     it('has 20 executions reserved, which are also its cap', () => {
       // Assess
-      expect(onlyResource(template, 'AWS::Lambda::Function').properties.ReservedConcurrentExecutions).toBe(20);
+      expect(onlyIngestResource(template, 'AWS::Lambda::Function').properties.ReservedConcurrentExecutions).toBe(20);
     });
 
     it('takes from the account’s shared pool with reservedConcurrency=none', () => {
@@ -166,7 +169,7 @@ describe('kaudit stack with the default configuration and two clusters', () => {
       const shared = kauditTemplate({ clusters: 'prod-eu', reservedConcurrency: 'none' });
 
       // Assess
-      expect(onlyResource(shared, 'AWS::Lambda::Function').properties.ReservedConcurrentExecutions).toBeUndefined();
+      expect(onlyIngestResource(shared, 'AWS::Lambda::Function').properties.ReservedConcurrentExecutions).toBeUndefined();
     });
 
     it('stores into s3://<lake bucket>/lake', () => {
@@ -204,7 +207,7 @@ describe('kaudit stack with the default configuration and two clusters', () => {
 
     it('writes its logs to its own log group, kept 90 days', () => {
       // Assess
-      const logGroup = onlyResource(template, 'AWS::Logs::LogGroup');
+      const logGroup = onlyIngestResource(template, 'AWS::Logs::LogGroup');
       expect(logGroup.properties.RetentionInDays).toBe(90);
       template.hasResourceProperties('AWS::Lambda::Function', { LoggingConfig: { LogGroup: { Ref: logGroup.id } } });
     });
@@ -216,7 +219,7 @@ describe('kaudit stack with the default configuration and two clusters', () => {
       const filters = Object.values(template.findResources('AWS::Logs::SubscriptionFilter')).map((filter) => filter.Properties);
 
       // Assess
-      const functionArn = { 'Fn::GetAtt': [onlyResource(template, 'AWS::Lambda::Function').id, 'Arn'] };
+      const functionArn = { 'Fn::GetAtt': [onlyIngestResource(template, 'AWS::Lambda::Function').id, 'Arn'] };
       expect(filters).toEqual([
         { LogGroupName: '/aws/eks/prod-eu/cluster', FilterPattern: '', FilterName: 'kaudit', DestinationArn: functionArn },
         { LogGroupName: '/aws/eks/staging-eu/cluster', FilterPattern: '', FilterName: 'kaudit', DestinationArn: functionArn },
@@ -240,7 +243,7 @@ describe('kaudit stack with the default configuration and two clusters', () => {
   describe('failed batches', () => {
     it('retries twice, for up to 6 hours, then sends the batch to the failure queue', () => {
       // Assess
-      const queue = onlyResource(template, 'AWS::SQS::Queue');
+      const queue = onlyIngestResource(template, 'AWS::SQS::Queue');
       template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
         MaximumRetryAttempts: 2,
         MaximumEventAgeInSeconds: 6 * 3600,
@@ -319,7 +322,13 @@ describe('kaudit stack with the default configuration and two clusters', () => {
         Action: 's3:PutObject',
         NotResource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [lakeBucketId(template), 'Arn'] }, '/lake/compacted/v1/athena/*']] },
         Condition: {
-          ArnEquals: { 'aws:PrincipalArn': [{ 'Fn::GetAtt': [functionRoleId(template, 'CloudWatch Logs subscriptions'), 'Arn'] }] },
+          ArnEquals: {
+            'aws:PrincipalArn': [
+              { 'Fn::GetAtt': [functionRoleId(template, 'CloudWatch Logs subscriptions'), 'Arn'] },
+              { 'Fn::GetAtt': [functionRoleId(template, 'compacts closed hours'), 'Arn'] },
+              { 'Fn::GetAtt': [functionRoleId(template, 'behaviour analytics over the lake'), 'Arn'] },
+            ],
+          },
           Null: { 's3:if-none-match': 'true' },
         },
       });
@@ -374,7 +383,8 @@ describe('kaudit stack with the default configuration and two clusters', () => {
       const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
 
       // Assess
-      expect(alarms).toHaveLength(4);
+      // Errors and throttles of the ingest function and the two jobs, failed batches, quarantine, rule failures, schedule failures, compaction behind.
+      expect(alarms).toHaveLength(11);
       expect(alarms.every((alarm) => alarm.Properties.AlarmActions === undefined)).toBe(true);
     });
   });
@@ -570,7 +580,7 @@ describe('kaudit stack with every option set', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
 
     // Assess
-    expect(alarms.map((alarm) => alarm.Properties.AlarmActions)).toEqual(Array(4).fill(['arn:aws:sns:eu-west-1:123456789012:kaudit-alarms']));
+    expect(alarms.map((alarm) => alarm.Properties.AlarmActions)).toEqual(Array(11).fill(['arn:aws:sns:eu-west-1:123456789012:kaudit-alarms']));
   });
 });
 
@@ -597,6 +607,8 @@ describe('kaudit stack with a cluster on the Firehose path', () => {
     expect(roles).toEqual([
       { 'Fn::GetAtt': [functionRoleId(template, 'CloudWatch Logs subscriptions'), 'Arn'] },
       { 'Fn::GetAtt': [functionRoleId(template, 'Firehose transformation'), 'Arn'] },
+      { 'Fn::GetAtt': [functionRoleId(template, 'compacts closed hours'), 'Arn'] },
+      { 'Fn::GetAtt': [functionRoleId(template, 'behaviour analytics over the lake'), 'Arn'] },
     ]);
     expect(roles).not.toContainEqual({ 'Fn::GetAtt': [serviceRoleId('firehose.amazonaws.com'), 'Arn'] });
   });

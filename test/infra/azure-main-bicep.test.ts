@@ -53,7 +53,8 @@ const NOT_ALWAYS_SET_ON_AZURE: Record<string, string> = {
   azureClientId: 'user-assigned identities only: main.bicep gives the app a system-assigned one',
   cacheDir: 'the commands that read the lake only (`query`, `search`, `detect`, `ui`)',
   flushSeconds: '`kaudit tail` and `kaudit ingest` of a pipe only',
-  compactGrace: '`kaudit compact` only until the scheduled compaction function lands',
+  compactGrace: 'the compaction job and `kaudit compact`, with a default that suits both',
+  detectWindow: 'the analytics job, with a default that matches its hourly schedule',
   maxDecodedBytes: 'the default sits far above an Event Hubs message (1 MB) and the webhook body limit',
   maxEventBytes: 'the default sits above the 1 MB of an Event Hubs message and the truncating webhook backend',
   maxRecordsPerBatch: 'the default sits above what an Event Hubs batch or a webhook EventList holds',
@@ -132,6 +133,7 @@ describe('main.bicep', () => {
           'Microsoft.KeyVault/vaults@2023-07-01',
           'Microsoft.KeyVault/vaults/secrets@2023-07-01',
           'Microsoft.EventGrid/topics@2025-02-15',
+          'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview',
         ]),
       );
     });
@@ -478,6 +480,46 @@ describe('main.bicep', () => {
       expect(url.childForFieldName('condition')?.text).toBe('webhookEnabled');
       expect(stringValue(url.childForFieldName('consequence'))).toBe('https://${functionApp.properties.defaultHostName}/api/audit');
       expect(stringValue(url.childForFieldName('alternative'))).toBe('');
+    });
+  });
+
+  describe('the scheduled lake jobs', () => {
+    /** The Log Analytics query of a scheduled query rule, as written in the template (quotes escaped). */
+    const queryOf = (symbol: string): string | undefined =>
+      resource(main, symbol)
+        .body?.descendantsOfType('object_property')
+        .find((node) => node.namedChildren[0]?.text === 'query')?.namedChildren[1]?.text;
+
+    it('schedule the timer functions through app settings from parameters, hourly by default', () => {
+      // Act
+      const settings = property(resource(main, 'appSettings').body, 'properties');
+
+      // Assess
+      expect(propertyAt(settings?.descendantsOfType('object')[0] ?? undefined, SETTINGS.compactionSchedule)?.text).toBe('compactionSchedule');
+      expect(propertyAt(settings?.descendantsOfType('object')[0] ?? undefined, SETTINGS.analyticsSchedule)?.text).toBe('analyticsSchedule');
+      expect(parameter(main, 'compactionSchedule').defaultValue).toBe("'0 5 * * * *'");
+      expect(parameter(main, 'analyticsSchedule').defaultValue).toBe("'0 20 * * * *'");
+    });
+
+    it('alert on any failed run of either job, from the app’s request telemetry', () => {
+      // Act
+      const alert = resource(main, 'jobFailuresAlert').body;
+
+      // Assess
+      expect(propertyAt(alert, 'properties.scopes')?.text).toBe('[appInsights.id]');
+      expect(queryOf('jobFailuresAlert')).toBe("'requests | where name in (\\'kaudit-lake-compaction\\', \\'kaudit-lake-analytics\\') and success == false'");
+      expect(propertyAt(alert, 'properties.actions')?.text).toBe('jobAlertActions');
+    });
+
+    it('alert when compaction leaves more closed hours than compactionBacklogHours to the next run', () => {
+      // Act
+      const query = queryOf('compactionBehindAlert');
+
+      // Assess
+      expect(query).toContain('kaudit lake compacted');
+      expect(query).toContain('parse_json(message).pendingHours');
+      expect(query).toContain('where pendingHours > ${compactionBacklogHours}');
+      expect(parameter(main, 'compactionBacklogHours').defaultValue).toBe('3');
     });
   });
 

@@ -7,7 +7,7 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadAwsDeploymentConfig } from '../../infra/aws/config.ts';
-import { kauditTemplate, onlyResource } from './helpers/kaudit-app.ts';
+import { ingestResources, kauditTemplate, onlyIngestResource, onlyResource } from './helpers/kaudit-app.ts';
 
 const OPERATOR = 'arn:aws:iam::123456789012:role/kaudit-operator';
 const AUDITOR = 'arn:aws:iam::123456789012:user/auditor';
@@ -19,7 +19,7 @@ function keyStatements(template: Template): Statement[] {
 }
 
 function roleStatements(template: Template): Statement[] {
-  return Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
+  return Object.values(ingestResources(template, 'AWS::IAM::Policy')).flatMap(
     (policy) => (policy as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement,
   );
 }
@@ -47,7 +47,7 @@ describe('the EKS on-failure queue', () => {
 
     // Assess
     expect(key.properties.EnableKeyRotation).toBe(true);
-    expect(onlyResource(template, 'AWS::SQS::Queue').properties).toMatchObject({ KmsMasterKeyId: { 'Fn::GetAtt': [key.id, 'Arn'] } });
+    expect(onlyIngestResource(template, 'AWS::SQS::Queue').properties).toMatchObject({ KmsMasterKeyId: { 'Fn::GetAtt': [key.id, 'Arn'] } });
   });
 
   it('keeps messages 4 days unless configured otherwise', () => {
@@ -55,8 +55,8 @@ describe('the EKS on-failure queue', () => {
     const configured = kauditTemplate({ clusters: 'prod-eu', failureQueueRetentionDays: '2' });
 
     // Assess
-    expect(onlyResource(template, 'AWS::SQS::Queue').properties.MessageRetentionPeriod).toBe(4 * 24 * 3600);
-    expect(onlyResource(configured, 'AWS::SQS::Queue').properties.MessageRetentionPeriod).toBe(2 * 24 * 3600);
+    expect(onlyIngestResource(template, 'AWS::SQS::Queue').properties.MessageRetentionPeriod).toBe(4 * 24 * 3600);
+    expect(onlyIngestResource(configured, 'AWS::SQS::Queue').properties.MessageRetentionPeriod).toBe(2 * 24 * 3600);
   });
 
   it('lets nobody but the function encrypt with its key, whatever IAM policies say', () => {
@@ -89,7 +89,7 @@ describe('the EKS on-failure queue', () => {
 
   it('lets the configured readers receive, delete and decrypt messages, as `kaudit redrive` does', () => {
     // Act
-    const queuePolicy = onlyResource(template, 'AWS::SQS::QueuePolicy').properties.PolicyDocument.Statement as Statement[];
+    const queuePolicy = onlyIngestResource(template, 'AWS::SQS::QueuePolicy').properties.PolicyDocument.Statement as Statement[];
 
     // Assess
     for (const reader of [OPERATOR, AUDITOR]) {
@@ -106,7 +106,7 @@ describe('the EKS on-failure queue', () => {
 
     // Assess
     expect(statements).toEqual([
-      { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [onlyResource(template, 'AWS::SQS::Queue').id, 'Arn'] } },
+      { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [onlyIngestResource(template, 'AWS::SQS::Queue').id, 'Arn'] } },
       {
         Effect: 'Allow',
         Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
@@ -123,7 +123,7 @@ describe('the EKS on-failure queue', () => {
     // Assess
     const allowed = keyStatements(unconfigured).filter((statement) => statement.Effect === 'Allow');
     expect(allowed.map((statement) => actionsOf(statement))).toEqual([['kms:*']]);
-    expect(onlyResource(unconfigured, 'AWS::SQS::QueuePolicy').properties.PolicyDocument.Statement).toHaveLength(1);
+    expect(onlyIngestResource(unconfigured, 'AWS::SQS::QueuePolicy').properties.PolicyDocument.Statement).toHaveLength(1);
   });
 });
 

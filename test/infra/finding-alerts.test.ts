@@ -5,7 +5,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SETTINGS } from '../../shared/core/settings.ts';
 import { sigmaRuleText } from '../detection/detection-builders.ts';
-import { kauditTemplate, onlyResource } from './helpers/kaudit-app.ts';
+import { kauditTemplate, onlyIngestResource, onlyResource } from './helpers/kaudit-app.ts';
 
 describe('detections and alerts in the AWS stack', () => {
   let directory: string;
@@ -44,12 +44,14 @@ describe('detections and alerts in the AWS stack', () => {
       Targets: [Match.objectLike({ Arn: { Ref: topic.id } })],
     });
     const functions = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: { [SETTINGS.rules]: 'built-in' } } } }));
-    expect(functions).toHaveLength(2);
+    // The EKS and webhook functions, and the analytics job.
+    expect(functions).toHaveLength(3);
     for (const fn of functions) expect(fn.Properties.Environment.Variables).toMatchObject({ [SETTINGS.alertEventBus]: { Ref: bus.id }, [SETTINGS.alertLevel]: 'medium' });
     const putters = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
       (policy.Properties.PolicyDocument.Statement as { Action: string | string[] }[]).some((statement) => [statement.Action].flat().includes('events:PutEvents')),
     );
-    expect(putters).toHaveLength(2);
+    // Their three roles: the compaction job sends nothing.
+    expect(putters).toHaveLength(3);
   });
 
   it('passes rule files inline beside the pack, with the approved networks and disabled rules', () => {
@@ -65,7 +67,7 @@ describe('detections and alerts in the AWS stack', () => {
     });
 
     // Assess
-    const variables = onlyResource(template, 'AWS::Lambda::Function').properties.Environment.Variables;
+    const variables = onlyIngestResource(template, 'AWS::Lambda::Function').properties.Environment.Variables;
     const rules = JSON.parse(variables[SETTINGS.rules]) as unknown[];
     expect(rules[0]).toBe('built-in');
     expect(rules[1]).toMatchObject({ title: 'Exec Into A Pod', detection: { condition: 'selection' } });

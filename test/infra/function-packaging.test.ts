@@ -7,11 +7,17 @@ import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type BuiltBundle, buildFunctionBundle } from '../../infra/packaging/build-function-bundles.ts';
+import { checkBundledRules } from '../../infra/packaging/bundled-rules.ts';
 import { bundleOptionsFor, esbuildBuildOptions } from '../../infra/packaging/esbuild-options.ts';
 import { AZURE_APP_BUNDLE, discoverFunctionEntries, lambdaEntry, REPO_ROOT } from '../../infra/packaging/function-entries.ts';
 import { SETTINGS } from '../../shared/core/settings.ts';
+import { FileObjectStore } from '../../shared/store/file-object-store.ts';
+import { requestsEvery, storeEvents } from '../detect/lake-builders.ts';
+import { sigmaRuleText } from '../detection/detection-builders.ts';
 import { auditEvent, cloudWatchPayload, cloudWatchSubscriptionEvent } from '../helpers/audit-events.ts';
-import { readRows, temporaryFileStore } from '../helpers/lake.ts';
+import { eventsAt, storeBatch } from '../helpers/compaction.ts';
+import { readRows, storedKeys, temporaryFileStore } from '../helpers/lake.ts';
+import { schedulerInvocation } from '../helpers/lake-jobs.ts';
 
 describe('function entry points', () => {
   let root: string;
@@ -132,9 +138,114 @@ describe('deployable bundles', () => {
     expect(Object.values(eventHub?.bindings ?? {}).map((binding) => binding.type)).toContain('eventHubTrigger');
   });
 
-  it('keeps the Azure app under 1,000,000 bytes', () => {
+  it('makes the Azure app register the lake jobs as timer functions scheduled by their settings, without loading DuckDB', async () => {
+    // Prepare: the host's module, and a watch on native modules loaded while the app registers its functions.
+    const registered: { name: string; bindings: Record<string, { type: string; schedule?: string }> }[] = [];
+    const hostCore = { setProgrammingModel: () => undefined, log: () => undefined, registerFunction: (metadata: (typeof registered)[number]) => void registered.push(metadata) };
+    const moduleLoader = Module as unknown as { _load: (request: string, ...rest: unknown[]) => unknown };
+    const load = moduleLoader._load;
+    moduleLoader._load = (request, ...rest) => (request === '@azure/functions-core' ? hostCore : load(request, ...rest));
+    const nativeLoads: string[] = [];
+    const dlopen = process.dlopen;
+    process.dlopen = (module, file, ...rest) => {
+      nativeLoads.push(file);
+      return dlopen(module, file, ...rest);
+    };
+    const bundle = bundles.get(AZURE_APP_BUNDLE) as BuiltBundle;
+
+    try {
+      // Act: a fresh copy of the module (the test above imported the app already).
+      await import(`${pathToFileURL(join(bundle.directory, 'index.mjs')).href}?timers`);
+    } finally {
+      moduleLoader._load = load;
+      process.dlopen = dlopen;
+    }
+
     // Assess
-    expect((bundles.get(AZURE_APP_BUNDLE) as BuiltBundle).bytes).toBeLessThan(1_000_000);
+    const timers = registered.flatMap((metadata) =>
+      Object.values(metadata.bindings)
+        .filter((binding) => binding.type === 'timerTrigger')
+        .map((binding) => [metadata.name, binding.schedule]),
+    );
+    expect(timers).toEqual([
+      ['kaudit-lake-compaction', `%${SETTINGS.compactionSchedule}%`],
+      ['kaudit-lake-analytics', `%${SETTINGS.analyticsSchedule}%`],
+    ]);
+    expect(nativeLoads.filter((file) => file.includes('duckdb'))).toEqual([]);
+  });
+
+  it('keeps the Azure app’s code under 1,000,000 bytes', () => {
+    // Assess
+    expect((bundles.get(AZURE_APP_BUNDLE) as BuiltBundle).codeBytes).toBeLessThan(1_000_000);
+  });
+
+  it('ships DuckDB’s Linux x64 binding with the bundles that use DuckDB, and with no other', () => {
+    // Act
+    const shipped = Object.fromEntries([...bundles.values()].map((bundle) => [bundle.name, bundle.nativePackages]));
+
+    // Assess
+    expect(shipped).toEqual({
+      'eks-cloudwatch': [],
+      'eks-firehose': [],
+      'lake-analytics': ['@duckdb/node-bindings-linux-x64'],
+      'lake-compaction': ['@duckdb/node-bindings-linux-x64'],
+      webhook: [],
+      [AZURE_APP_BUNDLE]: ['@duckdb/node-bindings-linux-x64'],
+    });
+    for (const name of ['lake-analytics', 'lake-compaction', AZURE_APP_BUNDLE]) {
+      expect(existsSync(join((bundles.get(name) as BuiltBundle).directory, 'node_modules/@duckdb/node-bindings-linux-x64/duckdb.node'))).toBe(true);
+    }
+  });
+
+  describe('the lake jobs’ bundles, run by a plain node process with nothing around them but their own directory', () => {
+    let lake: Awaited<ReturnType<typeof temporaryFileStore>>;
+    beforeEach(async () => {
+      lake = await temporaryFileStore();
+    });
+    afterEach(() => lake.cleanup());
+
+    /** Invokes the bundle's handler as Lambda would, with Scheduler's input; its result is the last line of output. */
+    const invoke = (name: string, env: Record<string, string>) => {
+      const script = `const { handler } = await import(process.argv[1]);
+        const result = await handler(JSON.parse(process.argv[2]), { awsRequestId: 'packaging-test', getRemainingTimeInMillis: () => 900000 });
+        console.log(JSON.stringify(result));`;
+      const bundle = bundles.get(name) as BuiltBundle;
+      const input = JSON.stringify(schedulerInvocation('2026-11-20T11:15:00Z', name));
+      const result = spawnSync(process.execPath, ['--input-type=module', '-e', script, pathToFileURL(join(bundle.directory, 'index.mjs')).href, input], {
+        cwd: bundle.directory,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH, ...env },
+      });
+      const lines = result.stdout.trim().split('\n');
+      return { status: result.status, stderr: result.stderr, result: result.status === 0 ? JSON.parse(lines[lines.length - 1] as string) : null };
+    };
+
+    it('compacts the lake’s closed hours with the DuckDB binding the bundle ships', async () => {
+      // Prepare
+      await storeBatch(new FileObjectStore(lake.url), 'batch-a', eventsAt('a', ['2026-11-20T09:10:00.000001Z', '2026-11-20T10:20:00.000002Z']));
+
+      // Act
+      const run = invoke('lake-compaction', { KAUDIT_STORE_URL: lake.url });
+
+      // Assess
+      expect(run).toMatchObject({ status: 0, result: { hoursCompacted: 2, events: 2, pendingHours: 0 } });
+      expect(await storedKeys(lake.url, 'compacted/v1/')).toHaveLength(4);
+    });
+
+    it('stores the analytics’ findings of the scheduled window', async () => {
+      // Prepare
+      await storeEvents(
+        lake.url,
+        requestsEvery('2026-11-20T10:20:00Z', 10, 25, (index, time) => ({ time, user: 'mallory@example.com', verb: 'create', name: `cm-${index}` })),
+      );
+
+      // Act
+      const run = invoke('lake-analytics', { KAUDIT_STORE_URL: lake.url });
+
+      // Assess
+      expect(run).toMatchObject({ status: 0, result: { since: '2026-11-20T10:00:00.000Z', written: run.result?.findings } });
+      expect((await readRows(lake.url, 'findings/v1/')).map((finding) => finding.rule_title)).toContain('New Identity Making Many Changes');
+    });
   });
 
   it('leaves @azure/identity and msal-node out of the Azure app, imported only dynamically where the Blob store needs it', () => {
@@ -157,6 +268,32 @@ describe('deployable bundles', () => {
     // Assess
     expect(host.version).toBe('2.0');
     expect(host.extensionBundle).toEqual({ id: 'Microsoft.Azure.Functions.ExtensionBundle', version: '[4.*, 5.0.0)' });
+  });
+});
+
+describe('the rules the bundles carry', () => {
+  it('load, the whole built-in pack with its approved-networks rule', () => {
+    // Act
+    const check = () => checkBundledRules();
+
+    // Assess
+    expect(check).not.toThrow();
+  });
+
+  it('stop packaging, naming the rule file and the problem, when one does not load', () => {
+    // Prepare
+    const directory = mkdtempSync(join(tmpdir(), 'kaudit-bad-rule-'));
+    writeFileSync(join(directory, 'bad.yml'), sigmaRuleText({ selection: { 'requestURI|base64offset': 'x' }, condition: 'selection' }));
+
+    try {
+      // Act
+      const check = () => checkBundledRules(['built-in', 'bad.yml'], directory);
+
+      // Assess
+      expect(check).toThrow(/^packaging stopped: a rule the function bundles carry does not load:\nbad\.yml: detection\.selection\.requestURI\|base64offset: /);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });
 

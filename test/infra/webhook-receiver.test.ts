@@ -81,7 +81,8 @@ describe('the kaudit stack’s webhook option', () => {
     const environments = Object.values(withFirehose.findResources('AWS::Lambda::Function')).map((resource) => JSON.stringify(resource.Properties.Environment));
 
     // Assess
-    expect(environments).toHaveLength(3);
+    // The three ingest functions and the two lake jobs.
+    expect(environments).toHaveLength(5);
     for (const environment of environments) {
       expect(environment).not.toMatch(/\{\{resolve:(secretsmanager|ssm-secure):/);
       expect(environment).not.toContain(`"${SETTINGS.webhookTokens}"`);

@@ -1,11 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ingestBatch } from '../../shared/pipeline/ingest-batch.ts';
-import { buildPipelineOptions } from '../../shared/pipeline/pipeline-options.ts';
+import { buildPipelineOptions, logRuleFailure } from '../../shared/pipeline/pipeline-options.ts';
+import { RULE_FAILURE_LOG_FIELD } from '../../shared/runtime/metric-names.ts';
 import { FindingSchema } from '../../shared/schema/finding.ts';
 import { decodeCloudWatchPayload } from '../../shared/sources/cloudwatch/cloudwatch-payload.ts';
 import { LakeEventStore } from '../../shared/store/event-store.ts';
 import { detectionTransform } from '../../shared/transforms/detection/detection-transform.ts';
-import { RuleSet } from '../../shared/transforms/detection/rule-set.ts';
+import { RuleEvaluationError, RuleSet } from '../../shared/transforms/detection/rule-set.ts';
 import { ruleOf, sigmaRuleText } from '../detection/detection-builders.ts';
 import { auditEvent, cloudWatchPayload, DECODER_CONTEXT } from '../helpers/audit-events.ts';
 import { MemoryObjectStore } from '../helpers/lake.ts';
@@ -180,5 +181,29 @@ describe('detections in the pipeline', () => {
 
     // Assess
     await expect(building).rejects.toThrow('KAUDIT_APPROVED_NETWORKS is set, but KAUDIT_RULES is not');
+  });
+});
+
+describe('the log line of a rule that throws', () => {
+  it('carries the field the functions’ metric filter counts, and names the rule, not the event’s content', () => {
+    // Prepare
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      written.push(String(chunk));
+      return true;
+    });
+    const failure = new RuleEvaluationError(ruleOf({ selection: { verb: 'create' }, condition: 'selection' }), 'event-1', new TypeError('token eyJhbGciOi… is not readable'));
+
+    // Act
+    try {
+      logRuleFailure(failure);
+    } finally {
+      spy.mockRestore();
+    }
+
+    // Assess
+    const line = JSON.parse(written.join('')) as Record<string, unknown>;
+    expect(line).toMatchObject({ level: 'ERROR', [RULE_FAILURE_LOG_FIELD]: 1, ruleId: '5f0c7c1e-2f4b-4f59-9a51-3d2a1b0c9e77' });
+    expect(written.join('')).not.toContain('eyJhbGciOi');
   });
 });

@@ -1,20 +1,21 @@
 import { join } from 'node:path';
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Size, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { bundleOptionsFor } from '../../packaging/esbuild-options.ts';
+import { bundleOptionsFor, DUCKDB_NATIVE_PACKAGES } from '../../packaging/esbuild-options.ts';
 import { lambdaEntry, REPO_ROOT } from '../../packaging/function-entries.ts';
 
 /**
  * `NodejsFunction` bundling from the shared esbuild options, so CDK builds what
  * `npm run package` builds. Local esbuild, never Docker.
  */
-export function lambdaBundling(): nodejs.BundlingOptions {
+export function lambdaBundling(withDuckDb = false): nodejs.BundlingOptions {
   const options = bundleOptionsFor('aws-lambda');
   return {
+    ...(withDuckDb ? { commandHooks: duckDbBindingCopy() } : {}),
     target: options.target,
     format: nodejs.OutputFormat.ESM,
     minify: options.minify,
@@ -27,6 +28,22 @@ export function lambdaBundling(): nodejs.BundlingOptions {
   };
 }
 
+/**
+ * Copies DuckDB's native binding into the bundle after esbuild, as `npm run package` does: esbuild
+ * leaves its require() external (infra/packaging/esbuild-options.ts).
+ */
+function duckDbBindingCopy(): nodejs.ICommandHooks {
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (_inputDir, outputDir) =>
+      DUCKDB_NATIVE_PACKAGES.flatMap((name) => [
+        `mkdir -p "${join(outputDir, 'node_modules', name)}"`,
+        `cp -R "${join(REPO_ROOT, 'node_modules', name)}/." "${join(outputDir, 'node_modules', name)}"`,
+      ]),
+  };
+}
+
 export interface KauditFunctionProps {
   /** The function's directory under `functions/` (its `handler.ts` is the entry point). */
   bundle: string;
@@ -36,6 +53,13 @@ export interface KauditFunctionProps {
   reservedConcurrency?: number;
   logRetentionDays: number;
   environment: Record<string, string>;
+  /**
+   * The function uses DuckDB (the scheduled lake jobs): it runs on x86_64, the one Linux build of
+   * DuckDB's native binding in this registry, which its bundle ships; the rest run on arm64.
+   */
+  duckDb?: boolean;
+  /** /tmp size (unset: Lambda's default); the lake jobs stage objects and spill DuckDB there. */
+  ephemeralStorageMb?: number;
   /** Async invocation: retries, event age and on-failure destination. */
   onFailure?: lambda.IDestination;
   retryAttempts?: number;
@@ -43,7 +67,7 @@ export interface KauditFunctionProps {
 }
 
 /**
- * A kaudit Lambda function: Node 22 on arm64, its own log group, and a role that can write to
+ * A kaudit Lambda function: Node 22 on arm64 (x86_64 with DuckDB), its own log group, and a role that can write to
  * that log group only; callers grant the rest.
  */
 export class KauditFunction extends Construct {
@@ -62,9 +86,10 @@ export class KauditFunction extends Construct {
       handler: 'handler',
       projectRoot: REPO_ROOT,
       depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
-      bundling: lambdaBundling(),
+      bundling: lambdaBundling(props.duckDb),
       runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
+      architecture: props.duckDb ? lambda.Architecture.X86_64 : lambda.Architecture.ARM_64,
+      ephemeralStorageSize: props.ephemeralStorageMb === undefined ? undefined : Size.mebibytes(props.ephemeralStorageMb),
       description: props.description,
       memorySize: props.memoryMb,
       timeout: Duration.seconds(props.timeoutSeconds),

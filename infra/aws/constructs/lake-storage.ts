@@ -71,25 +71,42 @@ export class LakeStorage extends Construct {
   }
 
   /**
-   * Lets an ingesting function's role create objects under the events and quarantine prefixes,
-   * and nothing else: it never reads, lists or deletes lake objects.
+   * Lets a function's role create objects under lake prefixes (by default the events and
+   * quarantine prefixes of the ingesting functions), and nothing else: it never replaces or
+   * deletes lake objects, and reads only what {@link grantPrefixRead} grants.
    */
-  grantObjectCreation(role: iam.Role): void {
+  grantObjectCreation(role: iam.Role, prefixes: readonly string[] = [EVENTS_PREFIX, QUARANTINE_PREFIX]): void {
     if (this.writers.length === 0) this.denyOverwrites();
     this.writers.push(role);
-    const prefixes = [EVENTS_PREFIX, QUARANTINE_PREFIX].map((prefix) => `${LakeStorage.LAKE_ROOT}/${prefix}`);
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: prefixes.map((prefix) => this.bucket.arnForObjects(`${prefix}*`)) }));
+    const keys = prefixes.map((prefix) => `${LakeStorage.LAKE_ROOT}/${prefix}`);
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: keys.map((prefix) => this.bucket.arnForObjects(`${prefix}*`)) }));
     // SSE-KMS writes need a data key, and multipart uploads kms:Decrypt too; without s3:GetObject
     // the role still cannot read what it wrote.
     this.encryptionKey?.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
+    for (const prefix of keys) this.acknowledgePrefixWildcard(role, prefix, 's3:PutObject');
+  }
 
+  /** Lets a lake job's role list and read objects under lake prefixes (the scheduled jobs read the lake; ingestion never does). */
+  grantPrefixRead(role: iam.Role, prefixes: readonly string[]): void {
+    const keys = prefixes.map((prefix) => `${LakeStorage.LAKE_ROOT}/${prefix}`);
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: keys.map((prefix) => this.bucket.arnForObjects(`${prefix}*`)) }));
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [this.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': keys.map((prefix) => `${prefix}*`) } },
+      }),
+    );
+    this.encryptionKey?.grant(role, 'kms:Decrypt');
+    for (const prefix of keys) this.acknowledgePrefixWildcard(role, prefix, 's3:GetObject');
+  }
+
+  private acknowledgePrefixWildcard(role: iam.Role, prefix: string, action: string): void {
     const bucketArn = `<${Stack.of(this).getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket)}.Arn>`;
-    for (const prefix of prefixes) {
-      Validations.of(role).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::${bucketArn}/${prefix}*]`,
-        reason: `Object keys are chosen per batch at run time (the lake layout); the wildcard is confined to the ${prefix} prefix and the one action s3:PutObject.`,
-      });
-    }
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${bucketArn}/${prefix}*]`,
+      reason: `Object keys are chosen per batch and hour at run time (the lake layout); the wildcard is confined to the ${prefix} prefix and the one action ${action}.`,
+    });
   }
 
   /**

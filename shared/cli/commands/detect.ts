@@ -1,15 +1,14 @@
 import { type Command, Option } from 'commander';
 import type { KauditConfig } from '../../config/settings-schema.ts';
-import { shortHash } from '../../core/digest.ts';
 import { messageOf } from '../../core/errors.ts';
 import { SETTINGS } from '../../core/settings.ts';
 import { alertWebhookUrl, postFindings } from '../../detect/alert-webhook.ts';
-import { analyticsFindings, DEFAULT_ANALYTICS_PARAMETERS, lakeRangeFor } from '../../detect/analytics.ts';
+import { DEFAULT_ANALYTICS_PARAMETERS } from '../../detect/analytics.ts';
+import { findingsOverLake, lakeRangeOfRun, saveFindings } from '../../detect/detect-run.ts';
 import { ocsfDetectionFinding } from '../../detect/ocsf-finding.ts';
-import { sigmaFindingsOverLake } from '../../detect/sigma-over-lake.ts';
 import { BUILT_IN_RULES_NAME, loadConfiguredRules, RulesRefusedError } from '../../pipeline/detection-rules.ts';
 import type { Finding } from '../../schema/finding.ts';
-import { FINDING_LEVELS, type FindingLevel } from '../../schema/finding-constants.ts';
+import { FINDING_LEVELS, type FindingLevel, findingsAtOrAbove } from '../../schema/finding-constants.ts';
 import type { RuleSet } from '../../transforms/detection/rule-set.ts';
 import { type CliIo, repeatable, UsageError } from '../cli-io.ts';
 import { commandConfig, flag } from '../command-config.ts';
@@ -88,22 +87,27 @@ async function detectCommand(options: DetectOptions, io: CliIo): Promise<number>
   const config = await commandConfig(io, options.config, { storeUrl: flag('--store', options.store) });
   // Analytics need a start: their baseline is measured back from it.
   const window = timeRangeOf({ since: options.since ?? (options.analytics ? ANALYTICS_DEFAULT_SINCE : undefined), until: options.until }, now);
+  // Checked with or without --analytics: a bad value is a usage error either way.
   const parameters = analyticsParametersOf(options);
-  const rules = rulesOf(options, config, io);
+  const run = {
+    rules: rulesOf(options, config, io),
+    window,
+    analytics: options.analytics ? parameters : null,
+    now,
+    onRuleFailure: (failure: { message: string }) => io.stderr.write(`kaudit: ${failure.message}\n`),
+  };
   const webhook = options.alertWebhook === undefined ? null : webhookOf(options.alertWebhook);
   // From here a failure is the store's or the webhook's: exit 3, as every error that is not a UsageError.
-  const lakeRange = window.since && options.analytics ? lakeRangeFor({ ...window, since: window.since }, parameters) : window;
-  const { lake } = await openLakeOver(config, lakeRange, io, now);
+  const { lake } = await openLakeOver(config, lakeRangeOfRun(run), io, now);
   let findings: Finding[];
   try {
-    findings = await sigmaFindingsOverLake(lake, rules, window, { now: () => now, onFailure: (failure) => io.stderr.write(`kaudit: ${failure.message}\n`) });
-    if (options.analytics && window.since) findings.push(...(await analyticsFindings(lake, { ...window, since: window.since }, now.toISOString(), parameters)));
+    findings = await findingsOverLake(lake, run);
   } finally {
     lake.close();
   }
   io.stdout.write(formatFindings(findings, options.format));
   io.stderr.write(`kaudit: ${findings.length} finding${findings.length === 1 ? '' : 's'}\n`);
-  if (options.save && findings.length > 0) await saveFindings(findings, config, io);
+  if (options.save && findings.length > 0) await save(findings, config, io);
   if (webhook) await alert(findings, webhook, options.alertLevel, io);
   return EXIT.ok;
 }
@@ -156,17 +160,13 @@ function formatFindings(findings: readonly Finding[], format: DetectOptions['for
   }
 }
 
-/** Named by the findings themselves, so saving the same findings again finds them stored. */
-async function saveFindings(findings: readonly Finding[], config: KauditConfig, io: CliIo): Promise<void> {
-  const store = await openCliEventStore(config, io);
-  const key = `det-${shortHash(...findings.map((finding) => finding.finding_id).sort())}`;
-  const saved = await store.writeFindings(key, findings);
+async function save(findings: readonly Finding[], config: KauditConfig, io: CliIo): Promise<void> {
+  const saved = await saveFindings(await openCliEventStore(config, io), findings);
   io.stderr.write(`kaudit: ${saved.written} findings saved, ${saved.duplicates} already stored\n`);
 }
 
 async function alert(findings: readonly Finding[], url: URL, level: FindingLevel, io: CliIo): Promise<void> {
-  const lowest = FINDING_LEVELS.indexOf(level);
-  const posted = findings.filter((finding) => FINDING_LEVELS.indexOf(finding.level) >= lowest);
+  const posted = findingsAtOrAbove(findings, level);
   if (posted.length === 0) return;
   await postFindings(url, posted);
   io.stderr.write(`kaudit: ${posted.length} finding${posted.length === 1 ? '' : 's'} posted to the alert webhook\n`);
