@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { forEachConcurrently } from '../core/concurrency.ts';
+import { sha256File } from '../core/digest.ts';
 import { type CompactionManifest, type HourPartition, MANIFEST_KIND, manifestKeyOf, parquetKeyOf } from '../store/compaction-manifest.ts';
 import { type HourTiers, listHourTiers } from '../store/lake-tiers.ts';
 import type { ObjectStore, StoredObject } from '../store/object-store.ts';
@@ -82,10 +83,10 @@ async function compactHour(store: ObjectStore, hour: HourTiers, writer: HourParq
     const parquet = await writer.write(local, path.join(hourDir, 'parquet'));
     const stored: CompactionManifest['parquet'] = [];
     for (const file of parquet.files) {
-      const body = await fs.readFile(file.path);
-      const key = parquetKeyOf(hour, body);
-      await store.putIfAbsent(key, body);
-      stored.push({ key, size: body.length, rows: file.rows });
+      // Read as streams, for the name and for the store: a Parquet file is never held whole.
+      const key = parquetKeyOf(hour, await sha256File(file.path));
+      await store.putFileIfAbsent(key, file.path);
+      stored.push({ key, size: (await fs.stat(file.path)).size, rows: file.rows });
     }
     const manifest: CompactionManifest = {
       kind: MANIFEST_KIND,
