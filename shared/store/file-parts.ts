@@ -10,11 +10,14 @@ export const UPLOAD_PART_BYTES = 8 * 1024 * 1024;
 export async function* partsOf(file: string, partBytes: number = UPLOAD_PART_BYTES): AsyncGenerator<Buffer> {
   const handle = await fs.open(file, 'r');
   try {
-    for (;;) {
-      const part = Buffer.alloc(partBytes);
-      const { bytesRead } = await handle.read(part, 0, partBytes, null);
+    const size = (await handle.stat()).size;
+    for (let position = 0; position < size; ) {
+      // Sized to what is left: a small file does not cost a whole part.
+      const part = Buffer.allocUnsafe(Math.min(partBytes, size - position));
+      const { bytesRead } = await handle.read(part, 0, part.length, position);
       if (bytesRead === 0) return;
-      yield bytesRead === partBytes ? part : part.subarray(0, bytesRead);
+      position += bytesRead;
+      yield bytesRead === part.length ? part : part.subarray(0, bytesRead);
     }
   } finally {
     await handle.close();
