@@ -18,7 +18,7 @@ import { HourParquetWriter, type SourceFile } from './parquet-writer.ts';
 const HOUR_MS = 3_600_000;
 /** How long after its end an hour counts as closed: late deliveries land in it until then. */
 export const DEFAULT_GRACE_MS = HOUR_MS;
-/** DuckDB's share of memory: with Node's own and one Parquet file in flight, a process stays under 256 MB. */
+/** DuckDB's share of memory: reading a slice does not fit in much less (docs/performance.md, the query tier). */
 const DEFAULT_MEMORY_LIMIT = '128MB';
 // Enough parallel GETs to hide per-request latency to a cloud store, few enough to stay polite.
 const PARALLEL_DOWNLOADS = 8;
