@@ -3,15 +3,20 @@
  * events over D days (default 1,000,000 over 7); the six dashboard query kinds through
  * `kaudit query` before and after `kaudit compact`, against DuckDB over a plain Parquet copy of the
  * same events, every one as a whole process; compaction's events/s and peak RSS; bytes per tier.
+ *
+ * `--compact-only [--hours H] [--runs R] [--lake DIR]`: compaction alone, R times over the same
+ * lake of N events in H hours (`--hours 1`: one hour holding them all, to see memory as an hour
+ * grows). `--lake DIR` keeps the generated lake there and reuses it on the next run.
  * A report, not a test: numbers vary by machine, nothing here fails on them.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { LakeQuery } from '../shared/query/lake-query.ts';
+import { type CompactionRun, describeCompaction, forgetCompaction, runCompaction } from './bench/compaction-run.ts';
 import { generateLake } from './bench/query-lake.ts';
 import { median } from './bench/statistics.ts';
 
@@ -21,6 +26,10 @@ const { values: options } = parseArgs({
     days: { type: 'string', default: '7' },
     repeats: { type: 'string', default: '3' },
     json: { type: 'boolean', default: false },
+    'compact-only': { type: 'boolean', default: false },
+    hours: { type: 'string' },
+    runs: { type: 'string', default: '2' },
+    lake: { type: 'string' },
   },
 });
 const EVENTS = Number(options.events);
@@ -31,11 +40,19 @@ const started = performance.now();
 const progress = (message: string) => process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(0)} s] ${message}\n`);
 
 const work = mkdtempSync(path.join(tmpdir(), 'kaudit-bench-query-'));
-const lakeRoot = path.join(work, 'lake');
+const lakeRoot = options.lake === undefined ? path.join(work, 'lake') : path.resolve(options.lake);
 const copyFile = path.join(work, 'copy.parquet');
 const baselineScript = path.join(work, 'duckdb-baseline.mjs');
 
 try {
+  if (options['compact-only']) await compactOnly();
+  else await queryBenchmark();
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+/** The dashboard query kinds before and after compaction, against DuckDB over a plain Parquet copy; compaction once. */
+async function queryBenchmark(): Promise<void> {
   progress(`generating ${EVENTS} events over ${DAYS} days…`);
   const lake = await generateLake(lakeRoot, { events: EVENTS, days: DAYS, batchSize: 625, start: new Date('2026-11-16T00:00:00Z') });
   const thirdDay = new Date(Date.parse(`${lake.firstDay}T00:00:00Z`) + 2 * 86_400_000).toISOString().slice(0, 10);
@@ -70,13 +87,13 @@ process.stdout.write(JSON.stringify(reader.getRowObjectsJson()).slice(0, 200) + 
   progress('timing queries before compaction…');
   const before = timeQueries(QUERIES, kauditQuery);
   progress('compacting…');
-  const compaction = measureCompaction(lakeRoot);
+  const compaction = runCompaction(KAUDIT, lakeRoot);
   progress('timing queries after compaction and DuckDB over the plain copy…');
   const after = timeQueries(QUERIES, kauditQuery);
   const duckdb = timeQueries(QUERIES, baseline);
 
   const result = {
-    machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version },
+    machine: machine(),
     lake: { events: lake.events, days: DAYS, batches: lake.batches },
     bytes: { ndjsonGzip: bytesUnder(path.join(lakeRoot, 'events')), compactedParquet: bytesUnder(path.join(lakeRoot, 'compacted')), plainParquetCopy: statSync(copyFile).size },
     compaction,
@@ -89,8 +106,6 @@ process.stdout.write(JSON.stringify(reader.getRowObjectsJson()).slice(0, 200) + 
     })),
   };
   process.stdout.write(options.json ? `${JSON.stringify(result, null, 2)}\n` : report(result));
-} finally {
-  rmSync(work, { recursive: true, force: true });
 }
 
 /** Median wall milliseconds of each query as a whole process, after one warm-up run. */
@@ -109,13 +124,27 @@ function timed(command: string, args: string[]): number {
   return performance.now() - start;
 }
 
-/** `kaudit compact` as a whole process under /usr/bin/time: events, wall seconds, peak RSS. */
-function measureCompaction(root: string): { events: number; seconds: number; eventsPerSecond: number; peakRssMB: number } {
-  const run = spawnSync('/usr/bin/time', ['-f', 'KAUDIT_TIME %e %M', process.execPath, KAUDIT, 'compact', '--store', `file://${root}`, '--json'], { encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`kaudit compact failed: ${run.stderr}`);
-  const events = (JSON.parse(run.stdout) as { events: number }).events;
-  const [, seconds, maxRssKb] = /KAUDIT_TIME ([\d.]+) (\d+)/.exec(run.stderr) ?? [];
-  return { events, seconds: Number(seconds), eventsPerSecond: Math.round(events / Number(seconds)), peakRssMB: Math.round(Number(maxRssKb) / 1024) };
+/** Compaction alone, `--runs` times over one lake (generated, or the one `--lake` holds). */
+async function compactOnly(): Promise<void> {
+  const hours = Number(options.hours ?? DAYS * 24);
+  if (existsSync(path.join(lakeRoot, 'events'))) progress(`reusing the lake in ${lakeRoot}`);
+  else {
+    progress(`generating ${EVENTS} events over ${hours} hours…`);
+    await generateLake(lakeRoot, { events: EVENTS, days: hours / 24, batchSize: 625, start: new Date('2026-11-16T00:00:00Z') });
+  }
+  const runs: CompactionRun[] = [];
+  for (let run = 1; run <= Number(options.runs); run++) {
+    forgetCompaction(lakeRoot);
+    progress(`compacting, run ${run}…`);
+    runs.push(runCompaction(KAUDIT, lakeRoot));
+    progress(describeCompaction(runs.at(-1) as CompactionRun));
+  }
+  const bytes = { ndjsonGzip: bytesUnder(path.join(lakeRoot, 'events')), compactedParquet: bytesUnder(path.join(lakeRoot, 'compacted')) };
+  process.stdout.write(options.json ? `${JSON.stringify({ machine: machine(), hours, bytes, runs }, null, 2)}\n` : `${runs.map(describeCompaction).join('\n')}\n`);
+}
+
+function machine(): { cpus: number; model: string; node: string } {
+  return { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version };
 }
 
 function bytesUnder(directory: string): number {
@@ -132,7 +161,7 @@ function report(result: {
   machine: { cpus: number; model: string; node: string };
   lake: { events: number; days: number; batches: number };
   bytes: Record<string, number>;
-  compaction: { events: number; seconds: number; eventsPerSecond: number; peakRssMB: number };
+  compaction: CompactionRun;
   queries: { kind: string; beforeMs?: number; afterMs?: number; duckdbMs?: number; ratio: number }[];
 }): string {
   const mb = (bytes: number | undefined) => `${((bytes ?? 0) / 1e6).toFixed(1)} MB`;
@@ -140,7 +169,7 @@ function report(result: {
     `Machine: ${result.machine.cpus} × ${result.machine.model}, Node ${result.machine.node}`,
     `Lake: ${result.lake.events} events over ${result.lake.days} days, ${result.lake.batches} batches`,
     `Bytes: NDJSON gzip ${mb(result.bytes.ndjsonGzip)}, compacted Parquet ${mb(result.bytes.compactedParquet)}, plain Parquet copy ${mb(result.bytes.plainParquetCopy)}`,
-    `Compaction: ${result.compaction.events} events in ${result.compaction.seconds} s (${result.compaction.eventsPerSecond} events/s), peak RSS ${result.compaction.peakRssMB} MB`,
+    `Compaction: ${describeCompaction(result.compaction)}`,
     '',
     '| query kind | kaudit query, before compaction | after compaction | DuckDB over a Parquet copy | after ÷ DuckDB |',
     '|---|--:|--:|--:|--:|',

@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { forEachConcurrently } from '../core/concurrency.ts';
+import { sha256File } from '../core/digest.ts';
 import { type CompactionManifest, type HourPartition, MANIFEST_KIND, manifestKeyOf, parquetKeyOf } from '../store/compaction-manifest.ts';
 import { type HourTiers, listHourTiers } from '../store/lake-tiers.ts';
 import type { ObjectStore, StoredObject } from '../store/object-store.ts';
@@ -21,7 +22,7 @@ import { writeMissingSymlinkLists, writeSymlinkList } from './symlink-lists.ts';
 const HOUR_MS = 3_600_000;
 /** How long after its end an hour counts as closed: late deliveries land in it until then. */
 export const DEFAULT_GRACE_MS = HOUR_MS;
-/** DuckDB's share of memory: with Node's own and one Parquet file in flight, a process stays under 256 MB. */
+/** DuckDB's share of memory: reading a slice does not fit in much less (docs/performance.md, the query tier). */
 const DEFAULT_MEMORY_LIMIT = '128MB';
 // Enough parallel GETs to hide per-request latency to a cloud store, few enough to stay polite.
 const PARALLEL_DOWNLOADS = 8;
@@ -96,10 +97,10 @@ async function compactHour(store: ObjectStore, hour: HourTiers, writer: HourParq
     const parquet = await writer.write(local, path.join(hourDir, 'parquet'));
     const stored: CompactionManifest['parquet'] = [];
     for (const file of parquet.files) {
-      const body = await fs.readFile(file.path);
-      const key = parquetKeyOf(hour, body);
-      await store.putIfAbsent(key, body);
-      stored.push({ key, size: body.length, rows: file.rows });
+      // Read as streams, for the name and for the store: a Parquet file is never held whole.
+      const key = parquetKeyOf(hour, await sha256File(file.path));
+      await store.putFileIfAbsent(key, file.path);
+      stored.push({ key, size: (await fs.stat(file.path)).size, rows: file.rows });
     }
     await writeSymlinkList(store, hour, stored);
     const manifest: CompactionManifest = {

@@ -2,6 +2,8 @@
  * One hour's gzip NDJSON objects into Parquet files with DuckDB: one row per event (the dedupe rule),
  * sorted by time, typed columns from the zod schema, zstd, row groups with column statistics.
  * DuckDB spills to `spillDir` beyond `memoryLimit`, so memory stays bounded whatever the hour holds.
+ * Each slice of the hour is read into a table first, so that the dedupe window, which sorts every
+ * row once more, runs only for a slice that holds some event twice.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -15,6 +17,8 @@ export interface ParquetWriterOptions {
   memoryLimit: string;
   /** Where DuckDB spills what does not fit. */
   spillDir: string;
+  /** Compressed bytes of the objects read for one slice (default {@link SLICE_SOURCE_BYTES}). */
+  sliceSourceBytes?: number;
 }
 
 export interface HourParquet {
@@ -45,6 +49,10 @@ const SLICE_SOURCE_BYTES = 2 * 1024 * 1024;
  */
 const MAX_LINE_BYTES = 16 * 1024 * 1024;
 const TIME = quoteIdentifier('time');
+/** Where a slice's rows are held while it is checked for copies and written. */
+const SLICE_TABLE = 'kaudit_slice';
+/** DuckDB's allocator hands freed memory back to the system past this, instead of caching it. */
+const ALLOCATOR_FLUSH = '16MB';
 
 /** An hour's events whose `time` does not read as a time: its Parquet would lose them, so the hour is not compacted. */
 class UnreadableTimeError extends Error {
@@ -62,6 +70,7 @@ export class HourParquetWriter {
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
+    private readonly sliceSourceBytes: number,
   ) {}
 
   static async open(options: ParquetWriterOptions): Promise<HourParquetWriter> {
@@ -73,8 +82,11 @@ export class HourParquetWriter {
       threads: '1',
       // Needed for ROW_GROUP_SIZE_BYTES; the ORDER BY still fixes the order written.
       preserve_insertion_order: 'false',
+      // By default the allocator keeps far more than the limit cached, which the process's memory shows.
+      allocator_flush_threshold: ALLOCATOR_FLUSH,
+      allocator_bulk_deallocation_flush_threshold: ALLOCATOR_FLUSH,
     });
-    return new HourParquetWriter(instance, await instance.connect());
+    return new HourParquetWriter(instance, await instance.connect(), options.sliceSourceBytes ?? SLICE_SOURCE_BYTES);
   }
 
   /**
@@ -88,41 +100,59 @@ export class HourParquetWriter {
     for (const [index, slice] of (await this.slicesOf(sources)).entries()) {
       const file = path.join(outDir, `part-${index}.parquet`);
       const rows = await this.writeSlice(slice, file);
-      // A slice leaves out rows without a time (the index refused them); one open slice keeps them, so count them.
-      if (slice.from === null && slice.to === null) await this.refuseUnreadableTimes(file);
       if (rows > 0) files.push({ path: file, rows });
     }
     return { files, rows: files.reduce((sum, file) => sum + file.rows, 0) };
   }
 
   private async writeSlice(slice: Slice, file: string): Promise<number> {
+    // A first cut at the earliest time (a large object sharing it with another) leaves the slice before it empty.
+    if (slice.sources.length === 0) return 0;
     const bounds = [slice.from === null ? null : `${TIME} >= make_timestamp(${slice.from})`, slice.to === null ? null : `${TIME} < make_timestamp(${slice.to})`].filter(
       (bound) => bound !== null,
     );
     const typed = `(SELECT ${typedSelectList(CANONICAL_COLUMNS)} FROM ${readSources(slice.sources, CANONICAL_COLUMNS)})`;
     const inSlice = bounds.length > 0 ? `(SELECT * FROM ${typed} WHERE ${bounds.join(' AND ')})` : typed;
+    await this.connection.run(`CREATE OR REPLACE TEMP TABLE ${SLICE_TABLE} AS ${inSlice}`);
+    try {
+      const counts = await this.countsOfSlice();
+      // A slice leaves out rows without a time (the index refused them); one open slice keeps them, so count them.
+      if (counts.unreadable > 0) throw new UnreadableTimeError(`${counts.unreadable} events have a time that does not read as ISO-8601`);
+      const rows = counts.copies ? `(${oneRowPerEventSql(SLICE_TABLE)})` : SLICE_TABLE;
+      const reader = await this.connection.runAndReadAll(
+        `COPY (SELECT * FROM ${rows} ORDER BY ${TIME}, event_id) TO ${quoteLiteral(file)}
+         (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP_ROWS}, ROW_GROUP_SIZE_BYTES ${quoteLiteral(ROW_GROUP_BYTES)})`,
+      );
+      return Number(reader.getRowObjectsJson()[0]?.Count ?? 0);
+    } finally {
+      await this.connection.run(`DROP TABLE ${SLICE_TABLE}`);
+    }
+  }
+
+  /** Of the slice's rows: whether some event has two (read from one column), and how many have no time. */
+  private async countsOfSlice(): Promise<{ copies: boolean; unreadable: number }> {
     const reader = await this.connection.runAndReadAll(
-      `COPY (${oneRowPerEventSql(inSlice)} ORDER BY ${TIME}, event_id) TO ${quoteLiteral(file)}
-       (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP_ROWS}, ROW_GROUP_SIZE_BYTES ${quoteLiteral(ROW_GROUP_BYTES)})`,
+      `SELECT count(*) > count(DISTINCT event_id) AS copies, count(*) FILTER (WHERE ${TIME} IS NULL) AS unreadable FROM ${SLICE_TABLE}`,
     );
-    return Number(reader.getRowObjectsJson()[0]?.Count ?? 0);
+    const row = reader.getRowObjectsJson()[0];
+    return { copies: row?.copies === true, unreadable: Number(row?.unreadable ?? 0) };
   }
 
   /**
    * The hour in slices. A small hour is one slice. A large one is indexed first (each object's
    * earliest and latest time, read as times only), then cut where the objects, in order of their
-   * earliest time, have added up to {@link SLICE_SOURCE_BYTES}.
+   * earliest time, have added up to the slice's bytes.
    */
   private async slicesOf(sources: readonly SourceFile[]): Promise<Slice[]> {
     const total = sources.reduce((sum, source) => sum + source.size, 0);
-    if (total <= SLICE_SOURCE_BYTES) return [{ from: null, to: null, sources: sources.map((source) => source.path) }];
+    if (total <= this.sliceSourceBytes) return [{ from: null, to: null, sources: sources.map((source) => source.path) }];
     const index = await this.indexOf(sources);
     const sizes = new Map(sources.map((source) => [source.path, source.size]));
     const byStart = [...index].sort((a, b) => a.min - b.min);
     const cuts: number[] = [];
     let bytes = 0;
     for (const object of byStart) {
-      if (bytes >= SLICE_SOURCE_BYTES && object.min > (cuts.at(-1) ?? Number.NEGATIVE_INFINITY)) {
+      if (bytes >= this.sliceSourceBytes && object.min > (cuts.at(-1) ?? Number.NEGATIVE_INFINITY)) {
         cuts.push(object.min);
         bytes = 0;
       }
@@ -151,12 +181,6 @@ export class HourParquetWriter {
     const unreadable = rows.reduce((sum, row) => sum + Number(row.unreadable), 0);
     if (unreadable > 0) throw new UnreadableTimeError(`${unreadable} events have a time that does not read as ISO-8601`);
     return rows.map((row) => ({ path: String(row.filename), min: Number(row.min), max: Number(row.max) }));
-  }
-
-  private async refuseUnreadableTimes(file: string): Promise<void> {
-    const reader = await this.connection.runAndReadAll(`SELECT count(*) AS unreadable FROM read_parquet(${quoteLiteral(file)}) WHERE ${TIME} IS NULL`);
-    const unreadable = Number(reader.getRowObjectsJson()[0]?.unreadable ?? 0);
-    if (unreadable > 0) throw new UnreadableTimeError(`${unreadable} events have a time that does not read as ISO-8601`);
   }
 
   close(): void {

@@ -1,4 +1,5 @@
 import * as crypto from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { safeText } from './json-text.ts';
 
 /**
@@ -21,6 +22,13 @@ export function sha1Bytes(data: Buffer): Buffer {
 /** SHA-256 of the bytes, as bytes. */
 export function sha256Bytes(data: string | Buffer): Buffer {
   return hashOnce ? hashOnce('sha256', data, 'buffer') : crypto.createHash('sha256').update(data).digest();
+}
+
+/** SHA-256 of a local file, as bytes, read as a stream: the file is never held whole. */
+export async function sha256File(file: string): Promise<Buffer> {
+  const hash = crypto.createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest();
 }
 
 /** A short, stable, file-name-safe digest of untrusted values, for batch keys. */

@@ -1,9 +1,11 @@
+import { promises as fs } from 'node:fs';
 import type { TokenCredential } from '@azure/core-auth';
 import { SETTINGS } from '../core/settings.ts';
 import { AppServiceManagedIdentityCredential } from './app-service-managed-identity.ts';
 import { parseBlobConnectionString } from './azure-storage-connection-string.ts';
 import { type BlobAuthorizer, bearerAuthorizer, sasAuthorizer, sharedKeyAuthorizer } from './blob-authorizers.ts';
 import { BlobRestClient } from './blob-rest-client.ts';
+import { partsOf, UPLOAD_PART_BYTES } from './file-parts.ts';
 import { type ObjectStore, type StoredObject, StoreError } from './object-store.ts';
 import type { StoreSettings } from './store-settings.ts';
 
@@ -36,6 +38,27 @@ export class BlobObjectStore implements ObjectStore {
   async putIfAbsent(key: string, body: Uint8Array): Promise<'created' | 'exists'> {
     try {
       return await this.client.putBlockBlobIfAbsent(this.prefix + key, body);
+    } catch (error) {
+      throw this.failure('write', key, error);
+    }
+  }
+
+  /**
+   * A file up to one part is one Put Blob; a larger one is staged as blocks (Put Block, one part at
+   * a time) and committed by Put Block List with `If-None-Match: *`: the blob appears whole at the
+   * commit or not at all, and blocks never committed are discarded by the service.
+   */
+  async putFileIfAbsent(key: string, file: string): Promise<'created' | 'exists'> {
+    try {
+      if ((await fs.stat(file)).size <= UPLOAD_PART_BYTES) return await this.client.putBlockBlobIfAbsent(this.prefix + key, await fs.readFile(file));
+      const blockIds: string[] = [];
+      for await (const part of partsOf(file)) {
+        // Every id of a blob must have the same length.
+        const blockId = Buffer.from(`part-${String(blockIds.length).padStart(6, '0')}`).toString('base64');
+        await this.client.putBlock(this.prefix + key, blockId, part);
+        blockIds.push(blockId);
+      }
+      return await this.client.putBlockListIfAbsent(this.prefix + key, blockIds);
     } catch (error) {
       throw this.failure('write', key, error);
     }

@@ -107,6 +107,39 @@ export class BlobRestClient {
     return status === 409 || status === 412 ? 'exists' : 'created';
   }
 
+  /** Put Block: one block of a blob, staged until a block list commits it. */
+  async putBlock(blob: string, blockId: string, body: Uint8Array): Promise<void> {
+    await this.send({
+      method: 'PUT',
+      blob,
+      query: [
+        ['comp', 'block'],
+        ['blockid', blockId],
+      ],
+      headers: { 'content-type': 'application/octet-stream' },
+      body,
+      maxBodyBytes: MAX_ERROR_BODY_BYTES,
+    });
+  }
+
+  /**
+   * Put Block List: the staged blocks, in order, as the blob, with `If-None-Match: *` so that an
+   * existing blob is never replaced (409 or 412, as for Put Blob).
+   */
+  async putBlockListIfAbsent(blob: string, blockIds: readonly string[]): Promise<'created' | 'exists'> {
+    const list = `<?xml version="1.0" encoding="utf-8"?><BlockList>${blockIds.map((id) => `<Latest>${id}</Latest>`).join('')}</BlockList>`;
+    const { status } = await this.send({
+      method: 'PUT',
+      blob,
+      query: [['comp', 'blocklist']],
+      headers: { 'if-none-match': '*', 'content-type': 'application/xml' },
+      body: Buffer.from(list),
+      answers: [409, 412],
+      maxBodyBytes: MAX_ERROR_BODY_BYTES,
+    });
+    return status === 409 || status === 412 ? 'exists' : 'created';
+  }
+
   /** The blobs whose names start with `prefix`, in name order, page after page. */
   async *listBlobs(prefix: string): AsyncIterable<{ name: string; size: number }> {
     let marker: string | null = null;

@@ -5,7 +5,7 @@
  * no manifest covers. Compaction writes it; the query layer and its cache read it.
  */
 import * as z from 'zod';
-import { sha256Bytes, sha256Hex } from '../core/digest.ts';
+import { sha256Hex } from '../core/digest.ts';
 import { COMPACTED_PREFIX, MANIFEST_SUFFIX, PARQUET_SUFFIX, SYMLINK_LISTS_PREFIX } from './layout.ts';
 import type { StoredObject } from './object-store.ts';
 
@@ -56,9 +56,12 @@ export function manifestKeyOf(partition: HourPartition, sources: readonly Stored
   return `${compactedHourPrefix(partition)}${sha256Hex(covered).slice(0, 32)}${MANIFEST_SUFFIX}`;
 }
 
-/** A Parquet object's key: named by its bytes, so a re-run writing the same bytes finds them stored. */
-export function parquetKeyOf(partition: HourPartition, body: Buffer): string {
-  return `${compactedHourPrefix(partition)}${sha256Bytes(body).toString('hex').slice(0, 32)}${PARQUET_SUFFIX}`;
+/**
+ * A Parquet object's key: named by its bytes (their SHA-256, `sha256File`), so a re-run writing the
+ * same bytes finds them stored.
+ */
+export function parquetKeyOf(partition: HourPartition, sha256: Buffer): string {
+  return `${compactedHourPrefix(partition)}${sha256.toString('hex').slice(0, 32)}${PARQUET_SUFFIX}`;
 }
 
 /**

@@ -3,6 +3,7 @@ import { type Dirent, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { messageOf } from '../core/errors.ts';
 import { confinedDirectory, confinedExisting, confinedIfExists, isInside, realPathIfExists } from './directory-confinement.ts';
+import { partsOf } from './file-parts.ts';
 import { type ObjectStore, type StoredObject, StoreError } from './object-store.ts';
 
 /** Permission bits of what the store creates. */
@@ -37,7 +38,18 @@ export class FileObjectStore implements ObjectStore {
     this.localRoot = path.resolve(fileStorePath(url));
   }
 
-  async putIfAbsent(key: string, body: Uint8Array): Promise<'created' | 'exists'> {
+  putIfAbsent(key: string, body: Uint8Array): Promise<'created' | 'exists'> {
+    return this.create(key, (handle) => handle.writeFile(body));
+  }
+
+  putFileIfAbsent(key: string, file: string): Promise<'created' | 'exists'> {
+    return this.create(key, async (handle) => {
+      for await (const part of partsOf(file)) await handle.write(part);
+    });
+  }
+
+  /** Writes a new object at `key` through `write`, unless one is there: written aside, then linked in. */
+  private async create(key: string, write: (handle: fs.FileHandle) => Promise<unknown>): Promise<'created' | 'exists'> {
     const relative = this.relativeOf(key);
     let temporary: string | undefined;
     try {
@@ -45,7 +57,7 @@ export class FileObjectStore implements ObjectStore {
       const name = path.basename(relative);
       // Dot-prefixed so that readers globbing *.ndjson.gz never see it half written.
       temporary = path.join(directory, `.${name}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-      await writeNewFile(temporary, body, modes.file);
+      await writeNewFile(temporary, modes.file, write);
       // link() creates the name only if it is free: atomic create-if-absent, where rename would overwrite.
       // Only its EEXIST means "already stored": mkdir's (a file where a directory belongs) is a failure.
       const linked = await fs.link(temporary, path.join(directory, name)).then(
@@ -119,12 +131,12 @@ export class FileObjectStore implements ObjectStore {
   }
 }
 
-/** Creates `file` (never through an existing name or link) with exactly `mode`, and writes `body`. */
-async function writeNewFile(file: string, body: Uint8Array, mode: number): Promise<void> {
+/** Creates `file` (never through an existing name or link) with exactly `mode`, and writes it through `write`. */
+async function writeNewFile(file: string, mode: number, write: (handle: fs.FileHandle) => Promise<unknown>): Promise<void> {
   const handle = await fs.open(file, 'wx', mode);
   try {
     await handle.chmod(mode);
-    await handle.writeFile(body);
+    await write(handle);
   } finally {
     await handle.close();
   }

@@ -10,6 +10,11 @@ export interface ObjectStore {
    * finds its object already there. Atomic: a reader sees the whole object or none of it.
    */
   putIfAbsent(key: string, body: Uint8Array): Promise<'created' | 'exists'>;
+  /**
+   * {@link putIfAbsent} of the local file `file`, read in parts as it is sent (file-parts.ts),
+   * so that a large object is never held whole. The same guarantees: create-only, all or nothing.
+   */
+  putFileIfAbsent(key: string, file: string): Promise<'created' | 'exists'>;
   /** Objects under a key prefix. */
   list(prefix: string): AsyncIterable<StoredObject>;
   get(key: string): Promise<Buffer>;

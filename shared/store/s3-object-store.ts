@@ -1,4 +1,17 @@
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type PutObjectCommandInput, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
+import { promises as fs } from 'node:fs';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  type PutObjectCommandInput,
+  paginateListObjectsV2,
+  S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import { partsOf, UPLOAD_PART_BYTES } from './file-parts.ts';
 import { type ObjectStore, type StoredObject, StoreError, type SymlinkLists } from './object-store.ts';
 import type { StoreSettings } from './store-settings.ts';
 
@@ -60,6 +73,33 @@ export class S3ObjectStore implements ObjectStore {
       if (httpStatusOf(error) === 412) return 'exists';
       // 409 (a concurrent write to the key is in flight) ends here too: the platform's retry of
       // the batch then finds the other writer's object and gets its 412.
+      throw this.failure('write', key, error);
+    }
+  }
+
+  /**
+   * A file up to one part is one PUT; a larger one a multipart upload whose completion carries
+   * `If-None-Match: *` (S3 answers 412 when the key exists, and the parts are dropped): the object
+   * appears whole at completion or not at all, and each part is retried on its own.
+   */
+  async putFileIfAbsent(key: string, file: string): Promise<'created' | 'exists'> {
+    if ((await fs.stat(file)).size <= UPLOAD_PART_BYTES) return this.putIfAbsent(key, await fs.readFile(file));
+    if (this.checkBeforePut && (await this.exists(key))) return 'exists';
+    const target = { Bucket: this.bucket, Key: this.prefix + key };
+    let uploadId: string | undefined;
+    try {
+      uploadId = (await this.client.send(new CreateMultipartUploadCommand({ ...target, ...this.encryption }))).UploadId;
+      const parts: { ETag: string | undefined; PartNumber: number }[] = [];
+      for await (const body of partsOf(file)) {
+        const PartNumber = parts.length + 1;
+        parts.push({ ETag: (await this.client.send(new UploadPartCommand({ ...target, UploadId: uploadId, PartNumber, Body: body }))).ETag, PartNumber });
+      }
+      await this.client.send(new CompleteMultipartUploadCommand({ ...target, UploadId: uploadId, MultipartUpload: { Parts: parts }, IfNoneMatch: '*' }));
+      return 'created';
+    } catch (error) {
+      // Parts of an upload never completed are billed until aborted (or a lifecycle rule drops them).
+      if (uploadId !== undefined) await this.client.send(new AbortMultipartUploadCommand({ ...target, UploadId: uploadId })).catch(() => undefined);
+      if (httpStatusOf(error) === 412) return 'exists';
       throw this.failure('write', key, error);
     }
   }

@@ -38,9 +38,17 @@ export class FailingStore implements ObjectStore {
   }
 
   putIfAbsent(key: string, body: Uint8Array): Promise<'created' | 'exists'> {
+    return this.write(key, () => this.inner.putIfAbsent(key, body));
+  }
+
+  putFileIfAbsent(key: string, file: string): Promise<'created' | 'exists'> {
+    return this.write(key, () => this.inner.putFileIfAbsent(key, file));
+  }
+
+  private write(key: string, put: () => Promise<'created' | 'exists'>): Promise<'created' | 'exists'> {
     this.writes++;
     if (this.writes === this.failAt) return Promise.reject(new Error(`killed before writing ${key}`));
-    return this.inner.putIfAbsent(key, body);
+    return put();
   }
 
   list(prefix: string): AsyncIterable<StoredObject> {

@@ -40,6 +40,10 @@ export class MemoryObjectStore implements ObjectStore {
     return 'created';
   }
 
+  async putFileIfAbsent(key: string, file: string): Promise<'created' | 'exists'> {
+    return this.putIfAbsent(key, await readFile(file));
+  }
+
   async *list(prefix: string): AsyncIterable<StoredObject> {
     for (const [key, body] of this.objects) if (key.startsWith(prefix)) yield { key, size: body.length };
   }

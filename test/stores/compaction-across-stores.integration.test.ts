@@ -132,6 +132,7 @@ describe('symlink lists for Athena', () => {
     const withoutLists: ObjectStore = {
       url: store.url,
       putIfAbsent: (key, body) => store.putIfAbsent(key, body),
+      putFileIfAbsent: (key, file) => store.putFileIfAbsent(key, file),
       list: (prefix) => store.list(prefix),
       get: (key) => store.get(key),
     };

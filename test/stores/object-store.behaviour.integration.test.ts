@@ -3,17 +3,36 @@
  * S3 (s3rver) and Blob Storage (azurite), opened from their URLs by the one factory.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { configFromEnv } from '../../shared/config/read-config.ts';
 import { DEFAULT_LIMITS } from '../../shared/core/limits.ts';
 import { processBatch } from '../../shared/pipeline/ingest-batch.ts';
 import { decodeCloudWatchSubscription } from '../../shared/sources/cloudwatch/subscription-envelope.ts';
+import { UPLOAD_PART_BYTES } from '../../shared/store/file-parts.ts';
 import { type ObjectStore, type StoredObject, StoreError } from '../../shared/store/object-store.ts';
 import { openEventStore, openObjectStore } from '../../shared/store/open-store.ts';
 import { auditEvent, cloudWatchPayload, cloudWatchSubscriptionEvent } from '../helpers/audit-events.ts';
-import { freshPrefix, INTERRUPTIBLE_KINDS, STORE_KINDS, useStore } from './store-kinds.ts';
+import { freshPrefix, INTERRUPTIBLE_KINDS, NETWORK_KINDS, STORE_KINDS, useStore } from './store-kinds.ts';
 
 const KEY = 'events/v1/dt=2026-11-20/hour=14/batch-0001.ndjson.gz';
+const PARQUET_KEY = 'compacted/v1/dt=2026-11-20/hour=14/0123456789abcdef0123456789abcdef.parquet';
+/** A file that goes in three parts, the last a short one. */
+const SEVERAL_PARTS = 2 * UPLOAD_PART_BYTES + 1000;
+
+/** A local file of `bytes`, in a temporary directory removed after the test's `run`. */
+async function withLocalFile<T>(bytes: Buffer, run: (file: string) => Promise<T>): Promise<T> {
+  const directory = await mkdtemp(path.join(tmpdir(), 'kaudit-put-file-'));
+  try {
+    const file = path.join(directory, 'part-0.parquet');
+    await writeFile(file, bytes);
+    return await run(file);
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
+}
 
 describe.each(STORE_KINDS)('$name store', (kind) => {
   const running = useStore(kind);
@@ -62,6 +81,40 @@ describe.each(STORE_KINDS)('$name store', (kind) => {
 
     // Assess
     expect(sha256(await store.get(KEY))).toBe(sha256(body));
+  });
+
+  it.each([
+    ['in one request', 300_000],
+    ['in parts', SEVERAL_PARTS],
+  ])('stores a local file %s as the object, byte for byte', async (_, size) => {
+    // Prepare
+    const store = await open(freshPrefix());
+    const body = randomBytes(size);
+
+    // Act
+    const outcome = await withLocalFile(body, (file) => store.putFileIfAbsent(PARQUET_KEY, file));
+
+    // Assess
+    expect(outcome).toBe('created');
+    expect(sha256(await store.get(PARQUET_KEY))).toBe(sha256(body));
+    expect(await listAll(store, 'compacted/')).toEqual([{ key: PARQUET_KEY, size }]);
+  });
+
+  it('creates an object from a file once: putting the key again reports exists and keeps the first body', async () => {
+    // Prepare
+    const store = await open(freshPrefix());
+    const first = randomBytes(SEVERAL_PARTS);
+    await withLocalFile(first, (file) => store.putFileIfAbsent(PARQUET_KEY, file));
+
+    // Act
+    const outcomes = [
+      await withLocalFile(randomBytes(SEVERAL_PARTS), (file) => store.putFileIfAbsent(PARQUET_KEY, file)),
+      await withLocalFile(randomBytes(1000), (file) => store.putFileIfAbsent(PARQUET_KEY, file)),
+    ];
+
+    // Assess
+    expect(outcomes).toEqual(['exists', 'exists']);
+    expect(sha256(await store.get(PARQUET_KEY))).toBe(sha256(first));
   });
 
   it('lists the objects under a key prefix, with their sizes, in key order', async () => {
@@ -143,6 +196,29 @@ describe.each(INTERRUPTIBLE_KINDS)('$name store, write cut off', (kind) => {
     expect(readAfterCut).toBeInstanceOf(StoreError);
     expect(again).toBe('created');
     expect(sha256(await store.get(KEY))).toBe(sha256(body));
+  });
+});
+
+describe.each(NETWORK_KINDS)('$name store, a part of a file write failing', (kind) => {
+  const running = useStore(kind);
+
+  it('shows no object when a part of a file fails for good, and stores the file whole when written again', async () => {
+    // Prepare: one attempt per request, and the first part's PUT (S3's UploadPart, Blob's Put Block) answered 500
+    const prefix = freshPrefix();
+    const store = await openObjectStore(running().url(prefix), configFromEnv({ ...running().env, KAUDIT_STORE_MAX_ATTEMPTS: '1' }));
+    const body = randomBytes(SEVERAL_PARTS);
+    running().proxy?.fail({ method: 'PUT', status: 500 }, 1);
+
+    // Act
+    const failed = await withLocalFile(body, (file) => store.putFileIfAbsent(PARQUET_KEY, file)).catch((error: unknown) => error);
+    const listedAfterFailure = await listAll(store, '');
+    const again = await withLocalFile(body, (file) => store.putFileIfAbsent(PARQUET_KEY, file));
+
+    // Assess
+    expect(failed).toBeInstanceOf(StoreError);
+    expect(listedAfterFailure).toEqual([]);
+    expect(again).toBe('created');
+    expect(sha256(await store.get(PARQUET_KEY))).toBe(sha256(body));
   });
 });
 

@@ -51,13 +51,21 @@ export class FaultyObjectStore implements ObjectStore {
     this.plan = FAULTS.none();
   }
 
-  async putIfAbsent(key: string, body: Uint8Array): Promise<'created' | 'exists'> {
+  putIfAbsent(key: string, body: Uint8Array): Promise<'created' | 'exists'> {
+    return this.put(key, () => this.inner.putIfAbsent(key, body));
+  }
+
+  putFileIfAbsent(key: string, file: string): Promise<'created' | 'exists'> {
+    return this.put(key, () => this.inner.putFileIfAbsent(key, file));
+  }
+
+  private async put(key: string, write: () => Promise<'created' | 'exists'>): Promise<'created' | 'exists'> {
     this.puts++;
     if (this.plan(this.puts)) {
       this.injected++;
       throw new StoreError(`injected fault: put ${this.puts} of ${key} failed`, key);
     }
-    return this.inner.putIfAbsent(key, body);
+    return write();
   }
 
   list(prefix: string): AsyncIterable<StoredObject> {
