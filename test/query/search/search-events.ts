@@ -7,6 +7,29 @@ import type { CanonicalEvent } from '../../../shared/schema/canonical-event.ts';
 import { type AuditEvent, auditEvent, canonicalOf, cutAfter, sourceRecord } from '../../helpers/audit-events.ts';
 
 export const DEMO_SA = 'system:serviceaccount:default:demo';
+
+/** Seed 002's second query, verbatim: what the demo account was refused listing. */
+export const WHAT_DEMO_WAS_REFUSED = 'logtype="Kubernetes Audit Logs" and responsestatus_code=403 and verb="list" and username="system:serviceaccount:default:demo"';
+
+/** What `--explain` prints for {@link WHAT_DEMO_WAS_REFUSED} with a page of `limit` events. */
+export function whatDemoWasRefusedExplained(limit: number): string {
+  return [
+    'WITH page AS MATERIALIZED (',
+    '  SELECT "event_id", "time" FROM "events"',
+    '  WHERE "response_code" = $1',
+    '    AND "verb" = $2',
+    '    AND "user_name" = $3',
+    '  ORDER BY "time" DESC NULLS LAST, "event_id"',
+    '  LIMIT $4',
+    ')',
+    'SELECT "events".* FROM "events" JOIN page USING ("event_id", "time")',
+    'ORDER BY "time" DESC NULLS LAST, "event_id"',
+    '-- $1 = 403',
+    '-- $2 = "list"',
+    `-- $3 = "${DEMO_SA}"`,
+    `-- $4 = ${limit}`,
+  ].join('\n');
+}
 export const HOSTILE_USER = "x' OR 1=1 --";
 
 const SA_GROUPS = ['system:serviceaccounts', 'system:serviceaccounts:default', 'system:authenticated'];
