@@ -3,9 +3,13 @@
  * manifest that covers most of them, and the objects no manifest covers yet (late arrivals, hours
  * not compacted). Readers take the manifest's Parquet plus the uncovered objects: every event once.
  */
+import { forEachConcurrently } from '../core/concurrency.ts';
 import { type CompactionManifest, compactedHourPrefix, coveringManifest, type HourPartition, objectIdentity, parseManifest } from './compaction-manifest.ts';
 import { COMPACTED_PREFIX, EVENTS_PREFIX, MANIFEST_SUFFIX, OBJECT_SUFFIX, partitionOfKey } from './layout.ts';
 import type { ObjectStore, StoredObject } from './object-store.ts';
+
+/** Manifest reads in flight at once: enough to hide a cloud store's latency. */
+const PARALLEL_MANIFEST_READS = 16;
 
 export interface HourTiers extends HourPartition {
   /** Every NDJSON object of the hour. */
@@ -34,18 +38,20 @@ export async function listHourTiers(store: ObjectStore, days: readonly string[] 
   };
   for (const { object, partition } of await listPartitioned(store, EVENTS_PREFIX, OBJECT_SUFFIX, days, keep)) hourOf(partition).objects.push(object);
   for (const { object, partition } of await listPartitioned(store, COMPACTED_PREFIX, MANIFEST_SUFFIX, days, keep)) hourOf(partition).manifestObjects.push(object);
-  const tiers: HourTiers[] = [];
-  for (const { partition, objects, manifestObjects } of [...hours.values()].sort((a, b) => (hourId(a.partition) < hourId(b.partition) ? -1 : 1))) {
+  const sorted = [...hours.values()].sort((a, b) => (hourId(a.partition) < hourId(b.partition) ? -1 : 1));
+  const tiers: HourTiers[] = new Array(sorted.length);
+  // Hours' manifests read together: one after another, a week of hours waits on 168 reads in turn.
+  await forEachConcurrently(sorted, PARALLEL_MANIFEST_READS, async ({ partition, objects, manifestObjects }, index) => {
     const chosen = await readCoveringManifest(store, partition, manifestObjects);
     const covered = new Set(chosen?.manifest.sources.map(objectIdentity));
-    tiers.push({
+    tiers[index] = {
       ...partition,
       objects,
       manifest: chosen?.manifest ?? null,
       manifestObject: chosen?.object ?? null,
       uncovered: objects.filter((object) => !covered.has(objectIdentity(object))),
-    });
-  }
+    };
+  });
   return tiers;
 }
 
