@@ -38,7 +38,14 @@ export class LakeQuery {
 
   /** Runs SQL; `params`, when given, bind its `$1`, `$2` … in order (values never become SQL text). */
   async run(sql: string, params?: readonly (string | number | boolean)[]): Promise<QueryResult> {
-    const reader = await this.connection.runAndReadAll(sql, params && [...params]);
+    // A connection per statement: statements asked at once (a dashboard's panels) run side by side.
+    const connection = await this.instance.connect();
+    let reader: Awaited<ReturnType<DuckDBConnection['runAndReadAll']>>;
+    try {
+      reader = await connection.runAndReadAll(sql, params && [...params]);
+    } finally {
+      connection.closeSync();
+    }
     const columns = reader.columnNames();
     const types = reader.columnTypes();
     const rows = reader.getRowObjectsJson().map((row) => {
