@@ -104,7 +104,12 @@ export function esbuildBuildOptions(platform: FunctionPlatform, entry: string, o
   const options = bundleOptionsFor(platform);
   return {
     entryPoints: [entry],
-    outfile: `${outDir}/${options.outputFile}`,
+    ...(platform === 'azure-functions'
+      ? // The one app holds every Azure function: code each loads on first use (the lake jobs and DuckDB's
+        // JavaScript, the Blob credential) goes to chunks of its own, so the ingest functions' cold start
+        // neither loads nor compiles it. A Lambda bundle holds one function and stays one file.
+        { outdir: outDir, splitting: true, entryNames: options.outputFile.replace(/\.mjs$/, ''), chunkNames: 'chunks/[name]-[hash]', outExtension: { '.js': '.mjs' } }
+      : { outfile: `${outDir}/${options.outputFile}` }),
     bundle: true,
     platform: 'node',
     target: options.target,

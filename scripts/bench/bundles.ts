@@ -13,8 +13,12 @@ import { median } from './statistics.ts';
 export interface BundleFigures {
   name: string;
   platform: string;
-  /** The deployable directory: the minified bundle and, for Azure, its host files. */
+  /** The deployable directory: the minified bundle and, for Azure, its host files; native packages included. */
   bytes: number;
+  /** The JavaScript alone (every `.mjs` file of the bundle, chunks included). */
+  codeBytes: number;
+  /** A scheduled lake job (a Lambda function carrying DuckDB's binding): started once an hour, not on the ingest path. */
+  job: boolean;
   zipBytes: number;
   /** Median over fresh processes, after one unmeasured import that warms the OS file cache; null when the import fails. */
   coldImportMs: number | null;
@@ -33,7 +37,8 @@ export async function measureBundles(outDir: string, imports: number): Promise<B
   for (const entry of discoverFunctionEntries()) {
     const bundle = await buildFunctionBundle(entry, outDir);
     const file = path.join(bundle.directory, bundleOptionsFor(entry.platform).outputFile);
-    const built = { name: bundle.name, platform: bundle.platform, bytes: bundle.bytes, zipBytes: bundle.zipBytes };
+    const job = bundle.platform === 'aws-lambda' && bundle.nativePackages.length > 0;
+    const built = { name: bundle.name, platform: bundle.platform, bytes: bundle.bytes, codeBytes: bundle.codeBytes, job, zipBytes: bundle.zipBytes };
     try {
       const times = Array.from({ length: imports + 1 }, () => importMs(file)).slice(1);
       figures.push({ ...built, coldImportMs: median(times.map((time) => time.wall)), coldImportCpuMs: median(times.map((time) => time.cpu)) });
