@@ -177,7 +177,8 @@ describe('deployable bundles', () => {
   it('leaves the lake jobs and DuckDB’s JavaScript out of what the Azure app loads at start: chunks reached only by import()', () => {
     // Prepare
     const directory = (bundles.get(AZURE_APP_BUNDLE) as BuiltBundle).directory;
-    const staticImports = (file: string) => [...readFileSync(join(directory, file), 'utf8').matchAll(/from\s*"\.\/(?:chunks\/)?([^"]+\.mjs)"/g)].map((match) => `chunks/${match[1]}`);
+    const staticImports = (file: string) =>
+      [...readFileSync(join(directory, file), 'utf8').matchAll(/from\s*"\.\/(?:chunks\/)?([^"]+\.mjs)"/g)].map((match) => `chunks/${match[1]}`);
 
     // Act: the files the app's entry loads before any function runs.
     const loaded = new Set(['index.mjs']);
