@@ -4,13 +4,17 @@
 // never runs stale code. Anything that prevents building (a read-only checkout, say) leaves the
 // caller to run the sources through tsx, as before.
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const CHECKOUT = fileURLToPath(new URL('..', import.meta.url));
 const ENTRY = 'main.mjs';
 const ENTRY_SOURCE = 'shared/cli/kaudit-cli-entry.ts';
+/** This file: a change to how the bundle is built makes it stale too. */
+const BUILDER = fileURLToPath(import.meta.url);
+/** The layout of current.json; a cache written in another is built again. */
+const STATE_FORMAT = 3;
 // Builds other than the current one are removed once this old: a process started from one may
 // still load its lazily imported chunks.
 const STALE_BUILD_MS = 60 * 60 * 1000;
@@ -21,7 +25,7 @@ const STALE_BUILD_MS = 60 * 60 * 1000;
  */
 export async function prebuiltCli(root = CHECKOUT, cache = path.join(root, 'node_modules', '.cache', 'kaudit-cli')) {
   const current = readCurrent(cache);
-  if (current !== null && isFresh(root, current.inputs)) return pathToFileURL(path.join(cache, current.dir, ENTRY)).href;
+  if (current !== null && sameState(current.builder, fileState(BUILDER)) && isFresh(root, current.inputs)) return pathToFileURL(path.join(cache, current.dir, ENTRY)).href;
   try {
     return await build(root, cache);
   } catch {
@@ -32,10 +36,19 @@ export async function prebuiltCli(root = CHECKOUT, cache = path.join(root, 'node
 function readCurrent(cache) {
   try {
     const current = JSON.parse(readFileSync(path.join(cache, 'current.json'), 'utf8'));
-    return typeof current?.dir === 'string' && typeof current.inputs === 'object' && current.inputs !== null ? current : null;
+    return current?.format === STATE_FORMAT && typeof current.dir === 'string' && typeof current.inputs === 'object' && current.inputs !== null ? current : null;
   } catch {
     return null;
   }
+}
+
+function fileState(file) {
+  const stat = statSync(file);
+  return [stat.size, stat.mtimeMs];
+}
+
+function sameState(recorded, now) {
+  return Array.isArray(recorded) && recorded[0] === now[0] && recorded[1] === now[1];
 }
 
 /** Every source file the bundle was built from still has the size and modification time it had. */
@@ -69,7 +82,9 @@ async function build(root, cache) {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    packages: 'external',
+    external: externalPackages(root),
+    // The bundled CommonJS (DuckDB's) calls require() for its native binding; an ES module has none of its own.
+    banner: { js: "import { createRequire as kauditCreateRequire } from 'node:module'; const require = kauditCreateRequire(import.meta.url);" },
     outdir,
     entryNames: 'main',
     outExtension: { '.js': '.mjs' },
@@ -91,10 +106,25 @@ async function build(root, cache) {
   if (editedMeanwhile) return url;
   mkdirSync(cache, { recursive: true });
   const current = path.join(cache, 'current.json');
-  writeFileSync(`${current}.${dir}`, JSON.stringify({ dir, inputs }));
+  writeFileSync(`${current}.${dir}`, JSON.stringify({ format: STATE_FORMAT, dir, inputs, builder: fileState(BUILDER) }));
   renameSync(`${current}.${dir}`, current);
   removeStaleBuilds(cache, dir);
   return url;
+}
+
+/**
+ * Packages are loaded from node_modules at run time, except DuckDB's JavaScript, which is bundled:
+ * imported from an ES module, a CommonJS package's every file is scanned for its exports first,
+ * which costs DuckDB's tens of files about a tenth of a second at each start. Its native binding
+ * (`@duckdb/node-bindings-<platform>`) stays external.
+ */
+const BUNDLED_PACKAGES = new Set(['@duckdb/node-api', '@duckdb/node-bindings']);
+
+function externalPackages(root) {
+  const file = path.join(root, 'package.json');
+  const manifest = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  const names = Object.keys({ ...manifest.dependencies, ...manifest.devDependencies }).filter((name) => !BUNDLED_PACKAGES.has(name));
+  return [...names.flatMap((name) => [name, `${name}/*`]), '@duckdb/node-bindings-*'];
 }
 
 /** A module that finds files beside itself (`import.meta.url`) still finds them from inside the bundle. */
