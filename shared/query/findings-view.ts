@@ -11,6 +11,7 @@ const findingsAllView: LakeView = { name: 'findings_all', sql: (files) => ndjson
 const findingsView: LakeView = {
   name: 'findings',
   sql: () => 'SELECT * FROM findings_all QUALIFY row_number() OVER (PARTITION BY finding_id ORDER BY detected_time, dt, hour) = 1',
+  reads: ['findings_all'],
 };
 
 export const FINDINGS_VIEWS: readonly LakeView[] = [findingsAllView, findingsView];

@@ -4,7 +4,7 @@ import { FileObjectStore } from '../store/file-object-store.ts';
 import { listHourTiers, listPartitioned } from '../store/lake-tiers.ts';
 import { FINDINGS_PREFIX, OBJECT_SUFFIX, QUARANTINE_PREFIX } from '../store/layout.ts';
 import { FINDINGS_VIEWS } from './findings-view.ts';
-import { LAKE_VIEWS, type LakeFiles } from './lake-views.ts';
+import { LAKE_VIEWS, type LakeFiles, type LakeView } from './lake-views.ts';
 import { ALL_TIME, daysOf, partitionOverlaps, type TimeRange } from './time-range.ts';
 
 /** A query result with JSON-safe values: JSON columns parsed, integers as numbers where exact, times as ISO-8601 UTC. */
@@ -20,24 +20,28 @@ export interface QueryResult {
  * and `events_ocsf`.
  */
 export class LakeQuery {
+  /** The views created so far, or being created: a statement waits for the ones it names. */
+  private readonly views = new Map<string, Promise<void>>();
+  /** View creation, one statement after another on the lake's own connection. */
+  private creating: Promise<unknown> = Promise.resolve();
+
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
+    private readonly files: LakeFiles,
   ) {}
 
   static async open(root: string, range: TimeRange = ALL_TIME, now: Date = new Date()): Promise<LakeQuery> {
-    // Parquet footers are kept between statements: the objects never change (named by their bytes),
-    // and a dashboard asks several questions of the same week of hourly files.
-    const instance = await DuckDBInstance.create(':memory:', { enable_object_cache: 'true' });
-    const connection = await instance.connect();
-    const lake = new LakeQuery(instance, connection);
-    const files = await lakeFilesOf(root, range, now);
-    for (const view of [...LAKE_VIEWS, ...FINDINGS_VIEWS]) await connection.run(`CREATE VIEW ${view.name} AS ${view.sql(files)}`);
-    return lake;
+    // DuckDB starts while the lake is listed. Parquet footers are kept between statements: the
+    // objects never change (named by their bytes), and a dashboard asks several questions of the
+    // same week of hourly files.
+    const [instance, files] = await Promise.all([DuckDBInstance.create(':memory:', { enable_object_cache: 'true' }), lakeFilesOf(root, range, now)]);
+    return new LakeQuery(instance, await instance.connect(), files);
   }
 
   /** Runs SQL; `params`, when given, bind its `$1`, `$2` … in order (values never become SQL text). */
   async run(sql: string, params?: readonly (string | number | boolean)[]): Promise<QueryResult> {
+    await Promise.all(viewsFor(sql).map((view) => this.createView(view)));
     // A connection per statement: statements asked at once (a dashboard's panels) run side by side.
     const connection = await this.instance.connect();
     let reader: Awaited<ReturnType<DuckDBConnection['runAndReadAll']>>;
@@ -58,10 +62,49 @@ export class LakeQuery {
     return { columns, rows };
   }
 
+  /** Creates a view, after the views it reads, once. */
+  private createView(view: LakeView): Promise<void> {
+    let created = this.views.get(view.name);
+    if (!created) {
+      const before = Promise.all((view.reads ?? []).map((name) => this.createView(viewNamed(name))));
+      created = before.then(() => this.serially(() => this.connection.run(`CREATE VIEW ${view.name} AS ${view.sql(this.files)}`)));
+      this.views.set(view.name, created);
+    }
+    return created;
+  }
+
+  private serially(step: () => Promise<unknown>): Promise<void> {
+    const done = this.creating.then(step);
+    this.creating = done.catch(() => undefined);
+    return done.then(() => undefined);
+  }
+
   close(): void {
     this.connection.closeSync();
     this.instance.closeSync();
   }
+}
+
+const VIEWS: readonly LakeView[] = [...LAKE_VIEWS, ...FINDINGS_VIEWS];
+
+/** Statements that read the catalog (`SHOW TABLES`, `information_schema`…) see every view. */
+const READS_CATALOG = /\b(show|describe|summarize|pragma|information_schema|pg_catalog|duckdb_\w+)\b/i;
+
+/**
+ * The views a statement needs: the ones it names (a name anywhere in its text, so a false match
+ * only costs a view created for nothing), or all of them when it names none or reads the catalog.
+ * Binding a view over a week of objects costs tens of milliseconds, and most statements read one.
+ */
+function viewsFor(sql: string): readonly LakeView[] {
+  const text = sql.toLowerCase();
+  const named = VIEWS.filter((view) => text.includes(view.name));
+  return named.length === 0 || READS_CATALOG.test(sql) ? VIEWS : named;
+}
+
+function viewNamed(name: string): LakeView {
+  const view = VIEWS.find((candidate) => candidate.name === name);
+  if (!view) throw new Error(`no lake view named ${name}`);
+  return view;
 }
 
 /** The files of the hours a range touches, by tier, as paths under `root`. */

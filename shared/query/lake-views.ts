@@ -28,6 +28,8 @@ export interface LakeView {
   name: string;
   /** The SELECT the view is. */
   sql: (files: LakeFiles) => string;
+  /** The views that SELECT reads, created before it. */
+  reads?: readonly string[];
 }
 
 const PARTITION_COLUMNS = ['dt', 'hour'] as const;
@@ -61,7 +63,7 @@ const eventsView: LakeView = {
 const quarantineView: LakeView = { name: 'quarantine', sql: (files) => ndjsonSelect(files.quarantine, QUARANTINE_COLUMNS, files.range) };
 
 /** `events` as OCSF API Activity events (./ocsf-view.ts). */
-const eventsOcsfView: LakeView = { name: 'events_ocsf', sql: () => EVENTS_OCSF_SQL };
+const eventsOcsfView: LakeView = { name: 'events_ocsf', sql: () => EVENTS_OCSF_SQL, reads: ['events'] };
 
 export const LAKE_VIEWS: readonly LakeView[] = [eventsAllView, eventsView, quarantineView, eventsOcsfView];
 

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { type Dirent, promises as fs } from 'node:fs';
+import { type Dirent, promises as fs, statSync } from 'node:fs';
 import path from 'node:path';
-import { forEachConcurrently } from '../core/concurrency.ts';
 import { messageOf } from '../core/errors.ts';
 import { confinedDirectory, confinedExisting, confinedIfExists, isInside, realPathIfExists } from './directory-confinement.ts';
 import { partsOf } from './file-parts.ts';
@@ -25,14 +24,14 @@ interface OpenedRoot {
   modes: Modes;
 }
 
+/** Files stat'ed between two turns of the event loop while listing. */
+const STATS_PER_TURN = 256;
+
 /**
  * `file://PATH` (relative paths allowed): the embedded default store, a directory tree. Every path
  * is checked where it really leads, links followed (directory-confinement.ts), and everything it
  * creates gets its mode explicitly, whatever the umask.
  */
-/** Stats in flight at once while listing. */
-const PARALLEL_STATS = 32;
-
 export class FileObjectStore implements ObjectStore {
   readonly localRoot: string;
   /** As the last write that had to create a directory found it. */
@@ -93,12 +92,14 @@ export class FileObjectStore implements ObjectStore {
     const found = (await walk(start))
       .map((file) => ({ file, key: path.join(relative, path.relative(start, file)).split(path.sep).join('/') }))
       .filter(({ file, key }) => key.startsWith(prefix) && !path.basename(file).startsWith('.'));
-    // Sizes asked for together: one stat after another is most of a large listing's time.
-    const sizes: number[] = new Array(found.length);
-    await forEachConcurrently(found, PARALLEL_STATS, async ({ file }, index) => {
-      sizes[index] = (await fs.stat(file)).size;
-    });
-    for (const [index, { key }] of found.entries()) yield { key, size: sizes[index] as number };
+    for (let start = 0; start < found.length; start += STATS_PER_TURN) {
+      const batch = found.slice(start, start + STATS_PER_TURN);
+      // Synchronous stats: on a local disk, a thread-pool round trip per file costs more than the stat itself.
+      const sizes = batch.map(({ file }) => statSync(file).size);
+      for (const [index, { key }] of batch.entries()) yield { key, size: sizes[index] as number };
+      // Between batches the event loop turns, so a server listing a large lake keeps answering.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   async get(key: string): Promise<Buffer> {
@@ -177,11 +178,15 @@ async function walk(directory: string): Promise<string[]> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
   }
-  const files: string[] = [];
-  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-    const full = path.join(directory, entry.name);
-    if (entry.isDirectory()) files.push(...(await walk(full)));
-    else if (entry.isFile()) files.push(full);
-  }
-  return files;
+  // Subdirectories read together (a lake has one per hour); the result keeps name order.
+  const found = await Promise.all(
+    entries
+      .sort((a, b) => a.name.localeCompare(b.name))
+      .map((entry) => {
+        const full = path.join(directory, entry.name);
+        if (entry.isDirectory()) return walk(full);
+        return entry.isFile() ? [full] : [];
+      }),
+  );
+  return found.flat();
 }

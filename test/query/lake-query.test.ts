@@ -49,4 +49,62 @@ describe('lake query', () => {
     // Assess
     expect(result.rows).toEqual([{ audit_id: 'odd-directory' }]);
   });
+
+  describe('views', () => {
+    const ALL_VIEWS = ['events', 'events_all', 'events_ocsf', 'findings', 'findings_all', 'quarantine'];
+    const storedLake = async (auditIds: string[]) => {
+      const events = auditIds.map((auditID) => canonicalOf(sourceRecord(auditEvent({ auditID }))));
+      await new LakeEventStore(new FileObjectStore(lake.url)).writeEvents('file-views', events);
+      return LakeQuery.open(lake.root);
+    };
+
+    it('answers a statement over a view that reads another view, neither named before', async () => {
+      // Prepare
+      const query = await storedLake(['ocsf-first']);
+
+      // Act
+      const result = await query.run('SELECT count(*) AS n FROM events_ocsf').finally(() => query.close());
+
+      // Assess
+      expect(result.rows).toEqual([{ n: 1 }]);
+    });
+
+    it('answers statements asked at once over the same views', async () => {
+      // Prepare
+      const query = await storedLake(['together-1', 'together-2']);
+
+      // Act
+      const results = await Promise.all([
+        query.run('SELECT count(*) AS n FROM events'),
+        query.run('SELECT count(*) AS n FROM events_all'),
+        query.run('SELECT count(*) AS n FROM findings'),
+        query.run('SELECT count(*) AS n FROM events'),
+      ]).finally(() => query.close());
+
+      // Assess
+      expect(results.map((result) => result.rows[0]?.n)).toEqual([2, 2, 0, 2]);
+    });
+
+    it('shows every view to a statement that reads the catalog', async () => {
+      // Prepare
+      const query = await storedLake(['catalog']);
+
+      // Act
+      const tables = await query.run('SHOW TABLES').finally(() => query.close());
+
+      // Assess
+      expect(tables.rows.map((row) => row.name).sort()).toEqual(ALL_VIEWS);
+    });
+
+    it('shows every view to a catalog query that also names one', async () => {
+      // Prepare
+      const query = await storedLake(['catalog-named']);
+
+      // Act
+      const views = await query.run("SELECT view_name FROM duckdb_views() WHERE NOT internal AND view_name <> 'events_x' ORDER BY 1").finally(() => query.close());
+
+      // Assess
+      expect(views.rows.map((row) => row.view_name)).toEqual(ALL_VIEWS);
+    });
+  });
 });
