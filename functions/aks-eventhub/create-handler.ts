@@ -1,7 +1,9 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { InvocationContext } from '@azure/functions';
 import type { KauditConfig } from '../../shared/config/settings-schema.ts';
 import { messageOf } from '../../shared/core/errors.ts';
 import type { IngestSummary } from '../../shared/core/ingest-summary.ts';
+import { logRuleFailure, ruleFailureLine } from '../../shared/pipeline/pipeline-options.ts';
 import { BatchNotStoredError } from '../../shared/runtime/batch-not-stored-error.ts';
 import { type FunctionRuntime, functionRuntime } from '../../shared/runtime/function-runtime.ts';
 import { type InvocationReport, metricValues } from '../../shared/runtime/invocation-report.ts';
@@ -9,6 +11,7 @@ import { METRIC_NAMESPACE } from '../../shared/runtime/metric-names.ts';
 import { type EventHubTriggerMetadata, ingestEventHubBatch } from '../../shared/sources/eventhub/trigger-runtime.ts';
 import type { ObjectStore } from '../../shared/store/object-store.ts';
 import { openDeadLetterStore } from '../../shared/store/open-store.ts';
+import type { RuleEvaluationError } from '../../shared/transforms/detection/rule-set.ts';
 
 /**
  * The trigger's retry policy. Without one the host checkpoints past a failed batch at once; with it
@@ -23,8 +26,21 @@ export interface AksRuntime {
 }
 
 export async function aksRuntime(config: KauditConfig): Promise<AksRuntime> {
-  const [runtime, deadLetter] = await Promise.all([functionRuntime(config, config.region), openDeadLetterStore(config)]);
+  const [runtime, deadLetter] = await Promise.all([functionRuntime(config, config.region, logRuleFailureInInvocation), openDeadLetterStore(config)]);
   return { runtime, deadLetter };
+}
+
+/** The invocation each batch runs in, for what the runtime (built once) logs on its behalf. */
+const invocations = new AsyncLocalStorage<InvocationContext>();
+
+/**
+ * A rule that throws, logged through the invocation it happened in: Application Insights gets the
+ * invocation's logs (its log alert counts these lines), where the worker's own stderr may not reach it.
+ */
+export function logRuleFailureInInvocation(failure: RuleEvaluationError): void {
+  const context = invocations.getStore();
+  if (context) context.error(ruleFailureLine(failure));
+  else logRuleFailure(failure);
 }
 
 /**
@@ -39,7 +55,7 @@ export function createAksHandler(openRuntime: () => Promise<AksRuntime>) {
     const { runtime, deadLetter } = await ready;
     try {
       const metadata = context.triggerMetadata as EventHubTriggerMetadata | undefined;
-      const report = await ingestEventHubBatch(messages, metadata, runtime, { retry: context.retryContext, deadLetter });
+      const report = await invocations.run(context, () => ingestEventHubBatch(messages, metadata, runtime, { retry: context.retryContext, deadLetter }));
       if (report.deadLetterKey !== null) {
         const replay = `kaudit ingest <${deadLetter?.url}/${report.deadLetterKey}>`;
         context.warn(JSON.stringify({ message: `kaudit batch dead-lettered; replay it with ${replay}`, batchKey: report.batchKey, deadLetterKey: report.deadLetterKey }));

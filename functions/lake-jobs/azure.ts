@@ -45,9 +45,18 @@ export function azureCompactionHandler(dependencies: AzureJobDependencies) {
 export function azureAnalyticsHandler(dependencies: AzureJobDependencies & { baseDir: string }) {
   return async (timer: Timer, context: InvocationContext): Promise<void> => {
     try {
-      const { analyticsJobMetrics, runAnalyticsJob } = await import('../../shared/detect/analytics-job.ts');
+      const [{ analyticsJobMetrics, runAnalyticsJob }, { ruleFailureLine }] = await Promise.all([
+        import('../../shared/detect/analytics-job.ts'),
+        import('../../shared/pipeline/pipeline-options.ts'),
+      ]);
       // The timer's own time: a run that starts late (past due) still covers the hour it was due for.
-      const summary = await runAnalyticsJob(dependencies.config(), { scheduledTime: scheduledTimeOf(timer), workDir: dependencies.workDir, baseDir: dependencies.baseDir });
+      // A rule that throws is logged through the invocation, which Application Insights records.
+      const summary = await runAnalyticsJob(dependencies.config(), {
+        scheduledTime: scheduledTimeOf(timer),
+        workDir: dependencies.workDir,
+        baseDir: dependencies.baseDir,
+        onRuleFailure: (failure) => context.error(ruleFailureLine(failure)),
+      });
       context.info(jobLine('kaudit lake analytics run', context, timer, { ...summary }, analyticsJobMetrics(summary)));
     } catch (error) {
       context.error(JSON.stringify({ message: 'kaudit lake analytics failed', error: messageOf(error), invocationId: context.invocationId }));

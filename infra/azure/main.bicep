@@ -118,7 +118,7 @@ param analyticsSchedule string = '0 20 * * * *'
 @minValue(1)
 param compactionBacklogHours int = 3
 
-@description('Resource id of an Action Group the lake job alerts notify (failed runs, compaction falling behind); empty: the alerts only fire in Azure Monitor.')
+@description('Resource id of an Action Group the operational alerts notify (failed lake job runs, compaction falling behind, detection rules failing on events); empty: the alerts only fire in Azure Monitor.')
 param jobAlertsActionGroupId string = ''
 
 @description('AKS clusters to subscribe now; more can be added later with subscribe-cluster.bicep.')
@@ -672,7 +672,7 @@ resource alertsSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = if 
 }
 
 // ---------------------------------------------------------------------------------------------
-// Alerts on the scheduled lake jobs (compaction, analytics), from the app's telemetry
+// Alerts on the scheduled lake jobs (compaction, analytics) and on failing rules, from the app's telemetry
 // ---------------------------------------------------------------------------------------------
 
 var jobAlertActions = empty(jobAlertsActionGroupId) ? {} : { actionGroups: [jobAlertsActionGroupId] }
@@ -692,6 +692,36 @@ resource jobFailuresAlert 'Microsoft.Insights/scheduledQueryRules@2023-03-15-pre
       allOf: [
         {
           query: 'requests | where name in (\'kaudit-lake-compaction\', \'kaudit-lake-analytics\') and success == false'
+          timeAggregation: 'Count'
+          operator: 'GreaterThanOrEqual'
+          threshold: 1
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    actions: jobAlertActions
+  }
+}
+
+// A detection rule that throws on an event (the ingest function or the analytics job logs one
+// line naming the rule, through the invocation); the event is stored and the other rules still ran.
+resource ruleFailuresAlert 'Microsoft.Insights/scheduledQueryRules@2023-03-15-preview' = {
+  name: '${namePrefix}-rule-failures-${suffix}'
+  location: location
+  properties: {
+    description: 'kaudit: a detection rule failed on an event; the trace names the rule (ruleId). The event was stored and the other rules ran; fix or disable the rule (KAUDIT_DISABLED_RULES).'
+    severity: 2
+    enabled: true
+    scopes: [appInsights.id]
+    evaluationFrequency: 'PT15M'
+    windowSize: 'PT1H'
+    criteria: {
+      allOf: [
+        {
+          query: 'traces | where message has \'ruleEvaluationFailed\''
           timeAggregation: 'Count'
           operator: 'GreaterThanOrEqual'
           threshold: 1

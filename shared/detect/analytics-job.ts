@@ -19,6 +19,7 @@ import { findingsAtOrAbove } from '../schema/finding-constants.ts';
 import { LakeEventStore } from '../store/event-store.ts';
 import { COMPACTED_PREFIX, EVENTS_PREFIX, QUARANTINE_PREFIX } from '../store/layout.ts';
 import { openObjectStore } from '../store/open-store.ts';
+import type { RuleEvaluationError } from '../transforms/detection/rule-set.ts';
 import { DEFAULT_ANALYTICS_PARAMETERS } from './analytics.ts';
 import { type DetectRun, findingsOverLake, lakeRangeOfRun, saveFindings } from './detect-run.ts';
 
@@ -31,6 +32,8 @@ export interface AnalyticsJobOptions {
   workDir: string;
   /** The rules' base directory for relative paths in KAUDIT_RULES: the bundle root. */
   baseDir: string;
+  /** Told of each rule that throws on an event (default: a JSON line on stderr, the Lambda function's log). */
+  onRuleFailure?: (failure: RuleEvaluationError) => void;
 }
 
 export interface AnalyticsJobSummary {
@@ -61,7 +64,7 @@ export async function runAnalyticsJob(config: KauditConfig, options: AnalyticsJo
     baseDir: options.baseDir,
   });
   const window = analyticsWindow(options.scheduledTime, config.detectWindow);
-  const run: DetectRun = { rules, window, analytics: DEFAULT_ANALYTICS_PARAMETERS, now: new Date(), onRuleFailure: logRuleFailure };
+  const run: DetectRun = { rules, window, analytics: DEFAULT_ANALYTICS_PARAMETERS, now: new Date(), onRuleFailure: options.onRuleFailure ?? logRuleFailure };
   const objects = await openObjectStore(config.storeUrl, config);
   const range = lakeRangeOfRun(run);
   const root = objects.localRoot ?? (await pulledCache(objects, options.workDir, range, run.now));

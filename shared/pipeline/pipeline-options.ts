@@ -103,9 +103,14 @@ async function buildDetector(config: PipelineConfig, baseDir: string): Promise<P
   return detectionTransform(ruleSet, { onFailure: config.onRuleFailure ?? logRuleFailure });
 }
 
-/** One JSON line per failure, naming rule and event only: the functions' log and its metric filter read it. */
+/** A failure as one JSON line, naming rule and event only: the functions' logs, their metric filter (AWS) and log alert (Azure) read it. */
+export function ruleFailureLine(failure: RuleEvaluationError): string {
+  return JSON.stringify({ level: 'ERROR', message: failure.message, ruleEvaluationFailed: 1, ruleId: failure.rule.id });
+}
+
+/** The failure's line on stderr: the Lambda functions' log. */
 export function logRuleFailure(failure: RuleEvaluationError): void {
-  process.stderr.write(`${JSON.stringify({ level: 'ERROR', message: failure.message, ruleEvaluationFailed: 1, ruleId: failure.rule.id })}\n`);
+  process.stderr.write(`${ruleFailureLine(failure)}\n`);
 }
 
 /**

@@ -3,6 +3,10 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Node } from 'web-tree-sitter';
 import { SETTINGS } from '../../shared/core/settings.ts';
+import { ruleFailureLine } from '../../shared/pipeline/pipeline-options.ts';
+import { RULE_FAILURE_LOG_FIELD } from '../../shared/runtime/metric-names.ts';
+import { RuleEvaluationError } from '../../shared/transforms/detection/rule-set.ts';
+import { ruleOf } from '../detection/detection-builders.ts';
 import {
   AZURE_INFRA,
   outputValue,
@@ -508,6 +512,19 @@ describe('main.bicep', () => {
       // Assess
       expect(propertyAt(alert, 'properties.scopes')?.text).toBe('[appInsights.id]');
       expect(queryOf('jobFailuresAlert')).toBe("'requests | where name in (\\'kaudit-lake-compaction\\', \\'kaudit-lake-analytics\\') and success == false'");
+      expect(propertyAt(alert, 'properties.actions')?.text).toBe('jobAlertActions');
+    });
+
+    it('alert on any detection rule failing on an event, from the line the function logs through its invocation', () => {
+      // Prepare
+      const failure = new RuleEvaluationError(ruleOf({ selection: { verb: 'create' }, condition: 'selection' }), 'event-1', new TypeError('unreadable'));
+
+      // Act
+      const alert = resource(main, 'ruleFailuresAlert').body;
+
+      // Assess
+      expect(queryOf('ruleFailuresAlert')).toBe(`'traces | where message has \\'${RULE_FAILURE_LOG_FIELD}\\''`);
+      expect(JSON.parse(ruleFailureLine(failure))).toMatchObject({ [RULE_FAILURE_LOG_FIELD]: 1 });
       expect(propertyAt(alert, 'properties.actions')?.text).toBe('jobAlertActions');
     });
 
