@@ -1,11 +1,17 @@
 import path from 'node:path';
 import { type DuckDBConnection, DuckDBInstance, type DuckDBType } from '@duckdb/node-api';
+import { messageOf } from '../core/errors.ts';
 import { FileObjectStore } from '../store/file-object-store.ts';
 import { listHourTiers, listPartitioned } from '../store/lake-tiers.ts';
 import { FINDINGS_PREFIX, OBJECT_SUFFIX, QUARANTINE_PREFIX } from '../store/layout.ts';
 import { FINDINGS_VIEWS } from './findings-view.ts';
 import { LAKE_VIEWS, type LakeFiles, type LakeView } from './lake-views.ts';
 import { ALL_TIME, daysOf, partitionOverlaps, type TimeRange } from './time-range.ts';
+
+/** A view over the lake's files could not be created (an object DuckDB cannot read): the lake's fault, not the statement's. */
+export class LakeViewError extends Error {
+  override name = 'LakeViewError';
+}
 
 /** A query result with JSON-safe values: JSON columns parsed, integers as numbers where exact, times as ISO-8601 UTC. */
 export interface QueryResult {
@@ -41,7 +47,9 @@ export class LakeQuery {
 
   /** Runs SQL; `params`, when given, bind its `$1`, `$2` … in order (values never become SQL text). */
   async run(sql: string, params?: readonly (string | number | boolean)[]): Promise<QueryResult> {
-    await Promise.all(viewsFor(sql).map((view) => this.createView(view)));
+    await Promise.all(viewsFor(sql).map((view) => this.createView(view))).catch((error: unknown) => {
+      throw new LakeViewError(messageOf(error).split('\n')[0] ?? 'unknown error', { cause: error });
+    });
     // A connection per statement: statements asked at once (a dashboard's panels) run side by side.
     const connection = await this.instance.connect();
     let reader: Awaited<ReturnType<DuckDBConnection['runAndReadAll']>>;

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { type CliIo, UsageError } from '../cli-io.ts';
+import { LakeViewError } from '../../query/lake-query.ts';
+import { type CliIo, StoreFailure, UsageError } from '../cli-io.ts';
 import { commandConfig, flag } from '../command-config.ts';
 import { COMMAND_SUMMARIES } from '../command-summaries.ts';
 import { EXIT, exitStatusHelp } from '../exit-codes.ts';
@@ -44,9 +45,10 @@ export function registerQuery(program: Command, io: CliIo, setExit: (code: numbe
 
 async function queryCommand(sql: string, options: QueryOptions, io: CliIo): Promise<number> {
   const config = await commandConfig(io, options.config, { storeUrl: flag('--store', options.store) });
-  const { lake } = await openLake(config, options, io, new Date());
+  const { lake, storeUrl } = await openLake(config, options, io, new Date());
   try {
     const result = await lake.run(sql).catch((error: Error) => {
+      if (error instanceof LakeViewError) throw new StoreFailure(`cannot read the lake of ${storeUrl}: ${error.message}`);
       throw new UsageError(`query failed: ${error.message.split('\n')[0]}`);
     });
     io.stdout.write(formatRows(result, options.format));
