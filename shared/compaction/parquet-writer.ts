@@ -19,6 +19,8 @@ export interface ParquetWriterOptions {
   spillDir: string;
   /** Compressed bytes of the objects read for one slice (default {@link SLICE_SOURCE_BYTES}). */
   sliceSourceBytes?: number;
+  /** Parquet bytes up to which consecutive slices are written as one file (default {@link MERGED_FILE_BYTES}). */
+  mergedFileBytes?: number;
 }
 
 export interface HourParquet {
@@ -43,12 +45,19 @@ const ROW_GROUP_BYTES = '16MB';
  */
 const SLICE_SOURCE_BYTES = 2 * 1024 * 1024;
 /**
+ * Parquet bytes up to which consecutive slices of an hour are merged into one file: a query pays
+ * for every file it opens, and an hour of a few thousand events is otherwise two or three small
+ * files. Small, because the merge sorts the group again within DuckDB's memory limit.
+ */
+const MERGED_FILE_BYTES = 2 * 1024 * 1024;
+/**
  * The longest line read: DuckDB's read buffers are sized by it, and they count against the memory
  * limit. Four times the default largest event; an hour holding a longer line fails to compact (and
  * keeps being read from its NDJSON objects).
  */
 const MAX_LINE_BYTES = 16 * 1024 * 1024;
 const TIME = quoteIdentifier('time');
+const PARQUET_OPTIONS = `FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP_ROWS}, ROW_GROUP_SIZE_BYTES ${quoteLiteral(ROW_GROUP_BYTES)}`;
 /** Where a slice's rows are held while it is checked for copies and written. */
 const SLICE_TABLE = 'kaudit_slice';
 /** DuckDB's allocator hands freed memory back to the system past this, instead of caching it. */
@@ -71,6 +80,7 @@ export class HourParquetWriter {
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
     private readonly sliceSourceBytes: number,
+    private readonly mergedFileBytes: number,
   ) {}
 
   static async open(options: ParquetWriterOptions): Promise<HourParquetWriter> {
@@ -86,23 +96,65 @@ export class HourParquetWriter {
       allocator_flush_threshold: ALLOCATOR_FLUSH,
       allocator_bulk_deallocation_flush_threshold: ALLOCATOR_FLUSH,
     });
-    return new HourParquetWriter(instance, await instance.connect(), options.sliceSourceBytes ?? SLICE_SOURCE_BYTES);
+    return new HourParquetWriter(instance, await instance.connect(), options.sliceSourceBytes ?? SLICE_SOURCE_BYTES, options.mergedFileBytes ?? MERGED_FILE_BYTES);
   }
 
   /**
    * Writes the events of `sources` (local gzip NDJSON files of one hour) as Parquet files under
-   * the directory `outDir`, one per slice of the hour: a large hour is cut in time slices, each
-   * reading only the objects whose times overlap it, so memory does not grow with the hour.
+   * the directory `outDir`: a large hour is cut in time slices, each reading only the objects whose
+   * times overlap it, so memory does not grow with the hour; consecutive slices are then merged
+   * into files of up to {@link MERGED_FILE_BYTES}.
    */
   async write(sources: readonly SourceFile[], outDir: string): Promise<HourParquet> {
     await fs.mkdir(outDir, { recursive: true });
-    const files: HourParquet['files'] = [];
+    const slices: HourParquet['files'] = [];
     for (const [index, slice] of (await this.slicesOf(sources)).entries()) {
-      const file = path.join(outDir, `part-${index}.parquet`);
+      const file = path.join(outDir, `slice-${index}.parquet`);
       const rows = await this.writeSlice(slice, file);
-      if (rows > 0) files.push({ path: file, rows });
+      if (rows > 0) slices.push({ path: file, rows });
     }
+    const files: HourParquet['files'] = [];
+    for (const [index, group] of (await this.mergeGroupsOf(slices)).entries()) files.push(...(await this.merged(group, path.join(outDir, `merged-${index}.parquet`))));
     return { files, rows: files.reduce((sum, file) => sum + file.rows, 0) };
+  }
+
+  /** Consecutive slices, in groups whose files add up to at most the merged file's bytes (a larger slice alone). */
+  private async mergeGroupsOf(slices: HourParquet['files']): Promise<HourParquet['files'][]> {
+    const groups: HourParquet['files'][] = [];
+    let bytes = 0;
+    for (const slice of slices) {
+      const size = (await fs.stat(slice.path)).size;
+      const last = groups.at(-1);
+      if (last && bytes + size <= this.mergedFileBytes) {
+        last.push(slice);
+        bytes += size;
+      } else {
+        groups.push([slice]);
+        bytes = size;
+      }
+    }
+    return groups;
+  }
+
+  /**
+   * The group's slices as one file: each slice is sorted and their times do not overlap, so the
+   * result is too. The merge only saves readers work: should it fail (DuckDB out of memory on
+   * unusually compressible events), the slices are kept as they are.
+   */
+  private async merged(group: HourParquet['files'], file: string): Promise<HourParquet['files']> {
+    if (group.length < 2) return group;
+    try {
+      // Sorted again: without insertion order kept (needed for the row groups' byte bound), DuckDB may reorder the scan.
+      await this.connection.run(
+        `COPY (SELECT * FROM read_parquet(${listLiteral(group.map((slice) => slice.path))}) ORDER BY ${TIME}, event_id) TO ${quoteLiteral(file)}
+         (${PARQUET_OPTIONS})`,
+      );
+    } catch {
+      await fs.rm(file, { force: true });
+      return group;
+    }
+    for (const slice of group) await fs.rm(slice.path);
+    return [{ path: file, rows: group.reduce((sum, slice) => sum + slice.rows, 0) }];
   }
 
   private async writeSlice(slice: Slice, file: string): Promise<number> {
@@ -121,7 +173,7 @@ export class HourParquetWriter {
       const rows = counts.copies ? `(${oneRowPerEventSql(SLICE_TABLE)})` : SLICE_TABLE;
       const reader = await this.connection.runAndReadAll(
         `COPY (SELECT * FROM ${rows} ORDER BY ${TIME}, event_id) TO ${quoteLiteral(file)}
-         (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE ${ROW_GROUP_ROWS}, ROW_GROUP_SIZE_BYTES ${quoteLiteral(ROW_GROUP_BYTES)})`,
+         (${PARQUET_OPTIONS})`,
       );
       return Number(reader.getRowObjectsJson()[0]?.Count ?? 0);
     } finally {

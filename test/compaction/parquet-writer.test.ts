@@ -22,14 +22,19 @@ function eventsFrom(prefix: string, firstSecond: number, count: number, ingestTi
 
 describe('the hour Parquet writer', () => {
   let work: string;
+  /** Slices merged into files as compaction writes them. */
   let writer: HourParquetWriter;
+  /** Each slice its own file, to see the slices. */
+  let sliceWriter: HourParquetWriter;
   beforeEach(async () => {
     work = await mkdtemp(path.join(tmpdir(), 'kaudit-parquet-writer-'));
     // One byte per slice: a slice starts at each object's earliest time.
     writer = await HourParquetWriter.open({ memoryLimit: '128MB', spillDir: path.join(work, 'spill'), sliceSourceBytes: 1 });
+    sliceWriter = await HourParquetWriter.open({ memoryLimit: '128MB', spillDir: path.join(work, 'spill'), sliceSourceBytes: 1, mergedFileBytes: 1 });
   });
   afterEach(async () => {
     writer.close();
+    sliceWriter.close();
     await rm(work, { recursive: true, force: true });
   });
 
@@ -57,20 +62,34 @@ describe('the hour Parquet writer', () => {
     }
   }
 
-  it('writes a large hour in time slices that hold every event once, in time order across the files', async () => {
-    // Prepare: objects stored in an order that is not their time order, one of them overlapping the others
-    const late = await object('a-late', eventsFrom('late', 2400, 500));
-    const early = await object('b-early', eventsFrom('early', 0, 500));
-    const overlapping = await object('c-overlapping', [...eventsFrom('over-late', 3550, 1), ...eventsFrom('over', 200, 500)]);
+  /** Objects stored in an order that is not their time order, one of them overlapping the others: 1,501 events. */
+  const unorderedObjects = async () => [
+    await object('a-late', eventsFrom('late', 2400, 500)),
+    await object('b-early', eventsFrom('early', 0, 500)),
+    await object('c-overlapping', [...eventsFrom('over-late', 3550, 1), ...eventsFrom('over', 200, 500)]),
+  ];
 
+  it('writes a large hour in time slices that hold every event once, in time order across the files', async () => {
     // Act
-    const written = await writer.write([late, early, overlapping], path.join(work, 'out'));
+    const written = await sliceWriter.write(await unorderedObjects(), path.join(work, 'out'));
 
     // Assess
     expect(written.files.length).toBeGreaterThan(1);
     expect(written.rows).toBe(1501);
     const times = (await rowsOf(written.files, 'time, event_id')).map((row) => `${row.time} ${row.event_id}`);
     expect(times).toHaveLength(1501);
+    expect(new Set(times).size).toBe(1501);
+    expect(times).toEqual([...times].sort());
+  });
+
+  it('merges the slices of an hour into one file, every event once and in time order', async () => {
+    // Act
+    const written = await writer.write(await unorderedObjects(), path.join(work, 'out'));
+
+    // Assess
+    expect(written.files).toHaveLength(1);
+    expect(written.files[0]?.rows).toBe(1501);
+    const times = (await rowsOf(written.files, 'time, event_id')).map((row) => `${row.time} ${row.event_id}`);
     expect(new Set(times).size).toBe(1501);
     expect(times).toEqual([...times].sort());
   });
