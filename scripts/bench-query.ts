@@ -89,8 +89,8 @@ process.stdout.write(JSON.stringify(reader.getRowObjectsJson()).slice(0, 200) + 
   progress('compacting…');
   const compaction = runCompaction(KAUDIT, lakeRoot);
   progress('timing queries after compaction and DuckDB over the plain copy…');
-  const after = timeQueries(QUERIES, kauditQuery);
-  const duckdb = timeQueries(QUERIES, baseline);
+  // Taken in turns, so that the machine's drift during the runs weighs on both sides of the ratio alike.
+  const [after, duckdb] = timeQueriesInTurns(QUERIES, [kauditQuery, baseline]);
 
   const result = {
     machine: machine(),
@@ -110,12 +110,22 @@ process.stdout.write(JSON.stringify(reader.getRowObjectsJson()).slice(0, 200) + 
 
 /** Median wall milliseconds of each query as a whole process, after one warm-up run. */
 function timeQueries(queries: Record<string, string>, run: (sql: string) => number): Record<string, number> {
-  const times: Record<string, number> = {};
-  for (const [kind, sql] of Object.entries(queries)) {
-    run(sql);
-    times[kind] = Math.round(median(Array.from({ length: REPEATS }, () => run(sql))));
-  }
+  const [times] = timeQueriesInTurns(queries, [run]);
   return times;
+}
+
+/** As {@link timeQueries} for several runners, each repeat running every runner in turn. */
+function timeQueriesInTurns<const R extends readonly ((sql: string) => number)[]>(queries: Record<string, string>, runners: R): { [K in keyof R]: Record<string, number> } {
+  const times = runners.map(() => ({}) as Record<string, number>);
+  for (const [kind, sql] of Object.entries(queries)) {
+    for (const run of runners) run(sql);
+    const samples = runners.map(() => [] as number[]);
+    for (let repeat = 0; repeat < REPEATS; repeat++) runners.forEach((run, index) => samples[index]?.push(run(sql)));
+    samples.forEach((sample, index) => {
+      (times[index] as Record<string, number>)[kind] = Math.round(median(sample));
+    });
+  }
+  return times as { [K in keyof R]: Record<string, number> };
 }
 
 function timed(command: string, args: string[]): number {
