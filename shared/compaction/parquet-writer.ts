@@ -8,6 +8,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { messageOf } from '../core/errors.ts';
 import { oneRowPerEventSql } from '../dedupe/dedupe-rule.ts';
 import { CANONICAL_COLUMNS, type Column } from '../schema/columns.ts';
 import { listLiteral, ndjsonColumnsArgument, quoteIdentifier, quoteLiteral, typedSelectList } from '../schema/duckdb-columns.ts';
@@ -138,8 +139,8 @@ export class HourParquetWriter {
 
   /**
    * The group's slices as one file: each slice is sorted and their times do not overlap, so the
-   * result is too. The merge only saves readers work: should it fail (DuckDB out of memory on
-   * unusually compressible events), the slices are kept as they are.
+   * result is too. The merge only saves readers work: should DuckDB run out of memory for it
+   * (unusually compressible events), the slices are kept as they are; any other failure fails the hour.
    */
   private async merged(group: HourParquet['files'], file: string): Promise<HourParquet['files']> {
     if (group.length < 2) return group;
@@ -149,8 +150,9 @@ export class HourParquetWriter {
         `COPY (SELECT * FROM read_parquet(${listLiteral(group.map((slice) => slice.path))}) ORDER BY ${TIME}, event_id) TO ${quoteLiteral(file)}
          (${PARQUET_OPTIONS})`,
       );
-    } catch {
+    } catch (error) {
       await fs.rm(file, { force: true });
+      if (!/Out of Memory Error/.test(messageOf(error))) throw error;
       return group;
     }
     for (const slice of group) await fs.rm(slice.path);
